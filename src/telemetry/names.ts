@@ -1,0 +1,66 @@
+/**
+ * Every span name and attribute key this project emits, in one place, so the span catalog
+ * (docs/spans.md), the rollups and the tests all agree with the code.
+ */
+
+/** Instrumentation detail, from the seed's three levels. A stage is recorded when its level is at or below the configured one. */
+export type Detail = 'coarse' | 'medium' | 'fine';
+
+export const DETAILS: readonly Detail[] = ['coarse', 'medium', 'fine'];
+
+/** Numeric rank of a detail level, for cheap comparisons on hot paths. */
+export function detailRank(detail: Detail): number {
+  return detail === 'coarse' ? 0 : detail === 'medium' ? 1 : 2;
+}
+
+export const SPAN = {
+  TRANSCRIBE: 'transcribe',
+  AUDIO_DECODE: 'audio.decode',
+  MEL: 'mel',
+  MEL_FFT: 'mel.fft',
+  MEL_LOG_MEL: 'mel.log_mel',
+  MEL_NORMALIZE: 'mel.normalize',
+  ENCODER: 'encoder',
+  ENCODER_LAYER: 'encoder.layer',
+  NPU_QUEUE_WAIT: 'npu.queue_wait',
+  NPU_BUFFER_TRANSFER: 'npu.buffer_transfer',
+  NPU_KERNEL_EXECUTION: 'npu.kernel_execution',
+  NPU_RESULT_RETRIEVAL: 'npu.result_retrieval',
+  DECODER: 'decoder',
+  DECODER_ATTENTION: 'decoder.attention',
+  DECODER_TOKEN_GENERATION: 'decoder.token_generation',
+  DECODER_POST_PROCESSING: 'decoder.post_processing',
+  FRONTEND: 'frontend',
+  DECODER_SEARCH: 'decoder.search',
+  LOADGEN_REQUEST: 'loadgen.request',
+} as const;
+
+export const ATTR = {
+  AUDIO_DURATION_S: 'amanuensis.audio.duration_s',
+  AUDIO_SAMPLE_RATE_HZ: 'amanuensis.audio.sample_rate_hz',
+  AUDIO_CHANNELS: 'amanuensis.audio.channels',
+  AUDIO_BYTES: 'amanuensis.audio.bytes',
+  AUDIO_ENCODING: 'amanuensis.audio.encoding',
+  MEL_FRAMES: 'amanuensis.mel.frames',
+  MEL_BINS: 'amanuensis.mel.bins',
+  DEVICE: 'amanuensis.device',
+  OFFLOAD: 'amanuensis.offload',
+  NPU_COLUMNS: 'amanuensis.npu.columns',
+  NPU_COLUMN: 'amanuensis.npu.column',
+  NPU_BYTES: 'amanuensis.npu.bytes',
+  NPU_DIRECTION: 'amanuensis.npu.direction',
+  NPU_KERNEL: 'amanuensis.npu.kernel',
+  NPU_LAUNCHES: 'amanuensis.npu.launches',
+  NPU_FLOPS: 'amanuensis.npu.flops',
+  NPU_LAYER: 'amanuensis.npu.layer',
+  ENGINE: 'amanuensis.engine',
+  MODEL: 'amanuensis.model',
+  DETAIL: 'amanuensis.detail',
+  RESPONSE_FORMAT: 'amanuensis.response_format',
+  DECODER_TOKENS: 'amanuensis.decoder.tokens',
+  DECODER_SEGMENTS: 'amanuensis.decoder.segments',
+  ERROR_CODE: 'amanuensis.error.code',
+  LOADGEN_SCENARIO: 'amanuensis.loadgen.scenario',
+  LOADGEN_STREAM: 'amanuensis.loadgen.stream',
+  LOADGEN_AUDIO: 'amanuensis.loadgen.audio',
+} as const;

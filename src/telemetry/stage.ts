@@ -1,0 +1,92 @@
+/**
+ * The stage API: `stage(SPAN.MEL_FFT, 'medium', () => fft(x))` runs a sync or async function as a
+ * span nested under the active one. When tracing is off or the stage is finer than the configured
+ * detail it is a plain call, so instrumented code costs next to nothing with tracing disabled.
+ */
+import { context, trace, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { detailRank, type Detail } from './names.ts';
+import type { StageRecord } from './recorder.ts';
+
+const TRACER_NAME = 'amanuensis-otel';
+
+let tracer: Tracer = trace.getTracer(TRACER_NAME);
+let maxRank = detailRank('medium');
+let enabled = true;
+let configuredDetail: Detail = 'medium';
+
+/** Sets the detail level and whether stages make spans at all (false when the SDK is disabled). */
+export function configureStages(options: { detail: Detail; enabled: boolean }): void {
+  configuredDetail = options.detail;
+  maxRank = detailRank(options.detail);
+  enabled = options.enabled;
+  tracer = trace.getTracer(TRACER_NAME);
+}
+
+/** The configured detail level, for code that hands it to workers. */
+export function stageDetail(): Detail {
+  return configuredDetail;
+}
+
+/** Whether stages are being traced at all. */
+export function stagesEnabled(): boolean {
+  return enabled;
+}
+
+function fail(span: Span, error: unknown): void {
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+  if (error instanceof Error) span.recordException({ name: error.name, message: error.message });
+}
+
+/**
+ * Runs `fn` inside span `name` when `level` is within the configured detail. `fn` receives the
+ * span (or undefined when none was made) to add attributes it learns while running.
+ */
+export function stage<T>(name: string, level: Detail, fn: (span: Span | undefined) => T, attributes?: Attributes): T {
+  if (!enabled || detailRank(level) > maxRank) return fn(undefined);
+  return tracer.startActiveSpan(name, attributes ? { attributes } : {}, (span) => {
+    let result: T;
+    try {
+      result = fn(span);
+    } catch (error) {
+      fail(span, error);
+      span.end();
+      throw error;
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (value) => {
+          span.end();
+          return value;
+        },
+        (error: unknown) => {
+          fail(span, error);
+          span.end();
+          throw error;
+        },
+      ) as T;
+    }
+    span.end();
+    return result;
+  });
+}
+
+/**
+ * Turns stage records made in a worker (or by a device timeline) into spans with their recorded
+ * start and end times, nested as recorded under `parent` (the active context by default).
+ */
+export function replaySpans(records: readonly StageRecord[], parent: Context = context.active()): void {
+  if (!enabled || records.length === 0) return;
+  const contexts: Context[] = new Array(records.length);
+  const spans: Span[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    const parentContext = record.parent >= 0 ? contexts[record.parent] : parent;
+    if (!parentContext) continue;
+    const options = record.attributes ? { startTime: record.startMs, attributes: record.attributes } : { startTime: record.startMs };
+    const span = tracer.startSpan(record.name, options, parentContext);
+    spans[i] = span;
+    contexts[i] = trace.setSpan(parentContext, span);
+  }
+  // Children end before their parents, as they do live, so processors that subtract child time see them first.
+  for (let i = records.length - 1; i >= 0; i--) spans[i]?.end(records[i]!.endMs);
+}
