@@ -1,0 +1,47 @@
+/**
+ * `amanuensis`: one program, four commands (serve, load, profile, summary). Each command module
+ * parses and validates its options; this file only assembles them and maps failures to exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import { serveCommand } from './serve.ts';
+import { CliError, UsageError } from './usage.ts';
+
+/** addCommand() does not pass settings down, so every command gets the conventions here. */
+function withConventions(command: Command): Command {
+  command
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  for (const sub of command.commands) withConventions(sub);
+  return command;
+}
+
+function program(): Command {
+  const root = new Command('amanuensis')
+    .description('OpenTelemetry-traced Whisper-style transcription: serve, load-test, profile, summarise')
+    .addCommand(serveCommand());
+  return withConventions(root);
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await program().parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`amanuensis: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`amanuensis: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`amanuensis: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

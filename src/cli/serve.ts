@@ -1,0 +1,63 @@
+/**
+ * `amanuensis serve`: options, their defaults and validation. Running lives in serve-run.ts.
+ */
+import { Command, Option } from 'commander';
+import { DETAILS, type Detail } from '../telemetry/names.ts';
+import { nonNegativeNumber, oneOf, port, positiveInt } from './usage.ts';
+
+export const DEVICES = ['npu-sim', 'cpu'] as const;
+export const OFFLOADS = ['fused', 'matmul'] as const;
+export const ENGINES = ['reference', 'pocketsphinx'] as const;
+
+/** Everything `serve` needs, validated. */
+export interface ServeOptions {
+  host: string;
+  port: number;
+  device: (typeof DEVICES)[number];
+  offload: (typeof OFFLOADS)[number];
+  detail: Detail;
+  engine: (typeof ENGINES)[number];
+  columns: number;
+  summaryOut: string | undefined;
+  summaryInterval: number;
+  warmupSpans: number;
+  maxUploadMb: number;
+  maxDurationS: number;
+  maxConcurrent: number;
+  maxQueue: number;
+  requestTimeoutS: number;
+  apiKey: string | undefined;
+  quiet: boolean;
+}
+
+/** Adds the serve options to `command` (profile reuses them). */
+export function addServeOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--host <host>', 'address to bind (use 0.0.0.0 in a container)').default('127.0.0.1'))
+    .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(8080).argParser(port))
+    .addOption(new Option('--device <device>', 'accelerator device').default('npu-sim').argParser(oneOf(DEVICES)))
+    .addOption(new Option('--offload <mode>', 'encoder offload: one fused pass, or six matmul launches per layer').default('fused').argParser(oneOf(OFFLOADS)))
+    .addOption(new Option('--detail <level>', 'span detail').default('medium').argParser(oneOf(DETAILS)))
+    .addOption(new Option('--engine <engine>', 'recogniser').default('reference').argParser(oneOf(ENGINES)))
+    .addOption(new Option('--columns <n>', 'npu-sim columns that run concurrently').default(8).argParser(positiveInt))
+    .addOption(new Option('--summary-out <file>', 'write the span summary JSON here, periodically and at shutdown'))
+    .addOption(new Option('--summary-interval <seconds>', 'seconds between summary writes').default(10).argParser(nonNegativeNumber))
+    .addOption(new Option('--warmup-spans <n>', 'leave the first N spans out of the rollups').default(0).argParser((v) => (v === '0' ? 0 : positiveInt(v))))
+    .addOption(new Option('--max-upload-mb <mb>', 'largest accepted upload, MiB').default(25).argParser(nonNegativeNumber))
+    .addOption(new Option('--max-duration-s <seconds>', 'longest accepted audio, seconds').default(600).argParser(nonNegativeNumber))
+    .addOption(new Option('--max-concurrent <n>', 'transcriptions processed at once').default(32).argParser(positiveInt))
+    .addOption(new Option('--max-queue <n>', 'transcriptions waiting beyond that before 503').default(128).argParser((v) => (v === '0' ? 0 : positiveInt(v))))
+    .addOption(new Option('--request-timeout-s <seconds>', 'processing limit per request before 504').default(120).argParser(nonNegativeNumber))
+    .addOption(new Option('--api-key <key>', 'require Authorization: Bearer <key> on every endpoint but /health').env('AMANUENSIS_API_KEY'))
+    .addOption(new Option('--quiet', 'print only the listening line').default(false));
+}
+
+/** The `serve` command. */
+export function serveCommand(): Command {
+  return addServeOptions(new Command('serve').description('run the OpenAI-compatible transcription service, traced with OpenTelemetry')).action(
+    async (options: ServeOptions) => {
+      const { runServe } = await import('./serve-run.ts');
+      await runServe(options);
+    },
+  );
+}

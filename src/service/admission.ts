@@ -1,0 +1,73 @@
+/**
+ * Admission control: at most `maxConcurrent` transcriptions run at once and at most `maxQueued`
+ * wait; beyond that a request is refused at once with 503 + Retry-After instead of joining an
+ * unbounded queue. Draining refuses everything new.
+ */
+import { ServiceError } from './errors.ts';
+
+export interface AdmissionOptions {
+  maxConcurrent: number;
+  maxQueued: number;
+  /** Retry-After hint for refused requests, seconds. */
+  retryAfterS: number;
+}
+
+interface Waiter {
+  resolve: (release: () => void) => void;
+  reject: (error: Error) => void;
+}
+
+export class Admission {
+  private readonly options: AdmissionOptions;
+  private readonly waiting: Waiter[] = [];
+  private running = 0;
+  private draining = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(options: AdmissionOptions) {
+    this.options = options;
+  }
+
+  /** Requests running now. */
+  get inFlight(): number {
+    return this.running;
+  }
+
+  /** Requests waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** Resolves with a release function once the request may run; rejects with 503 when full or draining. */
+  acquire(): Promise<() => void> {
+    if (this.draining) return Promise.reject(this.refusal('the service is shutting down', 'draining'));
+    if (this.running < this.options.maxConcurrent) return Promise.resolve(this.grant());
+    if (this.waiting.length >= this.options.maxQueued) return Promise.reject(this.refusal('the service is at capacity; retry later', 'overloaded'));
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  /** Stops admitting; queued requests are refused. Resolves when nothing runs any more. */
+  drain(): Promise<void> {
+    this.draining = true;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(this.refusal('the service is shutting down', 'draining'));
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private grant(): () => void {
+    this.running++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.running--;
+      const next = this.waiting.shift();
+      if (next) next.resolve(this.grant());
+      else if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    };
+  }
+
+  private refusal(message: string, code: string): ServiceError {
+    return new ServiceError(message, { status: 503, code, type: 'overloaded_error', retryAfterS: this.options.retryAfterS });
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Streaming multipart/form-data parsing of a transcription upload with @fastify/busboy. Limits are
+ * enforced while the body streams in: an over-size file is refused (413) as soon as the limit is
+ * crossed, never after buffering it whole.
+ */
+import type { IncomingMessage } from 'node:http';
+import { Busboy } from '@fastify/busboy';
+import { ServiceError, badRequest } from './errors.ts';
+
+export interface UploadLimits {
+  /** Largest accepted audio file, bytes. */
+  maxFileBytes: number;
+  /** Most non-file fields. */
+  maxFields: number;
+  /** Largest non-file field value, bytes. */
+  maxFieldBytes: number;
+}
+
+export interface ParsedUpload {
+  /** The `file` part, or undefined when the form had none. */
+  file: Buffer | undefined;
+  /** Text fields; repeated names (timestamp_granularities[]) keep every value. */
+  fields: Map<string, string[]>;
+}
+
+function tooLarge(limitBytes: number): ServiceError {
+  return new ServiceError(`file exceeds the upload limit of ${limitBytes} bytes`, { status: 413, code: 'file_too_large', param: 'file' });
+}
+
+/** Parses the request body; rejects with a ServiceError (400, 413 or 415) on anything malformed. */
+export function parseUpload(request: IncomingMessage, limits: UploadLimits): Promise<ParsedUpload> {
+  const contentType = request.headers['content-type'] ?? '';
+  if (!/^multipart\/form-data\b/i.test(contentType)) {
+    return Promise.reject(new ServiceError('expected a multipart/form-data body', { status: 415, code: 'unsupported_media_type' }));
+  }
+  const declared = Number(request.headers['content-length']);
+  // Multipart framing adds a little to the file size; a body far beyond the file limit can be refused unread.
+  if (Number.isFinite(declared) && declared > limits.maxFileBytes + limits.maxFields * limits.maxFieldBytes + 64 * 1024) {
+    return Promise.reject(tooLarge(limits.maxFileBytes));
+  }
+  return new Promise<ParsedUpload>((resolve, reject) => {
+    const fields = new Map<string, string[]>();
+    const chunks: Buffer[] = [];
+    let sawFile = false;
+    let settled = false;
+    let busboy: ReturnType<typeof Busboy>;
+
+    const fail = (error: ServiceError): void => {
+      if (settled) return;
+      settled = true;
+      request.unpipe(busboy);
+      request.resume();
+      reject(error);
+    };
+
+    try {
+      busboy = Busboy({
+        headers: request.headers as { 'content-type': string },
+        limits: { files: 1, fileSize: limits.maxFileBytes, fields: limits.maxFields, fieldSize: limits.maxFieldBytes, parts: limits.maxFields + 1, fieldNameSize: 100 },
+      });
+    } catch {
+      reject(badRequest('malformed multipart/form-data: missing or invalid boundary', 'malformed_multipart'));
+      return;
+    }
+
+    busboy.on('file', (name, stream) => {
+      if (name !== 'file' || sawFile) {
+        stream.resume();
+        return;
+      }
+      sawFile = true;
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () => fail(tooLarge(limits.maxFileBytes)));
+    });
+    busboy.on('field', (name, value, _nameTruncated, valueTruncated) => {
+      if (valueTruncated) {
+        fail(badRequest(`field ${name.slice(0, 64)} exceeds ${limits.maxFieldBytes} bytes`, 'field_too_large', name.slice(0, 64)));
+        return;
+      }
+      const list = fields.get(name);
+      if (list) list.push(value);
+      else fields.set(name, [value]);
+    });
+    busboy.on('fieldsLimit', () => fail(badRequest(`too many form fields (limit ${limits.maxFields})`, 'too_many_fields')));
+    busboy.on('partsLimit', () => fail(badRequest('too many form parts', 'too_many_fields')));
+    busboy.on('filesLimit', () => fail(badRequest('only one file may be uploaded', 'too_many_files', 'file')));
+    busboy.on('error', () => fail(badRequest('malformed multipart/form-data body', 'malformed_multipart')));
+    busboy.on('finish', () => {
+      if (settled) return;
+      settled = true;
+      resolve({ file: sawFile ? Buffer.concat(chunks) : undefined, fields });
+    });
+    request.on('aborted', () => fail(badRequest('upload aborted by the client', 'upload_aborted')));
+    request.pipe(busboy);
+  });
+}

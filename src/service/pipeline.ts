@@ -1,0 +1,70 @@
+/**
+ * One transcription, as the trace shows it: `transcribe` -> `audio.decode` (worker pool) ->
+ * the engine's mel / encoder / decoder stages. Returns the rendered body and this request's timing.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Span } from '@opentelemetry/api';
+import type { Engine } from '../engine/engine.ts';
+import type { WorkerPool } from '../engine/pool.ts';
+import type { DecodedAudio } from '../audio/tasks.ts';
+import { ATTR, SPAN } from '../telemetry/names.ts';
+import { stage } from '../telemetry/stage.ts';
+import { render, timingDocument, type Rendered } from './formats.ts';
+import type { TranscriptionParams } from './request-params.ts';
+
+export interface PipelineDeps {
+  pool: WorkerPool;
+  engine: Engine;
+  /** Longest accepted audio, seconds. */
+  maxDurationS: number;
+}
+
+export interface PipelineResult {
+  rendered: Rendered;
+  timing: Record<string, number>;
+}
+
+function describeAudio(span: Span | undefined, audio: DecodedAudio, bytes: number): void {
+  span?.setAttributes({
+    [ATTR.AUDIO_DURATION_S]: audio.durationS,
+    [ATTR.AUDIO_SAMPLE_RATE_HZ]: audio.sourceSampleRateHz,
+    [ATTR.AUDIO_CHANNELS]: audio.channels,
+    [ATTR.AUDIO_ENCODING]: audio.encoding,
+    [ATTR.AUDIO_BYTES]: bytes,
+  });
+}
+
+/** Runs the whole pipeline for validated parameters. `signal` aborts it (timeout, client gone). */
+export function runPipeline(params: TranscriptionParams, deps: PipelineDeps, signal: AbortSignal): Promise<PipelineResult> {
+  const { engine, pool } = deps;
+  return stage(
+    SPAN.TRANSCRIBE,
+    'coarse',
+    async (span) => {
+      const started = performance.now();
+      const audio = await stage(SPAN.AUDIO_DECODE, 'coarse', async (decodeSpan) => {
+        const decoded = await pool.run<DecodedAudio>('audio.decode', { bytes: params.file, maxDurationS: deps.maxDurationS }, { signal });
+        describeAudio(decodeSpan, decoded, params.file.length);
+        return decoded;
+      });
+      const decodeMs = performance.now() - started;
+      span?.setAttribute(ATTR.AUDIO_DURATION_S, audio.durationS);
+      const { transcript, timing } = await engine.transcribe(
+        { pcm: audio.pcm, durationS: audio.durationS, language: params.language, prompt: params.prompt, temperature: params.temperature, wordTimestamps: params.words },
+        signal,
+      );
+      const document = timingDocument(performance.now() - started, decodeMs, timing);
+      const rendered = render({
+        format: params.responseFormat,
+        transcript,
+        durationS: audio.durationS,
+        model: engine.model,
+        timing: document,
+        words: params.words,
+        segments: params.segments,
+      });
+      return { rendered, timing: document };
+    },
+    { [ATTR.ENGINE]: engine.name, [ATTR.MODEL]: engine.model, [ATTR.RESPONSE_FORMAT]: params.responseFormat },
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * The HTTP service: routes, health, and the lifecycle (ready -> draining -> closed). Built on
+ * node:http so instrumentation-http makes the SERVER span of every request.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ServiceError } from './errors.ts';
+import { sendError, sendJson } from './respond.ts';
+import { apiKeyCheck } from './auth.ts';
+import { handleTranscription, TRANSCRIPTIONS_ROUTE, type TranscriptionDeps } from './transcriptions.ts';
+
+export interface ServiceDeps extends TranscriptionDeps {
+  /** Facts for /health beyond the status (engine, device, dropped spans...). */
+  healthFacts: () => Record<string, unknown>;
+  /** The live span summary document, for GET /v1/span-summary. */
+  spanSummary?: () => unknown;
+  /** Prometheus exposition handler for GET /metrics. */
+  metrics?: (request: IncomingMessage, response: ServerResponse) => void;
+  apiKey?: string | undefined;
+}
+
+export interface Service {
+  server: Server;
+  /** Resolves with the bound base URL. */
+  listen(host: string, port: number): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish, then closes the listener. */
+  drain(): Promise<void>;
+}
+
+function notFound(method: string, path: string): ServiceError {
+  return new ServiceError(`no route for ${method} ${path.slice(0, 200)}`, { status: 404, code: 'not_found' });
+}
+
+function methodNotAllowed(method: string, path: string): ServiceError {
+  return new ServiceError(`${method} is not allowed on ${path}`, { status: 405, code: 'method_not_allowed' });
+}
+
+/** Creates the service; call `listen` to serve. */
+export function createService(deps: ServiceDeps): Service {
+  let state: 'ready' | 'draining' = 'ready';
+  const authorize = apiKeyCheck(deps.apiKey);
+
+  const routes: Record<string, Record<string, (request: IncomingMessage, response: ServerResponse) => void | Promise<void>>> = {
+    '/health': {
+      GET: (_request, response) => {
+        const ready = state === 'ready';
+        sendJson(response, ready ? 200 : 503, { status: ready ? 'ok' : state, ...deps.healthFacts() }, ready ? {} : { 'retry-after': '1' });
+      },
+    },
+    [TRANSCRIPTIONS_ROUTE]: { POST: (request, response) => handleTranscription(request, response, deps) },
+    '/v1/span-summary': {
+      GET: (_request, response) => {
+        if (!deps.spanSummary) throw new ServiceError('span rollups are not enabled', { status: 404, code: 'not_found' });
+        sendJson(response, 200, deps.spanSummary());
+      },
+    },
+    '/metrics': {
+      GET: (request, response) => {
+        if (!deps.metrics) throw new ServiceError('metrics are not enabled', { status: 404, code: 'not_found' });
+        deps.metrics(request, response);
+      },
+    },
+  };
+
+  const server = createServer(async (request, response) => {
+    const method = request.method ?? 'GET';
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    try {
+      const route = routes[path];
+      if (!route) throw notFound(method, path);
+      const handler = route[method];
+      if (!handler) throw methodNotAllowed(method, path);
+      if (path !== '/health') authorize(request);
+      await handler(request, response);
+    } catch (error) {
+      request.resume();
+      sendError(response, error);
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  server.requestTimeout = 0;
+
+  return {
+    server,
+    listen(host, port) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve(`http://${shownHost}:${address.port}`);
+        });
+      });
+    },
+    async drain() {
+      state = 'draining';
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await deps.admission.drain();
+      server.closeIdleConnections();
+      await closed;
+    },
+  };
+}

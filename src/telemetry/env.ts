@@ -1,0 +1,68 @@
+/**
+ * The OTEL_* settings we read ourselves. NodeSDK given `spanProcessors` reads no OTEL_BSP_*, so the
+ * exporting BatchSpanProcessor's sizes come from here; endpoint, headers and timeout are read by
+ * the OTLP exporters themselves.
+ */
+
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+
+/** BatchSpanProcessor settings from OTEL_BSP_*, with the specification's defaults. */
+export interface BatchSettings {
+  maxQueueSize: number;
+  maxExportBatchSize: number;
+  scheduledDelayMillis: number;
+  exportTimeoutMillis: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    process.emitWarning(`${name}=${raw} is not a positive integer; using ${fallback}`);
+    return fallback;
+  }
+  return value;
+}
+
+/** OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_EXPORT_BATCH_SIZE, OTEL_BSP_SCHEDULE_DELAY, OTEL_BSP_EXPORT_TIMEOUT. */
+export function batchSettings(env: Env = process.env): BatchSettings {
+  const maxQueueSize = positiveInt(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048);
+  return {
+    maxQueueSize,
+    maxExportBatchSize: Math.min(maxQueueSize, positiveInt(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512)),
+    scheduledDelayMillis: positiveInt(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000),
+    exportTimeoutMillis: positiveInt(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30000),
+  };
+}
+
+/** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL; http/protobuf by default, as the SDK does. */
+export function otlpProtocol(env: Env = process.env): OtlpProtocol {
+  const raw = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? '').trim();
+  if (raw === '' || raw === 'http/protobuf') return 'http/protobuf';
+  if (raw === 'http/json' || raw === 'grpc') return raw;
+  process.emitWarning(`unsupported OTLP protocol "${raw}"; using http/protobuf`);
+  return 'http/protobuf';
+}
+
+/** OTEL_TRACES_EXPORTER: the first of otlp | console | none (otlp by default). */
+export function tracesExporterKind(env: Env = process.env): 'otlp' | 'console' | 'none' {
+  const first = (env.OTEL_TRACES_EXPORTER ?? 'otlp').split(',')[0]!.trim();
+  if (first === 'console' || first === 'none') return first;
+  return 'otlp';
+}
+
+/** The traces endpoint the OTLP/HTTP exporter will post to, for messages ("no collector at ..."). */
+export function otlpTracesUrl(env: Env = process.env): string {
+  const specific = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  if (specific) return specific;
+  const base = (env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || 'http://localhost:4318').replace(/\/+$/, '');
+  return `${base}/v1/traces`;
+}
+
+/** OTEL_SDK_DISABLED=true turns all tracing off (stages become plain calls). */
+export function sdkDisabled(env: Env = process.env): boolean {
+  return env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
+}

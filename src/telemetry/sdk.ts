@@ -1,0 +1,83 @@
+/**
+ * Starts OpenTelemetry for a process of ours: NodeSDK with the exporting (counting)
+ * BatchSpanProcessor, the caller's extra span processors beside it, and instrumentation-http for
+ * the SERVER span. Call it before anything imports `http`; see `startTelemetry`.
+ */
+import { createRequire } from 'node:module';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { configureStages } from './stage.ts';
+import type { Detail } from './names.ts';
+import { batchSettings, sdkDisabled } from './env.ts';
+import { createTraceExporter } from './exporter.ts';
+import { CountingBatchSpanProcessor, ExportAccounting } from './export-accounting.ts';
+import { boundedShutdown } from './shutdown.ts';
+
+export interface TelemetryOptions {
+  /** service.name unless OTEL_SERVICE_NAME says otherwise. */
+  serviceName: string;
+  /** Processors to run beside the exporting BatchSpanProcessor (e.g. the rollup processor). */
+  spanProcessors?: SpanProcessor[];
+  /** Register instrumentation-http for incoming requests (the service); off for clients. */
+  instrumentHttpServer?: boolean;
+  /** Stage detail level (default medium). */
+  detail?: Detail;
+  /** Request paths whose SERVER spans are not worth a trace (health checks, scrapes). */
+  ignoredPaths?: readonly string[];
+}
+
+export interface TelemetryHandle {
+  /** False when OTEL_SDK_DISABLED=true: no spans at all, stages are plain calls. */
+  enabled: boolean;
+  /** Spans dropped (full queue) or lost in failed exports so far. */
+  droppedSpans(): number;
+  /** Flushes and shuts down within `timeoutMillis` (default 5000) even if the collector is down; never rejects. */
+  shutdown(timeoutMillis?: number): Promise<void>;
+}
+
+const DEFAULT_SHUTDOWN_MILLIS = 5000;
+
+/**
+ * Starts the SDK. The returned promise resolves once spans can be made; modules that import
+ * `http` must be loaded after it (dynamic import), so instrumentation-http can patch it.
+ */
+export async function startTelemetry(options: TelemetryOptions): Promise<TelemetryHandle> {
+  const detail = options.detail ?? 'medium';
+  if (sdkDisabled()) {
+    configureStages({ detail, enabled: false });
+    return { enabled: false, droppedSpans: () => 0, shutdown: async () => {} };
+  }
+  const { NodeSDK } = await import('@opentelemetry/sdk-node');
+  const accounting = new ExportAccounting();
+  const exporter = await createTraceExporter();
+  const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
+  if (exporter) processors.push(new CountingBatchSpanProcessor({ exporter, ...batchSettings() }, accounting));
+
+  const instrumentations = [];
+  if (options.instrumentHttpServer) {
+    const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
+    const ignored = new Set(options.ignoredPaths ?? []);
+    instrumentations.push(
+      new HttpInstrumentation({
+        disableOutgoingRequestInstrumentation: true,
+        ignoreIncomingRequestHook: (request) => ignored.has((request.url ?? '').split('?')[0] ?? ''),
+      }),
+    );
+  }
+  const sdk = new NodeSDK({
+    ...(process.env.OTEL_SERVICE_NAME ? {} : { serviceName: options.serviceName }),
+    spanProcessors: processors,
+    instrumentations,
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+  sdk.start();
+  // ESM imports of node:http bypass require hooks; requiring it once lets instrumentation-http
+  // patch the shared Server prototype before any server exists.
+  if (options.instrumentHttpServer) createRequire(import.meta.url)('node:http');
+  configureStages({ detail, enabled: true });
+  return {
+    enabled: true,
+    droppedSpans: () => accounting.dropped(),
+    shutdown: (timeoutMillis = DEFAULT_SHUTDOWN_MILLIS) => boundedShutdown(() => sdk.shutdown(), timeoutMillis),
+  };
+}
