@@ -1,0 +1,46 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Admission } from '../../src/service/admission.ts';
+import { ServiceError } from '../../src/service/errors.ts';
+
+describe('Admission', () => {
+  it('runs up to maxConcurrent, queues up to maxQueued, refuses the rest with 503 + Retry-After', async () => {
+    const admission = new Admission({ maxConcurrent: 2, maxQueued: 1, retryAfterS: 3 });
+    const a = await admission.acquire();
+    await admission.acquire();
+    const queued = admission.acquire();
+    assert.equal(admission.queued, 1, 'third request waits');
+    await assert.rejects(admission.acquire(), (error: unknown) => {
+      assert.ok(error instanceof ServiceError, 'a ServiceError');
+      assert.equal(error.status, 503, '503 when full');
+      assert.equal(error.retryAfterS, 3, 'Retry-After hint');
+      return true;
+    });
+    a();
+    const third = await queued;
+    assert.equal(admission.inFlight, 2, 'the queued request took the freed slot');
+    third();
+  });
+
+  it('releases only once per grant', async () => {
+    const admission = new Admission({ maxConcurrent: 1, maxQueued: 0, retryAfterS: 1 });
+    const release = await admission.acquire();
+    release();
+    release();
+    assert.equal(admission.inFlight, 0, 'double release does not go negative');
+  });
+
+  it('drain refuses new and queued requests and resolves when in-flight ones finish', async () => {
+    const admission = new Admission({ maxConcurrent: 1, maxQueued: 5, retryAfterS: 1 });
+    const release = await admission.acquire();
+    const queued = admission.acquire();
+    let drained = false;
+    const draining = admission.drain().then(() => { drained = true; });
+    await assert.rejects(queued, /shutting down/, 'queued request refused');
+    await assert.rejects(admission.acquire(), /shutting down/, 'new request refused');
+    assert.equal(drained, false, 'still waiting for the in-flight request');
+    release();
+    await draining;
+    assert.equal(drained, true, 'drain completes once idle');
+  });
+});
