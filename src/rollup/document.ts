@@ -1,0 +1,101 @@
+/**
+ * The span summary document (`span-summary.json`, `GET /v1/span-summary`): types and the
+ * constants of its format. docs/span-summary.schema.json describes the same shape.
+ */
+import type { SketchState } from './sketch.ts';
+
+/** The document format version this code writes and reads. */
+export const SCHEMA_VERSION = 1;
+
+/** One of the slowest spans of a name or path. */
+export interface Exemplar {
+  trace_id: string;
+  span_id: string;
+  duration_ms: number;
+}
+
+/** Statistics of one span name or path over the document's window. */
+export interface SpanStatistics {
+  count: number;
+  /** Spans that ended with status ERROR. */
+  errors: number;
+  total_ms: number;
+  mean_ms: number;
+  /** Sample standard deviation (n - 1); 0 for a single span. */
+  stddev_ms: number;
+  min_ms: number;
+  max_ms: number;
+  p50_ms: number;
+  p90_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  p999_ms: number;
+  /** Duration minus the durations of the span's direct children, floored at 0 per span. */
+  self_total_ms: number;
+  self_mean_ms: number;
+  /** Up to five of the slowest spans, slowest first. */
+  exemplars: Exemplar[];
+  /** Mergeable state of the duration histogram. */
+  sketch: SketchState;
+}
+
+/** Statistics per span name, whatever the span's path. */
+export interface SpanEntry extends SpanStatistics {
+  name: string;
+}
+
+/** Statistics per path: the chain of local INTERNAL ancestors' names and the span's own. */
+export interface PathEntry extends SpanStatistics {
+  /** The names joined with '/', e.g. `transcribe/encoder/npu.kernel_execution`. */
+  path: string;
+  /** The same chain as an array (span names may contain '/'). */
+  names: string[];
+  /** Mean start of spans on this path relative to the start of their path's root span. */
+  start_offset_mean_ms: number;
+}
+
+export interface SpanSummaryDocument {
+  schema_version: number;
+  service: { name: string };
+  generated_at: string;
+  window: {
+    start: string;
+    end: string;
+    /** `cumulative` since start or reset, or one `interval`; `merged` for `summary merge` output. */
+    kind: 'cumulative' | 'interval' | 'merged';
+  };
+  warmup_spans_skipped: number;
+  /** Spans the exporter dropped or failed to export (0 when the processor was given no counter). */
+  dropped_spans: number;
+  sampling: {
+    /** The sampler in use, as configured (e.g. `parentbased_always_on`). */
+    sampler: string;
+    /** Spans seen recorded but not sampled (a record-only sampler): in the rollups, not exported. */
+    unsampled_spans: number;
+  };
+  /** Spans left out of some statistics because a bound was reached. */
+  overflow: {
+    /** Spans whose name found no room among max names: in no statistics at all. */
+    names: number;
+    /** Spans whose path found no room (or was unknown): in their name's statistics only. */
+    paths: number;
+    /** Spans started while max in-flight spans were tracked: no path, no self-time subtraction. */
+    in_flight: number;
+  };
+  /** Spans the processor failed to account for because of an internal error (should be 0). */
+  internal_errors: number;
+  spans: SpanEntry[];
+  paths: PathEntry[];
+}
+
+/** The quantiles every statistics entry carries, with their field names. */
+export const QUANTILE_FIELDS = [
+  [0.5, 'p50_ms'],
+  [0.9, 'p90_ms'],
+  [0.95, 'p95_ms'],
+  [0.99, 'p99_ms'],
+  [0.999, 'p999_ms'],
+] as const;
+
+/** Separator of path names in `PathEntry.path`. */
+export const PATH_SEPARATOR = '/';

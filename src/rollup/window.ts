@@ -1,0 +1,68 @@
+/**
+ * The statistics of one time window: per path, per name for spans without a path, and the
+ * window's counters. The processor records into the current window only; cumulative views are
+ * made by merging windows, so a span is recorded once however many windows are reported.
+ */
+import type { LogHistogramOptions } from './sketch.ts';
+import { SpanStats } from './stats.ts';
+
+export interface WindowCounters {
+  warmupSkipped: number;
+  unsampled: number;
+  nameOverflow: number;
+  pathOverflow: number;
+  inFlightOverflow: number;
+  internalErrors: number;
+}
+
+export class RollupWindow {
+  /** Indexed by path id. */
+  readonly paths: (SpanStats | undefined)[] = [];
+  /** Indexed by name id: spans of that name that have no path (overflow, unknown start). */
+  readonly unpathed: (SpanStats | undefined)[] = [];
+  readonly counters: WindowCounters = { warmupSkipped: 0, unsampled: 0, nameOverflow: 0, pathOverflow: 0, inFlightOverflow: 0, internalErrors: 0 };
+  startMs: number;
+  readonly #sketchOptions: LogHistogramOptions | undefined;
+
+  constructor(startMs: number, sketchOptions?: LogHistogramOptions) {
+    this.startMs = startMs;
+    this.#sketchOptions = sketchOptions;
+  }
+
+  /** The statistics of path `id`, created on first use. */
+  path(id: number): SpanStats {
+    return this.paths[id] ?? (this.paths[id] = new SpanStats(this.#sketchOptions));
+  }
+
+  /** The path-less statistics of name `id`, created on first use. */
+  unpathedName(id: number): SpanStats {
+    return this.unpathed[id] ?? (this.unpathed[id] = new SpanStats(this.#sketchOptions));
+  }
+
+  /** Adds `other`'s statistics and counters into this window. */
+  merge(other: RollupWindow): void {
+    other.paths.forEach((stats, id) => {
+      if (stats && stats.count > 0) this.path(id).merge(stats);
+    });
+    other.unpathed.forEach((stats, id) => {
+      if (stats && stats.count > 0) this.unpathedName(id).merge(stats);
+    });
+    for (const key of Object.keys(this.counters) as (keyof WindowCounters)[]) this.counters[key] += other.counters[key];
+  }
+
+  /** A fresh window holding this one's and `other`'s data; neither is changed. */
+  combinedWith(other: RollupWindow): RollupWindow {
+    const combined = new RollupWindow(Math.min(this.startMs, other.startMs), this.#sketchOptions);
+    combined.merge(this);
+    combined.merge(other);
+    return combined;
+  }
+
+  /** Empties the window (keeping its memory) and starts it at `startMs`. */
+  reset(startMs: number): void {
+    for (const stats of this.paths) stats?.reset();
+    for (const stats of this.unpathed) stats?.reset();
+    for (const key of Object.keys(this.counters) as (keyof WindowCounters)[]) this.counters[key] = 0;
+    this.startMs = startMs;
+  }
+}
