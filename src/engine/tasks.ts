@@ -1,0 +1,22 @@
+/**
+ * The worker task table: every function a pool worker can run, by name. Each task is a plain
+ * function `(payload, recorder) => result` with no OpenTelemetry import; the stages it records
+ * come back to the main thread and are replayed as spans there.
+ */
+import type { StageRecorder } from '../telemetry/recorder.ts';
+import { decodeAudioTask, melTask } from '../audio/tasks.ts';
+
+type Task = (payload: never, rec: StageRecorder) => unknown;
+
+export const TASKS = {
+  'audio.decode': decodeAudioTask,
+  mel: melTask,
+} as const satisfies Record<string, Task>;
+
+/** Name of a task the worker pool can run. */
+export type TaskName = keyof typeof TASKS;
+
+/** Looks a task up by a name that came over a message port. */
+export function findTask(name: string): ((payload: unknown, rec: StageRecorder) => unknown) | undefined {
+  return Object.hasOwn(TASKS, name) ? (TASKS[name as TaskName] as (payload: unknown, rec: StageRecorder) => unknown) : undefined;
+}
