@@ -1,0 +1,183 @@
+/**
+ * The HTTP side of the load generator: one undici Pool per target, driven through `dispatch`
+ * with a small handler per request. `dispatch` is undici's lowest public layer: no Readable
+ * stream per response (which `request()` makes, costing about a third of the request rate here),
+ * and its callbacks give the exact moments of the first response byte (headers) and the last body
+ * byte. A sweep aborts requests older than the total timeout, so a timeout is the whole request,
+ * not one phase of it.
+ */
+import { Pool, type Dispatcher } from 'undici';
+
+/** Error taxonomy keys: `http_<status>`, `timeout`, `connection`, `bad_body`. */
+export type FailureType = `http_${number}` | 'timeout' | 'connection' | 'bad_body';
+
+/** What became of one request. Times are performance.now() milliseconds. */
+export interface Outcome {
+  /** 2xx with an acceptable body. */
+  ok: boolean;
+  /** HTTP status, 0 when no response arrived. */
+  status: number;
+  failure: FailureType | undefined;
+  /** A one-line description of a failure, for messages. */
+  detail: string | undefined;
+  /** Response headers arrived (time to first byte); NaN without a response. */
+  headersAtMs: number;
+  /** The last body byte arrived, or the request failed. */
+  endAtMs: number;
+  /** The W3C `traceresponse` header, when the server sent one. */
+  traceResponse: string | undefined;
+  /** The response body, only when asked for with `keepBody`. */
+  body: string | undefined;
+}
+
+/** What counts as a good 2xx body. */
+export type BodyCheck = 'transcription' | 'none';
+
+export interface SendOptions {
+  method: 'GET' | 'POST';
+  /** Path below the base URL (e.g. `/v1/audio/transcriptions`). */
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+  check: BodyCheck;
+  keepBody?: boolean;
+}
+
+class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Bodies beyond this are not kept: a transcription answer is small, and a huge one is a bad body. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+function describe(error: Error): string {
+  const code = (error as { code?: string }).code;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const parts = [code, error.message || cause?.message, cause?.code].filter((part): part is string => Boolean(part));
+  return [...new Set(parts)].join(': ') || error.name;
+}
+
+/** A good transcription body is JSON with a string `text` (OpenAI `response_format=json`). */
+function transcriptionBodyOk(text: string): boolean {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return typeof parsed === 'object' && parsed !== null && typeof (parsed as { text?: unknown }).text === 'string';
+  } catch {
+    return false;
+  }
+}
+
+interface InFlight {
+  deadlineMs: number;
+  controller: Dispatcher.DispatchController | undefined;
+}
+
+/** A connection pool to one target with a total per-request timeout. */
+export class TargetClient {
+  readonly #pool: Pool;
+  readonly #origin: string;
+  readonly #prefix: string;
+  readonly #timeoutMs: number;
+  /** Insertion order is deadline order (one timeout for all), so the sweep stops at the first live one. */
+  readonly #inFlight = new Set<InFlight>();
+  readonly #sweep: NodeJS.Timeout;
+
+  /** `connections`: streams for a closed model, null (unbounded) for an open one. */
+  constructor(baseUrl: string, options: { connections: number | null; timeoutMs: number }) {
+    const url = new URL(baseUrl);
+    this.#origin = url.origin;
+    this.#prefix = url.pathname.replace(/\/+$/, '');
+    this.#timeoutMs = options.timeoutMs;
+    this.#pool = new Pool(url.origin, {
+      connections: options.connections,
+      pipelining: 1,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connectTimeout: options.timeoutMs,
+    });
+    this.#sweep = setInterval(() => this.#expire(), Math.min(250, Math.max(10, options.timeoutMs / 4)));
+    this.#sweep.unref();
+  }
+
+  /** Full URL of a path below the base, for span attributes. */
+  url(path: string): string {
+    return `${this.#origin}${this.#prefix}${path}`;
+  }
+
+  /** Sends one request now; resolves (never rejects) when the last body byte arrived or it failed. */
+  send(options: SendOptions): Promise<Outcome> {
+    return new Promise((resolve) => {
+      const entry: InFlight = { deadlineMs: performance.now() + this.#timeoutMs, controller: undefined };
+      this.#inFlight.add(entry);
+      let status = 0;
+      let headersAtMs = NaN;
+      let traceResponse: string | undefined;
+      let chunks: Buffer[] = [];
+      let bytes = 0;
+      const inFlight = this.#inFlight;
+      const finish = (outcome: Omit<Outcome, 'status' | 'headersAtMs' | 'traceResponse' | 'endAtMs'>): void => {
+        inFlight.delete(entry);
+        resolve({ ...outcome, status, headersAtMs, traceResponse, endAtMs: performance.now() });
+      };
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart(controller) {
+          entry.controller = controller;
+        },
+        onResponseStart(_controller, statusCode, headers) {
+          headersAtMs = performance.now();
+          status = statusCode;
+          const header = headers['traceresponse'];
+          traceResponse = Array.isArray(header) ? header[0] : header;
+        },
+        onResponseData(_controller, chunk) {
+          bytes += chunk.length;
+          if (bytes <= MAX_BODY_BYTES) chunks.push(chunk);
+        },
+        onResponseEnd() {
+          const keep = options.keepBody || (status >= 200 && status < 300 && options.check === 'transcription');
+          const text = keep && bytes <= MAX_BODY_BYTES ? (chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')) : undefined;
+          chunks = [];
+          const body = options.keepBody ? text : undefined;
+          if (status < 200 || status >= 300) {
+            finish({ ok: false, failure: `http_${status}`, detail: `HTTP ${status}`, body });
+          } else if (options.check === 'transcription' && (text === undefined || !transcriptionBodyOk(text))) {
+            finish({ ok: false, failure: 'bad_body', detail: 'the response is not JSON with a "text" string', body });
+          } else {
+            finish({ ok: true, failure: undefined, detail: undefined, body });
+          }
+        },
+        onResponseError(_controller, error) {
+          const code = (error as { code?: string }).code ?? '';
+          const timedOut = error instanceof TimeoutError || TIMEOUT_CODES.has(code);
+          finish({ ok: false, failure: timedOut ? 'timeout' : 'connection', detail: describe(error), body: undefined });
+        },
+      };
+      try {
+        this.#pool.dispatch(
+          { method: options.method, path: this.#prefix + options.path, headers: options.headers, body: options.body ?? null, idempotent: false, blocking: true },
+          handler,
+        );
+      } catch (error) {
+        finish({ ok: false, failure: 'connection', detail: describe(error as Error), body: undefined });
+      }
+    });
+  }
+
+  #expire(): void {
+    const now = performance.now();
+    for (const entry of this.#inFlight) {
+      if (entry.deadlineMs > now) break;
+      // Not yet on a socket: undici's own connect timeout covers it.
+      if (!entry.controller) continue;
+      this.#inFlight.delete(entry);
+      entry.controller.abort(new TimeoutError(`no complete response within ${this.#timeoutMs} ms`));
+    }
+  }
+
+  /** Closes the connections (in-flight requests are abandoned, not awaited). */
+  async close(): Promise<void> {
+    clearInterval(this.#sweep);
+    await this.#pool.destroy();
+  }
+}
