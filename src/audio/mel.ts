@@ -1,0 +1,136 @@
+/**
+ * Whisper's log-mel spectrogram, the formula of openai/whisper `audio.py::log_mel_spectrogram`:
+ * torch.stft(n_fft=400, hop=160, periodic Hann(400), center=True with reflect padding), power
+ * |X|^2 with the last frame dropped (frames = floor(samples / 160)), librosa Slaney mel filters
+ * (0..8 kHz, 201 bins), log10(max(x, 1e-10)), max(x, global max - 8), (x + 4) / 4.
+ *
+ * Arithmetic is float64 up to the log (see fft.ts for why), the output Float32Array like Whisper's.
+ * Whisper pads every input to 30 s before calling this; here the caller decides the length.
+ * Inputs of 200 samples or fewer, where torch's reflect pad would refuse, reflect repeatedly
+ * (numpy's `pad(mode='reflect')`); fewer than 160 samples give zero frames.
+ */
+import { RealFft } from './real-fft.ts';
+import { slaneyMelFilters, toSparse, type SparseMelFilterBank } from './mel-filters.ts';
+import { SPAN } from '../telemetry/names.ts';
+import type { StageRecorder } from '../telemetry/recorder.ts';
+
+export const MEL_SAMPLE_RATE_HZ = 16000;
+export const N_FFT = 400;
+export const HOP_LENGTH = 160;
+const BINS = N_FFT / 2 + 1;
+const PAD = N_FFT / 2;
+
+export interface LogMelOptions {
+  /** 80 (Whisper base .. large-v2) or 128 (large-v3); default 80. */
+  nMels?: number;
+  /** Receives the `mel.fft`, `mel.log_mel` and `mel.normalize` stages (level 'medium'). */
+  recorder?: StageRecorder;
+}
+
+/** Bin-major log-mel: `mel[b * frames + t]`, like Whisper's (n_mels, n_frames) tensor. */
+export interface LogMel {
+  mel: Float32Array;
+  frames: number;
+  bins: number;
+}
+
+/** Periodic Hann window (torch.hann_window(400), periodic=True). */
+export const HANN_400: Float64Array = Float64Array.from({ length: N_FFT }, (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / N_FFT));
+
+const filterCache = new Map<number, SparseMelFilterBank>();
+
+function filtersFor(nMels: number): SparseMelFilterBank {
+  let bank = filterCache.get(nMels);
+  if (!bank) {
+    bank = toSparse(slaneyMelFilters({ sampleRateHz: MEL_SAMPLE_RATE_HZ, nFft: N_FFT, nMels, fminHz: 0, fmaxHz: MEL_SAMPLE_RATE_HZ / 2 }));
+    filterCache.set(nMels, bank);
+  }
+  return bank;
+}
+
+/** Per-thread scratch: the FFT and a power spectrogram that grows to the longest input seen. */
+const fft = new RealFft(N_FFT);
+let powerScratch = new Float64Array(0);
+
+/** numpy's reflect (no edge repeat), applied as often as needed for short signals. */
+function reflectIndex(index: number, length: number): number {
+  if (length === 1) return 0;
+  const period = 2 * (length - 1);
+  const folded = ((index % period) + period) % period;
+  return folded < length ? folded : period - folded;
+}
+
+/** |STFT|^2 of every kept frame into `power[t * 201 + k]`. */
+function powerSpectrogram(pcm: Float32Array, frames: number, power: Float64Array): void {
+  const length = pcm.length;
+  const even = fft.even;
+  const odd = fft.odd;
+  const half = N_FFT / 2;
+  for (let t = 0; t < frames; t++) {
+    const first = t * HOP_LENGTH - PAD;
+    if (first >= 0 && first + N_FFT <= length) {
+      for (let n = 0; n < half; n++) {
+        even[n] = pcm[first + 2 * n]! * HANN_400[2 * n]!;
+        odd[n] = pcm[first + 2 * n + 1]! * HANN_400[2 * n + 1]!;
+      }
+    } else {
+      for (let n = 0; n < half; n++) {
+        even[n] = pcm[reflectIndex(first + 2 * n, length)]! * HANN_400[2 * n]!;
+        odd[n] = pcm[reflectIndex(first + 2 * n + 1, length)]! * HANN_400[2 * n + 1]!;
+      }
+    }
+    fft.powerOfLoaded(power, t * BINS);
+  }
+}
+
+/** Mel projection and log10 into `out[m * frames + t]`; returns the global maximum. */
+function logMel(power: Float64Array, frames: number, bank: SparseMelFilterBank, out: Float32Array): number {
+  const { nMels, start, length, offset, values } = bank;
+  let max = -Infinity;
+  for (let t = 0; t < frames; t++) {
+    const base = t * BINS;
+    for (let m = 0; m < nMels; m++) {
+      const first = base + start[m]!;
+      const count = length[m]!;
+      const w = offset[m]!;
+      let sum = 0;
+      for (let i = 0; i < count; i++) sum += values[w + i]! * power[first + i]!;
+      // ln * log10(e) instead of Math.log10: measured ~35% faster here, within an ulp or two.
+      const value = Math.log(sum > 1e-10 ? sum : 1e-10) * Math.LOG10E;
+      out[m * frames + t] = value;
+      if (value > max) max = value;
+    }
+  }
+  return max;
+}
+
+/** max(x, max - 8), then (x + 4) / 4, in place. */
+function normalize(out: Float32Array, max: number): void {
+  const floor = max - 8;
+  for (let i = 0; i < out.length; i++) {
+    const value = out[i]!;
+    out[i] = ((value > floor ? value : floor) + 4) / 4;
+  }
+}
+
+/** The Whisper log-mel spectrogram of 16 kHz mono PCM. Synchronous; not reentrant (per-thread scratch). */
+export function logMelSpectrogram(pcm: Float32Array, options: LogMelOptions = {}): LogMel {
+  const bank = filtersFor(options.nMels ?? 80);
+  const frames = Math.floor(pcm.length / HOP_LENGTH);
+  const mel = new Float32Array(bank.nMels * frames);
+  if (frames === 0) return { mel, frames, bins: bank.nMels };
+  if (powerScratch.length < frames * BINS) powerScratch = new Float64Array(frames * BINS);
+  const power = powerScratch;
+  const recorder = options.recorder;
+  let max: number;
+  if (recorder) {
+    recorder.run(SPAN.MEL_FFT, 'medium', () => powerSpectrogram(pcm, frames, power));
+    max = recorder.run(SPAN.MEL_LOG_MEL, 'medium', () => logMel(power, frames, bank, mel));
+    recorder.run(SPAN.MEL_NORMALIZE, 'medium', () => normalize(mel, max));
+  } else {
+    powerSpectrogram(pcm, frames, power);
+    max = logMel(power, frames, bank, mel);
+    normalize(mel, max);
+  }
+  return { mel, frames, bins: bank.nMels };
+}
