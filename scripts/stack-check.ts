@@ -1,0 +1,207 @@
+/**
+ * `npm run test:stack`: the live check of the docker compose stack, for a machine with a Docker engine
+ * (CI has none; test/stack/ checks the files statically). It brings the stack up, runs the load
+ * generator, takes the slowest `transcribe` exemplar from results/span-summary.json, fetches that
+ * trace back through Jaeger's /api/v3/traces/{id}, checks that span metrics reached Prometheus and
+ * Jaeger's Monitor API, and tears the stack down.
+ *
+ * Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or no Docker engine.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+
+const repoRoot = resolve(import.meta.dirname, '..');
+const resultsDir = join(repoRoot, 'results');
+const jaegerUrl = 'http://localhost:16686';
+const prometheusUrl = 'http://localhost:9090';
+const pollIntervalMillis = 2000;
+
+const USAGE = `usage: node scripts/stack-check.ts [--suite quick|standard] [--keep]
+  --suite   load suite the load generator runs (default: quick)
+  --keep    leave the stack running afterwards (default: docker compose down -v)`;
+
+class CheckFailed extends Error {}
+
+/** Runs `docker <args>` silently; resolves with the exit code (127 when docker is not installed). */
+function docker(args: string[]): Promise<number> {
+  return new Promise((resolvePromise) => {
+    const child = spawn('docker', args, { stdio: 'ignore', timeout: 30_000 });
+    child.on('error', () => resolvePromise(127));
+    child.on('exit', (code) => resolvePromise(code ?? 1));
+  });
+}
+
+/** Runs `docker compose <args>` in the repository with inherited output; resolves with the exit code. */
+function compose(args: string[], timeoutMillis: number): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('docker', ['compose', ...args], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      // The containers write ./results as this user (docs/stack.md, step 1).
+      env: { AMANUENSIS_UID: String(process.getuid?.() ?? 1000), AMANUENSIS_GID: String(process.getgid?.() ?? 1000), ...process.env },
+      timeout: timeoutMillis,
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolvePromise(code ?? (signal ? 124 : 1)));
+  });
+}
+
+async function composeOrFail(args: string[], timeoutMillis: number, okCodes = [0]): Promise<void> {
+  const code = await compose(args, timeoutMillis);
+  if (!okCodes.includes(code)) throw new CheckFailed(`docker compose ${args.join(' ')} exited with ${code}`);
+}
+
+/** Retries `attempt` until it returns a value; traces and metrics arrive after batch and scrape delays. */
+async function poll<T>(what: string, timeoutMillis: number, attempt: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMillis;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    try {
+      const value = await attempt();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await sleep(pollIntervalMillis);
+  }
+  throw new CheckFailed(`${what}: nothing after ${timeoutMillis / 1000} s (last: ${last})`);
+}
+
+async function getJson(url: string): Promise<unknown | undefined> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return response.json();
+}
+
+function step(message: string): void {
+  process.stdout.write(`stack-check: ${message}\n`);
+}
+
+interface SummaryDoc {
+  generated_at: string;
+  spans: Array<{ name: string; count: number; exemplars: Array<{ trace_id: string; duration_ms: number }> }>;
+}
+
+/** The slowest `transcribe` exemplar of a summary written after `notBefore`. */
+async function slowestExemplar(notBefore: number): Promise<{ traceId: string; durationMs: number } | undefined> {
+  const doc = JSON.parse(await readFile(join(resultsDir, 'span-summary.json'), 'utf8')) as SummaryDoc;
+  if (Date.parse(doc.generated_at) < notBefore) return undefined;
+  const exemplars = doc.spans.find((span) => span.name === 'transcribe')?.exemplars ?? [];
+  const slowest = exemplars.reduce<(typeof exemplars)[number] | undefined>((a, b) => (!a || b.duration_ms > a.duration_ms ? b : a), undefined);
+  return slowest && { traceId: slowest.trace_id, durationMs: slowest.duration_ms };
+}
+
+interface OtlpTrace {
+  resourceSpans?: Array<{
+    resource?: { attributes?: Array<{ key: string; value: { stringValue?: string } }> };
+    scopeSpans?: Array<{ spans?: Array<{ name: string }> }>;
+  }>;
+}
+
+/** Span names per service.name in an OTLP/JSON trace from /api/v3/traces/{id}. */
+function spanNamesByService(trace: OtlpTrace): Map<string, Set<string>> {
+  const byService = new Map<string, Set<string>>();
+  for (const resourceSpans of trace.resourceSpans ?? []) {
+    const service = resourceSpans.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
+    const names = byService.get(service) ?? new Set<string>();
+    for (const scope of resourceSpans.scopeSpans ?? []) for (const span of scope.spans ?? []) names.add(span.name);
+    byService.set(service, names);
+  }
+  return byService;
+}
+
+async function checkTrace(traceId: string): Promise<void> {
+  const byService = await poll(`trace ${traceId} in Jaeger`, 60_000, async () => {
+    const body = (await getJson(`${jaegerUrl}/api/v3/traces/${traceId}`)) as { result?: OtlpTrace } | undefined;
+    const names = body?.result ? spanNamesByService(body.result) : undefined;
+    // Spans of one trace arrive in several batches; wait until the stages are all there.
+    return names?.get('amanuensis')?.has('transcribe') && [...names.get('amanuensis')!].some((n) => n.startsWith('npu.')) ? names : undefined;
+  });
+  const service = [...byService.get('amanuensis')!];
+  for (const expected of ['transcribe', 'audio.decode', 'mel', 'encoder', 'decoder']) {
+    if (!service.includes(expected)) throw new CheckFailed(`trace ${traceId} has no ${expected} span (has: ${service.join(', ')})`);
+  }
+  if (!service.some((name) => name.startsWith('POST '))) throw new CheckFailed(`trace ${traceId} has no HTTP SERVER span`);
+  if (!byService.get('amanuensis-loadgen')?.size) throw new CheckFailed(`trace ${traceId} has no load generator CLIENT span: context did not propagate`);
+  step(`trace ${traceId}: ${service.length} span names from amanuensis, joined by the load generator's client span`);
+}
+
+async function checkSpanMetrics(): Promise<void> {
+  const query = encodeURIComponent('sum(traces_span_metrics_calls_total{service_name="amanuensis",span_name="transcribe"})');
+  const calls = await poll('span metrics in Prometheus', 90_000, async () => {
+    const body = (await getJson(`${prometheusUrl}/api/v1/query?query=${query}`)) as { data?: { result?: Array<{ value: [number, string] }> } };
+    const value = Number(body?.data?.result?.[0]?.value[1]);
+    return value > 0 ? value : undefined;
+  });
+  step(`Prometheus: ${calls} transcribe calls counted by the span_metrics connector`);
+  const operations = await poll("stage spans in Jaeger's Monitor API", 120_000, async () => {
+    const body = (await getJson(`${jaegerUrl}/api/metrics/calls?service=amanuensis&spanKind=internal&groupByOperation=true`)) as {
+      metrics?: Array<{ labels: Array<{ name: string; value: string }>; metricPoints: unknown[] }>;
+    };
+    const names = (body?.metrics ?? []).filter((m) => m.metricPoints.length > 0).flatMap((m) => m.labels.filter((l) => l.name === 'operation').map((l) => l.value));
+    return names.includes('transcribe') ? names : undefined;
+  });
+  step(`Monitor tab (span kind Internal): ${operations.length} operations, e.g. ${operations.slice(0, 4).join(', ')}`);
+}
+
+async function run(suite: string): Promise<void> {
+  await mkdir(resultsDir, { recursive: true });
+  step('docker compose up -d --wait --build');
+  await composeOrFail(['up', '-d', '--wait', '--build'], 15 * 60_000);
+
+  const loadStarted = Date.now();
+  step(`load generator, suite ${suite}`);
+  // Exit 1 means a latency threshold failed: slow, but the telemetry path is what this checks.
+  await composeOrFail(['run', '--rm', 'loadgen', 'load', '--url', 'http://service:8080', '--suite', suite, '--out', '/results/load-results.json'], 30 * 60_000, [0, 1]);
+  const results = JSON.parse(await readFile(join(resultsDir, 'load-results.json'), 'utf8')) as { scenarios: Array<{ succeeded: number }> };
+  const succeeded = results.scenarios.reduce((sum, scenario) => sum + scenario.succeeded, 0);
+  if (succeeded === 0) throw new CheckFailed('the load generator completed no request');
+  step(`${succeeded} requests succeeded`);
+
+  // The service rewrites the summary every 10 s; wait for one that includes this run.
+  const exemplar = await poll('a span summary with transcribe exemplars', 45_000, () => slowestExemplar(loadStarted));
+  step(`slowest transcribe exemplar: ${exemplar.durationMs.toFixed(1)} ms, trace ${exemplar.traceId}`);
+  await checkTrace(exemplar.traceId);
+  await checkSpanMetrics();
+  step(`ok: ${jaegerUrl}/trace/${exemplar.traceId}`);
+}
+
+async function main(): Promise<number> {
+  let options: { suite: string; keep: boolean; help: boolean };
+  try {
+    const { values } = parseArgs({ options: { suite: { type: 'string', default: 'quick' }, keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+    options = { suite: values.suite, keep: values.keep, help: values.help };
+    if (!['quick', 'standard'].includes(options.suite)) throw new Error(`--suite must be quick or standard, not "${options.suite}"`);
+  } catch (error) {
+    process.stderr.write(`stack-check: ${error instanceof Error ? error.message : String(error)} (run with --help for usage)\n`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if ((await docker(['info'])) !== 0 || (await docker(['compose', 'version'])) !== 0) {
+    process.stderr.write('stack-check: needs a running Docker engine and Compose v2 (`docker info` or `docker compose version` failed)\n');
+    return 2;
+  }
+  try {
+    await run(options.suite);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`stack-check: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+    await compose(['ps'], 60_000);
+    await compose(['logs', '--tail', '40', 'collector', 'jaeger', 'service'], 60_000);
+    return 1;
+  } finally {
+    if (!options.keep) {
+      step('docker compose down -v');
+      await compose(['down', '-v', '--remove-orphans'], 5 * 60_000);
+    }
+  }
+}
+
+process.exitCode = await main();
