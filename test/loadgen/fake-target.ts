@@ -1,0 +1,92 @@
+/**
+ * A real HTTP server on 127.0.0.1:0 standing in for a transcription endpoint with known
+ * behaviour: a fixed delay (optionally with the headers sent first, so time to first byte and time
+ * to last byte differ), a chosen answer per request, and a record of what arrived when.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+
+export interface Arrival {
+  /** performance.now() when the request's headers had arrived. */
+  atMs: number;
+  method: string;
+  path: string;
+  contentType: string;
+  traceparent: string | undefined;
+  /** sha256 of the body. */
+  bodyHash: string;
+}
+
+export interface Answer {
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+export interface FakeTargetOptions {
+  delayMs?: number;
+  /** Send the status line and headers at once, the body after the delay. */
+  headersFirst?: boolean;
+  /** The answer to POST number `index` (0-based); default 200 {"text":"ok"}. */
+  answer?: (index: number) => Answer;
+  /** The answer to GET /health; default 404 (not our service). */
+  health?: Answer;
+}
+
+export interface FakeTarget {
+  url: string;
+  arrivals: Arrival[];
+  close(): Promise<void>;
+}
+
+const OK: Answer = { status: 200, body: '{"text":"ok"}' };
+
+/** Starts the server; `close()` ends it and its connections. */
+export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<FakeTarget> {
+  const arrivals: Arrival[] = [];
+  let posts = 0;
+  const timers = new Set<NodeJS.Timeout>();
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const arrivedAtMs = performance.now();
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const path = request.url ?? '/';
+      arrivals.push({
+        atMs: arrivedAtMs,
+        method: request.method ?? '',
+        path,
+        contentType: request.headers['content-type'] ?? '',
+        traceparent: request.headers['traceparent'] as string | undefined,
+        bodyHash: createHash('sha256').update(Buffer.concat(chunks)).digest('hex'),
+      });
+      const answer = request.method === 'GET' ? (path === '/health' && options.health ? options.health : { status: 404, body: '{"error":{"message":"not found"}}' }) : (options.answer ?? (() => OK))(posts++);
+      const delayMs = request.method === 'GET' ? 0 : (options.delayMs ?? 0);
+      response.statusCode = answer.status;
+      response.setHeader('content-type', answer.contentType ?? 'application/json');
+      if (options.headersFirst) response.flushHeaders();
+      if (delayMs > 0) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          response.end(answer.body);
+        }, delayMs);
+        timers.add(timer);
+      }
+      else response.end(answer.body);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    arrivals,
+    close: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

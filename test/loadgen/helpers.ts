@@ -1,0 +1,22 @@
+/**
+ * Shared pieces of the load generator tests: a ready upload body without the built-in clip
+ * generator, and a closed or open scenario spec.
+ */
+import { encodeWav } from '../../src/audio/wav-encode.ts';
+import type { PreparedAudio } from '../../src/loadgen/audio.ts';
+import { buildTranscriptionBody } from '../../src/loadgen/multipart.ts';
+import type { ScenarioSpec } from '../../src/loadgen/options.ts';
+
+/** `seconds` of quiet noise at 16 kHz as one shared upload. */
+export function preparedAudio(seconds: number): PreparedAudio {
+  const samples = new Float32Array(Math.round(16000 * seconds)).map((_, i) => Math.sin(i / 10) * 0.1);
+  return { clips: [{ durationS: seconds, ...buildTranscriptionBody(encodeWav(samples, 16000), 'whisper-1') }] };
+}
+
+export function closed(streams: number, requests: number, warmup = 0): ScenarioSpec {
+  return { name: `${streams}x${requests} test`, model: 'closed', streams, audio: { kind: 'files', paths: [] }, requests, warmup };
+}
+
+export function open(rate: number, durationS: number, warmup = 0): ScenarioSpec {
+  return { name: `${rate}/s test`, model: 'open', rate, audio: { kind: 'files', paths: [] }, durationS, warmup };
+}
