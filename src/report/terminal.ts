@@ -1,0 +1,94 @@
+/**
+ * The report printed at the end of `amanuensis profile`: per run, the scenario table, where the
+ * time goes per stage (self time share as bars) and the slowest traces with links; with two or
+ * more runs, the comparison of each with the first.
+ */
+import type { ScenarioResult } from '../loadgen/report.ts';
+import { compareRuns, renderComparison } from './compare.ts';
+import { formatMs, formatShare, msNumber, rpsNumber, rtfNumber } from './format.ts';
+import { JAEGER_HINT, traceUrl, type LabelledRun, type ReportInput } from './input.ts';
+import { slowestRequests, slowestServerSpans, type SlowTrace } from './slowest.ts';
+import { timeShares } from './stages.ts';
+import { paint, table, truncate, bar } from './text.ts';
+import { spanTree } from './tree.ts';
+
+export interface TerminalOptions {
+  /** Terminal columns (process.stdout.columns, or 100 when not a TTY). */
+  width: number;
+  /** ANSI colour; pass false when stdout is not a TTY or NO_COLOR is set. */
+  color: boolean;
+}
+
+function concurrency(s: ScenarioResult): string {
+  return s.streams !== undefined ? `${s.streams} stream${s.streams === 1 ? '' : 's'}` : s.rate !== undefined ? `${s.rate} req/s offered` : '';
+}
+
+function scenarioTable(run: LabelledRun, color: boolean): string {
+  const rows = run.load.scenarios.map((s) => [
+    s.name,
+    concurrency(s),
+    String(s.requests),
+    String(s.succeeded),
+    s.failed > 0 ? paint(String(s.failed), 'red', color) : '0',
+    rtfNumber(s.throughput_rtf),
+    rpsNumber(s.requests_per_s),
+    msNumber(s.latency_ms.p50),
+    msNumber(s.latency_ms.p99),
+  ]);
+  const text = table(['scenario', 'load', 'requests', 'ok', 'failed', 'x realtime', 'req/s', 'p50 (ms)', 'p99 (ms)'], rows, color);
+  const efficiency = run.load.scaling_efficiency;
+  const note = efficiency === null ? '' : `\nscaling efficiency (throughput at 8 streams / at 4 streams / 2): ${efficiency.toFixed(2)}`;
+  return text + note;
+}
+
+function whereTimeGoes(run: LabelledRun, options: TerminalOptions): string {
+  const shares = timeShares(run);
+  const root = spanTree(run.summary);
+  if (!root || shares.length === 0) return 'no spans under a request in the span summary';
+  const labels = shares.map((s) => `${'  '.repeat(s.depth)}${s.name}${s.hasChildren ? ' (own)' : ''}`);
+  const labelWidth = Math.min(36, Math.max(...labels.map((l) => l.length)));
+  const barWidth = Math.max(10, Math.min(50, options.width - labelWidth - 24));
+  const lines = shares.map((s, i) => {
+    const label = truncate(labels[i]!, labelWidth).padEnd(labelWidth);
+    const cells = paint(bar(s.share, barWidth).padEnd(barWidth), 'cyan', options.color);
+    return `${label}  ${cells}  ${formatShare(s.share).padStart(6)}  ${formatMs(s.selfPerRequestMs).padStart(11)}`;
+  });
+  const title = `where time goes: self time per request, as a share of ${root.name} (mean ${formatMs(root.entry.mean_ms)} over ${root.entry.count} requests)`;
+  return [paint(title, 'bold', options.color), ...lines].join('\n');
+}
+
+function traceLine(t: SlowTrace, input: ReportInput): string {
+  const link = traceUrl(input.jaegerUrl, t.traceId) ?? t.traceId ?? '(no trace id)';
+  const outcome = t.outcome === 'ok' || t.source === 'server' ? '' : ` ${t.outcome}`;
+  return `  ${formatMs(t.latencyMs).padStart(12)}  ${t.source}${outcome}  ${link}`;
+}
+
+function slowest(run: LabelledRun, input: ReportInput, color: boolean): string {
+  const client = slowestRequests(run);
+  const server = slowestServerSpans(run).slice(0, 1);
+  const lines = [paint('slowest requests (client latency)', 'bold', color), ...client.map((t) => traceLine(t, input))];
+  if (client.length === 0) lines.push('  none recorded');
+  if (server.length > 0) lines.push(paint('slowest server span', 'bold', color), ...server.map((t) => traceLine(t, input)));
+  if (!input.jaegerReachable) lines.push(paint(JAEGER_HINT, 'yellow', color));
+  return lines.join('\n');
+}
+
+function runSection(run: LabelledRun, input: ReportInput, options: TerminalOptions): string {
+  const s = run.summary;
+  const dropped = s.dropped_spans > 0 ? paint(`, ${s.dropped_spans} spans dropped by the exporter`, 'yellow', options.color) : '';
+  const heading = `${paint(`run ${run.label}`, 'bold', options.color)}: ${run.load.target}, ${run.load.scenarios.length} scenarios, service ${s.service.name}${dropped}`;
+  return [heading, '', scenarioTable(run, options.color), '', whereTimeGoes(run, options), '', slowest(run, input, options.color)].join('\n');
+}
+
+/** The terminal report of one or more runs; ends with a newline. */
+export function renderTerminalReport(input: ReportInput, options: TerminalOptions): string {
+  const sections = input.runs.map((run) => runSection(run, input, options));
+  const [baseline, ...others] = input.runs;
+  if (baseline) {
+    for (const other of others) {
+      const comparison = compareRuns(baseline, other);
+      sections.push(renderComparison(comparison, { labels: [baseline.label, other.label], color: options.color, width: options.width }));
+    }
+  }
+  return `${sections.join('\n\n')}\n`;
+}

@@ -1,0 +1,50 @@
+/**
+ * Plain-text building blocks for the terminal reports: aligned tables, bars and optional ANSI
+ * colour (only when asked for, so output piped to a file stays clean).
+ */
+
+const STYLES = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] } as const;
+export type Style = keyof typeof STYLES;
+
+/** `text` in `style` when `color` is on; unchanged otherwise. */
+export function paint(text: string, style: Style, color: boolean): string {
+  if (!color || text === '') return text;
+  const [on, off] = STYLES[style];
+  return `\u001b[${on}m${text}\u001b[${off}m`;
+}
+
+/** Length of `text` as shown, without ANSI sequences. */
+export function visibleLength(text: string): number {
+  return text.replace(/\u001b\[[0-9;]*m/g, '').length;
+}
+
+function pad(text: string, width: number, left: boolean): string {
+  const fill = ' '.repeat(Math.max(0, width - visibleLength(text)));
+  return left ? text + fill : fill + text;
+}
+
+/** Shortens `text` to `width` characters with an ellipsis. */
+export function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/**
+ * An aligned table: the first column left-aligned, the others right-aligned, except the last
+ * when `lastLeft` (a trailing text column such as a verdict).
+ */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], color: boolean, lastLeft = false): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, column) => Math.max(...all.map((row) => visibleLength(row[column] ?? ''))));
+  const left = (column: number): boolean => column === 0 || (lastLeft && column === header.length - 1);
+  const line = (row: readonly string[]): string => row.map((cell, column) => pad(cell, widths[column]!, left(column))).join('  ').trimEnd();
+  return [paint(line(header), 'bold', color), ...rows.map(line)].join('\n');
+}
+
+/** A horizontal bar of `fraction` (0..1) of `width` cells, in eighths. */
+export function bar(fraction: number, width: number): string {
+  const cells = Math.max(0, Math.min(1, Number.isFinite(fraction) ? fraction : 0)) * width;
+  const full = Math.floor(cells);
+  const partial = Math.round((cells - full) * 8);
+  const eighths = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+  return '█'.repeat(full) + (partial === 8 ? '█' : (eighths[partial] ?? ''));
+}
