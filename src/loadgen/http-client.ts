@@ -54,8 +54,8 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 function describe(error: Error): string {
   const code = (error as { code?: string }).code;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const parts = [code, error.message || cause?.message, cause?.code].filter((part): part is string => Boolean(part));
-  return [...new Set(parts)].join(': ') || error.name;
+  const message = error.message || cause?.message || error.name;
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
 /** A good transcription body is JSON with a string `text` (OpenAI `response_format=json`). */

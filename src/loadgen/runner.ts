@@ -110,7 +110,7 @@ class Sender {
         headersAtMs: outcome.headersAtMs,
         endAtMs: outcome.endAtMs,
         audioS: clip.durationS,
-        traceId: span?.spanContext().traceId,
+        traceId: ClientSpans.traceId(span),
         traceResponse: outcome.traceResponse,
       });
     }

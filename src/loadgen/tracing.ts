@@ -4,7 +4,7 @@
  * generator's trace. Works against whatever tracer provider is registered; with none (or with
  * `--no-trace`) nothing is made or injected.
  */
-import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -40,6 +40,12 @@ export class ClientSpans {
     const span = this.#tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, ROOT_CONTEXT);
     propagation.inject(trace.setSpan(ROOT_CONTEXT, span), headers);
     return span;
+  }
+
+  /** The span's trace id; undefined without a span or when no SDK is registered (an all-zero id). */
+  static traceId(span: Span | undefined): string | undefined {
+    const spanContext = span?.spanContext();
+    return spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
   }
 
   /** Ends a span with the response status and, on failure, the error type. */

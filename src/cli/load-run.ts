@@ -1,0 +1,57 @@
+/**
+ * Runs `amanuensis load`: validate (usage errors exit 2 before anything starts), read the audio,
+ * start client telemetry unless --no-trace, run, print the table, write --out, and turn the
+ * thresholds into the exit code. Telemetry is shut down, bounded, whatever happens.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { parseLoadOptions, type RawLoadOptions } from '../loadgen/options.ts';
+import { barProgress, jsonProgress, type LoadEvent } from '../loadgen/progress.ts';
+import { formatReport } from '../loadgen/table.ts';
+import { startTelemetry, type TelemetryHandle } from '../telemetry/sdk.ts';
+
+const SHUTDOWN_MILLIS = 5000;
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, file);
+}
+
+/** Runs the command; returns the exit code (0 done, 1 a threshold failed). Throws UsageError/TargetError (exit 2). */
+export async function runLoadCli(raw: RawLoadOptions & { apiKey?: string }): Promise<number> {
+  const options = parseLoadOptions(raw);
+  const { runLoad, prepareAudio } = await import('../loadgen/run-load.ts');
+  // Fail on a bad --audio file before any telemetry or network activity.
+  const audio = await prepareAudio(options);
+  let telemetry: TelemetryHandle | undefined;
+  if (options.trace) {
+    telemetry = await startTelemetry({ serviceName: 'amanuensis-loadgen', instrumentHttpServer: false });
+    options.trace = telemetry.enabled;
+  }
+  const json = options.progress === 'json';
+  const bar = options.progress === 'auto' && process.stderr.isTTY ? barProgress(process.stderr) : undefined;
+  const onProgress: ((event: LoadEvent) => void) | undefined = json ? jsonProgress((line) => process.stdout.write(line)) : bar?.onEvent;
+  try {
+    const results = await runLoad(options, {
+      audio,
+      ...(onProgress ? { onProgress } : {}),
+      snapshotIntervalMs: json ? 1000 : 200,
+      ...(raw.apiKey ? { headers: { authorization: `Bearer ${raw.apiKey}` } } : {}),
+    });
+    bar?.stop();
+    if (options.out) await writeAtomically(options.out, JSON.stringify(results, null, 2) + '\n');
+    const report = formatReport(results);
+    if (json) {
+      process.stdout.write(JSON.stringify({ type: 'results', results }) + '\n');
+      process.stderr.write(report);
+    } else {
+      process.stdout.write(report);
+    }
+    return results.thresholds.some((check) => !check.passed) ? 1 : 0;
+  } finally {
+    bar?.stop();
+    await telemetry?.shutdown(SHUTDOWN_MILLIS);
+  }
+}
