@@ -1,14 +1,23 @@
 /**
  * Mixed-radix FFTs in float64 for the Whisper front end, whose n_fft is 400 = 2^4 * 5^2: a power-of-two
- * library would have to zero-pad to 512, which changes the bins, and a Bluestein transform measured
- * about 50 ms for 3000 frames here.
+ * library would have to zero-pad to 512, which changes the bins, and a Bluestein transform on fft.js
+ * measured about 50 ms for 3000 frames here.
  *
- * Why our own instead of the installed WASM FFTs (measured by bench/mel.ts on this 2-core Xeon,
- * Node 24, 3000 frames, see `FFT_CHOICE` below): kissfft-wasm and pffft-wasm compute in float32,
- * and the Whisper log-mel keeps 8 decades of power below the spectrogram's maximum, where a float32
- * FFT's rounding (about 1e-7 of the largest amplitude) becomes a relative error of 1e-3 in a quiet
- * bin, i.e. ~1e-4 after log10 and the /4 scaling: at the error budget. Both also need async WASM
- * instantiation. A float64 Stockham transform in plain JS is synchronous and fast enough.
+ * Chosen by measurement (2-core Xeon shared with other jobs, Node 24; power spectra of the same
+ * 3000 windowed frames, median of 31; then the whole log-mel against a naive float64 DFT):
+ *
+ *   back end                             ms / 3000 frames   log-mel max abs error
+ *   this file (float64 JS, sync)         15.5 - 16.2        1e-13
+ *   kissfft-wasm rfft 400 (float32)      12.0 - 13.8        1.2e-5 - 3.0e-5
+ *   pffft-wasm SIMD, complex 400 with
+ *     two real frames packed (float32)    6.5 -  6.7        3.0e-5 - 3.8e-5
+ *   fft.js 512 real (the issue's floor)  17.6 - 18.0        (wrong bins: zero-padded)
+ *
+ * pffft is 2.4x faster on the transform, but the whole log-mel with this FFT already runs at
+ * 1.2 - 1.7x the fft.js floor (goal <= 2.5, bench/mel.ts), while the float32 WASM transforms spend a
+ * third of the 1e-4 error budget (ours: 1e-7, the float32 output rounding) and need async WASM
+ * instantiation per worker; kissfft-wasm's glue does not even load on Node 24 as shipped (it
+ * fetch()es a file path). So: plain synchronous float64 JS.
  */
 
 /** A Stockham stage: radix, sub-transform length before the stage, stride after it, twiddles. */
