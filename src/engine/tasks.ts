@@ -5,12 +5,16 @@
  */
 import type { StageRecorder } from '../telemetry/recorder.ts';
 import { decodeAudioTask, melTask } from '../audio/tasks.ts';
+import { decoderTask } from './reference/decoder.ts';
+import { encoderTask } from './reference/encoder.ts';
 
 type Task = (payload: never, rec: StageRecorder) => unknown;
 
 export const TASKS = {
   'audio.decode': decodeAudioTask,
   mel: melTask,
+  encoder: encoderTask,
+  decoder: decoderTask,
 } as const satisfies Record<string, Task>;
 
 /** Name of a task the worker pool can run. */

@@ -1,0 +1,82 @@
+/**
+ * The main-thread side of the accelerator: runs an offloaded pass as a pool task on the configured
+ * device. On npu-sim it first leases a column (recording `npu.queue_wait` when the pass had to
+ * wait), then lets the worker compute the pass on its virtual timeline, and finally sleeps until
+ * that timeline's end before giving the column back -- one real-time wait per pass.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ATTR, SPAN } from '../telemetry/names.ts';
+import { nowMs, StageRecorder } from '../telemetry/recorder.ts';
+import { replaySpans, stageDetail, stagesEnabled } from '../telemetry/stage.ts';
+import type { TaskName, WorkerPool } from '../engine/pool.ts';
+import { ColumnScheduler } from './columns.ts';
+import type { DeviceName, DeviceTarget, OffloadMode } from './device.ts';
+import { resolveTiming, type NpuTiming } from './npu-timing.ts';
+
+export interface AcceleratorOptions {
+  pool: WorkerPool;
+  device: DeviceName;
+  offload: OffloadMode;
+  /** npu-sim columns; default DEFAULT_NPU_TIMING.columns. */
+  columns?: number;
+  /** Overrides of the npu-sim timing model. */
+  timing?: Partial<NpuTiming>;
+}
+
+/** What every pass task returns: the end of its device timeline, epoch ms. */
+export interface PassResult {
+  endMs: number;
+}
+
+export interface Accelerator {
+  readonly device: DeviceName;
+  readonly offload: OffloadMode;
+  readonly timing: NpuTiming;
+  /** Runs pool task `task` with `payload` plus `target` (the device it runs on); see the module comment. */
+  run<R extends PassResult>(task: TaskName, payload: Record<string, unknown>, signal?: AbortSignal): Promise<R>;
+  /** Facts for /health and span attributes. */
+  describe(): Record<string, string | number | boolean>;
+}
+
+function recordQueueWait(startMs: number, endMs: number, column: number, columns: number): void {
+  const rec = new StageRecorder(stageDetail(), stagesEnabled());
+  rec.add(SPAN.NPU_QUEUE_WAIT, 'medium', startMs, endMs, { [ATTR.NPU_COLUMN]: column, [ATTR.NPU_COLUMNS]: columns });
+  replaySpans(rec.records);
+}
+
+export function createAccelerator(options: AcceleratorOptions): Accelerator {
+  const { pool, device, offload } = options;
+  const timing = resolveTiming(options.columns === undefined ? options.timing : { ...options.timing, columns: options.columns });
+  const scheduler = device === 'npu-sim' ? new ColumnScheduler(timing.columns) : undefined;
+
+  async function runOnColumn<R extends PassResult>(columns: ColumnScheduler, task: TaskName, payload: Record<string, unknown>, signal?: AbortSignal): Promise<R> {
+    const requestedMs = nowMs();
+    const lease = await columns.acquire(signal);
+    try {
+      if (lease.waited) recordQueueWait(requestedMs, nowMs(), lease.column, columns.columns);
+      const target: DeviceTarget = { device, offload, column: lease.column, timing };
+      const result = await pool.run<R>(task, { ...payload, target }, signal ? { signal } : {});
+      const remainingMs = result.endMs - nowMs();
+      if (remainingMs > 0) await sleep(remainingMs, undefined, signal ? { signal } : {});
+      return result;
+    } finally {
+      columns.release(lease.column);
+    }
+  }
+
+  return {
+    device,
+    offload,
+    timing,
+    run<R extends PassResult>(task: TaskName, payload: Record<string, unknown>, signal?: AbortSignal): Promise<R> {
+      if (scheduler) return runOnColumn<R>(scheduler, task, payload, signal);
+      const target: DeviceTarget = { device, offload, column: undefined, timing };
+      return pool.run<R>(task, { ...payload, target }, signal ? { signal } : {});
+    },
+    describe() {
+      const facts: Record<string, string | number | boolean> = { device, offload };
+      if (scheduler) facts.columns = timing.columns;
+      return facts;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Engine factory. `reference` is built in; `pocketsphinx` is loaded on demand, so the service
+ * starts without it when it is not selected.
+ */
+import type { Engine, EngineOptions } from './engine.ts';
+import { createReferenceEngine } from './reference/engine.ts';
+
+export type EngineName = 'reference' | 'pocketsphinx';
+export const ENGINE_NAMES: readonly EngineName[] = ['reference', 'pocketsphinx'];
+
+interface PocketSphinxModule {
+  createPocketSphinxEngine(options: EngineOptions): Promise<Engine>;
+}
+
+export async function createEngine(name: EngineName, options: EngineOptions): Promise<Engine> {
+  if (name === 'reference') return createReferenceEngine(options);
+  // A computed specifier: the module is optional at type-check time and loaded only when chosen.
+  const specifier = new URL('./pocketsphinx/engine.ts', import.meta.url).href;
+  let loaded: PocketSphinxModule;
+  try {
+    loaded = (await import(specifier)) as PocketSphinxModule;
+  } catch (error) {
+    throw new Error(`engine 'pocketsphinx' is not available: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return loaded.createPocketSphinxEngine(options);
+}
