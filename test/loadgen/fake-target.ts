@@ -29,7 +29,7 @@ export interface FakeTargetOptions {
   delayMs?: number;
   /** Send the status line and headers at once, the body after the delay. */
   headersFirst?: boolean;
-  /** The answer to POST number `index` (0-based); default 200 {"text":"ok"}. */
+  /** The answer to POST /v1/audio/transcriptions number `index` (0-based); default 200 {"text":"ok"}. Other paths get 404. */
   answer?: (index: number) => Answer;
   /** The answer to GET /health; default 404 (not our service). */
   health?: Answer;
@@ -42,6 +42,8 @@ export interface FakeTarget {
 }
 
 const OK: Answer = { status: 200, body: '{"text":"ok"}' };
+const NOT_FOUND: Answer = { status: 404, body: '{"error":{"message":"no route","type":"invalid_request_error","param":null,"code":"not_found"}}' };
+const TRANSCRIPTIONS = '/v1/audio/transcriptions';
 
 /** Starts the server; `close()` ends it and its connections. */
 export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<FakeTarget> {
@@ -62,7 +64,14 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
         traceparent: request.headers['traceparent'] as string | undefined,
         bodyHash: createHash('sha256').update(Buffer.concat(chunks)).digest('hex'),
       });
-      const answer = request.method === 'GET' ? (path === '/health' && options.health ? options.health : { status: 404, body: '{"error":{"message":"not found"}}' }) : (options.answer ?? (() => OK))(posts++);
+      const answer =
+        request.method === 'GET'
+          ? path === '/health' && options.health
+            ? options.health
+            : NOT_FOUND
+          : path === TRANSCRIPTIONS
+            ? (options.answer ?? (() => OK))(posts++)
+            : NOT_FOUND;
       const delayMs = request.method === 'GET' ? 0 : (options.delayMs ?? 0);
       response.statusCode = answer.status;
       response.setHeader('content-type', answer.contentType ?? 'application/json');

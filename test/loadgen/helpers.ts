@@ -1,7 +1,9 @@
 /**
  * Shared pieces of the load generator tests: a ready upload body without the built-in clip
- * generator, and a closed or open scenario spec.
+ * generator, closed and open scenario specs, and `amanuensis load` run as a child process.
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import type { PreparedAudio } from '../../src/loadgen/audio.ts';
 import { buildTranscriptionBody } from '../../src/loadgen/multipart.ts';
@@ -19,4 +21,22 @@ export function closed(streams: number, requests: number, warmup = 0): ScenarioS
 
 export function open(rate: number, durationS: number, warmup = 0): ScenarioSpec {
   return { name: `${rate}/s test`, model: 'open', rate, audio: { kind: 'files', paths: [] }, durationS, warmup };
+}
+
+const BIN = fileURLToPath(new URL('../../bin/amanuensis.js', import.meta.url));
+
+export interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `amanuensis load ...args` (no span export unless `env` sets one) and collects its output. */
+export function load(args: string[], env: Record<string, string> = {}): Promise<Exit> {
+  const child = spawn(process.execPath, [BIN, 'load', ...args], { env: { ...process.env, OTEL_TRACES_EXPORTER: 'none', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
