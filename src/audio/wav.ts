@@ -54,16 +54,23 @@ function riffEnd(bytes: Uint8Array, view: DataView): number {
   return 8 + declared;
 }
 
-/** Throws unless a chunk of `size` bytes at `start` fits both the body and the RIFF chunk. */
-function checkChunkFits(bytes: Uint8Array, id: string, start: number, size: number, end: number): void {
-  if (start + size > bytes.length) throw truncatedAudio(`'${id}' chunk`, size, bytes.length - start);
-  if (start + size > end) throw invalidWav(`the '${id}' chunk (${size} bytes) extends past the end of the RIFF chunk`);
+/**
+ * Throws unless a chunk of `size` bytes at `start` ends by `end`. A data size beyond the body is a
+ * truncated upload, as is any chunk running past a streamed body (RIFF size placeholder); any other
+ * chunk overrunning a declared RIFF size is a header that lies.
+ */
+function checkChunkFits(bytes: Uint8Array, id: string, start: number, size: number, end: number, riffDeclared: boolean): void {
+  if (start + size <= end) return;
+  const beyondBody = start + size > bytes.length;
+  if ((id === 'data' && beyondBody) || !riffDeclared) throw truncatedAudio(`'${id}' chunk`, size, bytes.length - start);
+  throw invalidWav(`the '${id}' chunk (${size} bytes) extends past the end of the RIFF chunk`);
 }
 
 /** Parses the header and finds the data, validating everything but the samples themselves. */
 export function readWavLayout(bytes: Uint8Array): WavLayout {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = riffEnd(bytes, view);
+  const riffDeclared = !isPlaceholder(view.getUint32(4, true));
   let format: WavFormat | undefined;
   let data: { start: number; size: number; streamed: boolean } | undefined;
   let offset = 12;
@@ -79,10 +86,10 @@ export function readWavLayout(bytes: Uint8Array): WavLayout {
         data = { start, size: end - start, streamed: true };
         break;
       }
-      checkChunkFits(bytes, id, start, size, end);
+      checkChunkFits(bytes, id, start, size, end, riffDeclared);
       data = { start, size, streamed: false };
     } else {
-      checkChunkFits(bytes, id, start, size, end);
+      checkChunkFits(bytes, id, start, size, end, riffDeclared);
       if (id === 'fmt ') {
         if (format) throw invalidWav('more than one fmt chunk');
         format = parseFmtChunk(view, start, size);

@@ -127,6 +127,11 @@ describe('parseWav: bad input', () => {
     rejects(bytes, 'truncated_audio', 400, /'data' chunk declares 1000 bytes but only 12 bytes are present/);
   });
 
+  it('rejects a streamed body that stops inside a chunk as truncated', () => {
+    const bytes = riff([chunk('fmt ', fmtBody()), chunk('LIST', ascii('INFO'), 5000)], 0xffffffff);
+    rejects(bytes, 'truncated_audio', 400, /'LIST' chunk declares 5000 bytes but only 4 bytes are present/);
+  });
+
   it('treats sizes that are not the placeholders as real: a pipe header with 0x7ffff000 is truncated', () => {
     const bytes = riff([chunk('fmt ', fmtBody()), chunk('data', s16(SAMPLES), 0x7ffff000)], 0x7ffff024);
     rejects(bytes, 'truncated_audio', 400, /declares 2147479588 bytes/);
@@ -139,6 +144,8 @@ describe('parseWav: bad input', () => {
     const shortRiff = riff([fmt, chunk('data', s16(SAMPLES), 4000)], 4 + fmt.length + 8 + SAMPLES.length * 2);
     rejects(concat(shortRiff, new Uint8Array(4000)), 'invalid_wav', 400, /extends past the end of the RIFF chunk/);
     rejects(riff([fmt, chunk('data', s16(SAMPLES).subarray(0, 11))]), 'invalid_wav', 400, /not a whole number of 2-byte sample frames/);
+    rejects(riff([chunk('fmt ', fmtBody(), 0x7fff0000), validData]), 'invalid_wav', 400, /'fmt ' chunk \(2147418112 bytes\) extends past the end of the RIFF chunk/);
+    rejects(riff([chunk('LIST', ascii('INFO'), 5000), fmt, validData]), 'invalid_wav', 400, /'LIST' chunk/);
     rejects(riff([chunk('fmt ', fmtBody({ blockAlign: 4 })), validData]), 'invalid_wav', 400, /block align is 4 bytes/);
   });
 
