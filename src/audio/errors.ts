@@ -60,7 +60,7 @@ export function emptyAudio(): ServiceError {
 /**
  * Over-long audio is a 400, not a 413: the upload itself was within the byte limit (which the
  * service enforces as 413 while streaming); what is wrong is the content's duration, a semantic
- * validation failure, as in OpenAI's API.
+ * validation failure of a well-formed request.
  */
 export function audioTooLong(durationS: number, maxDurationS: number): ServiceError {
   return audioError(400, AUDIO_ERROR.AUDIO_TOO_LONG, `audio is ${durationS.toFixed(2)} s long; the limit is ${maxDurationS} s`);
