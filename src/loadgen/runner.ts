@@ -151,46 +151,54 @@ async function openArrivals(sender: Sender, rate: number, count: number, firstIn
   await sender.idle();
 }
 
+/** The current phase and when it began (performance.now() ms). */
+type Phase = { ms: number; phase: 'warmup' | 'measure' };
+
 /** Runs `spec` to completion (every sent request finished or timed out). */
 export async function runScenario(spec: ScenarioSpec, context: RunContext): Promise<ScenarioRun> {
   const sender = new Sender(spec, context);
-  const phaseStart = { ms: performance.now(), phase: 'warmup' as 'warmup' | 'measure' };
-  const interval = context.onSnapshot
-    ? setInterval(() => {
-        context.onSnapshot!({
-          scenario: spec.name,
-          phase: phaseStart.phase,
-          elapsedS: (performance.now() - phaseStart.ms) / 1000,
-          total: spec.model === 'open' && spec.durationS !== undefined ? Math.round(spec.rate! * spec.durationS) : spec.requests,
-          durationS: spec.durationS,
-          inFlight: sender.inFlight,
-          stats: sender.stats,
-        });
-      }, context.snapshotIntervalMs ?? 1000)
-    : undefined;
-  try {
-    if (spec.model === 'open') {
-      const rate = spec.rate!;
-      if (spec.warmup > 0) await openArrivals(sender, rate, spec.warmup, 0);
-      const count = spec.requests ?? Math.max(1, Math.round(rate * spec.durationS!));
-      await context.beforeMeasure?.();
-      return await measure(spec, sender, phaseStart, () => openArrivals(sender, rate, count, spec.warmup));
-    }
-    const streams = spec.streams!;
-    let next = 0;
-    if (spec.warmup > 0) await closedStreams(sender, Math.min(streams, spec.warmup), () => (next < spec.warmup ? next++ : undefined));
-    await context.beforeMeasure?.();
-    return await measure(spec, sender, phaseStart, () => {
-      const deadlineMs = spec.durationS !== undefined ? performance.now() + spec.durationS * 1000 : Infinity;
-      const last = spec.requests !== undefined ? spec.warmup + spec.requests : Infinity;
-      return closedStreams(sender, streams, () => (next < last && performance.now() < deadlineMs ? next++ : undefined));
+  const phaseStart: Phase = { ms: performance.now(), phase: 'warmup' };
+  const snapshot = (): void =>
+    context.onSnapshot!({
+      scenario: spec.name,
+      phase: phaseStart.phase,
+      elapsedS: (performance.now() - phaseStart.ms) / 1000,
+      total: spec.model === 'open' && spec.durationS !== undefined ? Math.round(spec.rate! * spec.durationS) : spec.requests,
+      durationS: spec.durationS,
+      inFlight: sender.inFlight,
+      stats: sender.stats,
     });
+  const interval = context.onSnapshot ? setInterval(snapshot, context.snapshotIntervalMs ?? 1000) : undefined;
+  try {
+    const run = spec.model === 'open' ? await runOpen(spec, sender, context, phaseStart) : await runClosed(spec, sender, context, phaseStart);
+    if (context.onSnapshot) snapshot();
+    return run;
   } finally {
     if (interval) clearInterval(interval);
   }
 }
 
-async function measure(spec: ScenarioSpec, sender: Sender, phaseStart: { ms: number; phase: 'warmup' | 'measure' }, run: () => Promise<void>): Promise<ScenarioRun> {
+async function runOpen(spec: ScenarioSpec, sender: Sender, context: RunContext, phase: Phase): Promise<ScenarioRun> {
+  const rate = spec.rate!;
+  if (spec.warmup > 0) await openArrivals(sender, rate, spec.warmup, 0);
+  await context.beforeMeasure?.();
+  const count = spec.requests ?? Math.max(1, Math.round(rate * spec.durationS!));
+  return measure(spec, sender, phase, () => openArrivals(sender, rate, count, spec.warmup));
+}
+
+async function runClosed(spec: ScenarioSpec, sender: Sender, context: RunContext, phase: Phase): Promise<ScenarioRun> {
+  const streams = spec.streams!;
+  let next = 0;
+  if (spec.warmup > 0) await closedStreams(sender, Math.min(streams, spec.warmup), () => (next < spec.warmup ? next++ : undefined));
+  await context.beforeMeasure?.();
+  return measure(spec, sender, phase, () => {
+    const deadlineMs = spec.durationS !== undefined ? performance.now() + spec.durationS * 1000 : Infinity;
+    const last = spec.requests !== undefined ? spec.warmup + spec.requests : Infinity;
+    return closedStreams(sender, streams, () => (next < last && performance.now() < deadlineMs ? next++ : undefined));
+  });
+}
+
+async function measure(spec: ScenarioSpec, sender: Sender, phaseStart: Phase, run: () => Promise<void>): Promise<ScenarioRun> {
   const loop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
   sender.measuring = true;
   phaseStart.phase = 'measure';

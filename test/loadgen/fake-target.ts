@@ -33,11 +33,15 @@ export interface FakeTargetOptions {
   answer?: (index: number) => Answer;
   /** The answer to GET /health; default 404 (not our service). */
   health?: Answer;
+  /** Answers to other GET paths, made when asked (e.g. a live /v1/span-summary). */
+  get?: Record<string, () => Answer>;
 }
 
 export interface FakeTarget {
   url: string;
   arrivals: Arrival[];
+  /** Transcription requests answered so far. */
+  posts(): number;
   close(): Promise<void>;
 }
 
@@ -68,7 +72,7 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
         request.method === 'GET'
           ? path === '/health' && options.health
             ? options.health
-            : NOT_FOUND
+            : (options.get?.[path]?.() ?? NOT_FOUND)
           : path === TRANSCRIPTIONS
             ? (options.answer ?? (() => OK))(posts++)
             : NOT_FOUND;
@@ -92,6 +96,7 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     arrivals,
+    posts: () => posts,
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();
