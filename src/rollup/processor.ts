@@ -11,6 +11,7 @@
 import { SpanKind, SpanStatusCode, TraceFlags, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { SpanSummaryDocument } from './document.ts';
+import { InFlightTable, NO_SLOT } from './in-flight.ts';
 import { NO_NAME, NO_PATH, ROOT_PATH, SpanRegistry } from './registry.ts';
 import type { LogHistogramOptions } from './sketch.ts';
 import type { SpanStats } from './stats.ts';
@@ -34,7 +35,8 @@ export interface RollupSpanProcessorOptions {
   maxNames?: number;
   /** Distinct paths tracked; spans on further paths count by name only. Default 256. */
   maxPaths?: number;
-  /** Spans tracked in flight at once (for paths and self time). Default 4096. */
+  /** Spans tracked in flight at once (for paths and self time); beyond it the span that started
+   *  longest ago loses its slot. Default 4096. */
   maxInFlight?: number;
   /** Sketch parameters (relative accuracy, trackable range). */
   sketch?: LogHistogramOptions;
@@ -45,6 +47,12 @@ export interface SummaryOptions {
    *  the current one when none has completed. */
   window?: 'cumulative' | 'interval';
 }
+
+// Enum values copied into module constants: reading them through the CommonJS import on every
+// span costs more than the rest of onStart.
+const INTERNAL: number = SpanKind.INTERNAL;
+const STATUS_ERROR: number = SpanStatusCode.ERROR;
+const SAMPLED: number = TraceFlags.SAMPLED;
 
 function hrToMs(time: readonly [number, number]): number {
   return time[0] * 1e3 + time[1] / 1e6;
@@ -60,17 +68,7 @@ function samplerFromEnv(): string {
 export class RollupSpanProcessor implements SpanProcessor {
   readonly #options: RollupSpanProcessorOptions;
   readonly #registry: SpanRegistry;
-  readonly #inFlight = new Map<string, number>();
-  readonly #slotId: (string | undefined)[];
-  readonly #slotParent: Int32Array;
-  readonly #slotName: Int32Array;
-  readonly #slotPath: Int32Array;
-  readonly #slotKind: Uint8Array;
-  readonly #slotStartMs: Float64Array;
-  readonly #slotRootStartMs: Float64Array;
-  readonly #slotChildMs: Float64Array;
-  readonly #free: Int32Array;
-  #freeTop: number;
+  readonly #inFlight: InFlightTable;
   #current: RollupWindow;
   readonly #closed: RollupWindow;
   #rotations = 0;
@@ -83,18 +81,7 @@ export class RollupSpanProcessor implements SpanProcessor {
   constructor(options: RollupSpanProcessorOptions) {
     this.#options = { ...options };
     this.#registry = new SpanRegistry(options.maxNames ?? 256, options.maxPaths ?? 256);
-    const slots = options.maxInFlight ?? 4096;
-    this.#slotId = new Array<string | undefined>(slots).fill(undefined);
-    this.#slotParent = new Int32Array(slots);
-    this.#slotName = new Int32Array(slots);
-    this.#slotPath = new Int32Array(slots);
-    this.#slotKind = new Uint8Array(slots);
-    this.#slotStartMs = new Float64Array(slots);
-    this.#slotRootStartMs = new Float64Array(slots);
-    this.#slotChildMs = new Float64Array(slots);
-    this.#free = new Int32Array(slots);
-    for (let i = 0; i < slots; i++) this.#free[i] = slots - 1 - i;
-    this.#freeTop = slots;
+    this.#inFlight = new InFlightTable(options.maxInFlight ?? 4096);
     const now = Date.now();
     this.#current = new RollupWindow(now, options.sketch);
     this.#closed = new RollupWindow(now, options.sketch);
@@ -108,32 +95,33 @@ export class RollupSpanProcessor implements SpanProcessor {
 
   onStart(span: Span, _parentContext: Context): void {
     try {
-      if (this.#freeTop === 0) {
-        this.#current.counters.inFlightOverflow++;
-        return;
-      }
-      const id = span.spanContext().spanId;
-      const parentId = span.parentSpanContext?.spanId;
-      const parent = parentId === undefined ? undefined : this.#inFlight.get(parentId);
-      const nameId = this.#registry.nameId(span.name);
+      const table = this.#inFlight;
+      const parentContext = span.parentSpanContext;
+      const parent = parentContext === undefined ? NO_SLOT : table.find(parentContext);
       const kind = span.kind;
       const startMs = hrToMs(span.startTime);
       let parentPath = ROOT_PATH;
       let rootStartMs = startMs;
-      if (parent !== undefined && kind === SpanKind.INTERNAL && this.#slotKind[parent] === SpanKind.INTERNAL) {
-        parentPath = this.#slotPath[parent]!;
-        rootStartMs = this.#slotRootStartMs[parent]!;
+      if (parent !== NO_SLOT && kind === INTERNAL && table.kind[parent] === INTERNAL) {
+        parentPath = table.path[parent]!;
+        rootStartMs = table.rootStartMs[parent]!;
       }
-      const slot = this.#free[--this.#freeTop]!;
-      this.#slotId[slot] = id;
-      this.#slotParent[slot] = parent ?? -1;
-      this.#slotName[slot] = nameId;
-      this.#slotPath[slot] = this.#registry.pathId(parentPath, nameId);
-      this.#slotKind[slot] = kind;
-      this.#slotStartMs[slot] = startMs;
-      this.#slotRootStartMs[slot] = rootStartMs;
-      this.#slotChildMs[slot] = 0;
-      this.#inFlight.set(id, slot);
+      if (table.full) this.#current.counters.inFlightOverflow++;
+      const slot = table.acquire(span.spanContext());
+      if (slot === NO_SLOT) {
+        this.#current.counters.inFlightOverflow++;
+        return;
+      }
+      const registry = this.#registry;
+      const path = registry.childPath(parentPath, span.name);
+      table.parent[slot] = parent;
+      table.parentToken[slot] = parent === NO_SLOT ? -1 : table.token(parent);
+      table.name[slot] = path === NO_PATH ? registry.nameId(span.name) : registry.pathLeaf(path);
+      table.path[slot] = path;
+      table.kind[slot] = kind;
+      table.startMs[slot] = startMs;
+      table.rootStartMs[slot] = rootStartMs;
+      table.childMs[slot] = 0;
     } catch {
       this.#current.counters.internalErrors++;
     }
@@ -142,25 +130,23 @@ export class RollupSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     try {
       const context = span.spanContext();
-      const id = context.spanId;
       let durationMs = hrToMs(span.duration);
       if (!(durationMs >= 0)) durationMs = 0;
-      const slot = this.#inFlight.get(id);
+      const table = this.#inFlight;
+      const slot = table.release(context);
       let nameId: number;
       let pathId = NO_PATH;
       let childMs = 0;
       let offsetMs = 0;
-      if (slot !== undefined) {
-        this.#inFlight.delete(id);
-        nameId = this.#slotName[slot]!;
-        pathId = this.#slotPath[slot]!;
-        childMs = this.#slotChildMs[slot]!;
-        offsetMs = this.#slotStartMs[slot]! - this.#slotRootStartMs[slot]!;
-        const parent = this.#slotParent[slot]!;
-        // The parent slot may have been freed and reused if the parent ended first.
-        if (parent >= 0 && this.#slotId[parent] === span.parentSpanContext?.spanId) this.#slotChildMs[parent]! += durationMs;
-        this.#slotId[slot] = undefined;
-        this.#free[this.#freeTop++] = slot;
+      if (slot !== NO_SLOT) {
+        // The released slot keeps its fields until the next acquire.
+        nameId = table.name[slot]!;
+        pathId = table.path[slot]!;
+        childMs = table.childMs[slot]!;
+        offsetMs = table.startMs[slot]! - table.rootStartMs[slot]!;
+        const parent = table.parent[slot]!;
+        // The parent's slot may have been freed and reused if the parent ended first.
+        if (parent !== NO_SLOT && table.owns(parent, table.parentToken[slot]!)) table.childMs[parent]! += durationMs;
       } else {
         nameId = this.#registry.nameId(span.name);
       }
@@ -169,7 +155,7 @@ export class RollupSpanProcessor implements SpanProcessor {
         window.counters.warmupSkipped++;
         return;
       }
-      if ((context.traceFlags & TraceFlags.SAMPLED) === 0) window.counters.unsampled++;
+      if ((context.traceFlags & SAMPLED) === 0) window.counters.unsampled++;
       if (nameId === NO_NAME) {
         window.counters.nameOverflow++;
         return;
@@ -181,8 +167,8 @@ export class RollupSpanProcessor implements SpanProcessor {
         window.counters.pathOverflow++;
         stats = window.unpathedName(nameId);
       }
-      stats.record(durationMs, durationMs > childMs ? durationMs - childMs : 0, span.status.code === SpanStatusCode.ERROR, offsetMs > 0 ? offsetMs : 0);
-      if (durationMs > stats.exemplarFloorMs) stats.offerExemplar(durationMs, context.traceId, id);
+      stats.record(durationMs, durationMs > childMs ? durationMs - childMs : 0, span.status.code === STATUS_ERROR, offsetMs > 0 ? offsetMs : 0);
+      if (durationMs > stats.exemplarFloorMs) stats.offerExemplar(durationMs, context.traceId, context.spanId);
     } catch {
       this.#current.counters.internalErrors++;
     }
@@ -227,7 +213,8 @@ export class RollupSpanProcessor implements SpanProcessor {
 
   #startWarmup(now: number): void {
     this.#warmupSeen = 0;
-    this.#warmupUntilMs = now + (this.#options.warmupMs ?? 0);
+    const warmupMs = this.#options.warmupMs ?? 0;
+    this.#warmupUntilMs = warmupMs > 0 ? now + warmupMs : -Infinity;
     this.#warmingUp = (this.#options.warmupSpans ?? 0) > 0 || (this.#options.warmupMs ?? 0) > 0;
   }
 

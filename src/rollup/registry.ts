@@ -12,16 +12,23 @@ export const NO_PATH = -2;
 /** "No name id": the name table was full. */
 export const NO_NAME = -1;
 
+/** Child names remembered per parent path for childPath's fast scan. */
+const RECENT_CHILDREN = 12;
+
 export class SpanRegistry {
   readonly maxNames: number;
   readonly maxPaths: number;
   readonly #nameIds = new Map<string, number>();
   readonly #names: string[] = [];
-  /** Key (parent path + 1) * (maxNames + 1) + name id -> path id. */
-  readonly #pathIds = new Map<number, number>();
+  /** Per parent path (index parent + 1): name id -> child path id (-1: none yet), made on first use. */
+  readonly #children: (Int32Array | undefined)[] = [];
   readonly #pathParent: number[] = [];
   readonly #pathName: number[] = [];
   readonly #pathStrings: string[] = [];
+  /** Per parent path (index parent + 1): the child names seen and their paths, scanned by string
+   *  equality, which is a pointer compare for the constant names spans usually have. */
+  readonly #recentNames: (string[] | undefined)[] = [];
+  readonly #recentPaths: (number[] | undefined)[] = [];
 
   constructor(maxNames: number, maxPaths: number) {
     this.maxNames = maxNames;
@@ -47,19 +54,45 @@ export class SpanRegistry {
     return created;
   }
 
+  /**
+   * The path of a span named `name` under `parent` (NO_PATH when there is no room): the same
+   * as pathId(parent, nameId(name)), without a Map lookup for the names a parent usually has.
+   */
+  childPath(parent: number, name: string): number {
+    if (parent === NO_PATH) return NO_PATH;
+    const names = this.#recentNames[parent + 1];
+    if (names !== undefined) {
+      for (let i = 0; i < names.length; i++) if (names[i] === name) return this.#recentPaths[parent + 1]![i]!;
+    }
+    const path = this.pathId(parent, this.nameId(name));
+    if (path !== NO_PATH && (names === undefined || names.length < RECENT_CHILDREN)) {
+      if (names === undefined) {
+        this.#recentNames[parent + 1] = [name];
+        this.#recentPaths[parent + 1] = [path];
+      } else {
+        names.push(name);
+        this.#recentPaths[parent + 1]!.push(path);
+      }
+    }
+    return path;
+  }
+
   /** The id of the path `parent` + `nameId`, interning it if there is room; NO_PATH otherwise. */
   pathId(parent: number, nameId: number): number {
     if (parent === NO_PATH || nameId === NO_NAME) return NO_PATH;
-    const key = (parent + 1) * (this.maxNames + 1) + nameId;
-    const id = this.#pathIds.get(key);
-    if (id !== undefined) return id;
+    let row = this.#children[parent + 1];
+    if (row !== undefined) {
+      const id = row[nameId]!;
+      if (id >= 0) return id;
+    }
     if (this.#pathParent.length >= this.maxPaths) return NO_PATH;
+    if (row === undefined) row = this.#children[parent + 1] = new Int32Array(this.maxNames).fill(-1);
     const created = this.#pathParent.length;
     this.#pathParent.push(parent);
     this.#pathName.push(nameId);
     const name = this.#names[nameId]!;
     this.#pathStrings.push(parent === ROOT_PATH ? name : this.#pathStrings[parent]! + PATH_SEPARATOR + name);
-    this.#pathIds.set(key, created);
+    row[nameId] = created;
     return created;
   }
 

@@ -142,17 +142,32 @@ describe('RollupSpanProcessor', () => {
     assert.equal(spanEntry(document, 'c').count, 1, 'a span without a path still counts for its name');
   });
 
-  it('counts spans beyond the in-flight bound and still records them by name', () => {
+  it('evicts the longest-running span when the in-flight bound is reached, and counts it', () => {
     const processor = new RollupSpanProcessor({ serviceName: 'svc', maxInFlight: 2 });
-    testTracer([processor]).tree({ name: 'a', start: 0, end: 4, children: [{ name: 'b', start: 0, end: 3, children: [{ name: 'c', start: 0, end: 2 }] }] });
+    testTracer([processor]).tree({ name: 'a', start: 0, end: 4, children: [{ name: 'b', start: 1, end: 3, children: [{ name: 'c', start: 2, end: 2.5 }] }] });
     const document = processor.summary();
-    assert.equal(document.overflow.in_flight, 1, 'the third nested span found no slot');
-    assert.equal(spanEntry(document, 'c').count, 1, 'it still counts by name');
-    assert.equal(spanEntry(document, 'b').self_total_ms, 3, 'its parent cannot subtract it');
+    assert.equal(document.overflow.in_flight, 1, 'the third nested span needed an evicted slot');
+    assert.deepEqual(pathEntry(document, 'a/b/c').names, ['a', 'b', 'c'], 'the newest spans keep their paths');
+    assert.equal(spanEntry(document, 'b').self_total_ms, 1.5, 'b subtracts c');
+    assert.equal(spanEntry(document, 'a').count, 1, 'the evicted span still counts by name');
+    assert.equal(spanEntry(document, 'a').self_total_ms, 4, 'nothing is subtracted from an evicted span');
+    assert.equal(document.overflow.paths, 1, 'the evicted span has no path');
     const again = new RollupSpanProcessor({ serviceName: 'svc', maxInFlight: 2 });
     const { tree } = testTracer([again]);
     for (let i = 0; i < 50; i++) tree({ name: 'a', start: 0, end: 2, children: [{ name: 'b', start: 0, end: 1 }] }, i * 10);
     assert.equal(again.summary().overflow.in_flight, 0, 'slots are reused after spans end');
+  });
+
+  it('leaves spans with frozen contexts untracked but counted', () => {
+    const processor = new RollupSpanProcessor({ serviceName: 'svc' });
+    const context = Object.freeze({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 });
+    const span = { name: 'frozen', kind: SpanKind.INTERNAL, startTime: at(0), endTime: at(5), duration: [0, 5_000_000], status: { code: 0 }, spanContext: () => context };
+    processor.onStart(span as unknown as Span, undefined as never);
+    processor.onEnd(span as unknown as ReadableSpan);
+    const document = processor.summary();
+    assert.equal(spanEntry(document, 'frozen').count, 1, 'counted by name');
+    assert.equal(document.overflow.in_flight, 1, 'counted as not tracked in flight');
+    assert.equal(document.internal_errors, 0, 'not an internal error');
   });
 
   it('skips the first N spans as warm-up', () => {
