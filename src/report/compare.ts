@@ -35,7 +35,7 @@ export interface Compared {
 }
 
 export interface RunComparison {
-  /** Per span name: time per request, mean and p99. */
+  /** Per span name: time per request (all its spans' time over the requests) and p99 of one span. */
   stages: Compared[];
   /** Per scenario (matched by name): throughput, request rate, p50, p99, failures. */
   scenarios: Compared[];
@@ -95,7 +95,6 @@ function compareStage(name: string, a: RunDocuments, b: RunDocuments, t: RunComp
     inBoth: before !== undefined && after !== undefined,
     changes: [
       change('time per request', 'ms', 'lower', perRequest(before, a), perRequest(after, b), t),
-      change('mean', 'ms', 'lower', before?.mean_ms, after?.mean_ms, t),
       change('p99', 'ms', 'lower', before?.p99_ms, after?.p99_ms, t),
     ],
   };

@@ -1,0 +1,108 @@
+/**
+ * Opens a rendered report in headless Chromium (Debian's /usr/bin/chromium via playwright-core):
+ * the page must make no network request, log no error, and draw every chart; the screenshot is
+ * kept in test-artifacts/report.png for a person to look at.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { renderReportHtml } from '../../src/report/html.ts';
+import { realisticRun } from './realistic.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
+
+interface ChartState {
+  id: string;
+  hasChart: boolean;
+  points: number;
+  paintedPixels: number;
+}
+
+/**
+ * Every canvas: its Chart.js instance, the data points it holds and how many pixels it painted.
+ * Runs in the page; a string because the project compiles without the DOM library.
+ */
+const CHART_STATES = `[...document.querySelectorAll('canvas')].map((canvas) => {
+  const chart = Chart.getChart(canvas);
+  const points = chart ? chart.data.datasets.reduce((n, d) => n + d.data.filter((v) => v !== null && v !== undefined).length, 0) : 0;
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let paintedPixels = 0;
+  for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) paintedPixels++;
+  return { id: canvas.id, hasChart: chart !== undefined, points, paintedPixels };
+})`;
+
+function chartStates(page: Page): Promise<ChartState[]> {
+  return page.evaluate(CHART_STATES) as Promise<ChartState[]>;
+}
+
+describe('report.html in Chromium', { skip, timeout: 120_000 }, () => {
+  let browser: Browser;
+  let folder: string;
+  let reportUrl: string;
+
+  before(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'report-chromium-'));
+    const html = renderReportHtml({ runs: [realisticRun('fused', 1), realisticRun('matmul', 2)], jaegerReachable: false, generatedAt: '2026-11-03T09:30:00.000Z' });
+    const file = join(folder, 'report.html');
+    await writeFile(file, html);
+    reportUrl = pathToFileURL(file).href;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  it('loads offline without errors, draws every chart, and is screenshotted', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const blocked: string[] = [];
+    await context.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : (blocked.push(route.request().url()), route.abort())));
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') errors.push(`${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+    await page.goto(reportUrl, { waitUntil: 'load' });
+
+    const states = await chartStates(page);
+    assert.ok(states.length >= 15, `two runs of six charts and three comparison charts expected, found ${states.length} canvases`);
+    for (const state of states) {
+      assert.ok(state.hasChart, `${state.id}: Chart.getChart finds a chart`);
+      assert.ok(state.points > 0, `${state.id}: the chart holds data`);
+      assert.ok(state.paintedPixels > 1000, `${state.id}: the canvas is painted (${state.paintedPixels} pixels)`);
+    }
+    assert.equal(await page.getAttribute('html', 'data-charts-drawn'), String(states.length), 'the page script drew one chart per canvas');
+
+    const first = page.locator('canvas').first();
+    await first.scrollIntoViewIfNeeded();
+    await first.hover();
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+    assert.deepEqual(blocked, [], 'the report requests nothing from the network');
+    assert.deepEqual(errors, [], 'no console errors or warnings and no page errors');
+    await context.close();
+  });
+
+  it('keeps every table readable with JavaScript off', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(reportUrl, { waitUntil: 'load' });
+    const tables = await page.locator('table').count();
+    const canvases = await page.locator('canvas').count();
+    assert.ok(tables > canvases, `a table for every chart plus the scenario and slowest tables (${tables} tables, ${canvases} charts)`);
+    const details = page.locator('figure details').first();
+    await details.locator('summary').click();
+    assert.ok(await details.locator('table').isVisible(), 'a chart\'s table opens without JavaScript');
+    await context.close();
+  });
+});
