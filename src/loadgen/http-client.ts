@@ -68,9 +68,79 @@ function transcriptionBodyOk(text: string): boolean {
   }
 }
 
-interface InFlight {
-  deadlineMs: number;
+/**
+ * Collects one response. A class rather than a literal with closures: one small object per
+ * request instead of six functions, which matters at tens of thousands of requests a second.
+ * It is also the in-flight entry the timeout sweep looks at.
+ */
+class ResponseHandler implements Dispatcher.DispatchHandler {
+  readonly deadlineMs: number;
   controller: Dispatcher.DispatchController | undefined;
+  readonly #options: SendOptions;
+  readonly #done: (handler: ResponseHandler, outcome: Outcome) => void;
+  #status = 0;
+  #headersAtMs = NaN;
+  #traceResponse: string | undefined;
+  #chunks: Buffer[] = [];
+  #bytes = 0;
+
+  constructor(options: SendOptions, deadlineMs: number, done: (handler: ResponseHandler, outcome: Outcome) => void) {
+    this.#options = options;
+    this.deadlineMs = deadlineMs;
+    this.#done = done;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.#headersAtMs = performance.now();
+    this.#status = statusCode;
+    const header = headers['traceresponse'];
+    this.#traceResponse = Array.isArray(header) ? header[0] : header;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#bytes += chunk.length;
+    if (this.#bytes <= MAX_BODY_BYTES) this.#chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    const status = this.#status;
+    const { check, keepBody } = this.#options;
+    const success = status >= 200 && status < 300;
+    const chunks = this.#chunks;
+    const text =
+      (keepBody || (success && check === 'transcription')) && this.#bytes <= MAX_BODY_BYTES
+        ? chunks.length === 1
+          ? chunks[0]!.toString('utf8')
+          : Buffer.concat(chunks).toString('utf8')
+        : undefined;
+    this.#chunks = [];
+    const body = keepBody ? text : undefined;
+    if (!success) this.finish(false, `http_${status}`, `HTTP ${status}`, body);
+    else if (check === 'transcription' && (text === undefined || !transcriptionBodyOk(text))) this.finish(false, 'bad_body', 'the response is not JSON with a "text" string', body);
+    else this.finish(true, undefined, undefined, body);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    const timedOut = error instanceof TimeoutError || TIMEOUT_CODES.has((error as { code?: string }).code ?? '');
+    this.finish(false, timedOut ? 'timeout' : 'connection', describe(error), undefined);
+  }
+
+  finish(ok: boolean, failure: FailureType | undefined, detail: string | undefined, body: string | undefined): void {
+    this.#done(this, {
+      ok,
+      status: this.#status,
+      failure,
+      detail,
+      headersAtMs: this.#headersAtMs,
+      endAtMs: performance.now(),
+      traceResponse: this.#traceResponse,
+      body,
+    });
+  }
 }
 
 /** A connection pool to one target with a total per-request timeout. */
@@ -80,7 +150,7 @@ export class TargetClient {
   readonly #prefix: string;
   readonly #timeoutMs: number;
   /** Insertion order is deadline order (one timeout for all), so the sweep stops at the first live one. */
-  readonly #inFlight = new Set<InFlight>();
+  readonly #inFlight = new Set<ResponseHandler>();
   readonly #sweep: NodeJS.Timeout;
 
   /** `connections`: streams for a closed model, null (unbounded) for an open one. */
@@ -108,58 +178,18 @@ export class TargetClient {
   /** Sends one request now; resolves (never rejects) when the last body byte arrived or it failed. */
   send(options: SendOptions): Promise<Outcome> {
     return new Promise((resolve) => {
-      const entry: InFlight = { deadlineMs: performance.now() + this.#timeoutMs, controller: undefined };
-      this.#inFlight.add(entry);
-      let status = 0;
-      let headersAtMs = NaN;
-      let traceResponse: string | undefined;
-      let chunks: Buffer[] = [];
-      let bytes = 0;
-      const inFlight = this.#inFlight;
-      const finish = (outcome: Omit<Outcome, 'status' | 'headersAtMs' | 'traceResponse' | 'endAtMs'>): void => {
-        inFlight.delete(entry);
-        resolve({ ...outcome, status, headersAtMs, traceResponse, endAtMs: performance.now() });
-      };
-      const handler: Dispatcher.DispatchHandler = {
-        onRequestStart(controller) {
-          entry.controller = controller;
-        },
-        onResponseStart(_controller, statusCode, headers) {
-          headersAtMs = performance.now();
-          status = statusCode;
-          const header = headers['traceresponse'];
-          traceResponse = Array.isArray(header) ? header[0] : header;
-        },
-        onResponseData(_controller, chunk) {
-          bytes += chunk.length;
-          if (bytes <= MAX_BODY_BYTES) chunks.push(chunk);
-        },
-        onResponseEnd() {
-          const keep = options.keepBody || (status >= 200 && status < 300 && options.check === 'transcription');
-          const text = keep && bytes <= MAX_BODY_BYTES ? (chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')) : undefined;
-          chunks = [];
-          const body = options.keepBody ? text : undefined;
-          if (status < 200 || status >= 300) {
-            finish({ ok: false, failure: `http_${status}`, detail: `HTTP ${status}`, body });
-          } else if (options.check === 'transcription' && (text === undefined || !transcriptionBodyOk(text))) {
-            finish({ ok: false, failure: 'bad_body', detail: 'the response is not JSON with a "text" string', body });
-          } else {
-            finish({ ok: true, failure: undefined, detail: undefined, body });
-          }
-        },
-        onResponseError(_controller, error) {
-          const code = (error as { code?: string }).code ?? '';
-          const timedOut = error instanceof TimeoutError || TIMEOUT_CODES.has(code);
-          finish({ ok: false, failure: timedOut ? 'timeout' : 'connection', detail: describe(error), body: undefined });
-        },
-      };
+      const handler = new ResponseHandler(options, performance.now() + this.#timeoutMs, (finished, outcome) => {
+        this.#inFlight.delete(finished);
+        resolve(outcome);
+      });
+      this.#inFlight.add(handler);
       try {
         this.#pool.dispatch(
           { method: options.method, path: this.#prefix + options.path, headers: options.headers, body: options.body ?? null, idempotent: false, blocking: true },
           handler,
         );
       } catch (error) {
-        finish({ ok: false, failure: 'connection', detail: describe(error as Error), body: undefined });
+        handler.finish(false, 'connection', describe(error as Error), undefined);
       }
     });
   }

@@ -69,11 +69,14 @@ class Sender {
   readonly #context: RunContext;
   readonly #url: string;
   readonly #attributes: Attributes[];
+  /** Per clip: the caller's headers and the clip's content type. */
+  readonly #headers: Record<string, string>[];
   #idle: (() => void) | undefined;
 
   constructor(spec: ScenarioSpec, context: RunContext) {
     this.#context = context;
     this.#url = context.client.url(TRANSCRIPTIONS_PATH);
+    this.#headers = context.audio.clips.map((clip) => ({ ...context.headers, 'content-type': clip.contentType }));
     const base = {
       ...ClientSpans.httpAttributes('POST', this.#url),
       [ATTR.LOADGEN_SCENARIO]: spec.name,
@@ -92,8 +95,11 @@ class Sender {
   /** Sends request `index` now; `intendedAtMs` is its scheduled start (open model). */
   async send(index: number, stream: number, intendedAtMs?: number): Promise<void> {
     const clips = this.#context.audio.clips;
-    const clip = clips[index % clips.length]!;
-    const headers: Record<string, string> = { ...this.#context.headers, 'content-type': clip.contentType };
+    const which = index % clips.length;
+    const clip = clips[which]!;
+    // Without a span nothing is injected, so the clip's fixed headers can be shared.
+    const fixed = this.#headers[which]!;
+    const headers = this.#context.spans.enabled ? { ...fixed } : fixed;
     const measured = this.measuring;
     const streams = this.#attributes.length / 2;
     const span = this.#context.spans.start(SPAN.LOADGEN_REQUEST, this.#attributes[(measured ? 0 : streams) + stream]!, headers);
