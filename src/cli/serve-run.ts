@@ -3,22 +3,42 @@
  * worker pool, engine and HTTP service; SIGTERM/SIGINT drain, write the final summary, flush
  * spans and exit within a bounded time even when the collector is down.
  */
-import { startTelemetry } from '../telemetry/sdk.ts';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { startTelemetry, type TelemetryHandle } from '../telemetry/sdk.ts';
+import { RollupSpanProcessor } from '../rollup/processor.ts';
+import { startSummaryWriter, type SummaryWriter } from '../rollup/writer.ts';
 import type { ServeOptions } from './serve.ts';
-import { CliError } from './usage.ts';
+import { CliError, UsageError } from './usage.ts';
 
 /** How long a drain may wait for in-flight requests, and the span flush after it. */
 const DRAIN_MILLIS = 5000;
 const FLUSH_MILLIS = 3000;
 
 /** Starts the service and resolves once it is listening; shuts down on SIGTERM/SIGINT. */
+async function checkSummaryPath(path: string): Promise<void> {
+  const folder = await stat(dirname(resolve(path))).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new UsageError(`--summary-out ${path}: folder ${dirname(resolve(path))} does not exist`);
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw new UsageError(`--summary-out ${path} is a folder; give a file name`);
+}
+
 export async function runServe(options: ServeOptions): Promise<void> {
+  if (options.summaryOut) await checkSummaryPath(options.summaryOut);
+  let telemetryRef: TelemetryHandle | undefined;
+  const rollup = new RollupSpanProcessor({
+    serviceName: process.env.OTEL_SERVICE_NAME || 'amanuensis',
+    droppedSpans: () => telemetryRef?.droppedSpans() ?? 0,
+    warmupSpans: options.warmupSpans,
+  });
   const telemetry = await startTelemetry({
     serviceName: 'amanuensis',
+    spanProcessors: [rollup],
     instrumentHttpServer: true,
     detail: options.detail,
     ignoredPaths: ['/health', '/metrics', '/v1/span-summary'],
   });
+  telemetryRef = telemetry;
   const [{ createService }, { Admission }, { createWorkerPool }, { createEngine }] = await Promise.all([
     import('../service/server.ts'),
     import('../service/admission.ts'),
@@ -45,6 +65,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     requestTimeoutMs: options.requestTimeoutS * 1000,
     limits: { maxFileBytes: Math.round(options.maxUploadMb * 1024 * 1024), maxFields: 16, maxFieldBytes: 64 * 1024 },
     apiKey: options.apiKey,
+    spanSummary: () => rollup.summary(),
     onAnswered: (status) => (status === 200 ? answered.ok++ : answered.failed++),
     healthFacts: () => ({
       engine: engine.name,
@@ -68,6 +89,9 @@ export async function runServe(options: ServeOptions): Promise<void> {
     await telemetry.shutdown(FLUSH_MILLIS);
     throw new CliError(`cannot listen on ${options.host}:${options.port}: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const writer: SummaryWriter | undefined = options.summaryOut
+    ? startSummaryWriter({ path: options.summaryOut, summary: () => rollup.summary(), intervalMs: options.summaryInterval * 1000 })
+    : undefined;
   process.stdout.write(`amanuensis listening on ${url}\n`);
   if (!options.quiet) {
     process.stdout.write(`engine ${engine.name} (${engine.model}), device ${options.device}, offload ${options.offload}, detail ${options.detail}, tracing ${telemetry.enabled ? 'on' : 'off'}\n`);
@@ -81,6 +105,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     const drained = service.drain();
     await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, DRAIN_MILLIS).unref())]);
     service.server.closeAllConnections();
+    await writer?.close().catch((error: Error) => process.stderr.write(`span summary: ${error.message}\n`));
     await Promise.all([pool.close(), engine.close()]);
     await telemetry.shutdown(FLUSH_MILLIS);
     process.exit(0);

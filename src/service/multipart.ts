@@ -64,6 +64,8 @@ export function parseUpload(request: IncomingMessage, limits: UploadLimits): Pro
     }
 
     busboy.on('file', (name, stream) => {
+      // A body cut off mid-part errors the part stream too; busboy's own 'error' reports it.
+      stream.on('error', () => fail(badRequest('malformed multipart/form-data body', 'malformed_multipart')));
       if (name !== 'file' || sawFile) {
         stream.resume();
         return;

@@ -13,10 +13,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
-/**
- * Sends any thrown value as the OpenAI error envelope and marks the active span with its code.
- * Refused uploads close the connection so an unread body is not left on it.
- */
+/** Sends any thrown value as the OpenAI error envelope and marks the active span with its code. */
 export function sendError(response: ServerResponse, error: unknown): void {
   const { status, body, headers } = toErrorEnvelope(error);
   const span = trace.getActiveSpan();
@@ -26,6 +23,5 @@ export function sendError(response: ServerResponse, error: unknown): void {
     response.destroy();
     return;
   }
-  if (status === 413 || status === 415) headers.connection = 'close';
   sendJson(response, status, body, headers);
 }

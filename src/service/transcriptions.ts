@@ -29,6 +29,20 @@ function timeoutError(timeoutMs: number): ServiceError {
   return new ServiceError(`processing took longer than ${timeoutMs} ms`, { status: 504, code: 'timeout', type: 'timeout_error' });
 }
 
+/** How long a refused upload may go on being discarded, so its sender can read the answer first. */
+const DISCARD_GRACE_MILLIS = 2000;
+
+/**
+ * The rest of a refused upload is read and thrown away (closing at once would reset the
+ * connection before the client reads the 413), but only for a short grace period.
+ */
+function dropUnreadBody(request: IncomingMessage): void {
+  request.resume();
+  const timer = setTimeout(() => request.socket.destroy(), DISCARD_GRACE_MILLIS);
+  timer.unref();
+  request.once('end', () => clearTimeout(timer));
+}
+
 /** Handles one transcription request end to end; never throws. */
 export async function handleTranscription(request: IncomingMessage, response: ServerResponse, deps: TranscriptionDeps): Promise<void> {
   const rpc = getRPCMetadata(context.active());
@@ -68,6 +82,7 @@ export async function handleTranscription(request: IncomingMessage, response: Se
   } catch (error) {
     sendError(response, error);
     deps.onAnswered?.(response.statusCode);
+    if (!request.complete) dropUnreadBody(request);
   } finally {
     response.off('close', onClose);
     release?.();

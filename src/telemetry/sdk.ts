@@ -4,7 +4,7 @@
  * the SERVER span. Call it before anything imports `http`; see `startTelemetry`.
  */
 import { createRequire } from 'node:module';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { configureStages } from './stage.ts';
 import type { Detail } from './names.ts';
 import { batchSettings, sdkDisabled } from './env.ts';
@@ -51,6 +51,8 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
   const exporter = await createTraceExporter();
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
   if (exporter) processors.push(new CountingBatchSpanProcessor({ exporter, ...batchSettings() }, accounting));
+  // NodeSDK registers no TracerProvider without processors; trace ids (traceresponse) still matter then.
+  if (processors.length === 0) processors.push(new NoopSpanProcessor());
 
   const instrumentations = [];
   if (options.instrumentHttpServer) {
