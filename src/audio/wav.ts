@@ -3,7 +3,8 @@
  * padding), validates `fmt `, and decodes the `data` chunk to mono float32.
  *
  * Sizes: a RIFF or data size of 0 or 0xFFFFFFFF is the placeholder that tools writing to a pipe
- * leave, and means "to the end of the body". Any other size that runs past the body is a truncated
+ * leave, and means "to the end of the body"; so are 0x7FFFF000 (data) and 0x7FFFF024 (RIFF), which
+ * libsndfile, sox and espeak-ng write when their output is a pipe. Any other size that runs past the body is a truncated
  * upload (400 `truncated_audio`, naming the declared and the available bytes); a chunk that fits the
  * body but not its own RIFF size, a second fmt/data chunk, or a data size that is not a whole number
  * of sample frames is a header that lies (400 `invalid_wav`). Failures are ServiceErrors, see errors.ts.
@@ -12,10 +13,10 @@ import { audioTooLong, emptyAudio, invalidWav, truncatedAudio, unsupportedEncodi
 import { decodeToMono } from './pcm.ts';
 import { parseFmtChunk, type PcmEncoding, type WavFormat } from './wav-format.ts';
 
-const PLACEHOLDER_MAX = 0xffffffff;
+const PLACEHOLDERS = new Set([0, 0xffffffff, 0x7ffff000, 0x7ffff024]);
 
 function isPlaceholder(size: number): boolean {
-  return size === 0 || size === PLACEHOLDER_MAX;
+  return PLACEHOLDERS.has(size);
 }
 
 function fourCC(bytes: Uint8Array, offset: number): string {

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { parseWav } from '../../src/audio/wav.ts';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { ServiceError } from '../../src/service/errors.ts';
@@ -72,7 +73,7 @@ describe('parseWav: accepted structure', () => {
     assert.equal(parseWav(bytes).samples.length, SAMPLES.length, 'trailing bytes are not audio');
   });
 
-  for (const [riffSize, dataSize] of [[0, 0xffffffff], [0xffffffff, 0], [0xffffffff, 0xffffffff], [0, 0]] as const) {
+  for (const [riffSize, dataSize] of [[0, 0xffffffff], [0xffffffff, 0], [0xffffffff, 0xffffffff], [0, 0], [0x7ffff024, 0x7ffff000]] as const) {
     it(`reads to the end of the body with streaming placeholders (RIFF 0x${riffSize.toString(16)}, data 0x${dataSize.toString(16)})`, () => {
       const bytes = riff([chunk('fmt ', fmtBody()), chunk('data', s16(SAMPLES), dataSize)], riffSize);
       assert.equal(parseWav(bytes).samples.length, SAMPLES.length, 'every sample in the body');
@@ -132,9 +133,15 @@ describe('parseWav: bad input', () => {
     rejects(bytes, 'truncated_audio', 400, /'LIST' chunk declares 5000 bytes but only 4 bytes are present/);
   });
 
-  it('treats sizes that are not the placeholders as real: a pipe header with 0x7ffff000 is truncated', () => {
-    const bytes = riff([chunk('fmt ', fmtBody()), chunk('data', s16(SAMPLES), 0x7ffff000)], 0x7ffff024);
-    rejects(bytes, 'truncated_audio', 400, /declares 2147479588 bytes/);
+  it('treats sizes that are not the placeholders as real: a data size of 0x7ffff001 is truncated', () => {
+    const bytes = riff([chunk('fmt ', fmtBody()), chunk('data', s16(SAMPLES), 0x7ffff001)], 0xffffffff);
+    rejects(bytes, 'truncated_audio', 400, /declares 2147479553 bytes/);
+  });
+
+  it('reads real espeak-ng output written to a pipe (its 0x7ffff000 placeholder sizes)', () => {
+    const piped = execFileSync('espeak-ng', ['--stdout', 'pipe test'], { maxBuffer: 1 << 24 });
+    assert.equal(piped.readUInt32LE(40), 0x7ffff000, 'espeak-ng writes the pipe placeholder');
+    assert.equal(parseWav(piped).samples.length, (piped.length - 44) / 2, 'every sample in the body');
   });
 
   it('rejects headers that lie about sizes', () => {
