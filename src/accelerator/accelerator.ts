@@ -44,6 +44,13 @@ function recordQueueWait(startMs: number, endMs: number, column: number, columns
   replaySpans(rec.records);
 }
 
+/** Sleeps until the wall clock reaches `endMs` (libuv timers run on a millisecond loop clock and may fire early). */
+async function sleepUntil(endMs: number, signal: AbortSignal | undefined): Promise<void> {
+  for (let remainingMs = endMs - nowMs(); remainingMs > 0; remainingMs = endMs - nowMs()) {
+    await sleep(Math.ceil(remainingMs), undefined, signal ? { signal } : {});
+  }
+}
+
 export function createAccelerator(options: AcceleratorOptions): Accelerator {
   const { pool, device, offload } = options;
   const timing = resolveTiming(options.columns === undefined ? options.timing : { ...options.timing, columns: options.columns });
@@ -56,8 +63,7 @@ export function createAccelerator(options: AcceleratorOptions): Accelerator {
       if (lease.waited) recordQueueWait(requestedMs, nowMs(), lease.column, columns.columns);
       const target: DeviceTarget = { device, offload, column: lease.column, timing };
       const result = await pool.run<R>(task, { ...payload, target }, signal ? { signal } : {});
-      const remainingMs = result.endMs - nowMs();
-      if (remainingMs > 0) await sleep(remainingMs, undefined, signal ? { signal } : {});
+      await sleepUntil(result.endMs, signal);
       return result;
     } finally {
       columns.release(lease.column);

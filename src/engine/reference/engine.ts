@@ -14,14 +14,14 @@ import type { DecoderPayload, DecoderResult } from './decoder.ts';
 import type { EncoderResult } from './encoder.ts';
 import { TOKENS_PER_SECOND } from './speech-plan.ts';
 import { VOCAB_SIZE } from './vocabulary.ts';
-import { createWeights } from './weights.ts';
+import { sharedWeights } from './weights.ts';
 
 export const REFERENCE_MODEL = 'reference-synthetic';
 
 export async function createReferenceEngine(options: EngineOptions): Promise<Engine> {
   const { pool } = options;
   const accelerator = createAccelerator({ pool, device: options.device, offload: options.offload, ...(options.columns === undefined ? {} : { columns: options.columns }) });
-  const weights = createWeights();
+  const weights = sharedWeights();
   const deviceAttributes = { [ATTR.DEVICE]: accelerator.device, [ATTR.OFFLOAD]: accelerator.offload, ...(accelerator.device === 'npu-sim' ? { [ATTR.NPU_COLUMNS]: accelerator.timing.columns } : {}) };
 
   async function transcribe(request: TranscribeRequest, signal: AbortSignal): Promise<EngineResult> {

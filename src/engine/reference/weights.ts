@@ -114,6 +114,18 @@ export function createWeights(seed = WEIGHT_SEED): WeightSet {
   return { buffer, tensors };
 }
 
+const generated = new Map<number, WeightSet>();
+
+/** The weights for `seed`, generated on first use and shared by every engine of the process (they are never written). */
+export function sharedWeights(seed = WEIGHT_SEED): WeightSet {
+  let set = generated.get(seed);
+  if (!set) {
+    set = createWeights(seed);
+    generated.set(seed, set);
+  }
+  return set;
+}
+
 /** A view of one tensor (no copy). */
 export function tensor(set: WeightSet, name: string): Float32Array {
   const slot = set.tensors[name];
