@@ -76,7 +76,7 @@ function slowest(run: LabelledRun, input: ReportInput, color: boolean): string {
 function runSection(run: LabelledRun, input: ReportInput, options: TerminalOptions): string {
   const s = run.summary;
   const dropped = s.dropped_spans > 0 ? paint(`, ${s.dropped_spans} spans dropped by the exporter`, 'yellow', options.color) : '';
-  const heading = `${paint(`run ${run.label}`, 'bold', options.color)}: ${run.load.target}, ${run.load.scenarios.length} scenarios, service ${s.service.name}${dropped}`;
+  const heading = `${paint(`run ${run.label}`, 'bold', options.color)}: ${run.load.target}, ${run.load.scenarios.length} scenario${run.load.scenarios.length === 1 ? '' : 's'}, service ${s.service.name}${dropped}`;
   return [heading, '', scenarioTable(run, options.color), '', whereTimeGoes(run, options), '', slowest(run, input, options.color)].join('\n');
 }
 
