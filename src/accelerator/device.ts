@@ -10,9 +10,6 @@ export type DeviceName = 'npu-sim' | 'cpu';
 export type OffloadMode = 'fused' | 'matmul';
 export type SyncDirection = 'to_device' | 'from_device';
 
-export const DEVICE_NAMES: readonly DeviceName[] = ['npu-sim', 'cpu'];
-export const OFFLOAD_MODES: readonly OffloadMode[] = ['fused', 'matmul'];
-
 /** A buffer object (xrt::bo) of float32 elements, backed by a SharedArrayBuffer. */
 export interface BufferObject {
   readonly length: number;

@@ -6,7 +6,6 @@ import type { Engine, EngineOptions } from './engine.ts';
 import { createReferenceEngine } from './reference/engine.ts';
 
 export type EngineName = 'reference' | 'pocketsphinx';
-export const ENGINE_NAMES: readonly EngineName[] = ['reference', 'pocketsphinx'];
 
 interface PocketSphinxModule {
   createPocketSphinxEngine(options: EngineOptions): Promise<Engine>;

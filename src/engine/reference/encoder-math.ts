@@ -37,10 +37,10 @@ export function sinusoids(): Float32Array {
 }
 
 /** Adds the position embedding; positions restart in every 30 s window, as each Whisper window does. */
-export function addPositions(x: Float32Array, rows: number, firstPosition = 0): void {
+function addPositions(x: Float32Array, rows: number): void {
   const table = sinusoids();
   for (let t = 0; t < rows; t++) {
-    const p = ((firstPosition + t) % WINDOW_POSITIONS) * D_MODEL;
+    const p = (t % WINDOW_POSITIONS) * D_MODEL;
     for (let i = 0; i < D_MODEL; i++) x[t * D_MODEL + i] = x[t * D_MODEL + i]! + table[p + i]!;
   }
 }

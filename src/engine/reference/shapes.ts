@@ -11,8 +11,6 @@ export const ENCODER_LAYERS = 6;
 export const DECODER_LAYERS = 6;
 /** Encoder positions per 30 s window: 3000 mel frames, halved by the stride-2 convolution. */
 export const WINDOW_POSITIONS = 1500;
-/** Seconds per encoder position (two 10 ms mel frames). */
-export const SECONDS_PER_POSITION = 0.02;
 
 /** Encoder positions for `frames` mel frames: the second convolution has stride 2, padding 1, kernel 3. */
 export function encoderPositions(frames: number): number {

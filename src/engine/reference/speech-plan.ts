@@ -14,8 +14,8 @@ const VOICED_RMS = 0.01;
 const MERGE_GAP_FRAMES = 20;
 const MIN_VOICED_FRAMES = 5;
 const MAX_SEGMENT_FRAMES = 500;
-/** 30 s windows, as the encoder's WINDOW_POSITIONS. */
-export const WINDOW_FRAMES = 1500;
+/** 30 s windows of 20 ms frames, as the encoder's WINDOW_POSITIONS. */
+const WINDOW_FRAMES = 1500;
 
 export interface PlannedSegment {
   /** 30 s window index. */

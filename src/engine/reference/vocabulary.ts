@@ -10,7 +10,7 @@ import { hashString } from './prng.ts';
 
 /** Text tokens: ids [0, TEXT_TOKENS). */
 export const TEXT_TOKENS = 8192;
-export const EOT = TEXT_TOKENS;
+// TEXT_TOKENS itself is <|endoftext|>: reserved, since the synthetic decoder stops by count.
 export const SOT = TEXT_TOKENS + 1;
 export const TRANSCRIBE = TEXT_TOKENS + 2;
 export const START_OF_PREV = TEXT_TOKENS + 3;
