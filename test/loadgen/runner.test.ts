@@ -42,7 +42,10 @@ describe('runScenario, closed model', () => {
     const result = scenarioResult(await run(target, closed(4, 24, 4)), undefined);
     assert.equal(result.succeeded, 24, 'all succeeded');
     assert.ok(result.latency_ms.p50! >= DELAY_MS, `p50 ${result.latency_ms.p50} ms cannot be below the ${DELAY_MS} ms delay`);
-    assert.ok(result.latency_ms.p50! <= DELAY_MS + FEW_MS, `p50 ${result.latency_ms.p50} ms within ${FEW_MS} ms of the delay`);
+    // A stalled process (a busy CI machine) shows up as event-loop delay, which the result reports
+    // exactly so that client stalls are not mistaken for server latency; allow for it.
+    const allowedMs = FEW_MS + result.client_event_loop_delay_max_ms;
+    assert.ok(result.latency_ms.p50! <= DELAY_MS + allowedMs, `p50 ${result.latency_ms.p50} ms within ${allowedMs} ms of the delay`);
     assert.ok(result.ttfb_ms.p50! < DELAY_MS / 2, `headers came first: ttfb p50 ${result.ttfb_ms.p50} ms`);
     assert.ok(result.latency_ms.p50 !== Math.round(result.latency_ms.p50!) || result.latency_ms.mean !== Math.round(result.latency_ms.mean!), 'sub-millisecond resolution');
   });
@@ -129,8 +132,13 @@ describe('runScenario, open model', () => {
         undefined,
       );
       assert.equal(result.requests, 40, 'the stalled requests were still sent');
-      assert.ok(result.send_lag_ms!.max! >= STALL_MS - 2 * 25, `send lag max ${result.send_lag_ms!.max} ms shows the stall`);
-      assert.ok(result.latency_ms.max! >= result.service_time_ms!.max! + STALL_MS / 2, 'corrected latency includes the time the request should already have been out');
+      const intervalMs = 1000 / 40;
+      // The request due just after the stall began could only leave when it ended.
+      assert.ok(result.send_lag_ms!.max! >= STALL_MS - intervalMs, `send lag max ${result.send_lag_ms!.max} ms shows the stall`);
+      // Per request, corrected latency = send lag + service time; so in the (exact) means too.
+      const meanGap = result.latency_ms.mean! - result.service_time_ms!.mean!;
+      assert.ok(Math.abs(meanGap - result.send_lag_ms!.mean!) < 0.01, `latency mean - service mean (${meanGap}) = send lag mean (${result.send_lag_ms!.mean})`);
+      assert.ok(result.latency_ms.max! >= result.send_lag_ms!.max!, 'the stalled requests count their wait in the corrected latency');
     });
   });
 });
