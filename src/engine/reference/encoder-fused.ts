@@ -2,7 +2,7 @@
  * `--offload fused`: the whole encoder is one kernel. Per pass: one buffer transfer (the mel
  * spectrogram), one launch, one retrieval (the encoder output). The weights are resident: the
  * kernel reads them from device-visible memory without a per-call write or sync (npu-sim still
- * charges the DMA that streams them from DDR, since 79 MB cannot stay on the array).
+ * charges the DMA that streams them from DDR, since 79.3 MB cannot stay on the array).
  */
 import type { BufferObject, Device, Kernel, KernelPhase } from '../../accelerator/device.ts';
 import { layerNorm } from '../../accelerator/kernels.ts';

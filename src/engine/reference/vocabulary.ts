@@ -2,7 +2,7 @@
  * The synthetic vocabulary: 8192 made-up words plus Whisper-style special tokens. Whisper-base has
  * 51865 tokens; projecting onto all of them costs 27 ms per generated token here (a 51865×512
  * matrix-vector product, measured on this 2-core machine), which alone would eat a third of the
- * decoder's CPU budget, so the synthetic model uses 8192 text tokens (4.3 ms per token). Words
+ * decoder's CPU budget, so the synthetic model uses 8192 text tokens (3.9 ms per token). Words
  * are spelled from consonant-vowel syllables, so every id has a distinct, pronounceable spelling
  * and no table needs to be stored.
  */
