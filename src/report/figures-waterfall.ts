@@ -65,6 +65,12 @@ export function typicalWaterfallFigure(run: RunDocuments, id: string): Figure | 
   };
 }
 
+/** What the slowest request's row says when the summary kept no duration for it. */
+function unknownNote(row: WaterfallRow): string {
+  if (row.atMostMs === 0) return 'not in this trace';
+  return row.atMostMs === undefined ? 'not kept' : `≤ ${formatMs(row.atMostMs)}, not kept`;
+}
+
 /** The slowest root span: its stages as kept by the summary, next to the typical request's. */
 export function slowestWaterfallFigure(run: RunDocuments, id: string, input: ReportInput): Figure | undefined {
   const slow = slowestWaterfall(run.summary);
@@ -74,7 +80,7 @@ export function slowestWaterfallFigure(run: RunDocuments, id: string, input: Rep
   const known = slow.rows.filter((r) => r.durationMs !== null).length;
   const rows = slow.rows.map((r, i) => [
     `${INDENT.repeat(r.depth)}${r.name}`,
-    num(formatMs(r.durationMs)),
+    num(r.durationMs === null ? unknownNote(r) : formatMs(r.durationMs)),
     num(formatMs(typical.rows[i]?.durationMs)),
     num(r.durationMs !== null && typical.rows[i]?.durationMs ? `${(r.durationMs / typical.rows[i]!.durationMs!).toFixed(1)}×` : MISSING),
   ]);
@@ -86,7 +92,8 @@ export function slowestWaterfallFigure(run: RunDocuments, id: string, input: Rep
       `The slowest <code>${escapeHtml(rootName)}</code> span of the run took <strong>${formatMs(slow.durationMs)}</strong> ` +
       `(the typical one ${formatMs(slow.typicalMs)}); trace ${link}. The span summary keeps the durations of each span path's five slowest spans with their trace ids, ` +
       `not their start times: coloured bars are this trace's spans found among them (${known} of ${slow.rows.length}), placed where the typical request's spans start, ` +
-      `scaled to this request's length (estimated); grey bars are the typical request. Open the trace in Jaeger for its exact timeline.` +
+      `scaled to this request's length (estimated); grey bars are the typical request. A span that was not kept took at most its path's fastest exemplar (≤ shown). ` +
+      `Open the trace in Jaeger for its exact timeline.` +
       jaegerNote(input.jaegerReachable),
     altText: 'Horizontal waterfall chart of the slowest request\'s stage durations beside the typical request\'s, in milliseconds.',
     tableHtml: htmlTable(
@@ -99,7 +106,7 @@ export function slowestWaterfallFigure(run: RunDocuments, id: string, input: Rep
       config: {
         type: 'bar',
         data: {
-          labels: slow.rows.map((r) => (r.durationMs === null ? `${label(r)} (not kept)` : label(r))),
+          labels: slow.rows.map((r) => (r.durationMs === null ? `${label(r)} (${unknownNote(r)})` : label(r))),
           datasets: [
             { label: 'slowest request (start estimated)', data: slow.rows.map(span), backgroundColor: colorsOf(slow.rows) },
             { label: 'typical request (means)', data: typical.rows.map(span), backgroundColor: TYPICAL_GREY },

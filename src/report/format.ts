@@ -50,9 +50,10 @@ export function formatShare(fraction: number | null | undefined): string {
   return present(fraction) ? `${(fraction * 100).toFixed(1)}%` : MISSING;
 }
 
-/** `+12.3%` / `-4.0%` for a relative change given in percent. */
+/** `+12.3%` / `-4.0%` for a relative change given in percent; `×52` once it is a thousand percent or more. */
 export function formatPercentChange(percent: number | null | undefined): string {
   if (!present(percent)) return MISSING;
+  if (percent >= 1000) return `×${(1 + percent / 100).toFixed(0)}`;
   return `${percent > 0 ? '+' : ''}${percent.toFixed(1)}%`;
 }
 

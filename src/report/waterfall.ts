@@ -18,6 +18,13 @@ export interface WaterfallRow {
   durationMs: number | null;
   /** Spans on this path per request. */
   perRequest: number;
+  /**
+   * Slowest request only, when its duration is unknown: what the summary still proves about it.
+   * A number: the span took at most this long (it was not among its path's slowest exemplars, or
+   * its parent's duration bounds it). 0: the trace has no span on this path (every span of the
+   * path is an exemplar). Undefined when the duration is known.
+   */
+  atMostMs?: number;
 }
 
 export interface TypicalWaterfall {
@@ -38,6 +45,14 @@ export interface SlowestWaterfall {
 
 function row(node: TreeNode, startMs: number | null, durationMs: number | null): WaterfallRow {
   return { name: node.name, path: node.entry.path, depth: node.depth, startMs, durationMs, perRequest: node.perRequest };
+}
+
+/** The bound on an unknown span of the trace: under its path's fastest exemplar and its parent. */
+function atMost(node: TreeNode, parentMs: number | undefined): number | undefined {
+  const { exemplars, count } = node.entry;
+  if (exemplars.length >= count) return 0;
+  const bound = Math.min(...exemplars.map((e) => e.duration_ms), parentMs ?? Infinity);
+  return Number.isFinite(bound) ? bound : undefined;
 }
 
 /** Mean start and duration of every path under the root. */
@@ -64,8 +79,13 @@ export function slowestWaterfall(summary: SpanSummaryDocument): SlowestWaterfall
   const slowest = root?.entry.exemplars[0];
   if (!root || !slowest) return undefined;
   const rows: WaterfallRow[] = [];
-  const place = (node: TreeNode, startMs: number, durationMs: number, known: boolean): void => {
-    rows.push(row(node, known ? startMs : null, known ? durationMs : null));
+  const place = (node: TreeNode, startMs: number, durationMs: number, known: boolean, parentKnownMs: number | undefined): void => {
+    const placed = row(node, known ? startMs : null, known ? durationMs : null);
+    if (!known) {
+      const bound = atMost(node, parentKnownMs);
+      if (bound !== undefined) placed.atMostMs = bound;
+    }
+    rows.push(placed);
     const scale = node.entry.mean_ms > 0 ? durationMs / node.entry.mean_ms : 1;
     let previousEnd = startMs;
     for (const child of node.children) {
@@ -75,9 +95,9 @@ export function slowestWaterfall(summary: SpanSummaryDocument): SlowestWaterfall
       let childStart = Math.max(startMs + relative, childKnown === undefined ? startMs : previousEnd);
       if (childStart + childMs > startMs + durationMs) childStart = Math.max(startMs, startMs + durationMs - childMs);
       if (childKnown !== undefined) previousEnd = childStart + childMs;
-      place(child, childStart, childMs, childKnown !== undefined);
+      place(child, childStart, childMs, childKnown !== undefined, known ? durationMs : placed.atMostMs);
     }
   };
-  place(root, 0, slowest.duration_ms, true);
+  place(root, 0, slowest.duration_ms, true, undefined);
   return { traceId: slowest.trace_id, spanId: slowest.span_id, durationMs: slowest.duration_ms, rows, typicalMs: root.entry.mean_ms };
 }

@@ -13,6 +13,7 @@ describe('number formatting', () => {
     assert.equal(formatRtf(45.27), '45.3x realtime', 'throughput');
     assert.equal(formatRps(8.06), '8.1 req/s', 'request rate');
     assert.equal(formatPercentChange(12.345), '+12.3%', 'a rise has a sign');
+    assert.equal(formatPercentChange(5100), '×52', 'a huge rise as a factor');
     assert.equal(formatSigned(-3.2, formatMs), '-3.20 ms', 'a signed time');
   });
 

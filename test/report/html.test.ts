@@ -84,8 +84,8 @@ describe('renderReportHtml', () => {
     const slowest = chart(html, '-slowest');
     assert.deepEqual(
       slowest.config.data.labels,
-      ['transcribe', '\u2003audio.decode (not kept)', '\u2003encoder', '\u2003\u2003npu.kernel_execution (not kept)', '\u2003decoder (not kept)'],
-      'rows in tree order; stages without an exemplar in the trace are marked',
+      ['transcribe', '\u2003audio.decode (≤ 20.0 ms, not kept)', '\u2003encoder', '\u2003\u2003npu.kernel_execution (≤ 12.0 ms, not kept)', '\u2003decoder (≤ 20.0 ms, not kept)'],
+      'rows in tree order; a stage without an exemplar in the trace is marked with what bounds it (here its parent)',
     );
     const [root, , encoder] = slowest.config.data.datasets[0]!.data as ([number, number] | null)[];
     assert.deepEqual(root, [0, 20], 'the root exemplar: 20 ms');

@@ -38,9 +38,17 @@ describe('slowestWaterfall', () => {
     assert.ok(b!.startMs! + 6 <= 30, 'b ends inside the root');
   });
 
-  it('leaves a stage out when the trace is not among its exemplars', () => {
-    const w = slowestWaterfall(twoStages([{ trace_id: TRACE_B, duration_ms: 9 }], []))!;
+  it('leaves a stage out when the trace is not among its exemplars, and says what bounds it', () => {
+    const others = [9, 8, 7.5].map((duration_ms) => ({ trace_id: TRACE_B, duration_ms }));
+    const w = slowestWaterfall(twoStages(others, []))!;
     assert.deepEqual(w.rows.map((r) => r.durationMs), [30, null, null], 'unknown durations are null, not guessed');
+    assert.equal(w.rows[1]!.atMostMs, 7.5, 'a: not among the slowest, so at most the fastest exemplar');
+    assert.equal(w.rows[2]!.atMostMs, 30, 'b: no exemplars at all, so only its parent bounds it');
+    const all = slowestWaterfall(summary([
+      { names: ['transcribe'], count: 2, meanMs: 10, selfMeanMs: 5, offsetMs: 0, exemplars: [{ trace_id: TRACE_A, span_id: '1', duration_ms: 12 }, { trace_id: TRACE_B, span_id: '2', duration_ms: 8 }] },
+      { names: ['transcribe', 'decoder'], count: 1, meanMs: 5, selfMeanMs: 5, offsetMs: 1, exemplars: [{ trace_id: TRACE_B, span_id: '3', duration_ms: 5 }] },
+    ]))!;
+    assert.equal(all.rows[1]!.atMostMs, 0, 'every decoder span is an exemplar and none is in this trace: it has none');
   });
 
   it('is undefined for a summary without spans', () => {
