@@ -1,8 +1,9 @@
 /**
  * The main-thread side of the accelerator: runs an offloaded pass as a pool task on the configured
- * device. On npu-sim it first leases a column (recording `npu.queue_wait` when the pass had to
- * wait), then lets the worker compute the pass on its virtual timeline, and finally sleeps until
- * that timeline's end before giving the column back -- one real-time wait per pass.
+ * device. On npu-sim it first leases a column (recording the wait as `npu.queue_wait`, near zero
+ * when a column was free, so every pass has one and the rollups see the zeros too), then lets the
+ * worker compute the pass on its virtual timeline, and finally sleeps until that timeline's end
+ * before giving the column back -- one real-time wait per pass.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ATTR, SPAN } from '../telemetry/names.ts';
@@ -60,7 +61,7 @@ export function createAccelerator(options: AcceleratorOptions): Accelerator {
     const requestedMs = nowMs();
     const lease = await columns.acquire(signal);
     try {
-      if (lease.waited) recordQueueWait(requestedMs, nowMs(), lease.column, columns.columns);
+      recordQueueWait(requestedMs, nowMs(), lease.column, columns.columns);
       const target: DeviceTarget = { device, offload, column: lease.column, timing };
       const result = await pool.run<R>(task, { ...payload, target }, signal ? { signal } : {});
       await sleepUntil(result.endMs, signal);
