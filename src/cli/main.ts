@@ -4,6 +4,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { serveCommand } from './serve.ts';
+import { profileCommand } from './profile.ts';
+import { loadCommand } from './load.ts';
+import { summaryCommand } from './summary.ts';
 import { CliError, UsageError } from './usage.ts';
 
 /** addCommand() does not pass settings down, so every command gets the conventions here. */
@@ -19,7 +22,10 @@ function withConventions(command: Command): Command {
 function program(): Command {
   const root = new Command('amanuensis')
     .description('OpenTelemetry-traced Whisper-style transcription: serve, load-test, profile, summarise')
-    .addCommand(serveCommand());
+    .addCommand(serveCommand())
+    .addCommand(loadCommand())
+    .addCommand(profileCommand())
+    .addCommand(summaryCommand());
   return withConventions(root);
 }
 
