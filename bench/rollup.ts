@@ -7,6 +7,7 @@
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { context, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { RollupSpanProcessor } from '../src/rollup/processor.ts';
 import { LogHistogram } from '../src/rollup/sketch.ts';
@@ -24,8 +25,27 @@ class DiscardingExporter implements SpanExporter {
 
 const NAMES = Array.from({ length: 20 }, (_, i) => `stage.${i}`);
 
-/** One request-shaped tree: a root with three children, one of which has two children (6 spans). */
-function requestTree(tracer: Tracer, i: number): void {
+/**
+ * One request-shaped tree of 6 spans: a root with three children, one of which has two children.
+ * `service` makes them the way the service does (stage(): startActiveSpan under the
+ * AsyncLocalStorage context manager, two attributes each); otherwise bare startSpan calls with
+ * explicit parent contexts and no attributes, the cheapest spans the SDK makes.
+ */
+function requestTree(tracer: Tracer, i: number, service: boolean): void {
+  if (service) {
+    tracer.startActiveSpan(NAMES[i % 4]!, { attributes: { [ATTRIBUTE_A]: i, [ATTRIBUTE_B]: 'npu-sim' } }, (root) => {
+      for (let c = 0; c < 3; c++) {
+        tracer.startActiveSpan(NAMES[4 + c]!, { attributes: { [ATTRIBUTE_A]: c, [ATTRIBUTE_B]: 'npu-sim' } }, (child) => {
+          if (c === 1) {
+            for (let g = 8; g < 10; g++) tracer.startActiveSpan(NAMES[g]!, { attributes: { [ATTRIBUTE_A]: g, [ATTRIBUTE_B]: 'npu-sim' } }, (span) => span.end());
+          }
+          child.end();
+        });
+      }
+      root.end();
+    });
+    return;
+  }
   const root = tracer.startSpan(NAMES[i % 4]!);
   const rootContext: Context = trace.setSpan(context.active(), root);
   for (let c = 0; c < 3; c++) {
@@ -40,24 +60,19 @@ function requestTree(tracer: Tracer, i: number): void {
   root.end();
 }
 const SPANS_PER_TREE = 6;
+const ATTRIBUTE_A = 'amanuensis.bench.index';
+const ATTRIBUTE_B = 'amanuensis.device';
 
 function providerWith(processors: SpanProcessor[]): { tracer: Tracer; provider: TracerProvider } {
   const provider = new TracerProvider({ spanProcessors: processors });
   return { tracer: provider.getTracer('bench'), provider };
 }
 
-/** Times `trees` request trees in chunks small enough for the batch processor to keep up (its
- *  export starts on a later tick); returns ns per span, excluding the yields. */
-async function timeTrees(tracer: Tracer, trees: number): Promise<number> {
-  const chunk = 60;
-  let elapsed = 0n;
-  for (let done = 0; done < trees; done += chunk) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < chunk; i++) requestTree(tracer, done + i);
-    elapsed += process.hrtime.bigint() - start;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return Number(elapsed) / (trees * SPANS_PER_TREE);
+/** Times one chunk of request trees; returns ns per span. */
+function timeChunk(tracer: Tracer, trees: number, first: number, service: boolean): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < trees; i++) requestTree(tracer, first + i, service);
+  return Number(process.hrtime.bigint() - start) / (trees * SPANS_PER_TREE);
 }
 
 function median(values: number[]): number {
@@ -67,37 +82,71 @@ function median(values: number[]): number {
 }
 
 /**
- * The rollup processor's added cost per span as a fraction of the SDK's per-span cost with a
- * BatchSpanProcessor and a discarding exporter. Both setups run in this process, alternating in
- * rounds; the ratio is the median over rounds of (with - without) / without.
+ * The same workload with and without the rollup processor, interleaved in small chunks (so a
+ * preemption or a GC spoils one pair, which the median then ignores), alternating which runs
+ * first. Chunks are small enough for the batch processor to keep up: its export starts on a
+ * later tick, so the loop yields between pairs.
  */
-export async function measureProcessorOverhead(options: { rounds?: number; treesPerRound?: number } = {}): Promise<{
-  overheadRatio: number;
-  sdkNsPerSpan: number;
-  processorNsPerSpan: number;
-}> {
-  const rounds = options.rounds ?? 30;
-  const trees = options.treesPerRound ?? 3000;
+async function pairedOverhead(service: boolean, pairs: number): Promise<{ ratio: number; sdkNs: number; addedNs: number }> {
+  const chunkTrees = 40;
   const plain = providerWith([new BatchSpanProcessor({ exporter: new DiscardingExporter() })]);
-  const rollup = new RollupSpanProcessor({ serviceName: 'bench' });
-  const withRollup = providerWith([rollup, new BatchSpanProcessor({ exporter: new DiscardingExporter() })]);
-  await timeTrees(plain.tracer, trees);
-  await timeTrees(withRollup.tracer, trees);
+  const withRollup = providerWith([new RollupSpanProcessor({ serviceName: 'bench' }), new BatchSpanProcessor({ exporter: new DiscardingExporter() })]);
   const ratios: number[] = [];
   const baseline: number[] = [];
   const added: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    // Alternate the order so neither setup always runs on a warmer heap.
-    const first = round % 2 === 0;
-    const a = first ? await timeTrees(plain.tracer, trees) : 0;
-    const b = await timeTrees(withRollup.tracer, trees);
-    const without = first ? a : await timeTrees(plain.tracer, trees);
-    ratios.push((b - without) / without);
+  const warmup = Math.ceil(pairs / 10);
+  for (let pair = -warmup; pair < pairs; pair++) {
+    const first = (pair + warmup) * chunkTrees;
+    let without: number;
+    let withIt: number;
+    if (pair % 2 === 0) {
+      without = timeChunk(plain.tracer, chunkTrees, first, service);
+      withIt = timeChunk(withRollup.tracer, chunkTrees, first, service);
+    } else {
+      withIt = timeChunk(withRollup.tracer, chunkTrees, first, service);
+      without = timeChunk(plain.tracer, chunkTrees, first, service);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    if (pair < 0) continue;
+    ratios.push((withIt - without) / without);
     baseline.push(without);
-    added.push(b - without);
+    added.push(withIt - without);
   }
   await Promise.all([plain.provider.shutdown(), withRollup.provider.shutdown()]);
-  return { overheadRatio: median(ratios), sdkNsPerSpan: median(baseline), processorNsPerSpan: median(added) };
+  return { ratio: median(ratios), sdkNs: median(baseline), addedNs: median(added) };
+}
+
+/**
+ * The rollup processor's added cost per span as a fraction of the SDK's per-span cost with a
+ * BatchSpanProcessor and a discarding exporter. Both setups run in this process, interleaved;
+ * each ratio is the median over chunk pairs of (with - without) / without. `overheadRatio` is
+ * for spans made as the service makes them; `bareOverheadRatio` for the cheapest spans possible.
+ */
+export async function measureProcessorOverhead(options: { pairs?: number } = {}): Promise<{
+  overheadRatio: number;
+  sdkNsPerSpan: number;
+  processorNsPerSpan: number;
+  bareOverheadRatio: number;
+  bareSdkNsPerSpan: number;
+  bareProcessorNsPerSpan: number;
+}> {
+  const pairs = options.pairs ?? 1500;
+  const manager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(manager);
+  try {
+    const service = await pairedOverhead(true, pairs);
+    const bare = await pairedOverhead(false, pairs);
+    return {
+      overheadRatio: service.ratio,
+      sdkNsPerSpan: service.sdkNs,
+      processorNsPerSpan: service.addedNs,
+      bareOverheadRatio: bare.ratio,
+      bareSdkNsPerSpan: bare.sdkNs,
+      bareProcessorNsPerSpan: bare.addedNs,
+    };
+  } finally {
+    context.disable();
+  }
 }
 
 /** Largest relative error of the sketch's p50, p90, p95, p99, p99.9 against exact quantiles of
@@ -129,14 +178,14 @@ export async function measureHeapGrowth(options: { spans?: number } = {}): Promi
   const rollup = new RollupSpanProcessor({ serviceName: 'bench' });
   const { tracer, provider } = providerWith([rollup]);
   const warmupTrees = 2000;
-  for (let i = 0; i < warmupTrees; i++) requestTree(tracer, i);
+  for (let i = 0; i < warmupTrees; i++) requestTree(tracer, i, false);
   rollup.summary();
   gc();
   gc();
   const before = process.memoryUsage().heapUsed;
   const trees = Math.ceil((options.spans ?? 1_000_000) / SPANS_PER_TREE);
   for (let i = 0; i < trees; i++) {
-    requestTree(tracer, i);
+    requestTree(tracer, i, false);
     // Use all 20 names: the tree uses 10, so shift half of the trees to the other ten.
     if (i % 2 === 0) tracer.startSpan(NAMES[10 + (i % 10)]!).end();
     if (i % 4096 === 0) await new Promise((resolve) => setImmediate(resolve));

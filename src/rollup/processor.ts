@@ -162,7 +162,7 @@ export class RollupSpanProcessor implements SpanProcessor {
       }
       let stats: SpanStats;
       if (pathId >= 0) {
-        stats = window.path(pathId);
+        stats = window.paths[pathId] ?? window.path(pathId);
       } else {
         window.counters.pathOverflow++;
         stats = window.unpathedName(nameId);

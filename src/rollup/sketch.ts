@@ -103,8 +103,12 @@ export class LogHistogram {
 
   /** Records one value. Negative values count as 0; NaN and infinities are ignored. */
   add(valueMs: number): void {
-    if (!Number.isFinite(valueMs)) return;
-    const value = valueMs < 0 ? 0 : valueMs;
+    // One comparison rejects NaN and infinities and finds negatives on the common path.
+    let value = valueMs;
+    if (!(value >= 0 && value < Infinity)) {
+      if (!(value < 0 && value > -Infinity)) return;
+      value = 0;
+    }
     const n = ++this.#count;
     this.#sum += value;
     if (value < this.#min) this.#min = value;
