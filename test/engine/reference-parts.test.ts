@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_NPU_TIMING } from '../../src/accelerator/npu-timing.ts';
+import { decoderTask } from '../../src/engine/reference/decoder.ts';
 import { encoderTask } from '../../src/engine/reference/encoder.ts';
 import { encoderPositions } from '../../src/engine/reference/shapes.ts';
 import { planSpeech } from '../../src/engine/reference/speech-plan.ts';
 import { buildTranscript } from '../../src/engine/reference/transcript.ts';
 import { languageToken, promptTokens, TEXT_TOKENS, tokenWord, VOCAB_SIZE } from '../../src/engine/reference/vocabulary.ts';
 import { createWeights, sharedWeights, tensor, tensorSpecs } from '../../src/engine/reference/weights.ts';
+import { ATTR, SPAN } from '../../src/telemetry/names.ts';
 import { StageRecorder } from '../../src/telemetry/recorder.ts';
 import { silence, speechLike } from './audio.ts';
 
@@ -109,5 +111,41 @@ describe('encoder pass on the cpu device', () => {
   it('refuses a mel spectrogram of the wrong shape', () => {
     const target = { device: 'cpu' as const, offload: 'fused' as const, column: undefined, timing: DEFAULT_NPU_TIMING };
     assert.throws(() => encoderTask({ mel: new Float32Array(128 * 4), frames: 4, bins: 128, weights: sharedWeights(), target }, new StageRecorder('coarse')), /80 mel bins/, 'bins');
+  });
+});
+
+describe('30 s windows', () => {
+  it('the encoder runs one pass per window and joins their outputs', () => {
+    const frames = 3100;
+    const mel = Float32Array.from({ length: 80 * frames }, (_, i) => Math.cos(i / 11));
+    const rec = new StageRecorder('medium');
+    const result = encoderTask({ mel, frames, bins: 80, weights: sharedWeights(), target: { device: 'npu-sim', offload: 'fused', column: 0, timing: DEFAULT_NPU_TIMING } }, rec);
+    assert.equal(result.positions, 1550, 'positions over both windows');
+    assert.equal(result.output.length, 1550 * 512, 'output rows');
+    assert.equal(result.launches, 2, 'one fused launch per window');
+    const transfers = rec.records.filter((r) => r.name === SPAN.NPU_BUFFER_TRANSFER);
+    assert.deepEqual(transfers.map((r) => r.attributes![ATTR.NPU_BYTES]), [4 * 80 * 3000, 4 * 80 * 100], 'each pass sends its own window of mel');
+  });
+
+  it('the decoder attends and generates only for windows with speech', () => {
+    const positions = 1550;
+    const pcm = new Float32Array(16000 * 31);
+    for (let i = 16000 * 30.1; i < 16000 * 30.9; i++) pcm[i] = 0.2 * Math.sin(i / 4);
+    const encoder = Float32Array.from({ length: positions * 512 }, (_, i) => Math.sin(i / 13));
+    const rec = new StageRecorder('medium');
+    const result = decoderTask({ encoder, positions, pcm, language: undefined, prompt: undefined, temperature: 0, wordTimestamps: false, weights: sharedWeights() }, rec);
+    assert.deepEqual(rec.records.map((r) => r.name), [SPAN.DECODER_ATTENTION, SPAN.DECODER_TOKEN_GENERATION, SPAN.DECODER_POST_PROCESSING], 'only the second window is decoded');
+    const [segment] = result.transcript.segments;
+    assert.equal(segment!.seek, 3000, 'seek of the second window');
+    assert.ok(segment!.start >= 30 && segment!.end <= 31, `segment at ${segment!.start}-${segment!.end}`);
+    assert.equal(result.tokens, 2, '0.8 s voiced: 2 tokens');
+  });
+
+  it('silence passes through the decoder stages with nothing to do', () => {
+    const rec = new StageRecorder('medium');
+    const result = decoderTask({ encoder: new Float32Array(50 * 512), positions: 50, pcm: silence(1), language: undefined, prompt: undefined, temperature: 0, wordTimestamps: false, weights: sharedWeights() }, rec);
+    assert.deepEqual(rec.records.map((r) => r.name), [SPAN.DECODER_ATTENTION, SPAN.DECODER_TOKEN_GENERATION, SPAN.DECODER_POST_PROCESSING], 'the same three stages');
+    assert.equal(rec.records[1]!.attributes![ATTR.DECODER_TOKENS], 0, 'no tokens');
+    assert.equal(result.transcript.text, '', 'no text');
   });
 });

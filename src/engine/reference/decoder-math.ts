@@ -12,32 +12,29 @@ import { TEXT_TOKENS } from './vocabulary.ts';
 const HEAD = D_MODEL / N_HEADS;
 const SCALE = 1 / Math.sqrt(HEAD);
 
-/** Cross-attention keys and values per layer, [positions][D_MODEL], filled for the windows that are decoded. */
+/** One 30 s window's cross-attention keys and values per layer, [rows][D_MODEL]. */
 export interface CrossCache {
   keys: Float32Array[];
   values: Float32Array[];
+  rows: number;
 }
 
-/** Computes the cross-attention keys and values of every layer for the given 30 s windows. */
-export function crossAttentionCache(encoder: Float32Array, positions: number, model: DecoderModel, windows: ReadonlySet<number>): CrossCache {
+/** Computes every layer's cross-attention keys and values for encoder window `window`. */
+export function crossAttentionCache(encoder: Float32Array, positions: number, model: DecoderModel, window: number): CrossCache {
+  const from = window * WINDOW_POSITIONS;
+  const rows = Math.max(0, Math.min(WINDOW_POSITIONS, positions - from));
+  const input = encoder.subarray(from * D_MODEL, (from + rows) * D_MODEL);
   const keys: Float32Array[] = [];
   const values: Float32Array[] = [];
   for (const layer of model.layers) {
-    const k = new Float32Array(positions * D_MODEL);
-    const v = new Float32Array(positions * D_MODEL);
-    for (const w of windows) {
-      const from = w * WINDOW_POSITIONS;
-      const rows = Math.min(WINDOW_POSITIONS, positions - from);
-      if (rows <= 0) continue;
-      const input = encoder.subarray(from * D_MODEL, (from + rows) * D_MODEL);
-      const span = [from * D_MODEL, (from + rows) * D_MODEL] as const;
-      matmulNT(input, layer.cross.key.weight, k.subarray(...span), rows, D_MODEL, D_MODEL, layer.cross.key.bias);
-      matmulNT(input, layer.cross.value.weight, v.subarray(...span), rows, D_MODEL, D_MODEL, layer.cross.value.bias);
-    }
+    const k = new Float32Array(rows * D_MODEL);
+    const v = new Float32Array(rows * D_MODEL);
+    matmulNT(input, layer.cross.key.weight, k, rows, D_MODEL, D_MODEL, layer.cross.key.bias);
+    matmulNT(input, layer.cross.value.weight, v, rows, D_MODEL, D_MODEL, layer.cross.value.bias);
     keys.push(k);
     values.push(v);
   }
-  return { keys, values };
+  return { keys, values, rows };
 }
 
 /**
@@ -71,18 +68,14 @@ function attend(q: Float32Array, rows: number, keys: Float32Array, values: Float
 export class DecoderState {
   private readonly model: DecoderModel;
   private readonly cross: CrossCache;
-  private readonly crossFirst: number;
-  private readonly crossCount: number;
   private readonly selfKeys: Float32Array[];
   private readonly selfValues: Float32Array[];
   private length = 0;
 
   /** `capacity`: most tokens this window will run (prefix plus generated). */
-  constructor(model: DecoderModel, cross: CrossCache, window: number, positions: number, capacity: number) {
+  constructor(model: DecoderModel, cross: CrossCache, capacity: number) {
     this.model = model;
     this.cross = cross;
-    this.crossFirst = window * WINDOW_POSITIONS;
-    this.crossCount = Math.max(0, Math.min(WINDOW_POSITIONS, positions - this.crossFirst));
     this.selfKeys = model.layers.map(() => new Float32Array(capacity * D_MODEL));
     this.selfValues = model.layers.map(() => new Float32Array(capacity * D_MODEL));
   }
@@ -116,7 +109,7 @@ export class DecoderState {
 
       layerNorm(x, h, m, D_MODEL, layer.crossNorm.gain, layer.crossNorm.shift);
       matmulNT(h, layer.cross.query.weight, q, m, D_MODEL, D_MODEL, layer.cross.query.bias);
-      attend(q, m, this.cross.keys[l]!, this.cross.values[l]!, this.crossFirst, () => this.crossCount, a);
+      attend(q, m, this.cross.keys[l]!, this.cross.values[l]!, 0, () => this.cross.rows, a);
       matmulNT(a, layer.cross.out.weight, o, m, D_MODEL, D_MODEL, layer.cross.out.bias);
       addInPlace(x, o);
 

@@ -1,7 +1,7 @@
 /**
- * The 'decoder' worker task: cross-attention keys/values from the encoder output
- * (`decoder.attention`), the autoregressive token loop per 30 s window with a KV cache
- * (`decoder.token_generation`), and segments, timestamps and formatting (`decoder.post_processing`).
+ * The 'decoder' worker task: per 30 s window, cross-attention keys/values from the encoder output
+ * (`decoder.attention`) and the autoregressive token loop with a KV cache
+ * (`decoder.token_generation`); then segments, timestamps and formatting (`decoder.post_processing`).
  * The arithmetic is real; the weights are synthetic, so the words carry no meaning.
  */
 import { ATTR, SPAN } from '../../telemetry/names.ts';
@@ -78,10 +78,10 @@ function choose(logits: Float32Array, used: ReadonlySet<number>, temperature: nu
 }
 
 /** Decodes one 30 s window: its prefix in one batch, then one token per step. */
-function decodeWindow(model: DecoderModel, cross: CrossCache, payload: DecoderPayload, window: number, plans: PlannedSegment[], prompt: number[], rng: Xorshift32): DecodedSegment[] {
+function decodeWindow(model: DecoderModel, cross: CrossCache, payload: DecoderPayload, plans: PlannedSegment[], prompt: number[], rng: Xorshift32): DecodedSegment[] {
   const needed = plans.reduce((sum, plan) => sum + plan.tokens, 0);
   const prefix = [...(prompt.length > 0 ? [START_OF_PREV, ...prompt] : []), SOT, languageToken(payload.language ?? 'en'), TRANSCRIBE];
-  const state = new DecoderState(model, cross, window, payload.positions, prefix.length + needed);
+  const state = new DecoderState(model, cross, prefix.length + needed);
   const logits = new Float32Array(TEXT_TOKENS);
   const used = new Set<number>();
   let hidden = state.forward(prefix);
@@ -100,32 +100,38 @@ function decodeWindow(model: DecoderModel, cross: CrossCache, payload: DecoderPa
   });
 }
 
+const countTokens = (segments: readonly DecodedSegment[]): number => segments.reduce((sum, segment) => sum + segment.tokens.length, 0);
+
+/**
+ * Decodes window by window (`decoder.attention` then `decoder.token_generation` for each 30 s
+ * window with speech), then formats (`decoder.post_processing`). Audio without speech still passes
+ * through both stages, with nothing to do, so every trace has the same shape.
+ */
 export function decoderTask(payload: DecoderPayload, rec: StageRecorder): DecoderResult {
   const model = decoderModel(payload.weights);
   const plans = payload.positions > 0 ? planSpeech(payload.pcm) : [];
-  // A window past the encoder output (rounding at the very end) is decoded against the last one.
+  // A segment past the encoder output (rounding at the very end) is decoded with the last window.
   const lastWindow = Math.max(0, Math.ceil(payload.positions / WINDOW_POSITIONS) - 1);
   for (const plan of plans) plan.window = Math.min(plan.window, lastWindow);
-  const windows = new Set(plans.map((plan) => plan.window));
-
-  const cross = rec.run(SPAN.DECODER_ATTENTION, 'medium', () => crossAttentionCache(payload.encoder, payload.positions, model, windows));
-  const decoded = rec.run(SPAN.DECODER_TOKEN_GENERATION, 'medium', (attributes) => {
-    const rng = new Xorshift32(samplingSeed(payload.encoder, payload.temperature));
-    const segments: DecodedSegment[] = [];
-    let prompt = promptTokens(payload.prompt);
-    for (const window of [...windows].sort((a, b) => a - b)) {
-      const windowSegments = decodeWindow(model, cross, payload, window, plans.filter((plan) => plan.window === window), prompt, rng);
-      segments.push(...windowSegments);
-      // Each window is conditioned on the text before it, as Whisper's condition_on_previous_text.
-      prompt = windowSegments.flatMap((segment) => segment.tokens).slice(-MAX_PROMPT_TOKENS);
-    }
-    attributes[ATTR.DECODER_TOKENS] = segments.reduce((sum, segment) => sum + segment.tokens.length, 0);
-    return segments;
-  });
+  const windows = [...new Set(plans.map((plan) => plan.window))].sort((a, b) => a - b);
+  const rng = new Xorshift32(samplingSeed(payload.encoder, payload.temperature));
+  const decoded: DecodedSegment[] = [];
+  let prompt = promptTokens(payload.prompt);
+  for (const window of windows.length > 0 ? windows : [undefined]) {
+    const cross = rec.run(SPAN.DECODER_ATTENTION, 'medium', () => (window === undefined ? undefined : crossAttentionCache(payload.encoder, payload.positions, model, window)));
+    const segments = rec.run(SPAN.DECODER_TOKEN_GENERATION, 'medium', (attributes) => {
+      const found = cross ? decodeWindow(model, cross, payload, plans.filter((plan) => plan.window === window), prompt, rng) : [];
+      attributes[ATTR.DECODER_TOKENS] = countTokens(found);
+      return found;
+    });
+    decoded.push(...segments);
+    // Each window is conditioned on the text before it, as Whisper's condition_on_previous_text.
+    if (segments.length > 0) prompt = segments.flatMap((segment) => segment.tokens).slice(-MAX_PROMPT_TOKENS);
+  }
   const transcript = rec.run(SPAN.DECODER_POST_PROCESSING, 'medium', (attributes) => {
     const built = buildTranscript(decoded, { language: payload.language ?? 'en', temperature: payload.temperature, wordTimestamps: payload.wordTimestamps });
     attributes[ATTR.DECODER_SEGMENTS] = built.segments.length;
     return built;
   });
-  return { transcript, tokens: decoded.reduce((sum, segment) => sum + segment.tokens.length, 0) };
+  return { transcript, tokens: countTokens(decoded) };
 }

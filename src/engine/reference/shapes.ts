@@ -9,6 +9,8 @@ export const N_HEADS = 8;
 export const D_FFN = 2048;
 export const ENCODER_LAYERS = 6;
 export const DECODER_LAYERS = 6;
+/** Mel frames per 30 s window, Whisper's unit of work: the encoder runs once per window. */
+export const WINDOW_FRAMES = 3000;
 /** Encoder positions per 30 s window: 3000 mel frames, halved by the stride-2 convolution. */
 export const WINDOW_POSITIONS = 1500;
 

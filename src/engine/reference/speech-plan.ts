@@ -15,7 +15,7 @@ const MERGE_GAP_FRAMES = 20;
 const MIN_VOICED_FRAMES = 5;
 const MAX_SEGMENT_FRAMES = 500;
 /** 30 s windows of 20 ms frames, as the encoder's WINDOW_POSITIONS. */
-const WINDOW_FRAMES = 1500;
+const FRAMES_PER_WINDOW = 1500;
 
 export interface PlannedSegment {
   /** 30 s window index. */
@@ -66,13 +66,13 @@ export function planSpeech(pcm: Float32Array): PlannedSegment[] {
   for (const [from, to] of stretches(voiced)) {
     let at = from;
     while (at < to) {
-      const windowEnd = (Math.floor(at / WINDOW_FRAMES) + 1) * WINDOW_FRAMES;
+      const windowEnd = (Math.floor(at / FRAMES_PER_WINDOW) + 1) * FRAMES_PER_WINDOW;
       const end = Math.min(to, at + MAX_SEGMENT_FRAMES, windowEnd);
       let count = 0;
       for (let f = at; f < end; f++) count += voiced[f]!;
       if (count >= MIN_VOICED_FRAMES) {
         segments.push({
-          window: Math.floor(at / WINDOW_FRAMES),
+          window: Math.floor(at / FRAMES_PER_WINDOW),
           start: at * FRAME_S,
           end: Math.min(end * FRAME_S, durationS),
           voicedFraction: count / (end - at),
