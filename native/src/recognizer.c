@@ -103,23 +103,43 @@ static int ensure_buffers(recognizer_t *rec, size_t n_samples, int frames) {
   return 0;
 }
 
-/* Float PCM to the int16 the library reads, with the 32768 scale WAV decoders use. */
-static void to_int16(const float *pcm, size_t n, int16 *out) {
+/*
+ * Audio whose loudest 10 ms block stays below this level is digital silence or close to it. Its
+ * features are constant, the search then breaks exact score ties by leftover state and "hears" a
+ * word, so such audio is answered as no speech without searching.
+ */
+#define SILENCE_DBFS (-70.0)
+#define BLOCK_SAMPLES 160
+
+/* Float PCM to the int16 the library reads (the 32768 scale WAV decoders use); returns the
+ * loudest 10 ms block's level in dBFS. */
+static double to_int16(const float *pcm, size_t n, int16 *out) {
+  double loudest = 0.0, block = 0.0;
   for (size_t i = 0; i < n; i++) {
     float scaled = pcm[i] * 32768.0f;
     if (scaled > 32767.0f) scaled = 32767.0f;
     if (scaled < -32768.0f) scaled = -32768.0f;
     out[i] = (int16)lrintf(scaled);
+    block += (double)out[i] * out[i];
+    if ((i + 1) % BLOCK_SAMPLES == 0 || i + 1 == n) {
+      if (block > loudest) loudest = block;
+      block = 0.0;
+    }
   }
+  double mean_square = loudest / BLOCK_SAMPLES;
+  return mean_square > 0.0 ? 10.0 * log10(mean_square / (32768.0 * 32768.0)) : -INFINITY;
 }
 
-static int frontend(recognizer_t *rec, const float *pcm, size_t n_samples, int *out_frames) {
+static int frontend(recognizer_t *rec, const float *pcm, size_t n_samples, int *out_frames, int *out_audible) {
   int32 frames = 0;
   size_t remaining = n_samples;
+  /* A new stream per request: resets the front end's noise estimate (and keeps segment frames
+   * relative to this audio's start), so no request depends on the one before. */
+  if (ps_start_stream(rec->ps) < 0) return -1;
   fe_start_utt(rec->fe);
   if (fe_process_frames(rec->fe, NULL, &remaining, NULL, &frames, NULL) < 0) return -1;
   if (ensure_buffers(rec, n_samples, frames + 1) < 0) return -1;
-  to_int16(pcm, n_samples, rec->samples);
+  *out_audible = to_int16(pcm, n_samples, rec->samples) >= SILENCE_DBFS;
   int16 const *cursor = rec->samples;
   remaining = n_samples;
   if (fe_process_frames(rec->fe, &cursor, &remaining, rec->cep, &frames, NULL) < 0) return -1;
@@ -130,8 +150,7 @@ static int frontend(recognizer_t *rec, const float *pcm, size_t n_samples, int *
 }
 
 static int search(recognizer_t *rec, int frames) {
-  /* A new stream per request keeps segment frames relative to this audio's start. */
-  if (ps_start_stream(rec->ps) < 0 || ps_start_utt(rec->ps) < 0) return -1;
+  if (ps_start_utt(rec->ps) < 0) return -1;
   if (frames > 0 && ps_process_cep(rec->ps, rec->cep, frames, FALSE, TRUE) < 0) {
     ps_end_utt(rec->ps);
     return -1;
@@ -190,11 +209,17 @@ int recognizer_decode(recognizer_t *rec, const float *pcm, size_t n_samples, rec
   memset(out, 0, sizeof *out);
   last_error[0] = '\0';
   out->times.frontend_start = uv_hrtime();
-  if (frontend(rec, pcm, n_samples, &out->frames) < 0) {
+  int audible = 0;
+  if (frontend(rec, pcm, n_samples, &out->frames, &audible) < 0) {
     fail(error, error_bytes, "front end failed");
     return -1;
   }
   out->times.frontend_end = out->times.search_start = uv_hrtime();
+  if (!audible) {
+    out->text = strdup("");
+    out->times.search_end = out->times.post_start = out->times.post_end = out->times.search_start;
+    return out->text == NULL ? -1 : 0;
+  }
   if (search(rec, out->frames) < 0) {
     fail(error, error_bytes, "search failed");
     return -1;

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 export const DEBIAN_PACKAGES = ['pocketsphinx', 'pocketsphinx-en-us', 'libpocketsphinx-dev', 'libsphinxbase-dev'] as const;
 
 /** The one setup command, printed whenever something is missing. */
-export const SETUP_COMMAND = `sudo apt-get install -y ${DEBIAN_PACKAGES.join(' ')} && npm run build:pocketsphinx`;
+export const SETUP_COMMAND = `apt-get install -y ${DEBIAN_PACKAGES.join(' ')} && npm run build:pocketsphinx`;
 
 /** The repository's native/ folder (binding.gyp and the C sources). */
 export const NATIVE_DIR = fileURLToPath(new URL('../../../native/', import.meta.url));
