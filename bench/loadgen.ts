@@ -5,9 +5,10 @@
  * delay reported so its stalls are never mistaken for server latency.
  *
  * The server runs in a child process so it does not share the client's event loop; both clients
- * post the same multipart body over the same number of keep-alive connections. The two
- * alternate for a few rounds and each keeps its best round: other processes on a small machine
- * steal whole rounds, and the best round is the closest either client gets to its own ceiling.
+ * post the same multipart body over the same number of keep-alive connections. They run back to
+ * back in rounds (alternating who goes first), and the result is the median over rounds of the
+ * paired ratio: on a small shared machine other processes steal whole runs, and pairing adjacent
+ * runs plus the median keeps one stolen run from deciding the result either way.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -40,13 +41,19 @@ type Autocannon = (options: {
   headers: Record<string, string>;
 }) => Promise<{ requests: { total: number }; duration: number; non2xx: number; errors: number }>;
 
-const ROUNDS = 4;
+const ROUNDS = 5;
 
 export interface LoadgenBenchResult {
   ratio: number;
   ours_rps: number;
   autocannon_rps: number;
   client_event_loop_p99_ms: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function startServer(): Promise<{ url: string; stop: () => void }> {
@@ -61,6 +68,7 @@ export async function measureLoadgenVsAutocannon(options: { durationS: number; c
   const server = await startServer();
   const samples = new Float32Array(1600).map((_, i) => Math.sin(i / 10) * 0.1);
   const upload = buildTranscriptionBody(encodeWav(samples, 16000), 'whisper-1');
+  const rounds: { ours: number; theirs: number; loopP99Ms: number }[] = [];
   let ours = 0;
   let theirs = 0;
   let loopP99 = 0;
@@ -73,7 +81,7 @@ export async function measureLoadgenVsAutocannon(options: { durationS: number; c
       body: upload.body,
       headers: { 'content-type': upload.contentType },
     });
-    theirs = Math.max(theirs, result.requests.total / options.durationS);
+    theirs = result.requests.total / options.durationS;
   };
   const runOurs = async (): Promise<void> => {
     const client = new TargetClient(server.url, { connections: options.connections, timeoutMs: 10_000 });
@@ -82,11 +90,8 @@ export async function measureLoadgenVsAutocannon(options: { durationS: number; c
         { name: 'bench', model: 'closed', streams: options.connections, audio: { kind: 'files', paths: [] }, durationS: options.durationS, warmup: options.connections },
         { client, audio: { clips: [{ durationS: 0.1, ...upload }] }, spans: new ClientSpans(false), headers: {} },
       );
-      const rps = run.stats.completed / run.wallS;
-      if (rps > ours) {
-        ours = rps;
-        loopP99 = run.eventLoopDelayP99Ms;
-      }
+      ours = run.stats.completed / run.wallS;
+      loopP99 = run.eventLoopDelayP99Ms;
     } finally {
       await client.close();
     }
@@ -95,15 +100,16 @@ export async function measureLoadgenVsAutocannon(options: { durationS: number; c
     // Alternate who goes first, so neither always inherits the other's warm server.
     for (let round = 0; round < ROUNDS; round++) {
       for (const run of round % 2 === 0 ? [runAutocannon, runOurs] : [runOurs, runAutocannon]) await run();
+      rounds.push({ ours, theirs, loopP99Ms: loopP99 });
     }
   } finally {
     server.stop();
   }
   return {
-    ratio: Number((ours / theirs).toFixed(3)),
-    ours_rps: Math.round(ours),
-    autocannon_rps: Math.round(theirs),
-    client_event_loop_p99_ms: Number(loopP99.toFixed(3)),
+    ratio: Number(median(rounds.map((r) => r.ours / r.theirs)).toFixed(3)),
+    ours_rps: Math.round(median(rounds.map((r) => r.ours))),
+    autocannon_rps: Math.round(median(rounds.map((r) => r.theirs))),
+    client_event_loop_p99_ms: Number(median(rounds.map((r) => r.loopP99Ms)).toFixed(3)),
   };
 }
 

@@ -162,8 +162,10 @@ export class TargetClient {
     this.#pool = new Pool(url.origin, {
       connections: options.connections,
       pipelining: 1,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+      // The sweep enforces the whole-request timeout; undici's per-phase timers would only add
+      // a timer refresh per request. Connecting is not covered by the sweep, so keep that one.
+      headersTimeout: 0,
+      bodyTimeout: 0,
       connectTimeout: options.timeoutMs,
     });
     this.#sweep = setInterval(() => this.#expire(), Math.min(250, Math.max(10, options.timeoutMs / 4)));
