@@ -3,37 +3,89 @@
  * worker pool, engine and HTTP service; SIGTERM/SIGINT drain, write the final summary, flush
  * spans and exit within a bounded time even when the collector is down.
  */
-import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { startTelemetry, type TelemetryHandle } from '../telemetry/sdk.ts';
+import { boundedShutdown } from '../telemetry/shutdown.ts';
+import { sdkDisabled } from '../telemetry/env.ts';
 import { RollupSpanProcessor } from '../rollup/processor.ts';
+import { createSpanMetrics, type SpanMetrics } from '../rollup/metrics.ts';
 import { startSummaryWriter, type SummaryWriter } from '../rollup/writer.ts';
+import { checkOutputFile, OutputPathError } from '../service/output-path.ts';
+import type { Service } from '../service/server.ts';
+import type { WorkerPool } from '../engine/pool.ts';
+import type { Engine } from '../engine/engine.ts';
 import type { ServeOptions } from './serve.ts';
 import { CliError, UsageError } from './usage.ts';
 
-/** How long a drain may wait for in-flight requests, and the span flush after it. */
+/**
+ * The shutdown budget: SIGTERM must end the process within 10 s (container runtimes kill after
+ * 10 s by default). In-flight requests get DRAIN_MILLIS (then 1 s to answer 503 if abandoned), the
+ * final summary and the pool SMALL_STEP_MILLIS each, the span flush FLUSH_MILLIS; HARD_EXIT_MILLIS
+ * ends the process whatever still hangs.
+ */
 const DRAIN_MILLIS = 5000;
-const FLUSH_MILLIS = 3000;
+const SMALL_STEP_MILLIS = 1000;
+const FLUSH_MILLIS = 2000;
+const HARD_EXIT_MILLIS = 9500;
 
-/** Starts the service and resolves once it is listening; shuts down on SIGTERM/SIGINT. */
-async function checkSummaryPath(path: string): Promise<void> {
-  const folder = await stat(dirname(resolve(path))).catch(() => undefined);
-  if (!folder?.isDirectory()) throw new UsageError(`--summary-out ${path}: folder ${dirname(resolve(path))} does not exist`);
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) throw new UsageError(`--summary-out ${path} is a folder; give a file name`);
+/** Multipart limits beyond the file: the OpenAI form has seven fields, each short. */
+const MAX_FIELDS = 16;
+const MAX_FIELD_BYTES = 64 * 1024;
+
+interface Running {
+  service: Service;
+  pool: WorkerPool;
+  engine: Engine;
+  telemetry: TelemetryHandle;
+  metrics: SpanMetrics | undefined;
+  writer: SummaryWriter | undefined;
+  quiet: boolean;
 }
 
+async function summaryPath(path: string | undefined): Promise<string | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return await checkOutputFile(path, '--summary-out');
+  } catch (error) {
+    if (error instanceof OutputPathError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Drains, writes the final summary, closes the pool and flushes spans, then exits 0. */
+async function shutdown(running: Running, signal: string): Promise<void> {
+  const hardExit = setTimeout(() => {
+    process.stderr.write(`${signal}: shutdown did not finish in ${HARD_EXIT_MILLIS} ms; exiting\n`);
+    process.exit(1);
+  }, HARD_EXIT_MILLIS);
+  hardExit.unref();
+  if (!running.quiet) process.stdout.write(`${signal}: draining\n`);
+  const finished = await running.service.drain(DRAIN_MILLIS);
+  if (!finished) process.stderr.write(`${signal}: in-flight requests outlasted ${DRAIN_MILLIS} ms; answered them 503\n`);
+  if (running.writer) {
+    await boundedShutdown(
+      () => running.writer!.close().catch((error: Error) => process.stderr.write(`span summary: ${error.message}\n`)),
+      SMALL_STEP_MILLIS,
+    );
+  }
+  await boundedShutdown(() => Promise.all([running.pool.close(), running.engine.close()]), SMALL_STEP_MILLIS);
+  await Promise.all([running.telemetry.shutdown(FLUSH_MILLIS), boundedShutdown(() => running.metrics?.shutdown() ?? Promise.resolve(), FLUSH_MILLIS)]);
+  process.exit(0);
+}
+
+/** Starts the service and resolves once it is listening; shuts down on SIGTERM/SIGINT. */
 export async function runServe(options: ServeOptions): Promise<void> {
-  if (options.summaryOut) await checkSummaryPath(options.summaryOut);
+  const summaryOut = await summaryPath(options.summaryOut);
+  const serviceName = process.env.OTEL_SERVICE_NAME || 'amanuensis';
   let telemetryRef: TelemetryHandle | undefined;
   const rollup = new RollupSpanProcessor({
-    serviceName: process.env.OTEL_SERVICE_NAME || 'amanuensis',
+    serviceName,
     droppedSpans: () => telemetryRef?.droppedSpans() ?? 0,
     warmupSpans: options.warmupSpans,
   });
+  const metrics = sdkDisabled() ? undefined : await createSpanMetrics({ serviceName });
   const telemetry = await startTelemetry({
     serviceName: 'amanuensis',
-    spanProcessors: [rollup],
+    spanProcessors: metrics ? [rollup, metrics.processor] : [rollup],
     instrumentHttpServer: true,
     detail: options.detail,
     ignoredPaths: ['/health', '/metrics', '/v1/span-summary'],
@@ -45,13 +97,14 @@ export async function runServe(options: ServeOptions): Promise<void> {
     import('../engine/pool.ts'),
     import('../engine/index.ts'),
   ]);
+  const stopTelemetry = (): Promise<unknown> => Promise.all([telemetry.shutdown(FLUSH_MILLIS), metrics?.shutdown()]);
   const pool = createWorkerPool();
-  let engine;
+  let engine: Engine;
   try {
     engine = await createEngine(options.engine, { pool, device: options.device, offload: options.offload, columns: options.columns });
   } catch (error) {
     await pool.close();
-    await telemetry.shutdown(FLUSH_MILLIS);
+    await stopTelemetry();
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
   const admission = new Admission({ maxConcurrent: options.maxConcurrent, maxQueued: options.maxQueue, retryAfterS: 1 });
@@ -63,9 +116,10 @@ export async function runServe(options: ServeOptions): Promise<void> {
     admission,
     maxDurationS: options.maxDurationS,
     requestTimeoutMs: options.requestTimeoutS * 1000,
-    limits: { maxFileBytes: Math.round(options.maxUploadMb * 1024 * 1024), maxFields: 16, maxFieldBytes: 64 * 1024 },
+    limits: { maxFileBytes: Math.round(options.maxUploadMb * 1024 * 1024), maxFields: MAX_FIELDS, maxFieldBytes: MAX_FIELD_BYTES },
     apiKey: options.apiKey,
     spanSummary: () => rollup.summary(),
+    ...(metrics ? { metrics: metrics.handleMetrics } : {}),
     onAnswered: (status) => (status === 200 ? answered.ok++ : answered.failed++),
     healthFacts: () => ({
       engine: engine.name,
@@ -76,8 +130,10 @@ export async function runServe(options: ServeOptions): Promise<void> {
       dropped_spans: telemetry.droppedSpans(),
       in_flight: admission.inFlight,
       queued: admission.queued,
+      open_requests: admission.openRequests,
       answered_ok: answered.ok,
       answered_failed: answered.failed,
+      rss_bytes: process.memoryUsage.rss(),
       uptime_s: Math.round((Date.now() - startedAt) / 1000),
     }),
   });
@@ -86,30 +142,23 @@ export async function runServe(options: ServeOptions): Promise<void> {
     url = await service.listen(options.host, options.port);
   } catch (error) {
     await Promise.all([pool.close(), engine.close()]);
-    await telemetry.shutdown(FLUSH_MILLIS);
+    await stopTelemetry();
     throw new CliError(`cannot listen on ${options.host}:${options.port}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const writer: SummaryWriter | undefined = options.summaryOut
-    ? startSummaryWriter({ path: options.summaryOut, summary: () => rollup.summary(), intervalMs: options.summaryInterval * 1000 })
-    : undefined;
+  const writer = summaryOut ? startSummaryWriter({ path: summaryOut, summary: () => rollup.summary(), intervalMs: options.summaryInterval * 1000 }) : undefined;
   process.stdout.write(`amanuensis listening on ${url}\n`);
   if (!options.quiet) {
     process.stdout.write(`engine ${engine.name} (${engine.model}), device ${options.device}, offload ${options.offload}, detail ${options.detail}, tracing ${telemetry.enabled ? 'on' : 'off'}\n`);
   }
 
+  const running: Running = { service, pool, engine, telemetry, metrics, writer, quiet: options.quiet };
   let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // A second signal (Ctrl-C twice) means: stop waiting.
+    if (stopping) process.exit(1);
     stopping = true;
-    if (!options.quiet) process.stdout.write(`${signal}: draining\n`);
-    const drained = service.drain();
-    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, DRAIN_MILLIS).unref())]);
-    service.server.closeAllConnections();
-    await writer?.close().catch((error: Error) => process.stderr.write(`span summary: ${error.message}\n`));
-    await Promise.all([pool.close(), engine.close()]);
-    await telemetry.shutdown(FLUSH_MILLIS);
-    process.exit(0);
+    void shutdown(running, signal);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }

@@ -1,13 +1,20 @@
 /**
  * `amanuensis serve`: options, their defaults and validation. Running lives in serve-run.ts.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { DETAILS, type Detail } from '../telemetry/names.ts';
 import { nonNegativeNumber, oneOf, port, positiveInt } from './usage.ts';
 
 export const DEVICES = ['npu-sim', 'cpu'] as const;
 export const OFFLOADS = ['fused', 'matmul'] as const;
 export const ENGINES = ['reference', 'pocketsphinx'] as const;
+
+/** commander argument parser for a number above zero (a zero limit would refuse everything). */
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number above 0');
+  return n;
+}
 
 /** Everything `serve` needs, validated. */
 export interface ServeOptions {
@@ -40,15 +47,15 @@ export function addServeOptions(command: Command): Command {
     .addOption(new Option('--detail <level>', 'span detail').default('medium').argParser(oneOf(DETAILS)))
     .addOption(new Option('--engine <engine>', 'recogniser').default('reference').argParser(oneOf(ENGINES)))
     .addOption(new Option('--columns <n>', 'npu-sim columns that run concurrently').default(8).argParser(positiveInt))
-    .addOption(new Option('--summary-out <file>', 'write the span summary JSON here, periodically and at shutdown'))
-    .addOption(new Option('--summary-interval <seconds>', 'seconds between summary writes').default(10).argParser(nonNegativeNumber))
+    .addOption(new Option('--summary-out <file>', 'write the span summary JSON here, periodically and at shutdown (an existing folder reached without symbolic links; no ..)'))
+    .addOption(new Option('--summary-interval <seconds>', 'seconds between summary writes (0: only at shutdown)').default(10).argParser(nonNegativeNumber))
     .addOption(new Option('--warmup-spans <n>', 'leave the first N spans out of the rollups').default(0).argParser((v) => (v === '0' ? 0 : positiveInt(v))))
-    .addOption(new Option('--max-upload-mb <mb>', 'largest accepted upload, MiB').default(25).argParser(nonNegativeNumber))
-    .addOption(new Option('--max-duration-s <seconds>', 'longest accepted audio, seconds').default(600).argParser(nonNegativeNumber))
+    .addOption(new Option('--max-upload-mb <mb>', 'largest accepted upload, MiB').default(25).argParser(positiveNumber))
+    .addOption(new Option('--max-duration-s <seconds>', 'longest accepted audio, seconds').default(600).argParser(positiveNumber))
     .addOption(new Option('--max-concurrent <n>', 'transcriptions processed at once').default(32).argParser(positiveInt))
     .addOption(new Option('--max-queue <n>', 'transcriptions waiting beyond that before 503').default(128).argParser((v) => (v === '0' ? 0 : positiveInt(v))))
-    .addOption(new Option('--request-timeout-s <seconds>', 'processing limit per request before 504').default(120).argParser(nonNegativeNumber))
-    .addOption(new Option('--api-key <key>', 'require Authorization: Bearer <key> on every endpoint but /health').env('AMANUENSIS_API_KEY'))
+    .addOption(new Option('--request-timeout-s <seconds>', 'processing limit per request before 504').default(120).argParser(positiveNumber))
+    .addOption(new Option('--api-key <key>', 'require Authorization: Bearer <key> on every endpoint but /health (prefer the variable: arguments show in ps)').env('AMANUENSIS_API_KEY'))
     .addOption(new Option('--quiet', 'print only the listening line').default(false));
 }
 

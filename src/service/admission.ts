@@ -1,7 +1,9 @@
 /**
  * Admission control: at most `maxConcurrent` transcriptions run at once and at most `maxQueued`
  * wait; beyond that a request is refused at once with 503 + Retry-After instead of joining an
- * unbounded queue. Draining refuses everything new.
+ * unbounded queue. Uploads are bounded too: a request holds its body in memory from its first
+ * byte, so at most `maxConcurrent + maxQueued` requests may be uploading, waiting or running
+ * together (`enter`), which bounds the memory uploads take. Draining refuses everything new.
  */
 import { ServiceError } from './errors.ts';
 
@@ -21,6 +23,7 @@ export class Admission {
   private readonly options: AdmissionOptions;
   private readonly waiting: Waiter[] = [];
   private running = 0;
+  private open = 0;
   private draining = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -38,6 +41,28 @@ export class Admission {
     return this.waiting.length;
   }
 
+  /** Requests admitted by `enter` and not yet left: uploading, waiting or running. */
+  get openRequests(): number {
+    return this.open;
+  }
+
+  /**
+   * Admits a request to upload its body; returns the function that lets it go (idempotent).
+   * Throws 503 when `maxConcurrent + maxQueued` requests are already open, or while draining.
+   */
+  enter(): () => void {
+    if (this.draining) throw this.refusal('the service is shutting down', 'draining');
+    if (this.open >= this.options.maxConcurrent + this.options.maxQueued) throw this.refusal('the service is at capacity; retry later', 'overloaded');
+    this.open++;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.open--;
+      this.notifyIfIdle();
+    };
+  }
+
   /** Resolves with a release function once the request may run; rejects with 503 when full or draining. */
   acquire(): Promise<() => void> {
     if (this.draining) return Promise.reject(this.refusal('the service is shutting down', 'draining'));
@@ -46,12 +71,20 @@ export class Admission {
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
-  /** Stops admitting; queued requests are refused. Resolves when nothing runs any more. */
+  /** Stops admitting; queued requests are refused. Resolves when nothing runs or uploads any more. */
   drain(): Promise<void> {
     this.draining = true;
     for (const waiter of this.waiting.splice(0)) waiter.reject(this.refusal('the service is shutting down', 'draining'));
-    if (this.running === 0) return Promise.resolve();
+    if (this.idle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private idle(): boolean {
+    return this.running === 0 && this.open === 0;
+  }
+
+  private notifyIfIdle(): void {
+    if (this.idle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private grant(): () => void {
@@ -63,7 +96,7 @@ export class Admission {
       this.running--;
       const next = this.waiting.shift();
       if (next) next.resolve(this.grant());
-      else if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      else this.notifyIfIdle();
     };
   }
 

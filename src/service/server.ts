@@ -23,8 +23,28 @@ export interface Service {
   server: Server;
   /** Resolves with the bound base URL. */
   listen(host: string, port: number): Promise<string>;
-  /** Stops accepting, lets in-flight requests finish, then closes the listener. */
-  drain(): Promise<void>;
+  /**
+   * Stops accepting (the listener closes; queued requests get 503), lets in-flight requests
+   * finish for up to `deadlineMillis`, then abandons the rest with 503 + Retry-After and closes
+   * every connection. Resolves true when everything in flight finished in time.
+   */
+  drain(deadlineMillis: number): Promise<boolean>;
+}
+
+/** How long abandoned requests get to send their 503 once their work is aborted. */
+const ABANDON_GRACE_MILLIS = 1000;
+
+function drainingError(): ServiceError {
+  return new ServiceError('the service is shutting down', { status: 503, code: 'draining', type: 'overloaded_error', retryAfterS: 1 });
+}
+
+/** Resolves true when `promise` settles within `millis`, false otherwise. */
+function within(promise: Promise<unknown>, millis: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), millis);
+  });
+  return Promise.race([promise.then(() => true), timeout]).finally(() => clearTimeout(timer));
 }
 
 function notFound(method: string, path: string): ServiceError {
@@ -39,6 +59,8 @@ function methodNotAllowed(method: string, path: string): ServiceError {
 export function createService(deps: ServiceDeps): Service {
   let state: 'ready' | 'draining' = 'ready';
   const authorize = apiKeyCheck(deps.apiKey);
+  const stop = new AbortController();
+  const transcriptionDeps: TranscriptionDeps = { ...deps, stopSignal: stop.signal };
 
   const routes: Record<string, Record<string, (request: IncomingMessage, response: ServerResponse) => void | Promise<void>>> = {
     '/health': {
@@ -47,7 +69,7 @@ export function createService(deps: ServiceDeps): Service {
         sendJson(response, ready ? 200 : 503, { status: ready ? 'ok' : state, ...deps.healthFacts() }, ready ? {} : { 'retry-after': '1' });
       },
     },
-    [TRANSCRIPTIONS_ROUTE]: { POST: (request, response) => handleTranscription(request, response, deps) },
+    [TRANSCRIPTIONS_ROUTE]: { POST: (request, response) => handleTranscription(request, response, transcriptionDeps) },
     '/v1/span-summary': {
       GET: (_request, response) => {
         if (!deps.spanSummary) throw new ServiceError('span rollups are not enabled', { status: 404, code: 'not_found' });
@@ -66,11 +88,12 @@ export function createService(deps: ServiceDeps): Service {
     const method = request.method ?? 'GET';
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     try {
+      // Before routing, so that without the key not even the existence of a route shows.
+      if (path !== '/health') authorize(request);
       const route = routes[path];
       if (!route) throw notFound(method, path);
       const handler = route[method];
       if (!handler) throw methodNotAllowed(method, path);
-      if (path !== '/health') authorize(request);
       await handler(request, response);
     } catch (error) {
       request.resume();
@@ -93,13 +116,19 @@ export function createService(deps: ServiceDeps): Service {
         });
       });
     },
-    async drain() {
+    async drain(deadlineMillis) {
       state = 'draining';
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await deps.admission.drain();
-      server.closeIdleConnections();
+      const idle = deps.admission.drain();
+      const finished = await within(idle, deadlineMillis);
+      if (!finished) {
+        stop.abort(drainingError());
+        await within(idle, ABANDON_GRACE_MILLIS);
+      }
+      server.closeAllConnections();
       await closed;
+      return finished;
     },
   };
 }

@@ -7,8 +7,8 @@ import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { ServiceError } from './errors.ts';
 import { parseUpload, type UploadLimits } from './multipart.ts';
-import { transcriptionParams } from './request-params.ts';
-import { runPipeline, type PipelineDeps } from './pipeline.ts';
+import { transcriptionParams, type TranscriptionParams } from './request-params.ts';
+import { runPipeline, type PipelineDeps, type PipelineResult } from './pipeline.ts';
 import { serverTiming } from './formats.ts';
 import { sendError } from './respond.ts';
 import { traceResponseHeader } from './trace-headers.ts';
@@ -19,14 +19,21 @@ export const TRANSCRIPTIONS_ROUTE = '/v1/audio/transcriptions';
 export interface TranscriptionDeps extends PipelineDeps {
   admission: Admission;
   limits: UploadLimits;
-  /** Per-request processing limit, ms; past it the answer is 504 and the work is abandoned. */
+  /** Per-request processing limit, ms; past it the answer is 504 and the work is aborted. */
   requestTimeoutMs: number;
+  /** Aborting it abandons every running transcription with its reason (a drain that ran out of time). */
+  stopSignal?: AbortSignal;
   /** Called with the outcome of every answered transcription (for counters). */
   onAnswered?: (status: number) => void;
 }
 
 function timeoutError(timeoutMs: number): ServiceError {
   return new ServiceError(`processing took longer than ${timeoutMs} ms`, { status: 504, code: 'timeout', type: 'timeout_error' });
+}
+
+/** Nobody reads this answer; a ServiceError (499, as nginx logs it) keeps it out of the 5xx and warnings. */
+function clientGone(): ServiceError {
+  return new ServiceError('the client closed the connection', { status: 499, code: 'client_closed' });
 }
 
 /** How long a refused upload may go on being discarded, so its sender can read the answer first. */
@@ -43,28 +50,54 @@ function dropUnreadBody(request: IncomingMessage): void {
   request.once('end', () => clearTimeout(timer));
 }
 
+/** Rejects with the signal's reason once it aborts (never resolves). */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+/**
+ * Runs the pipeline under `controller`, answering as soon as it finishes or is aborted (timeout,
+ * client gone, stop). The returned `settled` resolves only when the aborted work has really
+ * stopped (the worker task ended), so the caller keeps its admission slot until then: a timed-out
+ * request frees its resources before its slot is given to another.
+ */
+function runAbortable(params: TranscriptionParams, deps: TranscriptionDeps, controller: AbortController): { result: Promise<PipelineResult>; settled: Promise<void> } {
+  const work = runPipeline(params, deps, controller.signal);
+  const settled = work.then(
+    () => undefined,
+    () => undefined,
+  );
+  return { result: Promise.race([work, whenAborted(controller.signal)]), settled };
+}
+
 /** Handles one transcription request end to end; never throws. */
 export async function handleTranscription(request: IncomingMessage, response: ServerResponse, deps: TranscriptionDeps): Promise<void> {
   const rpc = getRPCMetadata(context.active());
   if (rpc?.type === RPCType.HTTP) rpc.route = TRANSCRIPTIONS_ROUTE;
+  let leave: (() => void) | undefined;
   let release: (() => void) | undefined;
+  let settled: Promise<void> = Promise.resolve();
   const controller = new AbortController();
   const onClose = (): void => {
-    if (!response.writableFinished) controller.abort(new Error('client closed the connection'));
+    if (!response.writableFinished) controller.abort(clientGone());
   };
+  const onStop = (): void => controller.abort(deps.stopSignal?.reason);
   response.on('close', onClose);
+  deps.stopSignal?.addEventListener('abort', onStop, { once: true });
   try {
+    leave = deps.admission.enter();
     const params = transcriptionParams(await parseUpload(request, deps.limits));
     release = await deps.admission.acquire();
+    controller.signal.throwIfAborted();
     const timer = setTimeout(() => controller.abort(timeoutError(deps.requestTimeoutMs)), deps.requestTimeoutMs);
-    let result;
+    let result: PipelineResult;
     try {
-      result = await Promise.race([
-        runPipeline(params, deps, controller.signal),
-        new Promise<never>((_, reject) => {
-          controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-        }),
-      ]);
+      const run = runAbortable(params, deps, controller);
+      settled = run.settled;
+      result = await run.result;
     } finally {
       clearTimeout(timer);
     }
@@ -85,6 +118,9 @@ export async function handleTranscription(request: IncomingMessage, response: Se
     if (!request.complete) dropUnreadBody(request);
   } finally {
     response.off('close', onClose);
+    deps.stopSignal?.removeEventListener('abort', onStop);
+    await settled;
     release?.();
+    leave?.();
   }
 }

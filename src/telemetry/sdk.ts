@@ -37,6 +37,20 @@ export interface TelemetryHandle {
 const DEFAULT_SHUTDOWN_MILLIS = 5000;
 
 /**
+ * Longest attribute value a span keeps unless OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT or
+ * OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT says otherwise. The SDK's own default is unlimited, so one
+ * request with a huge header (user agent, route) could make every span of it huge in the queue
+ * and at the collector.
+ */
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024;
+
+/** The span limits to give NodeSDK: ours only where the environment sets none (NodeSDK reads those itself). */
+export function spanLimits(env: Record<string, string | undefined> = process.env): { attributeValueLengthLimit?: number } {
+  const configured = [env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT].some((value) => value !== undefined && value.trim() !== '');
+  return configured ? {} : { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT };
+}
+
+/**
  * Starts the SDK. The returned promise resolves once spans can be made; modules that import
  * `http` must be loaded after it (dynamic import), so instrumentation-http can patch it.
  */
@@ -68,6 +82,7 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
   const sdk = new NodeSDK({
     ...(process.env.OTEL_SERVICE_NAME ? {} : { serviceName: options.serviceName }),
     spanProcessors: processors,
+    spanLimits: spanLimits(),
     instrumentations,
     metricReaders: [],
     logRecordProcessors: [],

@@ -1,0 +1,37 @@
+/**
+ * Output files the service writes (the span summary) land exactly where the operator said, and
+ * nowhere else. The rule: the path names a file in an existing folder; it climbs nowhere (no `..`
+ * segment), its folder is reached through no symbolic link (the folder's real path is the path
+ * as written), and an existing file there is a regular file, not a link or anything else.
+ * Writes then go through a temporary file in that folder renamed over the target, and rename
+ * replaces a link planted later instead of following it.
+ */
+import { lstat, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, resolve, sep } from 'node:path';
+
+/** An output path that breaks the rule; the message names the option and says why. */
+export class OutputPathError extends Error {
+  override name = 'OutputPathError';
+}
+
+/**
+ * Checks `path` (given as option `option`) against the rule; resolves with the absolute path to
+ * write, or rejects with an OutputPathError.
+ */
+export async function checkOutputFile(path: string, option: string): Promise<string> {
+  const refuse = (why: string): OutputPathError => new OutputPathError(`${option} ${path}: ${why}`);
+  if (path.trim() === '' || path.includes('\0')) throw refuse('not a usable file name');
+  if (path.split(/[\\/]/).includes('..')) throw refuse("'..' is not allowed; name the folder directly");
+  const absolute = resolve(path);
+  const name = basename(absolute);
+  if (path.endsWith('/') || path.endsWith(sep) || name === '' || name === '.') throw refuse('give a file name, not a folder');
+  const folder = dirname(absolute);
+  const folderStat = await stat(folder).catch(() => undefined);
+  if (!folderStat?.isDirectory()) throw refuse(`folder ${folder} does not exist`);
+  const real = await realpath(folder);
+  if (real !== folder) throw refuse(`folder ${folder} is reached through a symbolic link (its real path is ${real}); give the real path`);
+  const existing = await lstat(absolute).catch(() => undefined);
+  if (existing?.isDirectory()) throw refuse('is a folder; give a file name');
+  if (existing && !existing.isFile()) throw refuse('exists and is not a regular file (a symbolic link or a device); refusing to replace it');
+  return absolute;
+}
