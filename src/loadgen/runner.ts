@@ -16,8 +16,6 @@ import { ClientSpans } from './tracing.ts';
 
 /** The OpenAI transcription path, appended to the base URL. */
 export const TRANSCRIPTIONS_PATH = '/v1/audio/transcriptions';
-/** Marks warm-up requests' client spans (not yet in names.ts). */
-export const ATTR_LOADGEN_WARMUP = 'amanuensis.loadgen.warmup';
 
 /** A live view of a running scenario, for progress displays. */
 export interface Snapshot {
@@ -87,7 +85,7 @@ class Sender {
     this.#attributes = [];
     for (const warmup of [false, true]) {
       for (let stream = 0; stream < streams; stream++) {
-        this.#attributes.push({ ...base, ...(spec.streams ? { [ATTR.LOADGEN_STREAM]: stream } : {}), [ATTR_LOADGEN_WARMUP]: warmup });
+        this.#attributes.push({ ...base, ...(spec.streams ? { [ATTR.LOADGEN_STREAM]: stream } : {}), [ATTR.LOADGEN_WARMUP]: warmup });
       }
     }
   }

@@ -5,11 +5,11 @@
  * transcription request whose answer must look like OpenAI's.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { SPAN } from '../telemetry/names.ts';
+import { ATTR, SPAN } from '../telemetry/names.ts';
 import { TargetError } from './errors.ts';
 import type { Outcome, TargetClient } from './http-client.ts';
 import type { PreparedClip } from './audio.ts';
-import { TRANSCRIPTIONS_PATH, ATTR_LOADGEN_WARMUP } from './runner.ts';
+import { TRANSCRIPTIONS_PATH } from './runner.ts';
 import { ClientSpans } from './tracing.ts';
 
 /** How long a starting or draining service (503 on /health) gets to become ready. */
@@ -66,7 +66,7 @@ function serverMessage(outcome: Outcome): string {
 export async function preflight(client: TargetClient, clip: PreparedClip, spans: ClientSpans, headers: Record<string, string>): Promise<void> {
   const url = client.url(TRANSCRIPTIONS_PATH);
   const requestHeaders = { ...headers, 'content-type': clip.contentType };
-  const span = spans.start(SPAN.LOADGEN_REQUEST, { ...ClientSpans.httpAttributes('POST', url), [ATTR_LOADGEN_WARMUP]: true }, requestHeaders);
+  const span = spans.start(SPAN.LOADGEN_REQUEST, { ...ClientSpans.httpAttributes('POST', url), [ATTR.LOADGEN_WARMUP]: true }, requestHeaders);
   const outcome = await client.send({ method: 'POST', path: TRANSCRIPTIONS_PATH, headers: requestHeaders, body: clip.body, check: 'transcription', keepBody: true });
   ClientSpans.end(span, outcome);
   const { status } = outcome;

@@ -63,4 +63,5 @@ export const ATTR = {
   LOADGEN_SCENARIO: 'amanuensis.loadgen.scenario',
   LOADGEN_STREAM: 'amanuensis.loadgen.stream',
   LOADGEN_AUDIO: 'amanuensis.loadgen.audio',
+  LOADGEN_WARMUP: 'amanuensis.loadgen.warmup',
 } as const;

@@ -34,14 +34,18 @@ export async function startReceiver(options: { fail?: boolean } = {}): Promise<R
   const [url] = (await once(lines, 'line')) as [string];
   let exported: () => void = () => {};
   lines.on('line', () => exported());
-  const nextExport = (timeoutMs: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
+  /** Resolves at the next export or after `timeoutMs`; `cancel` stops the timer. */
+  const nextExport = (timeoutMs: number): { done: Promise<void>; cancel: () => void } => {
+    let timer: NodeJS.Timeout | undefined;
+    const done = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
       exported = () => {
         clearTimeout(timer);
         resolve();
       };
     });
+    return { done, cancel: () => clearTimeout(timer) };
+  };
 
   const dump = async (): Promise<Dump> => (await (await fetch(`${url}/spans`)).json()) as Dump;
   const spans = async (): Promise<ReceivedSpan[]> =>
@@ -56,9 +60,10 @@ export async function startReceiver(options: { fail?: boolean } = {}): Promise<R
       for (;;) {
         const next = nextExport(Math.max(1, deadline - Date.now()));
         const received = await spans();
+        if (predicate(received) || Date.now() >= deadline) next.cancel();
         if (predicate(received)) return received;
         if (Date.now() >= deadline) throw new Error(`timed out waiting for spans; have ${received.length}: ${[...new Set(received.map((s) => s.name))].join(', ')}`);
-        await next;
+        await next.done;
       }
     },
     async close() {
