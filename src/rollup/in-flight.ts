@@ -26,6 +26,8 @@ export class InFlightTable {
   readonly parentToken: Int32Array;
   readonly name: Int32Array;
   readonly path: Int32Array;
+  /** The parent's path, to place the span again if it is renamed before it ends. */
+  readonly parentPath: Int32Array;
   readonly kind: Uint8Array;
   readonly startMs: Float64Array;
   readonly rootStartMs: Float64Array;
@@ -56,6 +58,7 @@ export class InFlightTable {
     this.parentToken = new Int32Array(capacity);
     this.name = new Int32Array(capacity);
     this.path = new Int32Array(capacity);
+    this.parentPath = new Int32Array(capacity);
     this.kind = new Uint8Array(capacity);
     this.startMs = new Float64Array(capacity);
     this.rootStartMs = new Float64Array(capacity);

@@ -118,6 +118,7 @@ export class RollupSpanProcessor implements SpanProcessor {
       table.parentToken[slot] = parent === NO_SLOT ? -1 : table.token(parent);
       table.name[slot] = path === NO_PATH ? registry.nameId(span.name) : registry.pathLeaf(path);
       table.path[slot] = path;
+      table.parentPath[slot] = parentPath;
       table.kind[slot] = kind;
       table.startMs[slot] = startMs;
       table.rootStartMs[slot] = rootStartMs;
@@ -142,6 +143,12 @@ export class RollupSpanProcessor implements SpanProcessor {
         // The released slot keeps its fields until the next acquire.
         nameId = table.name[slot]!;
         pathId = table.path[slot]!;
+        // instrumentation-http, for one, renames its SERVER span (to `POST /route`) after start.
+        const name = span.name;
+        if (nameId === NO_NAME || name !== this.#registry.name(nameId)) {
+          pathId = this.#registry.childPath(table.parentPath[slot]!, name);
+          nameId = pathId === NO_PATH ? this.#registry.nameId(name) : this.#registry.pathLeaf(pathId);
+        }
         childMs = table.childMs[slot]!;
         offsetMs = table.startMs[slot]! - table.rootStartMs[slot]!;
         const parent = table.parent[slot]!;

@@ -301,6 +301,19 @@ describe('RollupSpanProcessor', () => {
     assert.equal(spanEntry(document, 'parent').self_total_ms, 2, 'a child still running at its end is not subtracted');
   });
 
+  it('rolls a span up under the name it ends with', () => {
+    const processor = new RollupSpanProcessor({ serviceName: 'svc' });
+    const tracer = testTracer([processor]).provider.getTracer('t');
+    const server = tracer.startSpan('POST', { kind: SpanKind.SERVER, startTime: at(0) });
+    const child = tracer.startSpan('transcribe', { startTime: at(1) }, trace.setSpan(context.active(), server));
+    child.end(at(9));
+    server.updateName('POST /v1/audio/transcriptions');
+    server.end(at(10));
+    const document = processor.summary();
+    assert.deepEqual(document.spans.map((s) => s.name).sort(), ['POST /v1/audio/transcriptions', 'transcribe'], 'the renamed span counts under its final name');
+    assert.equal(pathEntry(document, 'POST /v1/audio/transcriptions').self_total_ms, 2, 'with its children subtracted');
+  });
+
   it('marks SERVER and CLIENT spans as their own one-element paths', () => {
     const processor = new RollupSpanProcessor({ serviceName: 'svc' });
     testTracer([processor]).tree({
