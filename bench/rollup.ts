@@ -63,7 +63,12 @@ const SPANS_PER_TREE = 6;
 const ATTRIBUTE_A = 'amanuensis.bench.index';
 const ATTRIBUTE_B = 'amanuensis.device';
 
-function providerWith(processors: SpanProcessor[]): { tracer: Tracer; provider: TracerProvider } {
+interface Setup {
+  tracer: Tracer;
+  provider: TracerProvider;
+}
+
+function providerWith(processors: SpanProcessor[]): Setup {
   const provider = new TracerProvider({ spanProcessors: processors });
   return { tracer: provider.getTracer('bench'), provider };
 }
@@ -87,10 +92,8 @@ function median(values: number[]): number {
  * first. Chunks are small enough for the batch processor to keep up: its export starts on a
  * later tick, so the loop yields between pairs.
  */
-async function pairedOverhead(service: boolean, pairs: number): Promise<{ ratio: number; sdkNs: number; addedNs: number }> {
+async function pairedOverhead(plain: Setup, withRollup: Setup, service: boolean, pairs: number): Promise<{ ratio: number; sdkNs: number; addedNs: number }> {
   const chunkTrees = 40;
-  const plain = providerWith([new BatchSpanProcessor({ exporter: new DiscardingExporter() })]);
-  const withRollup = providerWith([new RollupSpanProcessor({ serviceName: 'bench' }), new BatchSpanProcessor({ exporter: new DiscardingExporter() })]);
   const ratios: number[] = [];
   const baseline: number[] = [];
   const added: number[] = [];
@@ -112,7 +115,6 @@ async function pairedOverhead(service: boolean, pairs: number): Promise<{ ratio:
     baseline.push(without);
     added.push(withIt - without);
   }
-  await Promise.all([plain.provider.shutdown(), withRollup.provider.shutdown()]);
   return { ratio: median(ratios), sdkNs: median(baseline), addedNs: median(added) };
 }
 
@@ -133,9 +135,13 @@ export async function measureProcessorOverhead(options: { pairs?: number } = {})
   const pairs = options.pairs ?? 1500;
   const manager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(manager);
+  // One rollup processor for both workloads, as a process has one: each instance tags span
+  // contexts under its own symbol, and several instances would make those accesses polymorphic.
+  const plain = providerWith([new BatchSpanProcessor({ exporter: new DiscardingExporter() })]);
+  const withRollup = providerWith([new RollupSpanProcessor({ serviceName: 'bench' }), new BatchSpanProcessor({ exporter: new DiscardingExporter() })]);
   try {
-    const service = await pairedOverhead(true, pairs);
-    const bare = await pairedOverhead(false, pairs);
+    const service = await pairedOverhead(plain, withRollup, true, pairs);
+    const bare = await pairedOverhead(plain, withRollup, false, pairs);
     return {
       overheadRatio: service.ratio,
       sdkNsPerSpan: service.sdkNs,
@@ -145,6 +151,7 @@ export async function measureProcessorOverhead(options: { pairs?: number } = {})
       bareProcessorNsPerSpan: bare.addedNs,
     };
   } finally {
+    await Promise.all([plain.provider.shutdown(), withRollup.provider.shutdown()]);
     context.disable();
   }
 }
