@@ -108,8 +108,13 @@ describe('runScenario, open model', () => {
       // interval of slack covers a first request that waited for a new connection.
       const spreadMs = arrivals.at(-1)!.atMs - arrivals[0]!.atMs;
       assert.ok(spreadMs >= 48 * intervalMs, `spread ${spreadMs.toFixed(1)} ms covers the 49 intervals`);
-      const gaps = arrivals.slice(1).map((a, i) => a.atMs - arrivals[i]!.atMs).sort((a, b) => a - b);
-      assert.ok(gaps[Math.floor(gaps.length / 2)]! > intervalMs / 2, `median gap ${gaps[24]} ms: spaced, not bursts`);
+      // No request leaves ahead of its schedule (a burst would): request i arrives no earlier than
+      // i intervals after the first, less one interval for the first one's connection set-up. A
+      // client that fell behind may catch up later; that is the open model, not a burst.
+      for (const [i, arrival] of arrivals.entries()) {
+        const aheadMs = (i - 1) * intervalMs - (arrival.atMs - arrivals[0]!.atMs);
+        assert.ok(aheadMs <= 0, `request ${i} arrived ${aheadMs.toFixed(1)} ms ahead of its schedule`);
+      }
       assert.equal(result.service_time_ms?.p50 !== undefined, true, 'service time reported');
       assert.equal(result.send_lag_ms?.p50 !== undefined, true, 'send lag reported');
     });
