@@ -3,8 +3,9 @@
  * start client telemetry unless --no-trace, run, print the table, write --out, and turn the
  * thresholds into the exit code. Telemetry is shut down, bounded, whatever happens.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '../rollup/writer.ts';
 import { parseLoadOptions, type RawLoadOptions } from '../loadgen/options.ts';
 import { barProgress, jsonProgress, type LoadEvent } from '../loadgen/progress.ts';
 import { formatReport } from '../loadgen/table.ts';
@@ -14,9 +15,7 @@ const SHUTDOWN_MILLIS = 5000;
 
 async function writeAtomically(file: string, text: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, file);
+  await writeFileAtomic(file, text);
 }
 
 /** Runs the command; returns the exit code (0 done, 1 a threshold failed). Throws UsageError/TargetError (exit 2). */
