@@ -3,21 +3,33 @@
  * start, children's time so far...).
  *
  * A span finds its slot, and a child its parent's, through a token stored on the span's
- * SpanContext object under a symbol private to the table: the SDK hands a child the very object
- * its parent returns from spanContext() as `parentSpanContext`, so no lookup by span id is
- * needed. A Map or hash index keyed by span id cost several times more per span (hashing fresh
- * id strings, and remembered-set write barriers for storing them in a long-lived table). The
- * token is `generation << bits | slot` (a small integer, so no float arithmetic on the hot
- * path), so a token left on a context whose slot was since reused no longer matches (until the
- * slot's generation wraps, after 2^(30 - bits) reuses). The token is the only thing added to the
- * context; no reference to the span or its context is kept.
+ * SpanContext object under a symbol: the SDK hands a child the very object its parent returns
+ * from spanContext() as `parentSpanContext`, so no lookup by span id is needed (a Map or a hash
+ * index keyed by span id cost more: hashing fresh id strings, and V8 growing and shrinking a Map
+ * whose size swings with every request). The token is the only thing added to the context; no
+ * reference to the span or its context is kept.
+ *
+ * The token is `instance << 24 | generation << bits | slot`, a small integer. Every table tags
+ * under one module-wide symbol, so the property access stays monomorphic however many tables a
+ * process creates over time; the instance bits tell tables apart (a parent context from another
+ * provider is not ours), and a second table on the same spans (two rollup processors in one
+ * provider) falls back to a symbol of its own. The generation makes a token left on a context
+ * whose slot was since reused stop matching (until the slot's generation wraps, after
+ * 2^(24 - bits) reuses).
  */
 
 /** "No slot": the span is not tracked. */
 export const NO_SLOT = -1;
 
+/** Largest capacity: 16 slot bits leave 8 generation bits. */
+export const MAX_IN_FLIGHT = 1 << 16;
+
 /** A span context as the SDK makes it: a plain extensible object. */
 type Tagged = Record<symbol, number | undefined>;
+
+const TAG = Symbol('amanuensis rollup in-flight slot');
+const INSTANCE_SHIFT = 24;
+let instances = 0;
 
 export class InFlightTable {
   readonly capacity: number;
@@ -40,20 +52,23 @@ export class InFlightTable {
   readonly #generationMask: number;
   readonly #free: Int32Array;
   #freeTop: number;
-  readonly #tag = Symbol('rollup in-flight slot');
+  /** This table's id in the tokens' top bits. */
+  readonly #instance = instances++ & 63;
+  /** Used when another table already tagged the context under TAG. */
+  readonly #ownTag = Symbol('amanuensis rollup in-flight slot (second table)');
   /** Slots taken back from spans that never ended, when every slot was in use. */
   evicted = 0;
 
   constructor(capacity: number) {
-    if (!(Number.isInteger(capacity) && capacity > 0 && capacity <= 1 << 20)) {
-      throw new RangeError(`in-flight capacity must be an integer from 1 to ${1 << 20}, got ${capacity}`);
+    if (!(Number.isInteger(capacity) && capacity > 0 && capacity <= MAX_IN_FLIGHT)) {
+      throw new RangeError(`in-flight capacity must be an integer from 1 to ${MAX_IN_FLIGHT}, got ${capacity}`);
     }
     this.capacity = capacity;
     let bits = 1;
     while (1 << bits < capacity) bits++;
     this.#bits = bits;
     this.#slotMask = (1 << bits) - 1;
-    this.#generationMask = (1 << (30 - bits)) - 1;
+    this.#generationMask = (1 << (INSTANCE_SHIFT - bits)) - 1;
     this.parent = new Int32Array(capacity);
     this.parentToken = new Int32Array(capacity);
     this.name = new Int32Array(capacity);
@@ -77,8 +92,12 @@ export class InFlightTable {
 
   /** The slot of the span whose context this is, or NO_SLOT. */
   find(context: object): number {
-    const token = (context as Tagged)[this.#tag];
+    let token = (context as Tagged)[TAG];
     if (token === undefined) return NO_SLOT;
+    if (token >>> INSTANCE_SHIFT !== this.#instance) {
+      token = (context as Tagged)[this.#ownTag];
+      if (token === undefined) return NO_SLOT;
+    }
     const slot = token & this.#slotMask;
     return this.#token[slot] === token ? slot : NO_SLOT;
   }
@@ -106,9 +125,11 @@ export class InFlightTable {
       slot = this.#oldest();
     }
     const generation = (this.#generation[slot]! + 1) & this.#generationMask;
-    const token = (generation << this.#bits) | slot;
+    const token = (this.#instance << INSTANCE_SHIFT) | (generation << this.#bits) | slot;
     try {
-      (context as Tagged)[this.#tag] = token;
+      const existing = (context as Tagged)[TAG];
+      if (existing === undefined || existing >>> INSTANCE_SHIFT === this.#instance) (context as Tagged)[TAG] = token;
+      else (context as Tagged)[this.#ownTag] = token;
     } catch {
       // A frozen context (Object.isExtensible per span cost more than all the rest of acquire).
       return NO_SLOT;

@@ -314,6 +314,30 @@ describe('RollupSpanProcessor', () => {
     assert.equal(pathEntry(document, 'POST /v1/audio/transcriptions').self_total_ms, 2, 'with its children subtracted');
   });
 
+  it('lets two processors on one provider both track paths and self time', () => {
+    const first = new RollupSpanProcessor({ serviceName: 'svc' });
+    const second = new RollupSpanProcessor({ serviceName: 'svc' });
+    testTracer([first, second]).tree(requestSpec());
+    for (const processor of [first, second]) {
+      const document = processor.summary();
+      assert.equal(pathEntry(document, 'transcribe/encoder/npu.kernel_execution').count, 2, 'paths tracked by each processor');
+      assert.equal(spanEntry(document, 'encoder').self_total_ms, 10, 'self time tracked by each processor');
+      assert.equal(document.overflow.in_flight, 0, 'no span left untracked');
+    }
+  });
+
+  it('treats a parent made by another provider as remote', () => {
+    const mine = new RollupSpanProcessor({ serviceName: 'svc' });
+    const theirs = new RollupSpanProcessor({ serviceName: 'other' });
+    const outer = testTracer([theirs]).provider.getTracer('outer');
+    const inner = testTracer([mine]).provider.getTracer('inner');
+    const parent = outer.startSpan('outer', { startTime: at(0) });
+    inner.startSpan('inner', { startTime: at(1) }, trace.setSpan(context.active(), parent)).end(at(2));
+    parent.end(at(3));
+    assert.deepEqual(mine.summary().paths.map((p) => p.path), ['inner'], 'the other provider\'s span is not a local parent');
+    assert.equal(spanEntry(theirs.summary(), 'outer').self_total_ms, 3, 'and is not charged for a child it never saw');
+  });
+
   it('marks SERVER and CLIENT spans as their own one-element paths', () => {
     const processor = new RollupSpanProcessor({ serviceName: 'svc' });
     testTracer([processor]).tree({
