@@ -56,8 +56,6 @@ export class InFlightTable {
   readonly #instance = instances++ & 63;
   /** Used when another table already tagged the context under TAG. */
   readonly #ownTag = Symbol('amanuensis rollup in-flight slot (second table)');
-  /** Slots taken back from spans that never ended, when every slot was in use. */
-  evicted = 0;
 
   constructor(capacity: number) {
     if (!(Number.isInteger(capacity) && capacity > 0 && capacity <= MAX_IN_FLIGHT)) {
@@ -135,7 +133,6 @@ export class InFlightTable {
       return NO_SLOT;
     }
     if (this.#freeTop > 0) this.#freeTop--;
-    else this.evicted++;
     this.#generation[slot] = generation;
     this.#token[slot] = token;
     return slot;

@@ -36,7 +36,7 @@ export interface RollupSpanProcessorOptions {
   /** Distinct paths tracked; spans on further paths count by name only. Default 256. */
   maxPaths?: number;
   /** Spans tracked in flight at once (for paths and self time); beyond it the span that started
-   *  longest ago loses its slot. Default 4096. */
+   *  longest ago loses its slot. Default 4096, at most 65536. */
   maxInFlight?: number;
   /** Sketch parameters (relative accuracy, trackable range). */
   sketch?: LogHistogramOptions;
