@@ -1,0 +1,47 @@
+/**
+ * How much of each measurement a run does. `quick` fits in under 5 minutes on 2 cores (the
+ * tracing comparison, the slow part, takes the time left in the run's budget, in whole rounds);
+ * `full` repeats more and runs the standard suite.
+ */
+import type { SuiteName } from '../src/loadgen/suites.ts';
+
+export interface BenchPlan {
+  mode: 'quick' | 'full';
+  /** The whole run's time box; the tracing comparison adds rounds beyond its minimum only while they fit. */
+  budgetS: number;
+  overhead: { repeats: number; pairs: number };
+  /** `innerRepeats` timed pairs per call of measureMel, `repeats` calls. */
+  mel: { repeats: number; innerRepeats: number };
+  accuracy: { values: number };
+  heap: { repeats: number; spans: number };
+  loadgen: { repeats: number; durationS: number; connections: number };
+  service: { columns: number; rounds: number; requestsPerStream: number; suite: SuiteName };
+  tracing: { streams: number; requests: number; minRounds: number; maxRounds: number; offload: 'fused' | 'matmul' };
+}
+
+export function benchPlan(quick: boolean): BenchPlan {
+  if (quick) {
+    return {
+      mode: 'quick',
+      budgetS: 270,
+      overhead: { repeats: 3, pairs: 400 },
+      mel: { repeats: 3, innerRepeats: 5 },
+      accuracy: { values: 1_000_000 },
+      heap: { repeats: 2, spans: 1_000_000 },
+      loadgen: { repeats: 2, durationS: 1, connections: 16 },
+      service: { columns: 8, rounds: 2, requestsPerStream: 2, suite: 'quick' },
+      tracing: { streams: 16, requests: 16, minRounds: 3, maxRounds: 9, offload: 'fused' },
+    };
+  }
+  return {
+    mode: 'full',
+    budgetS: 1500,
+    overhead: { repeats: 5, pairs: 1500 },
+    mel: { repeats: 5, innerRepeats: 15 },
+    accuracy: { values: 1_000_000 },
+    heap: { repeats: 3, spans: 1_000_000 },
+    loadgen: { repeats: 3, durationS: 3, connections: 16 },
+    service: { columns: 8, rounds: 3, requestsPerStream: 4, suite: 'standard' },
+    tracing: { streams: 16, requests: 32, minRounds: 5, maxRounds: 15, offload: 'fused' },
+  };
+}

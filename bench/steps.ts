@@ -1,0 +1,191 @@
+/**
+ * Each measurement of the run as a step that returns its rows: the row keys, goals and anchors of
+ * issue 8, the repeats as samples, and what a reader needs to judge them as details. In-process
+ * micro-benchmarks come first, while no child process competes for the CPU.
+ */
+import { measureLoadgenVsAutocannon } from './loadgen.ts';
+import { measureMel } from './mel.ts';
+import type { BenchPlan } from './plan.ts';
+import type { Row } from './report.ts';
+import { measureAccuracy, measureHeapGrowth, measureProcessorOverhead } from './rollup.ts';
+import { measureService } from './service-suite.ts';
+import { median } from './stats.ts';
+import { measureTracingThroughput } from './tracing.ts';
+
+export interface StepContext {
+  plan: BenchPlan;
+  log: (line: string) => void;
+  /** Seconds left in the run's budget. */
+  remainingS: () => number;
+}
+
+export interface Step {
+  name: string;
+  run: (context: StepContext) => Promise<Row[]>;
+}
+
+const round = (value: number, digits = 4): number => Number(value.toFixed(digits));
+
+async function repeat<T>(times: number, fn: () => T | Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < times; i++) results.push(await fn());
+  return results;
+}
+
+const overhead: Step = {
+  name: 'span processor overhead',
+  async run({ plan }) {
+    const runs = await repeat(plan.overhead.repeats, () => measureProcessorOverhead({ pairs: plan.overhead.pairs }));
+    return [
+      {
+        key: 'span_processor.overhead_ratio',
+        unit: 'ratio',
+        goal: { op: '<=', target: 0.05 },
+        anchor: 'SDK cost per span, BatchSpanProcessor + discarding exporter, same process, interleaved chunks',
+        samples: runs.map((r) => r.overheadRatio),
+        details: {
+          pairs_per_repeat: plan.overhead.pairs,
+          sdk_ns_per_span: round(median(runs.map((r) => r.sdkNsPerSpan)), 1),
+          processor_ns_per_span: round(median(runs.map((r) => r.processorNsPerSpan)), 1),
+          bare_spans_overhead_ratio: round(median(runs.map((r) => r.bareOverheadRatio))),
+          bare_sdk_ns_per_span: round(median(runs.map((r) => r.bareSdkNsPerSpan)), 1),
+        },
+      },
+    ];
+  },
+};
+
+const mel: Step = {
+  name: 'log-mel',
+  async run({ plan }) {
+    const runs = await repeat(plan.mel.repeats, () => measureMel({ repeats: plan.mel.innerRepeats }));
+    return [
+      {
+        key: 'mel.ratio_to_fft_floor',
+        unit: 'ratio',
+        goal: { op: '<=', target: 2.5 },
+        anchor: 'bare fft.js 512-point real transform over the same 3000 frames (30 s), paired back to back',
+        samples: runs.map((r) => r.ratioToFftFloor),
+        details: { inner_pairs_per_repeat: plan.mel.innerRepeats, mel_ms: round(median(runs.map((r) => r.melMs)), 2), fft_floor_ms: round(median(runs.map((r) => r.fftFloorMs)), 2) },
+      },
+      {
+        key: 'mel.max_abs_error',
+        unit: 'abs',
+        goal: { op: '<=', target: 1e-4 },
+        anchor: 'plain float64 log-mel of the same formula (test/audio/mel-reference.ts), deterministic',
+        samples: runs.map((r) => r.maxAbsError),
+      },
+    ];
+  },
+};
+
+const rollup: Step = {
+  name: 'rollup accuracy and heap',
+  async run({ plan }) {
+    const accuracy = measureAccuracy({ values: plan.accuracy.values });
+    const heap = await repeat(plan.heap.repeats, () => measureHeapGrowth({ spans: plan.heap.spans }));
+    return [
+      {
+        key: 'rollup.max_relative_error',
+        unit: 'ratio',
+        goal: { op: '<=', target: 0.01 },
+        anchor: `exact p50/p90/p95/p99/p99.9 of the same ${plan.accuracy.values} heavy-tailed values (seeded: one run is every run)`,
+        samples: [accuracy.maxRelativeError],
+      },
+      {
+        key: 'rollup.heap_growth_bytes',
+        unit: 'bytes',
+        goal: { op: '<=', target: 2e6 },
+        anchor: `heap after warm-up and full GCs, before vs after ${plan.heap.spans} spans over 20 names`,
+        samples: heap.map((h) => h.heapGrowthBytes),
+      },
+    ];
+  },
+};
+
+const loadgen: Step = {
+  name: 'load generator vs autocannon',
+  async run({ plan }) {
+    const { repeats, durationS, connections } = plan.loadgen;
+    const runs = await repeat(repeats, () => measureLoadgenVsAutocannon({ durationS, connections }));
+    return [
+      {
+        key: 'loadgen.ratio_to_autocannon',
+        unit: 'ratio',
+        goal: { op: '>=', target: 0.9 },
+        anchor: `autocannon's requests/s, same trivial 127.0.0.1 server, ${connections} connections, best of 4 alternating rounds each`,
+        samples: runs.map((r) => r.ratio),
+        details: {
+          duration_s: durationS,
+          ours_rps: runs.map((r) => r.ours_rps),
+          autocannon_rps: runs.map((r) => r.autocannon_rps),
+          client_event_loop_p99_ms: runs.map((r) => r.client_event_loop_p99_ms),
+        },
+      },
+    ];
+  },
+};
+
+const service: Step = {
+  name: 'service on npu-sim',
+  async run({ plan, log }) {
+    const { columns, rounds, requestsPerStream, suite } = plan.service;
+    const result = await measureService({ columns, rounds, requestsPerStream, suite, log });
+    const rows: Row[] = [
+      {
+        key: 'service.scaling_efficiency',
+        unit: 'ratio',
+        goal: null,
+        anchor: `4-stream throughput of the same npu-sim service (--columns ${columns}, 1 s clips): (rtf8 / rtf4) / 2, ideal 1`,
+        samples: result.scalingEfficiency,
+        details: { rtf_4_streams: result.rtf4, rtf_8_streams: result.rtf8, requests_per_stream: requestsPerStream, suite_scaling_efficiency: result.suite.scaling_efficiency, failed_requests: result.failedRequests },
+      },
+    ];
+    for (const scenario of result.suite.scenarios) {
+      rows.push({
+        key: `suite.${suite}.throughput_rtf.${scenario.name}`,
+        unit: 'x realtime',
+        goal: null,
+        anchor: `audio s / wall s of the ${suite} suite's scenario (one run, for the record)`,
+        samples: [scenario.throughput_rtf],
+        details: { requests: scenario.requests, failed: scenario.failed, latency_p50_ms: scenario.latency_ms.p50, latency_p99_ms: scenario.latency_ms.p99 },
+      });
+    }
+    return rows;
+  },
+};
+
+const tracing: Step = {
+  name: 'tracing cost on a CPU-bound service',
+  async run({ plan, log, remainingS }) {
+    const options = { ...plan.tracing, budgetS: remainingS(), log };
+    const result = await measureTracingThroughput(options);
+    const anchor = `same service with OTEL_SDK_DISABLED=true, --device cpu, ${options.streams} streams x ${options.requests} 1 s clips, rotated rounds`;
+    const details = {
+      rounds: result.rounds,
+      requests_per_run: options.requests,
+      streams: options.streams,
+      offload: options.offload,
+      rtf: result.rtf,
+      cpu_s_per_request: result.cpuSecondsPerRequest,
+      exported_to_sink: result.exported,
+      dropped_spans: result.droppedSpans,
+      failed_requests: result.failedRequests,
+      elapsed_s: round(result.elapsedS, 1),
+    };
+    const cpuAnchor = 'untraced service CPU s per request / traced (each round, /proc), for the record: robust to wall-clock drift';
+    return [
+      { key: 'tracing.throughput_ratio_medium', unit: 'ratio', goal: { op: '>=', target: 0.98 }, anchor, samples: result.ratioMedium, details },
+      { key: 'tracing.throughput_ratio_fine', unit: 'ratio', goal: { op: '>=', target: 0.95 }, anchor, samples: result.ratioFine, details },
+      ...(result.cpuRatioMedium.every(Number.isFinite)
+        ? [
+            { key: 'tracing.cpu_ratio_medium', unit: 'ratio', goal: null, anchor: cpuAnchor, samples: result.cpuRatioMedium },
+            { key: 'tracing.cpu_ratio_fine', unit: 'ratio', goal: null, anchor: cpuAnchor, samples: result.cpuRatioFine },
+          ]
+        : []),
+    ];
+  },
+};
+
+/** Every step, in run order: in-process first, then child processes, the time-boxed tracing last. */
+export const STEPS: readonly Step[] = [overhead, mel, rollup, loadgen, service, tracing];
