@@ -1,0 +1,62 @@
+/**
+ * Driving a real service child process from the benchmarks: one closed-model scenario through the
+ * load generator library (client spans off, so only the service's tracing is measured), and the
+ * child's CPU time from /proc, which shows what a configuration costs even when other processes
+ * on a shared machine steal wall-clock time.
+ */
+import { readFileSync } from 'node:fs';
+import type { BuiltinAudio, LoadOptions } from '../src/loadgen/options.ts';
+import type { ScenarioResult } from '../src/loadgen/report.ts';
+import { prepareAudio, runLoad } from '../src/loadgen/run-load.ts';
+
+/** Generous: 16 streams of CPU-bound requests queue for tens of seconds on a busy machine. */
+const REQUEST_TIMEOUT_MS = 300_000;
+
+/** A load run of one closed scenario: `streams` loops sending `requests` clips in total. */
+export function closedLoad(url: string, streams: number, requests: number, audio: BuiltinAudio, warmup = 0): LoadOptions {
+  return {
+    url,
+    scenarios: [{ name: `${streams}x${requests} ${audio}`, model: 'closed', streams, audio: { kind: 'builtin', name: audio }, requests, warmup }],
+    timeoutMs: REQUEST_TIMEOUT_MS,
+    model: 'whisper-1',
+    trace: false,
+    thresholds: [],
+    out: undefined,
+    progress: 'none',
+    suite: undefined,
+  };
+}
+
+/** Runs `options` (one scenario) and returns its result. The clips are prepared once per call. */
+export async function runClosed(options: LoadOptions): Promise<ScenarioResult> {
+  const results = await runLoad(options, { audio: await prepareAudio(options) });
+  const [scenario] = results.scenarios;
+  if (!scenario) throw new Error('the load run returned no scenario');
+  return scenario;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on every Linux port Node runs on). */
+const USER_HZ = 100;
+
+/**
+ * User + system CPU seconds a process (all its threads) has used, from /proc/<pid>/stat; undefined
+ * where /proc is unavailable.
+ */
+export function processCpuSeconds(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return cpuSecondsFromStat(stat);
+}
+
+/** Parses utime + stime out of a /proc/<pid>/stat line (the command name may hold spaces and parentheses). */
+export function cpuSecondsFromStat(stat: string): number | undefined {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the name: state is field 3 of the line, utime field 14 and stime field 15.
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return Number.isFinite(utime) && Number.isFinite(stime) ? (utime + stime) / USER_HZ : undefined;
+}
