@@ -10,8 +10,8 @@ export interface BenchPlan {
   /** The whole run's time box; the tracing comparison adds rounds beyond its minimum only while they fit. */
   budgetS: number;
   overhead: { repeats: number; pairs: number };
-  /** `innerRepeats` timed pairs per call of measureMel, `repeats` calls. */
-  mel: { repeats: number; innerRepeats: number };
+  /** `innerRepeats` timed pairs per call of measureMel, `repeats` calls, over `durationS` of audio (the issue: 30). */
+  mel: { repeats: number; innerRepeats: number; durationS: number };
   accuracy: { values: number };
   heap: { repeats: number; spans: number };
   loadgen: { repeats: number; durationS: number; connections: number };
@@ -25,7 +25,7 @@ export function benchPlan(quick: boolean): BenchPlan {
       mode: 'quick',
       budgetS: 270,
       overhead: { repeats: 3, pairs: 400 },
-      mel: { repeats: 3, innerRepeats: 5 },
+      mel: { repeats: 3, innerRepeats: 5, durationS: 30 },
       accuracy: { values: 1_000_000 },
       heap: { repeats: 2, spans: 1_000_000 },
       loadgen: { repeats: 2, durationS: 1, connections: 16 },
@@ -37,7 +37,7 @@ export function benchPlan(quick: boolean): BenchPlan {
     mode: 'full',
     budgetS: 1500,
     overhead: { repeats: 5, pairs: 1500 },
-    mel: { repeats: 5, innerRepeats: 15 },
+    mel: { repeats: 5, innerRepeats: 15, durationS: 30 },
     accuracy: { values: 1_000_000 },
     heap: { repeats: 3, spans: 1_000_000 },
     loadgen: { repeats: 3, durationS: 3, connections: 16 },

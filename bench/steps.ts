@@ -58,13 +58,13 @@ const overhead: Step = {
 const mel: Step = {
   name: 'log-mel',
   async run({ plan }) {
-    const runs = await repeat(plan.mel.repeats, () => measureMel({ repeats: plan.mel.innerRepeats }));
+    const runs = await repeat(plan.mel.repeats, () => measureMel({ repeats: plan.mel.innerRepeats, durationS: plan.mel.durationS }));
     return [
       {
         key: 'mel.ratio_to_fft_floor',
         unit: 'ratio',
         goal: { op: '<=', target: 2.5 },
-        anchor: 'bare fft.js 512-point real transform over the same 3000 frames (30 s), paired back to back',
+        anchor: `bare fft.js 512-point real transform over the same ${plan.mel.durationS * 100} frames (${plan.mel.durationS} s), paired back to back`,
         samples: runs.map((r) => r.ratioToFftFloor),
         details: { inner_pairs_per_repeat: plan.mel.innerRepeats, mel_ms: round(median(runs.map((r) => r.melMs)), 2), fft_floor_ms: round(median(runs.map((r) => r.fftFloorMs)), 2) },
       },
