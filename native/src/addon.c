@@ -34,9 +34,8 @@ typedef struct {
 typedef struct {
   napi_async_work work;
   napi_deferred deferred;
-  napi_ref pcm_ref;
   handle_t *handle;
-  const float *pcm;
+  float *pcm;
   size_t n_samples;
   int status;
   recognizer_result_t result;
@@ -189,7 +188,7 @@ static void decode_complete(napi_env env, napi_status status, void *data) {
     recognizer_close(handle->rec);
     handle->rec = NULL;
   }
-  napi_delete_reference(env, job->pcm_ref);
+  free(job->pcm);
   napi_delete_async_work(env, job->work);
   free(job);
 }
@@ -209,11 +208,18 @@ static napi_value decode(napi_env env, napi_callback_info info) {
       type != napi_float32_array)
     return throw_error(env, "decode(handle, pcm): pcm must be a Float32Array");
   decode_job_t *job = calloc(1, sizeof *job);
+  /* A private copy (about 2 MB per 30 s): the caller may transfer or detach its buffer while a
+   * threadpool thread is still reading. */
+  float *copy = malloc(length > 0 ? length * sizeof(float) : 1);
+  if (job == NULL || copy == NULL) {
+    free(job);
+    free(copy);
+    return throw_error(env, "decode: out of memory");
+  }
+  if (length > 0) memcpy(copy, samples, length * sizeof(float));
+  job->pcm = copy;
   job->handle = handle;
-  job->pcm = samples;
   job->n_samples = length;
-  /* Keeps the samples alive while a threadpool thread reads them. */
-  napi_create_reference(env, args[1], 1, &job->pcm_ref);
   handle->busy = 1;
   napi_create_promise(env, &job->deferred, &promise);
   napi_create_string_utf8(env, "pocketsphinx.decode", NAPI_AUTO_LENGTH, &name);

@@ -1,8 +1,9 @@
 /*
- * PocketSphinx 5prealpha (Debian's libpocketsphinx3) driven one whole utterance at a time. The
- * front end runs separately from the search (fe_process_frames, then ps_process_cep with
- * full_utt), which is exactly what ps_process_raw(full_utt) does inside, so the two stages can be
- * timed apart while recognising the same way.
+ * PocketSphinx 5prealpha (Debian's libpocketsphinx3) driven one whole request at a time, as one
+ * utterance: the cepstral mean is taken over the whole request (batch CMN) instead of being
+ * tracked live from a prior, which is what pocketsphinx_continuous does. The front end runs
+ * separately from the search (fe_process_frames, then ps_process_cep with full_utt), exactly what
+ * ps_process_raw(full_utt) does inside, so the two stages can be timed apart.
  */
 #include "recognizer.h"
 
@@ -104,19 +105,29 @@ static int ensure_buffers(recognizer_t *rec, size_t n_samples, int frames) {
 }
 
 /*
- * Audio whose loudest 10 ms block stays below this level is digital silence or close to it. Its
- * features are constant, the search then breaks exact score ties by leftover state and "hears" a
- * word, so such audio is answered as no speech without searching.
+ * Audio whose loudest 10 ms block stays below this level is digital silence or close to it: it is
+ * answered as no speech without searching (the search would otherwise "hear" a word in noise-free
+ * frames).
  */
 #define SILENCE_DBFS (-70.0)
 #define BLOCK_SAMPLES 160
 
-/* Float PCM to the int16 the library reads (the 32768 scale WAV decoders use); returns the
- * loudest 10 ms block's level in dBFS. */
+/*
+ * Float PCM to the int16 the library reads (the 32768 scale WAV decoders use), with triangular
+ * dither of +-1 LSB, as sox adds when it writes 16-bit audio. Without it, runs of exact zeros
+ * (synthesised or gated audio) become frames of floor-level log energy that drag the utterance's
+ * cepstral mean far from speech. The generator restarts per request, so the same audio always
+ * gives the same samples. Returns the loudest 10 ms block's level in dBFS.
+ */
 static double to_int16(const float *pcm, size_t n, int16 *out) {
+  uint32_t state = 0x2545F491u;
   double loudest = 0.0, block = 0.0;
   for (size_t i = 0; i < n; i++) {
-    float scaled = pcm[i] * 32768.0f;
+    state = state * 1664525u + 1013904223u;
+    float u1 = (float)(state >> 8) / 16777216.0f;
+    state = state * 1664525u + 1013904223u;
+    float u2 = (float)(state >> 8) / 16777216.0f;
+    float scaled = pcm[i] * 32768.0f + (u1 - u2);
     if (scaled > 32767.0f) scaled = 32767.0f;
     if (scaled < -32768.0f) scaled = -32768.0f;
     out[i] = (int16)lrintf(scaled);
