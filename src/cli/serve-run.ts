@@ -146,11 +146,6 @@ export async function runServe(options: ServeOptions): Promise<void> {
     throw new CliError(`cannot listen on ${options.host}:${options.port}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const writer = summaryOut ? startSummaryWriter({ path: summaryOut, summary: () => rollup.summary(), intervalMs: options.summaryInterval * 1000 }) : undefined;
-  process.stdout.write(`amanuensis listening on ${url}\n`);
-  if (!options.quiet) {
-    process.stdout.write(`engine ${engine.name} (${engine.model}), device ${options.device}, offload ${options.offload}, detail ${options.detail}, tracing ${telemetry.enabled ? 'on' : 'off'}\n`);
-  }
-
   const running: Running = { service, pool, engine, telemetry, metrics, writer, quiet: options.quiet };
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -159,6 +154,11 @@ export async function runServe(options: ServeOptions): Promise<void> {
     stopping = true;
     void shutdown(running, signal);
   };
+  // Before the listening line: whoever reads it may signal at once.
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  process.stdout.write(`amanuensis listening on ${url}\n`);
+  if (!options.quiet) {
+    process.stdout.write(`engine ${engine.name} (${engine.model}), device ${options.device}, offload ${options.offload}, detail ${options.detail}, tracing ${telemetry.enabled ? 'on' : 'off'}\n`);
+  }
 }
