@@ -10,7 +10,7 @@ import { badRequest } from '../../service/errors.ts';
 import { ATTR, SPAN } from '../../telemetry/names.ts';
 import { nowMs, StageRecorder } from '../../telemetry/recorder.ts';
 import { replaySpans, stageDetail, stagesEnabled } from '../../telemetry/stage.ts';
-import type { Engine, EngineOptions, EngineResult, TranscribeRequest } from '../engine.ts';
+import type { Engine, EngineOptions, EngineResult, StageTiming, TranscribeRequest, Transcript } from '../engine.ts';
 import { RecognizerPool } from './recognizers.ts';
 import { decoderArgs, loadAddon, modelDir, type RawResult } from './setup.ts';
 import { buildTranscript } from './transcript.ts';
@@ -47,6 +47,29 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/**
+ * Replays the stages the addon timed as `frontend` and `decoder` (`decoder.search`,
+ * `decoder.post_processing`, which ends at `endMs` when the transcript is built) under the active
+ * span, and returns them as this request's timing.
+ */
+function recordStages(raw: RawResult, transcript: Transcript, enteredMs: number, endMs: number): StageTiming {
+  const toEpoch = hrtimeToEpoch();
+  const t = raw.hrtimeMs;
+  const frontendStart = toEpoch(t.frontendStart);
+  const frontendEnd = toEpoch(t.frontendEnd);
+  const searchStart = toEpoch(t.searchStart);
+  const recorder = new StageRecorder(stageDetail(), stagesEnabled());
+  recorder.add(SPAN.FRONTEND, 'coarse', frontendStart, frontendEnd, { [ATTR.MEL_FRAMES]: raw.frames }, -1);
+  const tokens = transcript.segments.reduce((sum, segment) => sum + segment.tokens.length, 0);
+  const decoder = recorder.add(SPAN.DECODER, 'coarse', searchStart, endMs, { [ATTR.DECODER_TOKENS]: tokens, [ATTR.DECODER_SEGMENTS]: transcript.segments.length }, -1);
+  if (decoder >= 0) {
+    recorder.add(SPAN.DECODER_SEARCH, 'medium', searchStart, toEpoch(t.searchEnd), undefined, decoder);
+    recorder.add(SPAN.DECODER_POST_PROCESSING, 'medium', toEpoch(t.postStart), endMs, undefined, decoder);
+  }
+  replaySpans(recorder.records);
+  return { queue_ms: frontendStart - enteredMs, mel_ms: frontendEnd - frontendStart, encoder_ms: 0, decoder_ms: endMs - searchStart };
+}
+
 /** Loads the model into `recognizerCount(...)` recognisers; rejects with the setup command when anything is missing. */
 export async function createPocketSphinxEngine(options: EngineOptions): Promise<Engine> {
   const dir = modelDir();
@@ -59,32 +82,18 @@ export async function createPocketSphinxEngine(options: EngineOptions): Promise<
     }
     const enteredMs = nowMs();
     const handle = await recognizers.acquire(signal);
-    const decoding = addon.decode(handle, request.pcm);
+    let decoding: Promise<RawResult>;
+    try {
+      decoding = addon.decode(handle, request.pcm);
+    } catch (error) {
+      recognizers.release(handle);
+      throw error;
+    }
     // The recogniser is free again only when its native work ends, even if this request was abandoned.
     void decoding.finally(() => recognizers.release(handle)).catch(() => {});
-    const raw: RawResult = await untilAborted(decoding, signal);
+    const raw = await untilAborted(decoding, signal);
     const transcript = buildTranscript(raw, { wordTimestamps: request.wordTimestamps });
-    const endMs = nowMs();
-
-    const toEpoch = hrtimeToEpoch();
-    const t = raw.hrtimeMs;
-    const frontendStart = toEpoch(t.frontendStart);
-    const frontendEnd = toEpoch(t.frontendEnd);
-    const searchStart = toEpoch(t.searchStart);
-    const recorder = new StageRecorder(stageDetail(), stagesEnabled());
-    recorder.add(SPAN.FRONTEND, 'coarse', frontendStart, frontendEnd, { [ATTR.MEL_FRAMES]: raw.frames }, -1);
-    const tokens = transcript.segments.reduce((sum, segment) => sum + segment.tokens.length, 0);
-    const decoder = recorder.add(SPAN.DECODER, 'coarse', searchStart, endMs, { [ATTR.DECODER_TOKENS]: tokens, [ATTR.DECODER_SEGMENTS]: transcript.segments.length }, -1);
-    if (decoder >= 0) {
-      recorder.add(SPAN.DECODER_SEARCH, 'medium', searchStart, toEpoch(t.searchEnd), undefined, decoder);
-      recorder.add(SPAN.DECODER_POST_PROCESSING, 'medium', toEpoch(t.postStart), endMs, undefined, decoder);
-    }
-    replaySpans(recorder.records);
-
-    return {
-      transcript,
-      timing: { queue_ms: frontendStart - enteredMs, mel_ms: frontendEnd - frontendStart, encoder_ms: 0, decoder_ms: endMs - searchStart },
-    };
+    return { transcript, timing: recordStages(raw, transcript, enteredMs, nowMs()) };
   }
 
   return {
