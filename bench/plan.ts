@@ -27,9 +27,9 @@ export function benchPlan(quick: boolean): BenchPlan {
       overhead: { repeats: 3, pairs: 400 },
       mel: { repeats: 3, innerRepeats: 5, durationS: 30 },
       accuracy: { values: 1_000_000 },
-      heap: { repeats: 2, spans: 1_000_000 },
-      loadgen: { repeats: 2, durationS: 1, connections: 16 },
-      service: { columns: 8, rounds: 2, requestsPerStream: 2, suite: 'quick' },
+      heap: { repeats: 3, spans: 1_000_000 },
+      loadgen: { repeats: 3, durationS: 1, connections: 16 },
+      service: { columns: 8, rounds: 3, requestsPerStream: 2, suite: 'quick' },
       tracing: { streams: 16, requests: 16, minRounds: 3, maxRounds: 9, offload: 'fused' },
     };
   }

@@ -9,7 +9,7 @@ import type { BenchPlan } from './plan.ts';
 import type { Row } from './report.ts';
 import { measureAccuracy, measureHeapGrowth, measureProcessorOverhead } from './rollup.ts';
 import { measureService } from './service-suite.ts';
-import { median } from './stats.ts';
+import { median, summarize } from './stats.ts';
 import { measureTracingThroughput } from './tracing.ts';
 
 export interface StepContext {
@@ -167,7 +167,9 @@ const tracing: Step = {
       streams: options.streams,
       offload: options.offload,
       rtf: result.rtf,
-      cpu_s_per_request: result.cpuSecondsPerRequest,
+      // The anchor's own movement across rounds: the machine's noise, before pairing cancels the common part.
+      untraced_rtf_relative_spread: round(summarize(result.rtf.off).relativeSpread),
+      cpu_s_per_request: Object.fromEntries(Object.entries(result.cpuSecondsPerRequest).map(([config, values]) => [config, values.map((v) => round(v))])),
       exported_to_sink: result.exported,
       dropped_spans: result.droppedSpans,
       failed_requests: result.failedRequests,
