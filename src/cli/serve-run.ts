@@ -58,8 +58,10 @@ async function shutdown(running: Running, signal: string): Promise<void> {
     process.exit(1);
   }, HARD_EXIT_MILLIS);
   hardExit.unref();
+  // drain() closes the listener before it returns its promise: the line then means "not accepting".
+  const draining = running.service.drain(DRAIN_MILLIS);
   if (!running.quiet) process.stdout.write(`${signal}: draining\n`);
-  const finished = await running.service.drain(DRAIN_MILLIS);
+  const finished = await draining;
   if (!finished) process.stderr.write(`${signal}: in-flight requests outlasted ${DRAIN_MILLIS} ms; answered them 503\n`);
   if (running.writer) {
     await boundedShutdown(

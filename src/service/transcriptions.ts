@@ -73,6 +73,19 @@ function runAbortable(params: TranscriptionParams, deps: TranscriptionDeps, cont
   return { result: Promise.race([work, whenAborted(controller.signal)]), settled };
 }
 
+/**
+ * Resolves once the answer has been handed to the OS (or the connection is gone). `end()` only
+ * queues it, and a drain that closes connections as soon as the last slot is released would
+ * otherwise cut answers off.
+ */
+function responseFlushed(response: ServerResponse): Promise<void> {
+  if (response.writableFinished || response.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    response.once('finish', resolve);
+    response.once('close', resolve);
+  });
+}
+
 /** Handles one transcription request end to end; never throws. */
 export async function handleTranscription(request: IncomingMessage, response: ServerResponse, deps: TranscriptionDeps): Promise<void> {
   const rpc = getRPCMetadata(context.active());
@@ -119,7 +132,7 @@ export async function handleTranscription(request: IncomingMessage, response: Se
   } finally {
     response.off('close', onClose);
     deps.stopSignal?.removeEventListener('abort', onStop);
-    await settled;
+    await Promise.all([settled, responseFlushed(response)]);
     release?.();
     leave?.();
   }

@@ -41,10 +41,18 @@ describe('graceful drain on SIGTERM', () => {
       const warm = await postWav(service.url, clipWav('1s'));
       assert.equal(warm.status, 200, 'a request before the drain');
       await warm.arrayBuffer();
-      const inFlight = [postWav(service.url, clipWav('1s')), postWav(service.url, clipWav('1s'))];
-      await waitForHealth(service.url, (h) => h.in_flight === 2, 'both requests to be running');
+      let drainingSeen = false;
+      let answeredWhileDraining = 0;
+      const inFlight = [postWav(service.url, clipWav('1s')), postWav(service.url, clipWav('1s'))].map((p) =>
+        p.then((response) => {
+          if (drainingSeen) answeredWhileDraining++;
+          return response;
+        }),
+      );
+      // Both admitted (running, or already answered: the warm-up request is the first 200).
+      await waitForHealth(service.url, (h) => h.in_flight + h.answered_ok - 1 === 2, 'both requests to be admitted');
 
-      const draining = waitForLine(service.child, /SIGTERM: draining/);
+      const draining = waitForLine(service.child, /SIGTERM: draining/).then(() => (drainingSeen = true));
       const started = performance.now();
       const exited = once(service.child, 'exit');
       service.child.kill('SIGTERM');
@@ -53,6 +61,7 @@ describe('graceful drain on SIGTERM', () => {
 
       const responses = await Promise.all(inFlight);
       assert.deepEqual(responses.map((r) => r.status), [200, 200], 'in-flight requests finish with 200');
+      assert.ok(answeredWhileDraining >= 1, 'at least one of them was still running when the drain began');
       await Promise.all(responses.map((r) => r.arrayBuffer()));
       const [code] = (await exited) as [number | null];
       const millis = performance.now() - started;
