@@ -45,16 +45,21 @@ export function skipReason(): string | undefined {
   return `PocketSphinx Debian packages absent (${missing.join(', ')}): apt-get install ${DEBIAN_PACKAGES.join(' ')}`;
 }
 
+/** How long a test waits for another test process's build before giving up. */
+const BUILD_WAIT_MS = 5 * 60_000;
+
 /**
  * Builds the addon unless it exists. Test files run in parallel processes, so one builds while
  * the others wait on a lock directory (mkdir is atomic).
  */
 export async function ensureAddon(): Promise<void> {
   const lock = join(NATIVE_DIR, '.build-lock');
+  const deadline = Date.now() + BUILD_WAIT_MS;
   while (!existsSync(ADDON_PATH)) {
     try {
       await mkdir(lock);
     } catch {
+      if (Date.now() > deadline) throw new Error(`gave up waiting for another build of the addon; remove ${lock} if no build is running`);
       await new Promise((resolve) => setTimeout(resolve, 250));
       continue;
     }
