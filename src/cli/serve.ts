@@ -53,7 +53,7 @@ export function addServeOptions(command: Command): Command {
     .addOption(new Option('--max-upload-mb <mb>', 'largest accepted upload, MiB').default(25).argParser(positiveNumber))
     .addOption(new Option('--max-duration-s <seconds>', 'longest accepted audio, seconds').default(600).argParser(positiveNumber))
     .addOption(new Option('--max-concurrent <n>', 'transcriptions processed at once').default(32).argParser(positiveInt))
-    .addOption(new Option('--max-queue <n>', 'transcriptions waiting beyond that before 503').default(128).argParser((v) => (v === '0' ? 0 : positiveInt(v))))
+    .addOption(new Option('--max-queue <n>', 'transcriptions waiting (or still uploading) beyond that before 503').default(128).argParser((v) => (v === '0' ? 0 : positiveInt(v))))
     .addOption(new Option('--request-timeout-s <seconds>', 'processing limit per request before 504').default(120).argParser(positiveNumber))
     .addOption(new Option('--api-key <key>', 'require Authorization: Bearer <key> on every endpoint but /health (prefer the variable: arguments show in ps)').env('AMANUENSIS_API_KEY'))
     .addOption(new Option('--quiet', 'print only the listening line').default(false));
