@@ -3,9 +3,8 @@
  * start client telemetry unless --no-trace, run, print the table, write --out, and turn the
  * thresholds into the exit code. Telemetry is shut down, bounded, whatever happens.
  */
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { writeFileAtomic } from '../rollup/writer.ts';
+import { checkOutputFile } from './output-path.ts';
 import { parseLoadOptions, type RawLoadOptions } from '../loadgen/options.ts';
 import { barProgress, jsonProgress, type LoadEvent } from '../loadgen/progress.ts';
 import { formatReport } from '../loadgen/table.ts';
@@ -13,14 +12,12 @@ import { startTelemetry, type TelemetryHandle } from '../telemetry/sdk.ts';
 
 const SHUTDOWN_MILLIS = 5000;
 
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFileAtomic(file, text);
-}
 
 /** Runs the command; returns the exit code (0 done, 1 a threshold failed). Throws UsageError/TargetError (exit 2). */
 export async function runLoadCli(raw: RawLoadOptions & { apiKey?: string }): Promise<number> {
   const options = parseLoadOptions(raw);
+  // Checked now, so a bad --out fails before the run rather than after it.
+  const out = options.out === undefined ? undefined : await checkOutputFile(options.out, '--out');
   const { runLoad, prepareAudio } = await import('../loadgen/run-load.ts');
   // Fail on a bad --audio file before any telemetry or network activity.
   const audio = await prepareAudio(options);
@@ -40,7 +37,7 @@ export async function runLoadCli(raw: RawLoadOptions & { apiKey?: string }): Pro
       ...(raw.apiKey ? { headers: { authorization: `Bearer ${raw.apiKey}` } } : {}),
     });
     bar?.stop();
-    if (options.out) await writeAtomically(options.out, JSON.stringify(results, null, 2) + '\n');
+    if (out) await writeFileAtomic(out, JSON.stringify(results, null, 2) + '\n');
     const report = formatReport(results);
     if (json) {
       process.stdout.write(JSON.stringify({ type: 'results', results }) + '\n');

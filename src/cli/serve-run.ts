@@ -9,12 +9,12 @@ import { sdkDisabled } from '../telemetry/env.ts';
 import { RollupSpanProcessor } from '../rollup/processor.ts';
 import { createSpanMetrics, type SpanMetrics } from '../rollup/metrics.ts';
 import { startSummaryWriter, type SummaryWriter } from '../rollup/writer.ts';
-import { checkOutputFile, OutputPathError } from '../service/output-path.ts';
+import { checkOutputFile } from './output-path.ts';
 import type { Service } from '../service/server.ts';
 import type { WorkerPool } from '../engine/pool.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { ServeOptions } from './serve.ts';
-import { CliError, UsageError } from './usage.ts';
+import { CliError } from './usage.ts';
 
 /**
  * The shutdown budget: SIGTERM must end the process within 10 s (container runtimes kill after
@@ -42,13 +42,7 @@ interface Running {
 }
 
 async function summaryPath(path: string | undefined): Promise<string | undefined> {
-  if (path === undefined) return undefined;
-  try {
-    return await checkOutputFile(path, '--summary-out');
-  } catch (error) {
-    if (error instanceof OutputPathError) throw new UsageError(error.message);
-    throw error;
-  }
+  return path === undefined ? undefined : checkOutputFile(path, '--summary-out');
 }
 
 /** Drains, writes the final summary, closes the pool and flushes spans, then exits 0. */

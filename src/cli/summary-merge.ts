@@ -4,11 +4,13 @@
  */
 import { mergeSummaries, SummaryMergeError } from '../rollup/merge.ts';
 import { writeFileAtomic } from '../rollup/writer.ts';
+import { checkOutputFile } from './output-path.ts';
 import { readSummaryFile } from './summary-read.ts';
 import { CliError } from './usage.ts';
 
 /** Merges `files` into `out`; prints one line on success. */
 export async function runMerge(files: readonly string[], out: string): Promise<void> {
+  const target = await checkOutputFile(out, '-o');
   const documents = [];
   for (const file of files) documents.push(await readSummaryFile(file));
   let merged;
@@ -19,7 +21,7 @@ export async function runMerge(files: readonly string[], out: string): Promise<v
     throw new CliError(`cannot merge: ${(error as Error).message}`);
   }
   try {
-    await writeFileAtomic(out, `${JSON.stringify(merged, null, 2)}\n`);
+    await writeFileAtomic(target, `${JSON.stringify(merged, null, 2)}\n`);
   } catch (error) {
     throw new CliError(`${out}: cannot write: ${(error as Error).message}`);
   }

@@ -5,7 +5,7 @@
 import { seriesColor } from './colors.ts';
 import { compareRuns, regressionSummary, type Change, type Compared } from './compare.ts';
 import { axis, baseOptions, type Figure } from './figure.ts';
-import { formatMs, formatPercentChange, formatRps, formatRtf, formatSigned, MISSING, msNumber, rtfNumber } from './format.ts';
+import { formatMs, formatPercentChange, formatRps, formatRtf, formatSigned, MISSING, msNumber } from './format.ts';
 import { escapeHtml, htmlTable, num, type Cell } from './html-util.ts';
 import type { LabelledRun } from './input.ts';
 import { stageChart } from './stages.ts';

@@ -9,6 +9,9 @@ import { sendError, sendJson } from './respond.ts';
 import { apiKeyCheck } from './auth.ts';
 import { handleTranscription, TRANSCRIPTIONS_ROUTE, type TranscriptionDeps } from './transcriptions.ts';
 
+/** Longest time a request (headers and the whole upload) may take to arrive. */
+const UPLOAD_TIMEOUT_MILLIS = 120_000;
+
 export interface ServiceDeps extends TranscriptionDeps {
   /** Facts for /health beyond the status (engine, device, dropped spans...). */
   healthFacts: () => Record<string, unknown>;
@@ -101,7 +104,8 @@ export function createService(deps: ServiceDeps): Service {
     }
   });
   server.keepAliveTimeout = 65_000;
-  server.requestTimeout = 0;
+  // A slow upload holds an admission slot; it must arrive whole within this (processing has its own limit).
+  server.requestTimeout = UPLOAD_TIMEOUT_MILLIS;
 
   return {
     server,

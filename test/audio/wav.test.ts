@@ -24,11 +24,6 @@ function rejects(bytes: Uint8Array, code: string, status: number, message?: RegE
 const SAMPLES = [0, 1000, -1000, 32767, -32768, 7];
 const validData = chunk('data', s16(SAMPLES));
 
-function patchU32(bytes: Uint8Array, offset: number, value: number): Uint8Array {
-  const copy = bytes.slice();
-  new DataView(copy.buffer).setUint32(offset, value, true);
-  return copy;
-}
 
 /** Deterministic random bytes. */
 function randomBytes(length: number, seed: number): Uint8Array {

@@ -8,18 +8,14 @@
  */
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, resolve, sep } from 'node:path';
-
-/** An output path that breaks the rule; the message names the option and says why. */
-export class OutputPathError extends Error {
-  override name = 'OutputPathError';
-}
+import { UsageError } from './usage.ts';
 
 /**
  * Checks `path` (given as option `option`) against the rule; resolves with the absolute path to
- * write, or rejects with an OutputPathError.
+ * write, or rejects with a UsageError naming the option and saying why.
  */
 export async function checkOutputFile(path: string, option: string): Promise<string> {
-  const refuse = (why: string): OutputPathError => new OutputPathError(`${option} ${path}: ${why}`);
+  const refuse = (why: string): UsageError => new UsageError(`${option} ${path}: ${why}`);
   if (path.trim() === '' || path.includes('\0')) throw refuse('not a usable file name');
   if (path.split(/[\\/]/).includes('..')) throw refuse("'..' is not allowed; name the folder directly");
   const absolute = resolve(path);
