@@ -30,7 +30,7 @@ export function benchPlan(quick: boolean): BenchPlan {
       heap: { repeats: 3, spans: 1_000_000 },
       loadgen: { repeats: 3, durationS: 1, connections: 16 },
       service: { columns: 8, rounds: 3, requestsPerStream: 2, suite: 'quick' },
-      tracing: { streams: 16, requests: 16, minRounds: 3, maxRounds: 9, offload: 'fused' },
+      tracing: { streams: 16, requests: 16, minRounds: 3, maxRounds: 12, offload: 'fused' },
     };
   }
   return {
@@ -42,6 +42,6 @@ export function benchPlan(quick: boolean): BenchPlan {
     heap: { repeats: 3, spans: 1_000_000 },
     loadgen: { repeats: 3, durationS: 3, connections: 16 },
     service: { columns: 8, rounds: 3, requestsPerStream: 4, suite: 'standard' },
-    tracing: { streams: 16, requests: 32, minRounds: 5, maxRounds: 15, offload: 'fused' },
+    tracing: { streams: 16, requests: 16, minRounds: 5, maxRounds: 40, offload: 'fused' },
   };
 }

@@ -52,6 +52,28 @@ export function processCpuSeconds(pid: number): number | undefined {
   return cpuSecondsFromStat(stat);
 }
 
+/** Busy CPU seconds of the whole machine, all cores (everything but idle and iowait), from /proc/stat. */
+export function machineBusySeconds(): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync('/proc/stat', 'utf8');
+  } catch {
+    return undefined;
+  }
+  return busySecondsFromProcStat(stat);
+}
+
+/** Parses the aggregate `cpu` line of /proc/stat: user nice system idle iowait irq softirq steal ... */
+export function busySecondsFromProcStat(stat: string): number | undefined {
+  const line = stat.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) return undefined;
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  if (ticks.length < 5 || ticks.some((t) => !Number.isFinite(t))) return undefined;
+  // Guest time is already counted in user and nice; steal is time the hypervisor gave elsewhere.
+  const [user, nice, system, , , irq = 0, softirq = 0] = ticks as [number, number, number, number, number, number?, number?];
+  return (user + nice + system + irq + softirq) / USER_HZ;
+}
+
 /** Parses utime + stime out of a /proc/<pid>/stat line (the command name may hold spaces and parentheses). */
 export function cpuSecondsFromStat(stat: string): number | undefined {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

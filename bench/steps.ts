@@ -155,6 +155,10 @@ const service: Step = {
   },
 };
 
+function rounded(values: Record<string, number[]>): Record<string, number[]> {
+  return Object.fromEntries(Object.entries(values).map(([config, list]) => [config, list.map((v) => round(v, 3))]));
+}
+
 const tracing: Step = {
   name: 'tracing cost on a CPU-bound service',
   async run({ plan, log, remainingS }) {
@@ -169,7 +173,8 @@ const tracing: Step = {
       rtf: result.rtf,
       // The anchor's own movement across rounds: the machine's noise, before pairing cancels the common part.
       untraced_rtf_relative_spread: round(summarize(result.rtf.off).relativeSpread),
-      cpu_s_per_request: Object.fromEntries(Object.entries(result.cpuSecondsPerRequest).map(([config, values]) => [config, values.map((v) => round(v))])),
+      cpu_s_per_request: rounded(result.cpuSecondsPerRequest),
+      other_processes_cores: rounded(result.foreignCores),
       exported_to_sink: result.exported,
       dropped_spans: result.droppedSpans,
       failed_requests: result.failedRequests,

@@ -14,7 +14,8 @@
 import type { ChildService } from '../src/cli/child-service.ts';
 import { startChildService } from '../src/cli/child-service.ts';
 import { startOtlpSink, type SinkCounts } from './otlp-sink.ts';
-import { closedLoad, processCpuSeconds, runClosed } from './service-load.ts';
+import type { ScenarioResult } from '../src/loadgen/report.ts';
+import { closedLoad, machineBusySeconds, processCpuSeconds, runClosed } from './service-load.ts';
 import { pairedRatios, rotation } from './stats.ts';
 
 export const TRACING_CONFIGS = ['off', 'medium', 'fine'] as const;
@@ -42,6 +43,8 @@ export interface TracingBenchResult {
   /** Per round and configuration: throughput_rtf, and service CPU seconds per request. */
   rtf: Record<TracingConfig, number[]>;
   cpuSecondsPerRequest: Record<TracingConfig, number[]>;
+  /** Per round and configuration: cores' worth of CPU that other processes used during the run (0 on a quiet machine). */
+  foreignCores: Record<TracingConfig, number[]>;
   /** Per round: untraced / traced CPU per request (the throughput ratio an unshared machine would show). */
   cpuRatioMedium: number[];
   cpuRatioFine: number[];
@@ -78,6 +81,30 @@ async function droppedSpans(service: ChildService): Promise<number> {
   return health.dropped_spans ?? 0;
 }
 
+interface RunMeasurement {
+  result: ScenarioResult;
+  /** Service CPU seconds per request; NaN without /proc. */
+  cpuPerRequest: number;
+  foreignCores: number;
+}
+
+/** One run against `service`, with the CPU the service, this process and everything else used meanwhile. */
+async function measureRun(service: ChildService, streams: number, requests: number): Promise<RunMeasurement> {
+  const pid = service.child.pid!;
+  const before = { service: processCpuSeconds(pid), machine: machineBusySeconds(), self: process.cpuUsage(), at: performance.now() };
+  const result = await runClosed(closedLoad(service.url, streams, requests, '1s'));
+  const serviceS = (processCpuSeconds(pid) ?? NaN) - (before.service ?? NaN);
+  const machineS = (machineBusySeconds() ?? NaN) - (before.machine ?? NaN);
+  const self = process.cpuUsage(before.self);
+  const wallS = (performance.now() - before.at) / 1000;
+  return {
+    result,
+    // The load run's preflight is one more request, the same for every configuration.
+    cpuPerRequest: serviceS / (result.requests + 1),
+    foreignCores: Math.max(0, (machineS - serviceS - (self.user + self.system) / 1e6) / wallS),
+  };
+}
+
 /** Runs the paired rounds; every service and the sink are stopped before it returns. */
 export async function measureTracingThroughput(options: TracingBenchOptions): Promise<TracingBenchResult> {
   const log = options.log ?? (() => {});
@@ -91,20 +118,19 @@ export async function measureTracingThroughput(options: TracingBenchOptions): Pr
     for (const config of TRACING_CONFIGS) await runClosed(closedLoad(services[config].url, 2, 2, '1s'));
     const rtf: Record<TracingConfig, number[]> = { off: [], medium: [], fine: [] };
     const cpu: Record<TracingConfig, number[]> = { off: [], medium: [], fine: [] };
+    const foreign: Record<TracingConfig, number[]> = { off: [], medium: [], fine: [] };
     let failedRequests = 0;
     let rounds = 0;
     while (rounds < options.maxRounds) {
       const roundStarted = elapsedS();
       for (const config of rotation(TRACING_CONFIGS, rounds)) {
-        const service = services[config];
-        const cpuBefore = processCpuSeconds(service.child.pid!);
-        const result = await runClosed(closedLoad(service.url, options.streams, options.requests, '1s'));
-        const cpuAfter = processCpuSeconds(service.child.pid!);
+        const run = await measureRun(services[config], options.streams, options.requests);
+        const { result } = run;
         rtf[config].push(result.throughput_rtf);
-        // The load run's preflight is one more request, the same for every configuration.
-        cpu[config].push(cpuBefore === undefined || cpuAfter === undefined ? NaN : (cpuAfter - cpuBefore) / (result.requests + 1));
+        cpu[config].push(run.cpuPerRequest);
+        foreign[config].push(run.foreignCores);
         failedRequests += result.failed;
-        log(`tracing round ${rounds + 1} ${config}: ${result.throughput_rtf.toFixed(3)}x realtime, ${result.succeeded}/${result.requests} ok, ${result.wall_s.toFixed(1)} s`);
+        log(`tracing round ${rounds + 1} ${config}: ${result.throughput_rtf.toFixed(3)}x realtime, ${result.succeeded}/${result.requests} ok, ${result.wall_s.toFixed(1)} s, other processes ${run.foreignCores.toFixed(2)} cores`);
       }
       rounds++;
       const roundS = elapsedS() - roundStarted;
@@ -116,6 +142,7 @@ export async function measureTracingThroughput(options: TracingBenchOptions): Pr
       ratioFine: pairedRatios(rtf.fine, rtf.off),
       rtf,
       cpuSecondsPerRequest: cpu,
+      foreignCores: foreign,
       cpuRatioMedium: pairedRatios(cpu.off, cpu.medium),
       cpuRatioFine: pairedRatios(cpu.off, cpu.fine),
       exported: await sink.counts(),

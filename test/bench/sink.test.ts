@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { startOtlpSink } from '../../bench/otlp-sink.ts';
-import { closedLoad, cpuSecondsFromStat, processCpuSeconds } from '../../bench/service-load.ts';
+import { busySecondsFromProcStat, closedLoad, cpuSecondsFromStat, processCpuSeconds } from '../../bench/service-load.ts';
 
 describe('bench otlp sink', () => {
   it('accepts a real OTLP/HTTP protobuf export and counts it under the sender path', async () => {
@@ -57,5 +57,13 @@ describe('bench service-load', () => {
     const options = closedLoad('http://127.0.0.1:1', 16, 32, '1s');
     assert.equal(options.trace, false, 'client spans off');
     assert.deepEqual(options.scenarios, [{ name: '16x32 1s', model: 'closed', streams: 16, audio: { kind: 'builtin', name: '1s' }, requests: 32, warmup: 0 }], 'scenario');
+  });
+});
+
+describe('bench machine CPU', () => {
+  it('adds user, nice, system, irq and softirq of the aggregate cpu line, not idle, iowait or steal', () => {
+    const stat = 'cpu  1000 100 200 5000 300 10 20 999 0 0\ncpu0 500 50 100 2500 150 5 10 0 0 0\n';
+    assert.equal(busySecondsFromProcStat(stat), 13.3, '(1000 + 100 + 200 + 10 + 20) ticks at 100 Hz');
+    assert.equal(busySecondsFromProcStat('intr 1 2 3'), undefined, 'no cpu line');
   });
 });
