@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseSummary } from '../../src/rollup/validate.ts';
 import { startService } from '../support/service.ts';
 import { clipWav, postWav, tempFolder } from './helpers.ts';
-import { mulberry32 } from './fuzz-cases.ts';
+import { mulberry32 } from '../support/random.ts';
 
 const ROUNDS = 4;
 const SEED = 20261127;

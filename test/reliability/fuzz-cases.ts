@@ -12,17 +12,7 @@ import { encodeWav } from '../../src/audio/wav-encode.ts';
  */
 export const FUZZ_SERVE_ARGS: readonly string[] = ['--max-duration-s', '5'];
 
-/** Small, fast, seedable PRNG (mulberry32): uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../support/random.ts';
 
 export interface FuzzCase {
   index: number;

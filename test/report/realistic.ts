@@ -13,7 +13,7 @@ import { suiteScenarios } from '../../src/loadgen/suites.ts';
 import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
 import type { LabelledRun } from '../../src/report/input.ts';
 import { SPAN } from '../../src/telemetry/names.ts';
-import { mulberry32 } from '../rollup/fixtures.ts';
+import { mulberry32 } from '../support/random.ts';
 
 type Offload = 'fused' | 'matmul';
 interface Stage { name: string; ms: number; children?: Stage[] }

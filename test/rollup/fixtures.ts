@@ -1,16 +1,8 @@
 /** Deterministic data for rollup tests and benchmarks. */
 
-/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../support/random.ts';
+
+export { mulberry32 };
 
 /**
  * Latency-like heavy-tailed values in ms: a log-normal body (median 20 ms, sigma 0.8) with 2% of

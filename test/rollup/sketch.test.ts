@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXACT_CAPACITY, LogHistogram, type SketchState } from '../../src/rollup/sketch.ts';
-import { exactQuantile, heavyTailed, mulberry32 } from './fixtures.ts';
+import { mulberry32 } from '../support/random.ts';
+import { exactQuantile, heavyTailed } from './fixtures.ts';
 
 const QUANTILES = [0.5, 0.9, 0.95, 0.99, 0.999];
 

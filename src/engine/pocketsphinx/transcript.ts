@@ -3,8 +3,8 @@
  * `</s>`, `<sil>`, `[NOISE]`, ...) are dropped, alternate-pronunciation marks (`read(2)`) removed,
  * and words grouped into segments wherever the speaker pauses.
  */
-import { deflateSync } from 'node:zlib';
 import type { Segment, Transcript, Word } from '../engine.ts';
+import { compressionRatio, round } from '../segment-stats.ts';
 import type { RawResult, RawWord } from './setup.ts';
 
 /** The decoder's frame rate: one MFCC frame per 10 ms. */
@@ -26,17 +26,6 @@ export function isFiller(word: string): boolean {
 export function baseWord(word: string): string {
   const paren = word.indexOf('(');
   return paren > 0 ? word.slice(0, paren) : word;
-}
-
-function round(value: number, decimals: number): number {
-  const scale = 10 ** decimals;
-  return Math.round(value * scale) / scale;
-}
-
-/** Whisper's compression ratio: UTF-8 bytes over zlib-compressed bytes. */
-function compressionRatio(text: string): number {
-  const bytes = Buffer.from(text, 'utf8');
-  return bytes.length === 0 ? 0 : bytes.length / deflateSync(bytes).length;
 }
 
 const startS = (word: RawWord): number => word.startFrame / FRAMES_PER_SECOND;

@@ -3,8 +3,8 @@
  * with a closing period), timestamps, word timings spread evenly over each segment, and the
  * per-segment statistics Whisper reports.
  */
-import { deflateSync } from 'node:zlib';
 import type { Segment, Transcript, Word } from '../engine.ts';
+import { compressionRatio, round } from '../segment-stats.ts';
 import type { PlannedSegment } from './speech-plan.ts';
 import { tokenWord } from './vocabulary.ts';
 
@@ -21,17 +21,6 @@ export interface TranscriptOptions {
   language: string;
   temperature: number;
   wordTimestamps: boolean;
-}
-
-function round(value: number, decimals: number): number {
-  const scale = 10 ** decimals;
-  return Math.round(value * scale) / scale;
-}
-
-/** Whisper's compression ratio: UTF-8 bytes over zlib-compressed bytes. */
-function compressionRatio(text: string): number {
-  const bytes = Buffer.from(text, 'utf8');
-  return bytes.length === 0 ? 0 : bytes.length / deflateSync(bytes).length;
 }
 
 function sentence(words: string[]): string {
