@@ -12,9 +12,12 @@ import { CliError, UsageError } from './usage.ts';
 /** addCommand() does not pass settings down, so every command gets the conventions here. */
 function withConventions(command: Command): Command {
   command
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      // One line, like every other failure: `amanuensis: <what is wrong>`.
+      outputError: (text, write) => write(`amanuensis: ${text.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+    });
   for (const sub of command.commands) withConventions(sub);
   return command;
 }
