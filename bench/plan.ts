@@ -16,7 +16,18 @@ export interface BenchPlan {
   heap: { repeats: number; spans: number };
   loadgen: { repeats: number; durationS: number; connections: number };
   service: { columns: number; rounds: number; requestsPerStream: number; suite: SuiteName };
-  tracing: { streams: number; requests: number; minRounds: number; maxRounds: number; offload: 'fused' | 'matmul' };
+  /**
+   * Concurrent rounds (the goal rows) get `concurrentShare` of the time left when the tracing
+   * step starts, the sequential rounds (for the record) the rest; both always run their minimum.
+   */
+  tracing: {
+    streams: number;
+    requests: number;
+    offload: 'fused' | 'matmul';
+    concurrentShare: number;
+    concurrent: { minRounds: number; maxRounds: number };
+    sequential: { minRounds: number; maxRounds: number };
+  };
 }
 
 export function benchPlan(quick: boolean): BenchPlan {
@@ -30,7 +41,7 @@ export function benchPlan(quick: boolean): BenchPlan {
       heap: { repeats: 3, spans: 1_000_000 },
       loadgen: { repeats: 3, durationS: 1, connections: 16 },
       service: { columns: 8, rounds: 3, requestsPerStream: 2, suite: 'quick' },
-      tracing: { streams: 16, requests: 16, minRounds: 3, maxRounds: 12, offload: 'fused' },
+      tracing: { streams: 16, requests: 16, offload: 'fused', concurrentShare: 0.6, concurrent: { minRounds: 3, maxRounds: 9 }, sequential: { minRounds: 2, maxRounds: 6 } },
     };
   }
   return {
@@ -42,6 +53,6 @@ export function benchPlan(quick: boolean): BenchPlan {
     heap: { repeats: 3, spans: 1_000_000 },
     loadgen: { repeats: 3, durationS: 3, connections: 16 },
     service: { columns: 8, rounds: 3, requestsPerStream: 4, suite: 'standard' },
-    tracing: { streams: 16, requests: 16, minRounds: 5, maxRounds: 40, offload: 'fused' },
+    tracing: { streams: 16, requests: 16, offload: 'fused', concurrentShare: 0.6, concurrent: { minRounds: 5, maxRounds: 25 }, sequential: { minRounds: 5, maxRounds: 20 } },
   };
 }

@@ -65,7 +65,8 @@ describe('bench plans', () => {
       assert.equal(plan.accuracy.values, 1_000_000, `${plan.mode}: 1e6 values`);
       assert.equal(plan.mel.durationS, 30, `${plan.mode}: 30 s of audio`);
       assert.equal(plan.heap.spans, 1_000_000, `${plan.mode}: 1e6 spans`);
-      assert.ok(plan.tracing.minRounds >= 3, `${plan.mode}: enough rounds for a median`);
+      assert.ok(plan.tracing.concurrent.minRounds >= 3, `${plan.mode}: enough concurrent rounds for a median`);
+      assert.ok(plan.tracing.concurrentShare > 0 && plan.tracing.concurrentShare < 1, `${plan.mode}: both tracing phases get time`);
     }
     assert.equal(benchPlan(true).service.suite, 'quick', 'quick runs the quick suite');
     assert.equal(benchPlan(false).service.suite, 'standard', 'full runs the standard suite');
