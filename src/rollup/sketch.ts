@@ -9,6 +9,8 @@
  * a sketch doubles every count and leaves every quantile where it was.
  */
 
+import { bucketLayout, bucketOf, type BucketLayout } from './buckets.ts';
+
 /** Values kept raw (and quantiles answered exactly) while count <= this. */
 export const EXACT_CAPACITY = 64;
 
@@ -44,14 +46,30 @@ export interface LogHistogramOptions {
   maxTrackableMs?: number;
 }
 
+/** A histogram's state as a flat recorder keeps it (see `LogHistogram.fromParts`). */
+export interface HistogramParts {
+  count: number;
+  sumMs: number;
+  minMs: number;
+  maxMs: number;
+  zeroCount: number;
+  /** Counts per bucket slot, `layout.buckets` long (or longer: the rest is ignored). */
+  counts: Float64Array;
+  /** Lowest and highest non-empty slot (low > high when none). */
+  low: number;
+  high: number;
+  /** The first min(count, 64) values, in the order they came. */
+  values: Float64Array;
+}
+
 /** Mergeable log-bucketed histogram with relative error <= relativeAccuracy over
  *  [minTrackableMs, maxTrackableMs]; exact for small counts. `add` is O(1) and allocates nothing. */
 export class LogHistogram {
   readonly relativeAccuracy: number;
   readonly minTrackableMs: number;
   readonly maxTrackableMs: number;
+  readonly #layout: BucketLayout;
   readonly #gamma: number;
-  readonly #inverseLogGamma: number;
   readonly #minIndex: number;
   readonly #counts: Float64Array;
   readonly #values = new Float64Array(EXACT_CAPACITY);
@@ -66,24 +84,34 @@ export class LogHistogram {
   #high = -1;
 
   constructor(options: LogHistogramOptions = {}) {
-    const accuracy = options.relativeAccuracy ?? 0.01;
-    const minTrackable = options.minTrackableMs ?? 0.001;
-    const maxTrackable = options.maxTrackableMs ?? 600_000;
-    if (!(accuracy > 0 && accuracy < 1)) throw new RangeError(`relativeAccuracy must be in (0, 1), got ${accuracy}`);
-    if (!(minTrackable > 0 && Number.isFinite(minTrackable))) throw new RangeError(`minTrackableMs must be > 0, got ${minTrackable}`);
-    if (!(maxTrackable > minTrackable && Number.isFinite(maxTrackable))) {
-      throw new RangeError(`maxTrackableMs must be finite and > minTrackableMs, got ${maxTrackable}`);
+    const layout = bucketLayout(options);
+    this.relativeAccuracy = layout.relativeAccuracy;
+    this.minTrackableMs = layout.minTrackableMs;
+    this.maxTrackableMs = layout.maxTrackableMs;
+    this.#layout = layout;
+    this.#gamma = layout.gamma;
+    this.#minIndex = layout.minIndex;
+    this.#counts = new Float64Array(layout.buckets);
+  }
+
+  /** A histogram holding `parts`, recorded elsewhere with buckets.ts's `bucketOf(bucketLayout(options), v)`. */
+  static fromParts(options: LogHistogramOptions, parts: HistogramParts): LogHistogram {
+    const histogram = new LogHistogram(options);
+    if (parts.count === 0) return histogram;
+    if (parts.high >= parts.low) {
+      histogram.#counts.set(parts.counts.subarray(parts.low, parts.high + 1), parts.low);
+      histogram.#low = parts.low;
+      histogram.#high = parts.high;
     }
-    this.relativeAccuracy = accuracy;
-    this.minTrackableMs = minTrackable;
-    this.maxTrackableMs = maxTrackable;
-    this.#gamma = (1 + accuracy) / (1 - accuracy);
-    this.#inverseLogGamma = 1 / Math.log(this.#gamma);
-    this.#minIndex = Math.ceil(Math.log(minTrackable) * this.#inverseLogGamma);
-    const maxIndex = Math.ceil(Math.log(maxTrackable) * this.#inverseLogGamma);
-    const buckets = maxIndex - this.#minIndex + 1;
-    if (buckets > 1_000_000) throw new RangeError(`parameters need ${buckets} buckets; widen relativeAccuracy or narrow the range`);
-    this.#counts = new Float64Array(buckets);
+    histogram.#count = parts.count;
+    histogram.#sum = parts.sumMs;
+    histogram.#min = parts.minMs;
+    histogram.#max = parts.maxMs;
+    histogram.#zeroCount = parts.zeroCount;
+    const exact = Math.min(parts.count, EXACT_CAPACITY);
+    histogram.#values.set(parts.values.subarray(0, exact));
+    histogram.#valuesSorted = exact <= 1;
+    return histogram;
   }
 
   get count(): number {
@@ -121,10 +149,7 @@ export class LogHistogram {
       this.#zeroCount++;
       return;
     }
-    let slot = Math.ceil(Math.log(value) * this.#inverseLogGamma) - this.#minIndex;
-    const top = this.#counts.length - 1;
-    if (slot > top) slot = top;
-    else if (slot < 0) slot = 0;
+    const slot = bucketOf(this.#layout, value);
     this.#counts[slot]!++;
     if (slot < this.#low) this.#low = slot;
     if (slot > this.#high) this.#high = slot;
