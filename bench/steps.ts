@@ -164,6 +164,7 @@ function phaseDetails(phase: PhaseResult): Record<string, unknown> {
     rounds: phase.rounds,
     rtf: phase.rtf,
     cpu_s_per_request: rounded(phase.cpuSecondsPerRequest),
+    main_thread_cpu_ms_per_request: rounded(Object.fromEntries(Object.entries(phase.mainThreadCpuSecondsPerRequest).map(([config, list]) => [config, list.map((v) => v * 1000)]))),
     other_processes_cores: phase.foreignCores.map((v) => round(v, 3)),
   };
 }

@@ -9,7 +9,7 @@ import type { ChildService } from '../src/cli/child-service.ts';
 import { startChildService } from '../src/cli/child-service.ts';
 import type { ScenarioResult } from '../src/loadgen/report.ts';
 import { startOtlpSink, type SinkCounts } from './otlp-sink.ts';
-import { closedLoad, machineBusySeconds, processCpuSeconds, runClosed } from './service-load.ts';
+import { closedLoad, machineBusySeconds, mainThreadCpuSeconds, processCpuSeconds, runClosed } from './service-load.ts';
 
 export const TRACING_CONFIGS = ['off', 'medium', 'fine'] as const;
 export type TracingConfig = (typeof TRACING_CONFIGS)[number];
@@ -73,6 +73,8 @@ export interface RunMeasurement {
   result: ScenarioResult;
   /** Service CPU seconds (all its threads) per request; NaN without /proc. */
   cpuPerRequest: number;
+  /** The main thread's share of that (spans, export, HTTP), per request. */
+  mainThreadCpuPerRequest: number;
   serviceCpuS: number;
   wallS: number;
 }
@@ -81,11 +83,14 @@ export interface RunMeasurement {
 export async function measureRun(service: ChildService, streams: number, requests: number): Promise<RunMeasurement> {
   const pid = service.child.pid!;
   const cpuBefore = processCpuSeconds(pid) ?? NaN;
+  const mainBefore = mainThreadCpuSeconds(pid) ?? NaN;
   const at = performance.now();
   const result = await runClosed(closedLoad(service.url, streams, requests, '1s'));
   const serviceCpuS = (processCpuSeconds(pid) ?? NaN) - cpuBefore;
+  const mainCpuS = (mainThreadCpuSeconds(pid) ?? NaN) - mainBefore;
   // The load run's preflight is one more request, the same for every configuration.
-  return { result, cpuPerRequest: serviceCpuS / (result.requests + 1), serviceCpuS, wallS: (performance.now() - at) / 1000 };
+  const counted = result.requests + 1;
+  return { result, cpuPerRequest: serviceCpuS / counted, mainThreadCpuPerRequest: mainCpuS / counted, serviceCpuS, wallS: (performance.now() - at) / 1000 };
 }
 
 /**

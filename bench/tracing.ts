@@ -48,6 +48,8 @@ export interface PhaseResult {
   ratioFine: number[];
   rtf: PerConfig;
   cpuSecondsPerRequest: PerConfig;
+  /** The main thread's part of it: what tracing adds there is its cost without the compute's noise. */
+  mainThreadCpuSecondsPerRequest: PerConfig;
   /** Per round (concurrent) or per run (sequential): cores' worth of CPU other processes used. */
   foreignCores: number[];
   rounds: number;
@@ -85,13 +87,14 @@ export async function measureTracingCost(options: TracingBenchOptions): Promise<
   const setup = await startTracingServices(options.offload);
   const { services } = setup;
   let failedRequests = 0;
-  const record = (phase: { rtf: PerConfig; cpuSecondsPerRequest: PerConfig }, config: TracingConfig, run: RunMeasurement): void => {
+  const record = (phase: { rtf: PerConfig; cpuSecondsPerRequest: PerConfig; mainThreadCpuSecondsPerRequest: PerConfig }, config: TracingConfig, run: RunMeasurement): void => {
     phase.rtf[config].push(run.result.throughput_rtf);
     phase.cpuSecondsPerRequest[config].push(run.cpuPerRequest);
+    phase.mainThreadCpuSecondsPerRequest[config].push(run.mainThreadCpuPerRequest);
     failedRequests += run.result.failed;
   };
   try {
-    const concurrent = { rtf: perConfig(), cpuSecondsPerRequest: perConfig(), foreignCores: [] as number[] };
+    const concurrent = { rtf: perConfig(), cpuSecondsPerRequest: perConfig(), mainThreadCpuSecondsPerRequest: perConfig(), foreignCores: [] as number[] };
     const concurrentRounds = await runRounds(options.concurrent, elapsedS, async (round) => {
       const { result: runs, foreignCores } = await withForeignLoad(
         () => Promise.all(TRACING_CONFIGS.map((config) => measureRun(services[config], streams, requests))),
@@ -104,7 +107,7 @@ export async function measureTracingCost(options: TracingBenchOptions): Promise<
       log(`tracing concurrent round ${round + 1}: CPU s per request off / medium / fine ${cpu} (${walls} s), other processes ${foreignCores.toFixed(2)} cores`);
     });
 
-    const sequential = { rtf: perConfig(), cpuSecondsPerRequest: perConfig(), foreignCores: [] as number[] };
+    const sequential = { rtf: perConfig(), cpuSecondsPerRequest: perConfig(), mainThreadCpuSecondsPerRequest: perConfig(), foreignCores: [] as number[] };
     const sequentialRounds = await runRounds(options.sequential, elapsedS, async (round) => {
       for (const config of rotation(TRACING_CONFIGS, round)) {
         const { result: run, foreignCores } = await withForeignLoad(() => measureRun(services[config], streams, requests), (r) => r.serviceCpuS);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { startOtlpSink } from '../../bench/otlp-sink.ts';
-import { busySecondsFromProcStat, closedLoad, cpuSecondsFromStat, processCpuSeconds } from '../../bench/service-load.ts';
+import { busySecondsFromProcStat, closedLoad, cpuSecondsFromStat, mainThreadCpuSeconds, processCpuSeconds } from '../../bench/service-load.ts';
 
 describe('bench otlp sink', () => {
   it('accepts a real OTLP/HTTP protobuf export and counts it under the sender path', async () => {
@@ -50,6 +50,8 @@ describe('bench service-load', () => {
     const seconds = processCpuSeconds(process.pid);
     if (seconds === undefined) return; // no /proc on this platform
     assert.ok(seconds > 0, `this process has used CPU: ${seconds}`);
+    const main = mainThreadCpuSeconds(process.pid);
+    assert.ok(main !== undefined && main > 0 && main <= seconds + 0.01, `the main thread's part: ${main} of ${seconds}`);
     assert.equal(processCpuSeconds(2 ** 30), undefined, 'no such process');
   });
 
