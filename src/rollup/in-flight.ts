@@ -1,6 +1,9 @@
 /**
- * The spans between onStart and onEnd, in a fixed number of slots held in typed arrays (path,
- * start, children's time so far...).
+ * The spans between onStart and onEnd, in a fixed number of slots. A slot is one 64-byte record
+ * in a single ArrayBuffer, read through an Int32Array and a Float64Array view at
+ * `slot << INTS_SHIFT` + I_... and `slot << FLOATS_SHIFT` + F_..., so a span touches its own record
+ * and its parent's. The processor works on the slots inline (processor.ts): behind method calls,
+ * what V8 is willing to inline into onStart and onEnd runs out before the statistics are reached.
  *
  * A span finds its slot, and a child its parent's, through a token stored on the span's
  * SpanContext object under a symbol: the SDK hands a child the very object its parent returns
@@ -9,13 +12,12 @@
  * whose size swings with every request). The token is the only thing added to the context; no
  * reference to the span or its context is kept.
  *
- * The token is `instance << 24 | generation << bits | slot`, a small integer. Every table tags
- * under one module-wide symbol, so the property access stays monomorphic however many tables a
- * process creates over time; the instance bits tell tables apart (a parent context from another
- * provider is not ours), and a second table on the same spans (two rollup processors in one
- * provider) falls back to a symbol of its own. The generation makes a token left on a context
- * whose slot was since reused stop matching (until the slot's generation wraps, after
- * 2^(24 - bits) reuses).
+ * The token is `instance << 24 | generation << bits | slot`, a small integer. Every processor tags
+ * under one module-wide symbol, so the property access stays monomorphic however many processors
+ * a process creates over time; the instance bits tell them apart (a parent context from another
+ * provider is not ours), and a second processor on the same spans falls back to a symbol of its
+ * own. The generation makes a token left on a context whose slot was since reused stop matching
+ * (until the slot's generation wraps, after 2^(24 - bits) reuses).
  */
 
 /** "No slot": the span is not tracked. */
@@ -24,38 +26,57 @@ export const NO_SLOT = -1;
 /** Largest capacity: 16 slot bits leave 8 generation bits. */
 export const MAX_IN_FLIGHT = 1 << 16;
 
-/** A span context as the SDK makes it: a plain extensible object. */
-type Tagged = Record<symbol, number | undefined>;
+/** Slot number to Int32 index (16 per slot) and to Float64 index (8 per slot). */
+export const INTS_SHIFT = 4;
+export const FLOATS_SHIFT = 3;
 
-const TAG = Symbol('amanuensis rollup in-flight slot');
-const INSTANCE_SHIFT = 24;
+// Int32 fields, bytes 0..35 of the record.
+/** Current token of the slot (-1 when free). */
+export const I_TOKEN = 0;
+/** The parent's slot, or NO_SLOT. */
+export const I_PARENT = 1;
+/** The parent's token at the child's start, to check the parent still owns its slot. */
+export const I_PARENT_TOKEN = 2;
+export const I_PATH = 3;
+/** The parent's path, to place the span again if it is renamed before it ends. */
+export const I_PARENT_PATH = 4;
+export const I_NAME = 5;
+/** The path this span's INTERNAL children extend (its own, if it is INTERNAL). */
+export const I_INHERIT = 6;
+/** The path of the child that started last under this span (-1: none yet), to predict the next. */
+export const I_LAST_CHILD = 7;
+/** Bumped on every reuse of the slot. */
+export const I_GENERATION = 8;
+// Float64 fields, bytes 40..63.
+export const F_START = 5;
+export const F_ROOT_START = 6;
+/** Time of the direct children that ended so far. */
+export const F_CHILD = 7;
+
+/** The symbol every processor tags span contexts under (see the top of this file). */
+export const TAG = Symbol('amanuensis rollup in-flight slot');
+/** Where the instance bits start in a token. */
+export const INSTANCE_SHIFT = 24;
+
+/** A span context as the SDK makes it: a plain extensible object. */
+export type Tagged = Record<symbol, number | undefined>;
+
 let instances = 0;
 
-export class InFlightTable {
+/** The slots' memory, free list and token parameters for `capacity` spans in flight. */
+export class InFlightSlots {
   readonly capacity: number;
-  readonly parent: Int32Array;
-  /** Token of the parent at the child's start, to check the parent still owns its slot. */
-  readonly parentToken: Int32Array;
-  readonly name: Int32Array;
-  readonly path: Int32Array;
-  /** The parent's path, to place the span again if it is renamed before it ends. */
-  readonly parentPath: Int32Array;
-  readonly kind: Uint8Array;
-  readonly startMs: Float64Array;
-  readonly rootStartMs: Float64Array;
-  readonly childMs: Float64Array;
-  /** Current token of each slot (-1 when free). */
-  readonly #token: Int32Array;
-  readonly #generation: Int32Array;
-  readonly #bits: number;
-  readonly #slotMask: number;
-  readonly #generationMask: number;
-  readonly #free: Int32Array;
-  #freeTop: number;
+  readonly ints: Int32Array;
+  readonly floats: Float64Array;
+  /** Free slots, a stack (the most recently freed first, its record likely still cached). */
+  readonly free: Int32Array;
+  readonly bits: number;
+  readonly slotMask: number;
+  readonly generationMask: number;
   /** This table's id in the tokens' top bits. */
-  readonly #instance = instances++ & 63;
-  /** Used when another table already tagged the context under TAG. */
-  readonly #ownTag = Symbol('amanuensis rollup in-flight slot (second table)');
+  readonly instance = instances++ & 63;
+  /** Used when another processor already tagged the context under TAG. */
+  readonly ownTag = Symbol('amanuensis rollup in-flight slot (second processor)');
 
   constructor(capacity: number) {
     if (!(Number.isInteger(capacity) && capacity > 0 && capacity <= MAX_IN_FLIGHT)) {
@@ -64,93 +85,26 @@ export class InFlightTable {
     this.capacity = capacity;
     let bits = 1;
     while (1 << bits < capacity) bits++;
-    this.#bits = bits;
-    this.#slotMask = (1 << bits) - 1;
-    this.#generationMask = (1 << (INSTANCE_SHIFT - bits)) - 1;
-    this.parent = new Int32Array(capacity);
-    this.parentToken = new Int32Array(capacity);
-    this.name = new Int32Array(capacity);
-    this.path = new Int32Array(capacity);
-    this.parentPath = new Int32Array(capacity);
-    this.kind = new Uint8Array(capacity);
-    this.startMs = new Float64Array(capacity);
-    this.rootStartMs = new Float64Array(capacity);
-    this.childMs = new Float64Array(capacity);
-    this.#token = new Int32Array(capacity).fill(-1);
-    this.#generation = new Int32Array(capacity);
-    this.#free = new Int32Array(capacity);
-    for (let i = 0; i < capacity; i++) this.#free[i] = capacity - 1 - i;
-    this.#freeTop = capacity;
-  }
-
-  /** True when the next acquire has to evict. */
-  get full(): boolean {
-    return this.#freeTop === 0;
-  }
-
-  /** The slot of the span whose context this is, or NO_SLOT. */
-  find(context: object): number {
-    let token = (context as Tagged)[TAG];
-    if (token === undefined) return NO_SLOT;
-    if (token >>> INSTANCE_SHIFT !== this.#instance) {
-      token = (context as Tagged)[this.#ownTag];
-      if (token === undefined) return NO_SLOT;
+    this.bits = bits;
+    this.slotMask = (1 << bits) - 1;
+    this.generationMask = (1 << (INSTANCE_SHIFT - bits)) - 1;
+    const buffer = new ArrayBuffer(capacity << (INTS_SHIFT + 2));
+    this.ints = new Int32Array(buffer);
+    this.floats = new Float64Array(buffer);
+    this.free = new Int32Array(capacity);
+    for (let i = 0; i < capacity; i++) {
+      this.ints[i << INTS_SHIFT] = -1;
+      this.free[i] = capacity - 1 - i;
     }
-    const slot = token & this.#slotMask;
-    return this.#token[slot] === token ? slot : NO_SLOT;
   }
 
-  /** The token of a slot, to remember a parent by. */
-  token(slot: number): number {
-    return this.#token[slot]!;
-  }
-
-  /** True when `slot` still belongs to the span that had `token`. */
-  owns(slot: number, token: number): boolean {
-    return this.#token[slot] === token;
-  }
-
-  /**
-   * Takes a slot for the span with `context` and tags the context; the caller fills the fields.
-   * When every slot is in use, the span that started longest ago (one that never ended, most
-   * likely) loses its slot. Returns NO_SLOT when the context cannot be tagged (frozen).
-   */
-  acquire(context: object): number {
-    let slot: number;
-    if (this.#freeTop > 0) {
-      slot = this.#free[this.#freeTop - 1]!;
-    } else {
-      slot = this.#oldest();
-    }
-    const generation = (this.#generation[slot]! + 1) & this.#generationMask;
-    const token = (this.#instance << INSTANCE_SHIFT) | (generation << this.#bits) | slot;
-    try {
-      const existing = (context as Tagged)[TAG];
-      if (existing === undefined || existing >>> INSTANCE_SHIFT === this.#instance) (context as Tagged)[TAG] = token;
-      else (context as Tagged)[this.#ownTag] = token;
-    } catch {
-      // A frozen context (Object.isExtensible per span cost more than all the rest of acquire).
-      return NO_SLOT;
-    }
-    if (this.#freeTop > 0) this.#freeTop--;
-    this.#generation[slot] = generation;
-    this.#token[slot] = token;
-    return slot;
-  }
-
-  /** Frees the slot of the span with `context`; returns the slot (its fields intact until the
-   *  next acquire), or NO_SLOT when the span was not tracked. */
-  release(context: object): number {
-    const slot = this.find(context);
-    if (slot === NO_SLOT) return NO_SLOT;
-    this.#token[slot] = -1;
-    this.#free[this.#freeTop++] = slot;
-    return slot;
-  }
-
-  #oldest(): number {
+  /** The slot whose span started longest ago (when every slot is taken, one that never ended, most likely). */
+  oldest(): number {
+    const floats = this.floats;
     let oldest = 0;
-    for (let i = 1; i < this.capacity; i++) if (this.startMs[i]! < this.startMs[oldest]!) oldest = i;
+    for (let i = 1; i < this.capacity; i++) {
+      if (floats[(i << FLOATS_SHIFT) + F_START]! < floats[(oldest << FLOATS_SHIFT) + F_START]!) oldest = i;
+    }
     return oldest;
   }
 }

@@ -3,20 +3,33 @@
  * span name and per path, in bounded memory, beside the exporting processor.
  *
  * onStart keeps a small in-flight record per span (path, start, time of its children so far) in
- * preallocated typed arrays, keyed by span id; onEnd moves the span's duration into its path's
- * statistics and into its parent's children time. Neither keeps a reference to the span, and
- * neither throws: MultiSpanProcessor does not catch, so a throw here would break span.end() for
- * every processor after this one. Internal errors are counted in the document instead.
+ * one preallocated cache line (in-flight.ts), found through a token on the span's SpanContext;
+ * onEnd moves the span's duration into its path's flat record (recording.ts) and into its
+ * parent's children time. Neither keeps a reference to the span, and neither throws:
+ * MultiSpanProcessor does not catch, so a throw here would break span.end() for every processor
+ * after this one. Internal errors are counted in the document instead.
  */
 import { SpanKind, SpanStatusCode, TraceFlags, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { SpanSummaryDocument } from './document.ts';
-import { InFlightTable, NO_SLOT } from './in-flight.ts';
-import { NO_NAME, NO_PATH, ROOT_PATH, SpanRegistry } from './registry.ts';
+import * as inFlight from './in-flight.ts';
+import { InFlightSlots, type Tagged } from './in-flight.ts';
+import * as recording from './recording.ts';
+import { RecordingWindow } from './recording.ts';
+import * as registryModule from './registry.ts';
+import { SpanRegistry } from './registry.ts';
 import type { LogHistogramOptions } from './sketch.ts';
-import type { SpanStats } from './stats.ts';
 import { buildDocument } from './summarize.ts';
 import { RollupWindow } from './window.ts';
+
+// Hot code reads imported bindings through their module cell, with a temporal-dead-zone check,
+// at every use: V8 does not fold them into the code as it folds a module's own constants. With
+// the slot layout imported, onStart and onEnd were half as large again and the overhead ratio
+// 0.02 higher. So they use local copies.
+const { FLOATS_SHIFT, F_CHILD, F_ROOT_START, F_START, INSTANCE_SHIFT, INTS_SHIFT, I_GENERATION, I_INHERIT, I_LAST_CHILD } = inFlight;
+const { I_NAME, I_PARENT, I_PARENT_PATH, I_PARENT_TOKEN, I_PATH, I_TOKEN, NO_SLOT, TAG } = inFlight;
+const { SPAN_DURATION, SPAN_OFFSET, SPAN_SELF } = recording;
+const { NO_NAME, NO_PATH, ROOT_PATH } = registryModule;
 
 export interface RollupSpanProcessorOptions {
   /** service.name for the document. */
@@ -54,23 +67,34 @@ const INTERNAL: number = SpanKind.INTERNAL;
 const STATUS_ERROR: number = SpanStatusCode.ERROR;
 const SAMPLED: number = TraceFlags.SAMPLED;
 
-function hrToMs(time: readonly [number, number]): number {
-  return time[0] * 1e3 + time[1] / 1e6;
-}
-
 function samplerFromEnv(): string {
   const sampler = process.env.OTEL_TRACES_SAMPLER || 'parentbased_always_on';
   const arg = process.env.OTEL_TRACES_SAMPLER_ARG;
   return arg ? `${sampler}(${arg})` : sampler;
 }
 
+/** I_INHERIT of a span whose children start paths of their own (it is not INTERNAL). */
+const NO_INHERIT = -3;
+
 /** Percentile rollups of span durations per name and per path; `summary()` returns the document. */
 export class RollupSpanProcessor implements SpanProcessor {
   readonly #options: RollupSpanProcessorOptions;
   readonly #registry: SpanRegistry;
-  readonly #inFlight: InFlightTable;
-  #current: RollupWindow;
+  readonly #slots: InFlightSlots;
+  // The in-flight slots' arrays and parameters, copied here: onStart and onEnd use them inline.
+  readonly #ints: Int32Array;
+  readonly #floats: Float64Array;
+  readonly #free: Int32Array;
+  #freeTop: number;
+  readonly #slotMask: number;
+  readonly #bits: number;
+  readonly #generationMask: number;
+  readonly #instance: number;
+  readonly #ownTag: symbol;
+  readonly #current: RecordingWindow;
   readonly #closed: RollupWindow;
+  /** Path of the root span that started last, to predict the next root's path. */
+  #lastRoot = -1;
   #rotations = 0;
   #lastInterval: SpanSummaryDocument | undefined;
   #warmingUp: boolean;
@@ -80,10 +104,21 @@ export class RollupSpanProcessor implements SpanProcessor {
 
   constructor(options: RollupSpanProcessorOptions) {
     this.#options = { ...options };
-    this.#registry = new SpanRegistry(options.maxNames ?? 256, options.maxPaths ?? 256);
-    this.#inFlight = new InFlightTable(options.maxInFlight ?? 4096);
+    const maxNames = options.maxNames ?? 256;
+    const maxPaths = options.maxPaths ?? 256;
+    this.#registry = new SpanRegistry(maxNames, maxPaths);
+    const slots = (this.#slots = new InFlightSlots(options.maxInFlight ?? 4096));
+    this.#ints = slots.ints;
+    this.#floats = slots.floats;
+    this.#free = slots.free;
+    this.#freeTop = slots.capacity;
+    this.#slotMask = slots.slotMask;
+    this.#bits = slots.bits;
+    this.#generationMask = slots.generationMask;
+    this.#instance = slots.instance;
+    this.#ownTag = slots.ownTag;
     const now = Date.now();
-    this.#current = new RollupWindow(now, options.sketch);
+    this.#current = new RecordingWindow(now, maxPaths, maxNames, options.sketch);
     this.#closed = new RollupWindow(now, options.sketch);
     this.#warmingUp = false;
     this.#startWarmup(now);
@@ -95,34 +130,75 @@ export class RollupSpanProcessor implements SpanProcessor {
 
   onStart(span: Span, _parentContext: Context): void {
     try {
-      const table = this.#inFlight;
-      const parentContext = span.parentSpanContext;
-      const parent = parentContext === undefined ? NO_SLOT : table.find(parentContext);
+      const ints = this.#ints;
+      const floats = this.#floats;
+      const startTime = span.startTime;
+      const startMs = startTime[0] * 1e3 + startTime[1] / 1e6;
       const kind = span.kind;
-      const startMs = hrToMs(span.startTime);
+      let parent = NO_SLOT;
+      let parentToken = -1;
+      const parentContext = span.parentSpanContext as unknown as Tagged | undefined;
+      if (parentContext !== undefined) {
+        let token = parentContext[TAG];
+        if (token !== undefined && token >>> INSTANCE_SHIFT !== this.#instance) token = parentContext[this.#ownTag];
+        if (token !== undefined && ints[(token & this.#slotMask) << INTS_SHIFT] === token) {
+          parent = token & this.#slotMask;
+          parentToken = token;
+        }
+      }
       let parentPath = ROOT_PATH;
       let rootStartMs = startMs;
-      if (parent !== NO_SLOT && kind === INTERNAL && table.kind[parent] === INTERNAL) {
-        parentPath = table.path[parent]!;
-        rootStartMs = table.rootStartMs[parent]!;
+      let previous = this.#lastRoot;
+      if (parent !== NO_SLOT) {
+        const p = parent << INTS_SHIFT;
+        previous = ints[p + I_LAST_CHILD]!;
+        const inherit = ints[p + I_INHERIT]!;
+        if (kind === INTERNAL && inherit !== NO_INHERIT) {
+          parentPath = inherit;
+          rootStartMs = floats[(parent << FLOATS_SHIFT) + F_ROOT_START]!;
+        }
       }
-      if (table.full) this.#current.counters.inFlightOverflow++;
-      const slot = table.acquire(span.spanContext());
-      if (slot === NO_SLOT) {
+      let slot: number;
+      if (this.#freeTop > 0) {
+        slot = this.#free[this.#freeTop - 1]!;
+      } else {
+        this.#current.counters.inFlightOverflow++;
+        slot = this.#slots.oldest();
+      }
+      const base = slot << INTS_SHIFT;
+      const generation = (ints[base + I_GENERATION]! + 1) & this.#generationMask;
+      const token = (this.#instance << INSTANCE_SHIFT) | (generation << this.#bits) | slot;
+      const context = span.spanContext() as unknown as Tagged;
+      try {
+        const existing = context[TAG];
+        if (existing === undefined || existing >>> INSTANCE_SHIFT === this.#instance) context[TAG] = token;
+        else context[this.#ownTag] = token;
+      } catch {
+        // A frozen context (Object.isExtensible per span cost more than all the rest of onStart).
         this.#current.counters.inFlightOverflow++;
         return;
       }
+      if (this.#freeTop > 0) this.#freeTop--;
       const registry = this.#registry;
-      const path = registry.childPath(parentPath, span.name);
-      table.parent[slot] = parent;
-      table.parentToken[slot] = parent === NO_SLOT ? -1 : table.token(parent);
-      table.name[slot] = path === NO_PATH ? registry.nameId(span.name) : registry.pathLeaf(path);
-      table.path[slot] = path;
-      table.parentPath[slot] = parentPath;
-      table.kind[slot] = kind;
-      table.startMs[slot] = startMs;
-      table.rootStartMs[slot] = rootStartMs;
-      table.childMs[slot] = 0;
+      const name = span.name;
+      const path = registry.childPath(parentPath, name, previous);
+      // Written before the span's own record: when every slot was taken the parent may have been
+      // evicted for this very slot.
+      if (parent === NO_SLOT) this.#lastRoot = path;
+      else ints[(parent << INTS_SHIFT) + I_LAST_CHILD] = path;
+      ints[base + I_TOKEN] = token;
+      ints[base + I_GENERATION] = generation;
+      ints[base + I_PARENT] = parent;
+      ints[base + I_PARENT_TOKEN] = parentToken;
+      ints[base + I_PATH] = path;
+      ints[base + I_PARENT_PATH] = parentPath;
+      ints[base + I_NAME] = path === NO_PATH ? registry.nameId(name) : registry.pathLeaf(path);
+      ints[base + I_INHERIT] = kind === INTERNAL ? path : NO_INHERIT;
+      ints[base + I_LAST_CHILD] = -1;
+      const f = slot << FLOATS_SHIFT;
+      floats[f + F_START] = startMs;
+      floats[f + F_ROOT_START] = rootStartMs;
+      floats[f + F_CHILD] = 0;
     } catch {
       this.#current.counters.internalErrors++;
     }
@@ -131,31 +207,41 @@ export class RollupSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     try {
       const context = span.spanContext();
-      let durationMs = hrToMs(span.duration);
-      if (!(durationMs >= 0)) durationMs = 0;
-      const table = this.#inFlight;
-      const slot = table.release(context);
+      const duration = span.duration;
+      let durationMs = duration[0] * 1e3 + duration[1] / 1e6;
+      if (!(durationMs >= 0 && durationMs < Infinity)) durationMs = 0;
+      const ints = this.#ints;
+      const registry = this.#registry;
+      const tagged = context as unknown as Tagged;
+      let token = tagged[TAG];
+      if (token !== undefined && token >>> INSTANCE_SHIFT !== this.#instance) token = tagged[this.#ownTag];
       let nameId: number;
       let pathId = NO_PATH;
       let childMs = 0;
       let offsetMs = 0;
-      if (slot !== NO_SLOT) {
-        // The released slot keeps its fields until the next acquire.
-        nameId = table.name[slot]!;
-        pathId = table.path[slot]!;
+      const slot = token === undefined ? NO_SLOT : token & this.#slotMask;
+      if (slot !== NO_SLOT && ints[slot << INTS_SHIFT] === token) {
+        const base = slot << INTS_SHIFT;
+        // Freed now; the record keeps its fields until the slot is taken again.
+        ints[base + I_TOKEN] = -1;
+        this.#free[this.#freeTop++] = slot;
+        nameId = ints[base + I_NAME]!;
+        pathId = ints[base + I_PATH]!;
         // instrumentation-http, for one, renames its SERVER span (to `POST /route`) after start.
         const name = span.name;
-        if (nameId === NO_NAME || name !== this.#registry.name(nameId)) {
-          pathId = this.#registry.childPath(table.parentPath[slot]!, name);
-          nameId = pathId === NO_PATH ? this.#registry.nameId(name) : this.#registry.pathLeaf(pathId);
+        if (nameId === NO_NAME || name !== registry.name(nameId)) {
+          pathId = registry.pathId(ints[base + I_PARENT_PATH]!, registry.nameId(name));
+          nameId = pathId === NO_PATH ? registry.nameId(name) : registry.pathLeaf(pathId);
         }
-        childMs = table.childMs[slot]!;
-        offsetMs = table.startMs[slot]! - table.rootStartMs[slot]!;
-        const parent = table.parent[slot]!;
+        const floats = this.#floats;
+        const f = slot << FLOATS_SHIFT;
+        childMs = floats[f + F_CHILD]!;
+        offsetMs = floats[f + F_START]! - floats[f + F_ROOT_START]!;
+        const parent = ints[base + I_PARENT]!;
         // The parent's slot may have been freed and reused if the parent ended first.
-        if (parent !== NO_SLOT && table.owns(parent, table.parentToken[slot]!)) table.childMs[parent]! += durationMs;
+        if (parent !== NO_SLOT && ints[parent << INTS_SHIFT] === ints[base + I_PARENT_TOKEN]) floats[(parent << FLOATS_SHIFT) + F_CHILD]! += durationMs;
       } else {
-        nameId = this.#registry.nameId(span.name);
+        nameId = registry.nameId(span.name);
       }
       const window = this.#current;
       if (this.#warmingUp && this.#skipForWarmup(span)) {
@@ -167,15 +253,16 @@ export class RollupSpanProcessor implements SpanProcessor {
         window.counters.nameOverflow++;
         return;
       }
-      let stats: SpanStats;
-      if (pathId >= 0) {
-        stats = window.paths[pathId] ?? window.path(pathId);
-      } else {
+      let entry = pathId;
+      if (pathId < 0) {
         window.counters.pathOverflow++;
-        stats = window.unpathedName(nameId);
+        entry = window.unpathedEntry(nameId);
       }
-      stats.record(durationMs, durationMs > childMs ? durationMs - childMs : 0, span.status.code === STATUS_ERROR, offsetMs > 0 ? offsetMs : 0);
-      if (durationMs > stats.exemplarFloorMs) stats.offerExemplar(durationMs, context.traceId, context.spanId);
+      const numbers = window.span;
+      numbers[SPAN_DURATION] = durationMs;
+      numbers[SPAN_SELF] = durationMs > childMs ? durationMs - childMs : 0;
+      numbers[SPAN_OFFSET] = offsetMs > 0 ? offsetMs : 0;
+      window.record(entry, span.status.code === STATUS_ERROR, context);
     } catch {
       this.#current.counters.internalErrors++;
     }
@@ -183,14 +270,16 @@ export class RollupSpanProcessor implements SpanProcessor {
 
   /** The summary document: cumulative (default) or the last interval. */
   summary(options: SummaryOptions = {}): SpanSummaryDocument {
-    if (options.window === 'interval') return this.#lastInterval ?? this.#document(this.#current, 'interval');
-    return this.#document(this.#rotations === 0 ? this.#current : this.#closed.combinedWith(this.#current), 'cumulative');
+    if (options.window === 'interval') return this.#lastInterval ?? this.#document(this.#current.snapshot(), 'interval');
+    const current = this.#current.snapshot();
+    return this.#document(this.#rotations === 0 ? current : this.#closed.combinedWith(current), 'cumulative');
   }
 
   /** Ends the current interval window, returns its document and starts the next one. */
   rotate(): SpanSummaryDocument {
-    const document = this.#document(this.#current, 'interval');
-    this.#closed.merge(this.#current);
+    const interval = this.#current.snapshot();
+    const document = this.#document(interval, 'interval');
+    this.#closed.merge(interval);
     this.#current.reset(Date.now());
     this.#rotations++;
     this.#lastInterval = document;
@@ -227,7 +316,7 @@ export class RollupSpanProcessor implements SpanProcessor {
 
   /** True while `span` falls in the warm-up; on the first span after it, counting starts. */
   #skipForWarmup(span: ReadableSpan): boolean {
-    if (this.#warmupSeen < (this.#options.warmupSpans ?? 0) || hrToMs(span.endTime) < this.#warmupUntilMs) {
+    if (this.#warmupSeen < (this.#options.warmupSpans ?? 0) || span.endTime[0] * 1e3 + span.endTime[1] / 1e6 < this.#warmupUntilMs) {
       this.#warmupSeen++;
       return true;
     }

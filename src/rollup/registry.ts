@@ -2,6 +2,13 @@
  * Interns span names and paths as small integers, each table bounded so a span name built from
  * user input cannot grow memory without limit. A path is (parent path, name); the root paths
  * have parent ROOT_PATH.
+ *
+ * Finding a span's path is on the processor's hot path, and a Map lookup by name costs more there
+ * than everything else onStart does (hashing the name string and walking the table, both cold in
+ * the cache). Siblings, though, start in the same order request after request, so `childPath`
+ * first tries a prediction: the path that followed the previous sibling's path last time (or the
+ * first child the parent path had), confirmed by comparing the name with === (the same string
+ * object, for constant span names). A wrong guess costs one compare before the lookup.
  */
 import { PATH_SEPARATOR } from './document.ts';
 
@@ -12,8 +19,13 @@ export const NO_PATH = -2;
 /** "No name id": the name table was full. */
 export const NO_NAME = -1;
 
-/** Child names remembered per parent path for childPath's fast scan. */
-const RECENT_CHILDREN = 12;
+// Per path p, at (p + 1) * LINK_STRIDE in #links (ROOT_PATH at 0): the path id that came after p
+// among its siblings last time, p's parent, p's name id, and the first child seen under p.
+const LINK_STRIDE = 4;
+const NEXT = 0;
+const PARENT = 1;
+const NAME = 2;
+const FIRST_CHILD = 3;
 
 export class SpanRegistry {
   readonly maxNames: number;
@@ -22,17 +34,14 @@ export class SpanRegistry {
   readonly #names: string[] = [];
   /** Per parent path (index parent + 1): name id -> child path id (-1: none yet), made on first use. */
   readonly #children: (Int32Array | undefined)[] = [];
-  readonly #pathParent: number[] = [];
-  readonly #pathName: number[] = [];
+  readonly #links: Int32Array;
   readonly #pathStrings: string[] = [];
-  /** Per parent path (index parent + 1): the child names seen and their paths, scanned by string
-   *  equality, which is a pointer compare for the constant names spans usually have. */
-  readonly #recentNames: (string[] | undefined)[] = [];
-  readonly #recentPaths: (number[] | undefined)[] = [];
+  #pathCount = 0;
 
   constructor(maxNames: number, maxPaths: number) {
     this.maxNames = maxNames;
     this.maxPaths = maxPaths;
+    this.#links = new Int32Array((maxPaths + 1) * LINK_STRIDE).fill(-1);
   }
 
   get nameCount(): number {
@@ -40,7 +49,7 @@ export class SpanRegistry {
   }
 
   get pathCount(): number {
-    return this.#pathParent.length;
+    return this.#pathCount;
   }
 
   /** The id of `name`, interning it if there is room; NO_NAME otherwise. */
@@ -55,24 +64,23 @@ export class SpanRegistry {
   }
 
   /**
-   * The path of a span named `name` under `parent` (NO_PATH when there is no room): the same
-   * as pathId(parent, nameId(name)), without a Map lookup for the names a parent usually has.
+   * The path of a span named `name` under `parent` (NO_PATH when there is no room, or when
+   * `parent` is NO_PATH): the same as pathId(parent, nameId(name)). `previous` is the path of the
+   * sibling that started just before under the same parent span (-1 if none); it drives the
+   * prediction and learns from the answer.
    */
-  childPath(parent: number, name: string): number {
+  childPath(parent: number, name: string, previous: number): number {
     if (parent === NO_PATH) return NO_PATH;
-    const names = this.#recentNames[parent + 1];
-    if (names !== undefined) {
-      for (let i = 0; i < names.length; i++) if (names[i] === name) return this.#recentPaths[parent + 1]![i]!;
+    const links = this.#links;
+    const guess = previous >= 0 ? links[(previous + 1) * LINK_STRIDE + NEXT]! : links[(parent + 1) * LINK_STRIDE + FIRST_CHILD]!;
+    if (guess >= 0) {
+      const at = (guess + 1) * LINK_STRIDE;
+      if (links[at + PARENT] === parent && this.#names[links[at + NAME]!] === name) return guess;
     }
     const path = this.pathId(parent, this.nameId(name));
-    if (path !== NO_PATH && (names === undefined || names.length < RECENT_CHILDREN)) {
-      if (names === undefined) {
-        this.#recentNames[parent + 1] = [name];
-        this.#recentPaths[parent + 1] = [path];
-      } else {
-        names.push(name);
-        this.#recentPaths[parent + 1]!.push(path);
-      }
+    if (path !== NO_PATH) {
+      if (previous >= 0) links[(previous + 1) * LINK_STRIDE + NEXT] = path;
+      else links[(parent + 1) * LINK_STRIDE + FIRST_CHILD] = path;
     }
     return path;
   }
@@ -85,11 +93,12 @@ export class SpanRegistry {
       const id = row[nameId]!;
       if (id >= 0) return id;
     }
-    if (this.#pathParent.length >= this.maxPaths) return NO_PATH;
+    if (this.#pathCount >= this.maxPaths) return NO_PATH;
     if (row === undefined) row = this.#children[parent + 1] = new Int32Array(this.maxNames).fill(-1);
-    const created = this.#pathParent.length;
-    this.#pathParent.push(parent);
-    this.#pathName.push(nameId);
+    const created = this.#pathCount++;
+    const at = (created + 1) * LINK_STRIDE;
+    this.#links[at + PARENT] = parent;
+    this.#links[at + NAME] = nameId;
     const name = this.#names[nameId]!;
     this.#pathStrings.push(parent === ROOT_PATH ? name : this.#pathStrings[parent]! + PATH_SEPARATOR + name);
     row[nameId] = created;
@@ -102,7 +111,7 @@ export class SpanRegistry {
 
   /** The name id of a path's last element. */
   pathLeaf(pathId: number): number {
-    return this.#pathName[pathId]!;
+    return this.#links[(pathId + 1) * LINK_STRIDE + NAME]!;
   }
 
   pathString(pathId: number): string {
@@ -112,7 +121,7 @@ export class SpanRegistry {
   /** The names along a path, root first. */
   pathNames(pathId: number): string[] {
     const names: string[] = [];
-    for (let id = pathId; id !== ROOT_PATH; id = this.#pathParent[id]!) names.push(this.#names[this.#pathName[id]!]!);
+    for (let id = pathId; id !== ROOT_PATH; id = this.#links[(id + 1) * LINK_STRIDE + PARENT]!) names.push(this.#names[this.pathLeaf(id)]!);
     return names.reverse();
   }
 }

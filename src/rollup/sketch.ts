@@ -9,7 +9,12 @@
  * a sketch doubles every count and leaves every quantile where it was.
  */
 
-import { bucketLayout, bucketOf, type BucketLayout } from './buckets.ts';
+import * as buckets from './buckets.ts';
+import type { BucketLayout } from './buckets.ts';
+
+// Local copies: an imported binding is read through its module cell (with a temporal-dead-zone
+// check) at every use, also in add(); a module's own constants are folded into the code.
+const { bucketLayout, bucketOf } = buckets;
 
 /** Values kept raw (and quantiles answered exactly) while count <= this. */
 export const EXACT_CAPACITY = 64;

@@ -24,8 +24,9 @@ export class SpanStats {
   /** A duration must exceed this to become an exemplar (the smallest kept, once full). */
   exemplarFloorMs = -Infinity;
 
-  constructor(sketchOptions?: LogHistogramOptions) {
-    this.sketch = new LogHistogram(sketchOptions);
+  /** `sketch`, when given, is taken as this entry's histogram (it must be new or unshared). */
+  constructor(sketchOptions?: LogHistogramOptions, sketch?: LogHistogram) {
+    this.sketch = sketch ?? new LogHistogram(sketchOptions);
   }
 
   get count(): number {

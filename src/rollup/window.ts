@@ -1,7 +1,8 @@
 /**
- * The statistics of one time window: per path, per name for spans without a path, and the
- * window's counters. The processor records into the current window only; cumulative views are
- * made by merging windows, so a span is recorded once however many windows are reported.
+ * The statistics of one time window as SpanStats: per path, per name for spans without a path,
+ * and the window's counters. The processor records into a flat RecordingWindow (recording.ts) and
+ * turns it into one of these to report it; closed intervals are merged into one of these, so a
+ * span is recorded once however many windows are reported.
  */
 import type { LogHistogramOptions } from './sketch.ts';
 import { SpanStats } from './stats.ts';
@@ -15,12 +16,17 @@ export interface WindowCounters {
   internalErrors: number;
 }
 
+/** Counters at zero. */
+export function zeroCounters(): WindowCounters {
+  return { warmupSkipped: 0, unsampled: 0, nameOverflow: 0, pathOverflow: 0, inFlightOverflow: 0, internalErrors: 0 };
+}
+
 export class RollupWindow {
   /** Indexed by path id. */
   readonly paths: (SpanStats | undefined)[] = [];
   /** Indexed by name id: spans of that name that have no path (overflow, unknown start). */
   readonly unpathed: (SpanStats | undefined)[] = [];
-  readonly counters: WindowCounters = { warmupSkipped: 0, unsampled: 0, nameOverflow: 0, pathOverflow: 0, inFlightOverflow: 0, internalErrors: 0 };
+  readonly counters: WindowCounters = zeroCounters();
   startMs: number;
   readonly #sketchOptions: LogHistogramOptions | undefined;
 
