@@ -10,7 +10,7 @@ import type { Row } from './report.ts';
 import { measureAccuracy, measureHeapGrowth, measureProcessorOverhead } from './rollup.ts';
 import { measureService } from './service-suite.ts';
 import { median, summarize } from './stats.ts';
-import { measureTracingCost, type PhaseResult } from './tracing.ts';
+import { mainThreadCost, measureTracingCost, type PhaseResult } from './tracing.ts';
 
 export interface StepContext {
   plan: BenchPlan;
@@ -194,10 +194,13 @@ const tracing: Step = {
       elapsed_s: round(result.elapsedS, 1),
     };
     const concurrentAnchor = `the untraced service (OTEL_SDK_DISABLED=true) running at the same time: its CPU s per request / the traced one's; ${shape}`;
+    const mainAnchor = 'main-thread CPU per request the traced service adds over the untraced one (spans, rollups, export), / the untraced service\'s total CPU per request; concurrent rounds';
     const sequentialAnchor = `the untraced service's throughput_rtf in the same rotated round (services taking turns); ${shape}`;
     return [
       { key: 'tracing.throughput_ratio_medium', unit: 'ratio', goal: { op: '>=', target: 0.98 }, anchor: concurrentAnchor, samples: result.concurrent.ratioMedium, details },
       { key: 'tracing.throughput_ratio_fine', unit: 'ratio', goal: { op: '>=', target: 0.95 }, anchor: concurrentAnchor, samples: result.concurrent.ratioFine },
+      { key: 'tracing.main_thread_cost_medium', unit: 'ratio', goal: null, anchor: mainAnchor, samples: mainThreadCost(result.concurrent, 'medium') },
+      { key: 'tracing.main_thread_cost_fine', unit: 'ratio', goal: null, anchor: mainAnchor, samples: mainThreadCost(result.concurrent, 'fine') },
       { key: 'tracing.wall_throughput_ratio_medium', unit: 'ratio', goal: null, anchor: sequentialAnchor, samples: result.sequential.ratioMedium },
       { key: 'tracing.wall_throughput_ratio_fine', unit: 'ratio', goal: null, anchor: sequentialAnchor, samples: result.sequential.ratioFine },
     ];

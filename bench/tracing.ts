@@ -64,6 +64,16 @@ export interface TracingBenchResult {
   elapsedS: number;
 }
 
+/**
+ * Per round: the main-thread CPU per request that tracing at `config` adds, as a fraction of the
+ * untraced service's whole CPU per request. The main thread makes, rolls up and exports the spans
+ * while the workers compute, so this is tracing's cost there without the compute's noise.
+ */
+export function mainThreadCost(phase: Pick<PhaseResult, 'cpuSecondsPerRequest' | 'mainThreadCpuSecondsPerRequest'>, config: 'medium' | 'fine'): number[] {
+  const main = phase.mainThreadCpuSecondsPerRequest;
+  return phase.cpuSecondsPerRequest.off.map((total, i) => (main[config][i]! - main.off[i]!) / total);
+}
+
 const perConfig = (): PerConfig => ({ off: [], medium: [], fine: [] });
 
 /** Calls `round(r)` for r = 0, 1, ... as the phase's options allow; returns how many ran. */

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { median, pairedRatios, rotation, summarize } from '../../bench/stats.ts';
 import { scalingEfficiency } from '../../bench/service-suite.ts';
+import { mainThreadCost } from '../../bench/tracing.ts';
 
 describe('bench stats median', () => {
   it('takes the middle value of an odd count, whatever the order', () => {
@@ -83,5 +84,17 @@ describe('bench scalingEfficiency', () => {
 
   it('refuses a zero 4-stream throughput', () => {
     assert.throws(() => scalingEfficiency(0, 1), /no throughput/, 'zero anchor');
+  });
+});
+
+describe('bench tracing mainThreadCost', () => {
+  it('is the main-thread CPU tracing adds per request over the untraced service\'s total, round by round', () => {
+    const phase = {
+      cpuSecondsPerRequest: { off: [1.0, 2.0], medium: [1.1, 2.1], fine: [1.2, 2.2] },
+      mainThreadCpuSecondsPerRequest: { off: [0.004, 0.004], medium: [0.009, 0.014], fine: [0.014, 0.004] },
+    };
+    const medium = mainThreadCost(phase, 'medium');
+    assert.ok(Math.abs(medium[0]! - 0.005) < 1e-12 && Math.abs(medium[1]! - 0.005) < 1e-12, `5 ms of 1 s, 10 ms of 2 s: ${medium}`);
+    assert.deepEqual(mainThreadCost(phase, 'fine').map((v) => Number(v.toFixed(6))), [0.01, 0], 'fine per round');
   });
 });
