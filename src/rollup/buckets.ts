@@ -27,8 +27,9 @@ export interface BucketLayout {
   /** How far to shift a value's upper word to get its cell (plus cellBase). */
   readonly cellShift: number;
   readonly cellBase: number;
-  /** Slot of each cell's lowest value; empty when the table would be too big (Math.log then). */
-  readonly cells: Int32Array;
+  /** Per cell, the slot of its lowest value and that slot's upper limit, side by side (one cache
+   *  line read per value); empty when the table would be too big (Math.log then). */
+  readonly cells: Float64Array;
   /** Largest value of each slot (Infinity for the top one). */
   readonly upper: Float64Array;
 }
@@ -71,15 +72,18 @@ export function bucketLayout(options: LogHistogramOptions = {}): BucketLayout {
   const cellBits = Math.ceil(Math.log2(2 / (gamma - 1)));
   let cellShift = 0;
   let cellBase = 0;
-  let cells = new Int32Array(0);
+  let cells = new Float64Array(0);
   if (cellBits <= MAX_CELL_BITS) {
     cellShift = 20 - cellBits;
     cellBase = highWord(minTrackable) >>> cellShift;
-    cells = new Int32Array((highWord(maxTrackable) >>> cellShift) - cellBase + 1);
-    for (let cell = 0; cell < cells.length; cell++) {
+    const count = (highWord(maxTrackable) >>> cellShift) - cellBase + 1;
+    cells = new Float64Array(count * 2);
+    for (let cell = 0; cell < count; cell++) {
       SCRATCH_WORDS[HIGH_WORD] = (cellBase + cell) << cellShift;
       SCRATCH_WORDS[1 - HIGH_WORD] = 0;
-      cells[cell] = formula(SCRATCH[0]!);
+      const slot = formula(SCRATCH[0]!);
+      cells[cell * 2] = slot;
+      cells[cell * 2 + 1] = upper[slot]!;
     }
   }
   const layout = { relativeAccuracy: accuracy, minTrackableMs: minTrackable, maxTrackableMs: maxTrackable, gamma, inverseLogGamma, minIndex, buckets, cellShift, cellBase, cells, upper };
@@ -92,10 +96,9 @@ export function bucketOf(layout: BucketLayout, valueMs: number): number {
   const cells = layout.cells;
   if (cells.length === 0) return clampedSlot(Math.ceil(Math.log(valueMs) * layout.inverseLogGamma) - layout.minIndex, layout.buckets);
   SCRATCH[0] = valueMs;
-  const cell = (SCRATCH_WORDS[HIGH_WORD]! >>> layout.cellShift) - layout.cellBase;
-  if (cell >= cells.length) return layout.buckets - 1;
-  const slot = cells[cell]!;
-  return valueMs > layout.upper[slot]! ? slot + 1 : slot;
+  const at = ((SCRATCH_WORDS[HIGH_WORD]! >>> layout.cellShift) - layout.cellBase) * 2;
+  if (at >= cells.length) return layout.buckets - 1;
+  return valueMs > cells[at + 1]! ? cells[at]! + 1 : cells[at]!;
 }
 
 function clampedSlot(slot: number, buckets: number): number {

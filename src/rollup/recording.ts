@@ -168,13 +168,9 @@ export class RecordingWindow {
       slot = bucketOf(layout, valueMs);
     } else {
       SCRATCH[0] = valueMs;
-      const cell = (SCRATCH_WORDS[HIGH_WORD]! >>> layout.cellShift) - layout.cellBase;
-      if (cell >= cells.length) {
-        slot = layout.buckets - 1;
-      } else {
-        slot = cells[cell]!;
-        if (valueMs > layout.upper[slot]!) slot++;
-      }
+      const at = ((SCRATCH_WORDS[HIGH_WORD]! >>> layout.cellShift) - layout.cellBase) * 2;
+      if (at >= cells.length) slot = layout.buckets - 1;
+      else slot = valueMs > cells[at + 1]! ? cells[at]! + 1 : cells[at]!;
     }
     pool[row + slot]!++;
     if (slot < records[r + LOW]!) records[r + LOW] = slot;
