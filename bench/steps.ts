@@ -113,7 +113,7 @@ const loadgen: Step = {
         key: 'loadgen.ratio_to_autocannon',
         unit: 'ratio',
         goal: { op: '>=', target: 0.9 },
-        anchor: `autocannon's requests/s, same trivial 127.0.0.1 server, ${connections} connections, best of 4 alternating rounds each`,
+        anchor: `autocannon's requests/s, same trivial 127.0.0.1 server, ${connections} connections, ${durationS} s runs in alternating pairs (bench/loadgen.ts)`,
         samples: runs.map((r) => r.ratio),
         details: {
           duration_s: durationS,
