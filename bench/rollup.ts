@@ -135,8 +135,8 @@ export async function measureProcessorOverhead(options: { pairs?: number } = {})
   const pairs = options.pairs ?? 1500;
   const manager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(manager);
-  // One rollup processor for both workloads, as a process has one: each instance tags span
-  // contexts under its own symbol, and several instances would make those accesses polymorphic.
+  // One rollup processor for both workloads, as a process has one (its name and path tables and
+  // its window's rows are then as warm for the second workload as a service keeps them).
   const plain = providerWith([new BatchSpanProcessor({ exporter: new DiscardingExporter() })]);
   const withRollup = providerWith([new RollupSpanProcessor({ serviceName: 'bench' }), new BatchSpanProcessor({ exporter: new DiscardingExporter() })]);
   try {
