@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { bucketLayout, bucketOf, type BucketLayout } from '../../src/rollup/buckets.ts';
-import { mulberry32 } from './fixtures.ts';
+import { mulberry32 } from '../support/random.ts';
 
 /** The definition bucketOf must match. */
 function formula(layout: BucketLayout, v: number): number {

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecordingWindow, SPAN_DURATION, SPAN_OFFSET, SPAN_SELF } from '../../src/rollup/recording.ts';
 import { SpanStats } from '../../src/rollup/stats.ts';
-import { heavyTailed, mulberry32 } from './fixtures.ts';
+import { mulberry32 } from '../support/random.ts';
+import { heavyTailed } from './fixtures.ts';
 
 interface Span {
   durationMs: number;

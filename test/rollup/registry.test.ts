@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { NO_PATH, ROOT_PATH, SpanRegistry } from '../../src/rollup/registry.ts';
-import { mulberry32 } from './fixtures.ts';
+import { mulberry32 } from '../support/random.ts';
 
 describe('SpanRegistry', () => {
   it('childPath gives pathId(parent, nameId(name)) whatever the sibling hint, right or wrong', () => {
