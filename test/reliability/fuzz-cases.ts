@@ -13,6 +13,7 @@ import { encodeWav } from '../../src/audio/wav-encode.ts';
 export const FUZZ_SERVE_ARGS: readonly string[] = ['--max-duration-s', '5'];
 
 import { mulberry32 } from '../support/random.ts';
+import { concat } from '../audio/wav-builder.ts';
 
 export interface FuzzCase {
   index: number;
@@ -79,15 +80,6 @@ function randomBytes(random: Random, length: number): Uint8Array {
   return out;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 function chunk(id: string, body: Uint8Array, declared = body.length): Uint8Array {
   const head = new Uint8Array(8);
