@@ -86,6 +86,84 @@ export interface SpanSummaryDocument {
   internal_errors: number;
   spans: SpanEntry[];
   paths: PathEntry[];
+  /** Attribution per root span name (a request's local root): empty, never missing, before any request. */
+  requests: RequestEntry[];
+  /** Utilization of the shared resources the processor was given: empty when none. */
+  resources: ResourceEntry[];
+}
+
+/** One span of a kept trace; times in ms, `start_ms` from the root span's start. */
+export interface KeptSpan {
+  span_id: string;
+  /** Empty for the root. */
+  parent_span_id: string;
+  name: string;
+  start_ms: number;
+  duration_ms: number;
+}
+
+/** The complete span tree of one request, exact. */
+export interface KeptTrace {
+  trace_id: string;
+  duration_ms: number;
+  spans: KeptSpan[];
+}
+
+/** One stage's share of the slow requests' extra time. */
+export interface TailStage {
+  name: string;
+  /** Mean self time of spans of this name per slow request. */
+  slow_mean_ms: number;
+  /** Mean self time of spans of this name per baseline (p25..p75) request. */
+  baseline_mean_ms: number;
+  delta_ms: number;
+  /** delta_ms / (slow mean - baseline mean) of the root's duration. */
+  share: number;
+}
+
+/** Where the slow requests' extra time goes, stage by stage. */
+export interface TailAttribution {
+  slow_quantile: number;
+  slow_threshold_ms: number;
+  slow_count: number;
+  baseline_count: number;
+  /** Sorted by delta_ms, largest first. */
+  stages: TailStage[];
+}
+
+/** Attribution of the requests whose local root span has one name. */
+export interface RequestEntry {
+  root: string;
+  count: number;
+  /** Time inside the root that no leaf span covers, per request. */
+  unattributed_ms: { mean: number; p50: number; p99: number; max: number };
+  /** unattributed_ms / root duration, per request. */
+  unattributed_share: { p50: number; p99: number };
+  tail: TailAttribution;
+  /** The K slowest requests, slowest first. */
+  slowest: KeptTrace[];
+  /** A few requests near the median. */
+  typical: KeptTrace[];
+}
+
+/** A shared resource (worker pool, NPU columns, admission) over the document's window. */
+export interface ResourceEntry {
+  name: string;
+  /** Units that can be busy at once: threads, columns, slots. */
+  capacity: number;
+  /** busy_ms / (capacity * window_ms), 0..1. */
+  utilization: number;
+  /** Unit-milliseconds busy in the window. */
+  busy_ms: number;
+  window_ms: number;
+  /** Time-averaged number of waiters in the window. */
+  queue_mean: number;
+  /** Most waiters at once in the window. */
+  queue_max: number;
+  /** Units busy when the document was made. */
+  in_use: number;
+  /** Waiters when the document was made. */
+  queued: number;
 }
 
 /** The quantiles every statistics entry carries, with their field names. */

@@ -83,6 +83,8 @@ export function mergeSummaries(documents: readonly unknown[]): SpanSummaryDocume
     internal_errors: sum((d) => d.internal_errors),
     spans: spanEntries,
     paths: pathEntries,
+    requests: [],
+    resources: [],
   };
 }
 

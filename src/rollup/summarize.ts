@@ -56,6 +56,8 @@ export function buildDocument(window: RollupWindow, registry: SpanRegistry, meta
     internal_errors: c.internalErrors,
     spans,
     paths,
+    requests: [],
+    resources: [],
   };
 }
 

@@ -19,7 +19,7 @@ function doc(spans: SpanEntry[], start = '2026-01-01T00:00:00.000Z'): SpanSummar
   return {
     schema_version: 1, service: { name: 'amanuensis' }, generated_at: start, window: { start, end: start, kind: 'cumulative' },
     warmup_spans_skipped: 0, dropped_spans: 0, sampling: { sampler: 'parentbased_always_on', unsampled_spans: 0 },
-    overflow: { names: 0, paths: 0, in_flight: 0 }, internal_errors: 0, spans, paths: [],
+    overflow: { names: 0, paths: 0, in_flight: 0 }, internal_errors: 0, spans, paths: [], requests: [], resources: [],
   };
 }
 

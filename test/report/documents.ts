@@ -67,6 +67,8 @@ export function summary(paths: PathSpec[]): SpanSummaryDocument {
     internal_errors: 0,
     spans,
     paths: pathEntries,
+    requests: [],
+    resources: [],
   };
 }
 
