@@ -4,6 +4,7 @@
  */
 import type { Engine, EngineOptions } from './engine.ts';
 import { createReferenceEngine } from './reference/engine.ts';
+import { siblingModule } from '../telemetry/module-file.ts';
 
 export type EngineName = 'reference' | 'pocketsphinx';
 
@@ -14,7 +15,7 @@ interface PocketSphinxModule {
 export async function createEngine(name: EngineName, options: EngineOptions): Promise<Engine> {
   if (name === 'reference') return createReferenceEngine(options);
   // A computed specifier: the module is optional at type-check time and loaded only when chosen.
-  const specifier = new URL('./pocketsphinx/engine.ts', import.meta.url).href;
+  const specifier = siblingModule(import.meta.url, './pocketsphinx/engine').href;
   let loaded: PocketSphinxModule;
   try {
     loaded = (await import(specifier)) as PocketSphinxModule;

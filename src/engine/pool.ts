@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { context } from '@opentelemetry/api';
 import { Piscina } from 'piscina';
+import { siblingModule } from '../telemetry/module-file.ts';
 import { replaySpans, stageDetail, stagesEnabled } from '../telemetry/stage.ts';
 import { serviceErrorFromData } from '../service/errors.ts';
 import type { TaskName } from './tasks.ts';
@@ -35,7 +36,7 @@ export function createWorkerPool(options: { threads?: number } = {}): WorkerPool
   const cores = os.availableParallelism();
   const threads = Math.max(1, Math.min(cores, options.threads ?? cores));
   const piscina = new Piscina<TaskMessage, TaskReply>({
-    filename: new URL('./worker.ts', import.meta.url).href,
+    filename: siblingModule(import.meta.url, './worker').href,
     minThreads: threads,
     maxThreads: threads,
   });
