@@ -15,6 +15,7 @@ import { suiteScenarios, type SuiteName } from './suites.ts';
 import { checkHealth, preflight } from './target.ts';
 import { checkThresholds, type Threshold } from './thresholds.ts';
 import { ClientSpans } from './tracing.ts';
+import { redactUrl } from '../telemetry/redact.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 
 export interface LoadHooks {
@@ -104,7 +105,7 @@ export async function runLoad(options: LoadOptions, hooks: LoadHooks = {}): Prom
   );
   return {
     schema_version: RESULTS_SCHEMA_VERSION,
-    target: options.url,
+    target: redactUrl(options.url),
     started_at: startedAt,
     finished_at: new Date().toISOString(),
     suite: options.suite ?? null,

@@ -6,6 +6,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { ATTR, SPAN } from '../telemetry/names.ts';
+import { redactUrl } from '../telemetry/redact.ts';
 import { TargetError } from './errors.ts';
 import type { Outcome, TargetClient } from './http-client.ts';
 import type { PreparedClip } from './audio.ts';
@@ -35,7 +36,8 @@ function jsonObject(text: string | undefined): Record<string, unknown> | undefin
 
 /** GET /health; throws TargetError when nothing answers or the service stays unready. */
 export async function checkHealth(client: TargetClient, headers: Record<string, string>): Promise<TargetInfo> {
-  const url = client.url('/health');
+  // Messages carry the URL: without user info or query values, which may hold a key.
+  const url = redactUrl(client.url('/health'));
   const giveUpAt = performance.now() + NOT_READY_GRACE_MS;
   for (;;) {
     const outcome = await client.send({ method: 'GET', path: '/health', headers, check: 'none', keepBody: true });
@@ -64,9 +66,10 @@ function serverMessage(outcome: Outcome): string {
  * Server-side failures (5xx, 429, 408) are left for the run to measure.
  */
 export async function preflight(client: TargetClient, clip: PreparedClip, spans: ClientSpans, headers: Record<string, string>): Promise<void> {
-  const url = client.url(TRANSCRIPTIONS_PATH);
+  const target = client.url(TRANSCRIPTIONS_PATH);
+  const url = redactUrl(target);
   const requestHeaders = { ...headers, 'content-type': clip.contentType };
-  const span = spans.start(SPAN.LOADGEN_REQUEST, { ...ClientSpans.httpAttributes('POST', url), [ATTR.LOADGEN_WARMUP]: true }, requestHeaders);
+  const span = spans.start(SPAN.LOADGEN_REQUEST, { ...ClientSpans.httpAttributes('POST', target), [ATTR.LOADGEN_WARMUP]: true }, requestHeaders);
   const outcome = await client.send({ method: 'POST', path: TRANSCRIPTIONS_PATH, headers: requestHeaders, body: clip.body, check: 'transcription', keepBody: true });
   ClientSpans.end(span, outcome);
   const { status } = outcome;

@@ -14,6 +14,7 @@ import {
   ATTR_URL_FULL,
 } from '@opentelemetry/semantic-conventions';
 import type { Outcome } from './http-client.ts';
+import { redactUrl } from '../telemetry/redact.ts';
 
 const TRACER_NAME = 'amanuensis-loadgen';
 
@@ -31,7 +32,7 @@ export class ClientSpans {
   static httpAttributes(method: string, url: string): Attributes {
     const parsed = new URL(url);
     const port = parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
-    return { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_FULL]: url, [ATTR_SERVER_ADDRESS]: parsed.hostname, [ATTR_SERVER_PORT]: port };
+    return { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_FULL]: redactUrl(url), [ATTR_SERVER_ADDRESS]: parsed.hostname, [ATTR_SERVER_PORT]: port };
   }
 
   /** Starts a CLIENT span in a fresh trace and injects its context into `headers`. */

@@ -5,12 +5,15 @@
  */
 import { createRequire } from 'node:module';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions';
 import { configureStages } from './stage.ts';
 import type { Detail } from './names.ts';
 import { batchSettings, sdkDisabled } from './env.ts';
 import { createTraceExporter } from './exporter.ts';
 import { CountingBatchSpanProcessor, ExportAccounting } from './export-accounting.ts';
 import { boundedShutdown } from './shutdown.ts';
+import { queryKeysOnly } from './redact.ts';
+import { resourceDetectors } from './resource-detectors.ts';
 
 export interface TelemetryOptions {
   /** service.name unless OTEL_SERVICE_NAME says otherwise. */
@@ -76,6 +79,12 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
       new HttpInstrumentation({
         disableOutgoingRequestInstrumentation: true,
         ignoreIncomingRequestHook: (request) => ignored.has((request.url ?? '').split('?')[0] ?? ''),
+        // Replaces the instrumentation's url.query (which redacts only a few cloud signature
+        // names): keys only, so `?api_key=…` never reaches a trace backend.
+        startIncomingSpanHook: (request) => {
+          const query = (request.url ?? '').split('?')[1];
+          return query === undefined ? {} : { [ATTR_URL_QUERY]: queryKeysOnly(query) };
+        },
       }),
     );
   }
@@ -83,6 +92,7 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     ...(process.env.OTEL_SERVICE_NAME ? {} : { serviceName: options.serviceName }),
     spanProcessors: processors,
     spanLimits: spanLimits(),
+    resourceDetectors: resourceDetectors(),
     instrumentations,
     metricReaders: [],
     logRecordProcessors: [],

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { mkdtemp, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
@@ -161,4 +162,28 @@ export function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void>
     };
     child.stdout?.on('data', onData);
   });
+}
+
+/** An OTLP/HTTP endpoint that answers 200 and keeps the raw request bodies. */
+export async function startRawSink(): Promise<{ url: string; bodies: Buffer[]; close(): Promise<void> }> {
+  const bodies: Buffer[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      bodies.push(Buffer.concat(chunks));
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    bodies,
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
 }

@@ -7,40 +7,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT } from '../../src/telemetry/sdk.ts';
 import { decodeProtobuf } from '../support/otlp-decode.ts';
 import { startService } from '../support/service.ts';
-import { captureOutput, postWav, tempFolder } from './helpers.ts';
-
-/** An OTLP/HTTP endpoint that answers 200 and keeps the raw request bodies. */
-async function startRawSink(): Promise<{ url: string; bodies: Buffer[]; close(): Promise<void> }> {
-  const bodies: Buffer[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      bodies.push(Buffer.concat(chunks));
-      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    bodies,
-    async close() {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
-}
+import { captureOutput, postWav, startRawSink, tempFolder } from './helpers.ts';
 
 /** A valid 16-bit WAV whose sample bytes spell `marker` over and over. */
 function markedWav(marker: string, seconds: number): Uint8Array {
