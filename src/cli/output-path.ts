@@ -5,9 +5,14 @@
  * as written), and an existing file there is a regular file, not a link or anything else.
  * Writes then go through a temporary file in that folder renamed over the target, and rename
  * replaces a link planted later instead of following it.
+ *
+ * A folder can pass every check and still refuse writes (`/proc`, a read-only mount, another
+ * user's folder), so a probe file is written and removed there: the command fails at start with
+ * one line instead of logging a failed write at every interval.
  */
-import { lstat, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { lstat, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UsageError } from './usage.ts';
 
 /**
@@ -29,5 +34,12 @@ export async function checkOutputFile(path: string, option: string): Promise<str
   const existing = await lstat(absolute).catch(() => undefined);
   if (existing?.isDirectory()) throw refuse('is a folder; give a file name');
   if (existing && !existing.isFile()) throw refuse('exists and is not a regular file (a symbolic link or a device); refusing to replace it');
+  const probe = join(folder, `.${name}.probe-${randomBytes(4).toString('hex')}`);
+  try {
+    await writeFile(probe, '', { flag: 'wx' });
+  } catch (error) {
+    throw refuse(`cannot write in folder ${folder} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  await rm(probe, { force: true });
   return absolute;
 }

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +110,7 @@ describe('--summary-out path rule', () => {
     ['would replace a planted symlink', (f) => join(f, 'chosen', 'planted.json'), /not a regular file/],
     ['names a folder', (f) => join(f, 'chosen') + '/', /file name/],
     ['is in a missing folder', (f) => join(f, 'missing', 'summary.json'), /does not exist/],
+    ['is in a folder that refuses writes', () => '/proc/x.json', /cannot write in folder \/proc/],
   ];
   for (const [name, path, message] of refusals) {
     it(`refuses a path that ${name} (exit 2, one line)`, async () => {
@@ -128,6 +129,7 @@ describe('--summary-out path rule', () => {
     service.child.kill('SIGTERM');
     await exited;
     assert.equal(JSON.parse(await readFile(target, 'utf8')).schema_version, 1, 'the summary is where it was asked to be');
+    assert.deepEqual((await readdir(join(folder, 'chosen'))).filter((name) => name.includes('probe')), [], 'the write probe left nothing behind');
   });
 });
 
