@@ -48,9 +48,16 @@ function filtersFor(nMels: number): SparseMelFilterBank {
   return bank;
 }
 
-/** Per-thread scratch: the FFT and a power spectrogram that grows to the longest input seen. */
+/**
+ * Frames whose power spectrum is held at once: one Whisper window (30 s). The whole input's
+ * float64 power spectrogram would be 96 MB for 10 minutes of audio, per worker thread, kept for
+ * the thread's life; a block of 3000 frames is 4.8 MB whatever the input's length.
+ */
+export const BLOCK_FRAMES = 3000;
+
+/** Per-thread scratch: the FFT and one block's power spectrogram. */
 const fft = new RealFft(N_FFT);
-let powerScratch = new Float64Array(0);
+const powerScratch = new Float64Array(BLOCK_FRAMES * BINS);
 
 /** numpy's reflect (no edge repeat), applied as often as needed for short signals. */
 function reflectIndex(index: number, length: number): number {
@@ -60,13 +67,13 @@ function reflectIndex(index: number, length: number): number {
   return folded < length ? folded : period - folded;
 }
 
-/** |STFT|^2 of every kept frame into `power[t * 201 + k]`. */
-function powerSpectrogram(pcm: Float32Array, frames: number, power: Float64Array): void {
+/** |STFT|^2 of frames [from, from + count) into `power[(t - from) * 201 + k]`. */
+function powerSpectrogram(pcm: Float32Array, from: number, count: number, power: Float64Array): void {
   const length = pcm.length;
   const even = fft.even;
   const odd = fft.odd;
   const half = N_FFT / 2;
-  for (let t = 0; t < frames; t++) {
+  for (let t = from; t < from + count; t++) {
     const first = t * HOP_LENGTH - PAD;
     if (first >= 0 && first + N_FFT <= length) {
       for (let n = 0; n < half; n++) {
@@ -79,16 +86,16 @@ function powerSpectrogram(pcm: Float32Array, frames: number, power: Float64Array
         odd[n] = pcm[reflectIndex(first + 2 * n + 1, length)]! * HANN_400[2 * n + 1]!;
       }
     }
-    fft.powerOfLoaded(power, t * BINS);
+    fft.powerOfLoaded(power, (t - from) * BINS);
   }
 }
 
-/** Mel projection and log10 into `out[m * frames + t]`; returns the global maximum. */
-function logMel(power: Float64Array, frames: number, bank: SparseMelFilterBank, out: Float32Array): number {
+/** Mel projection and log10 of frames [from, from + count) into `out[m * frames + t]`; returns their maximum. */
+function logMel(power: Float64Array, from: number, count: number, frames: number, bank: SparseMelFilterBank, out: Float32Array): number {
   const { nMels, start, length, offset, values } = bank;
   let max = -Infinity;
-  for (let t = 0; t < frames; t++) {
-    const base = t * BINS;
+  for (let t = from; t < from + count; t++) {
+    const base = (t - from) * BINS;
     for (let m = 0; m < nMels; m++) {
       const first = base + start[m]!;
       const count = length[m]!;
@@ -119,18 +126,23 @@ export function logMelSpectrogram(pcm: Float32Array, options: LogMelOptions = {}
   const frames = Math.floor(pcm.length / HOP_LENGTH);
   const mel = new Float32Array(bank.nMels * frames);
   if (frames === 0) return { mel, frames, bins: bank.nMels };
-  if (powerScratch.length < frames * BINS) powerScratch = new Float64Array(frames * BINS);
   const power = powerScratch;
   const recorder = options.recorder;
-  let max: number;
-  if (recorder) {
-    recorder.run(SPAN.MEL_FFT, 'medium', () => powerSpectrogram(pcm, frames, power));
-    max = recorder.run(SPAN.MEL_LOG_MEL, 'medium', () => logMel(power, frames, bank, mel));
-    recorder.run(SPAN.MEL_NORMALIZE, 'medium', () => normalize(mel, max));
-  } else {
-    powerSpectrogram(pcm, frames, power);
-    max = logMel(power, frames, bank, mel);
-    normalize(mel, max);
+  let max = -Infinity;
+  // Inputs longer than a block get one mel.fft / mel.log_mel pair per block, in time order.
+  for (let from = 0; from < frames; from += BLOCK_FRAMES) {
+    const count = Math.min(BLOCK_FRAMES, frames - from);
+    let blockMax: number;
+    if (recorder) {
+      recorder.run(SPAN.MEL_FFT, 'medium', () => powerSpectrogram(pcm, from, count, power));
+      blockMax = recorder.run(SPAN.MEL_LOG_MEL, 'medium', () => logMel(power, from, count, frames, bank, mel));
+    } else {
+      powerSpectrogram(pcm, from, count, power);
+      blockMax = logMel(power, from, count, frames, bank, mel);
+    }
+    if (blockMax > max) max = blockMax;
   }
+  if (recorder) recorder.run(SPAN.MEL_NORMALIZE, 'medium', () => normalize(mel, max));
+  else normalize(mel, max);
   return { mel, frames, bins: bank.nMels };
 }

@@ -1,6 +1,6 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { logMelSpectrogram, HANN_400 } from '../../src/audio/mel.ts';
+import { BLOCK_FRAMES, logMelSpectrogram, HANN_400 } from '../../src/audio/mel.ts';
 import { slaneyMelFilters, toSparse, hzToMel, melToHz } from '../../src/audio/mel-filters.ts';
 import { parseWav } from '../../src/audio/wav.ts';
 import { StageRecorder } from '../../src/telemetry/recorder.ts';
@@ -198,6 +198,22 @@ describe('logMelSpectrogram', () => {
     const { mel, frames, bins } = logMelSpectrogram(samples, { nMels: 128 });
     assert.equal(bins, 128, '128 bins');
     assert.ok(maxAbsError(mel, frames, referenceLogMel(samples, 128)) <= TOLERANCE, 'matches the reference');
+  });
+
+  it(`matches the reference across blocks of ${BLOCK_FRAMES} frames, the global maximum included`, () => {
+    // 2.4 blocks, the loud part only in the last one: normalisation must see every block's maximum.
+    const frames = Math.round(BLOCK_FRAMES * 2.4);
+    const samples = seededNoise(frames * 160, 5, 1e-3).map((v, i) => (i > frames * 150 ? v + 0.8 * Math.sin(i / 7) : v));
+    const result = logMelSpectrogram(samples);
+    assert.equal(result.frames, frames, 'every frame of every block');
+    assert.ok(maxAbsError(result.mel, result.frames, referenceLogMel(samples)) <= TOLERANCE, 'matches the one-piece reference');
+    const recorder = new StageRecorder('medium');
+    logMelSpectrogram(samples, { recorder });
+    assert.deepEqual(
+      recorder.records.map((r) => r.name),
+      [SPAN.MEL_FFT, SPAN.MEL_LOG_MEL, SPAN.MEL_FFT, SPAN.MEL_LOG_MEL, SPAN.MEL_FFT, SPAN.MEL_LOG_MEL, SPAN.MEL_NORMALIZE],
+      'one fft / log_mel pair per block, then one normalize',
+    );
   });
 
   it('records mel.fft, mel.log_mel and mel.normalize at medium detail, nothing at coarse', () => {
