@@ -1,18 +1,22 @@
 /**
  * The library: percentile rollups of span durations for any OpenTelemetry JS application, the
- * span summary document and its merge, and the stage helpers.
+ * span summary document and its merge, the stage helpers, and the reports (report.html, the
+ * terminal report, the comparison of two runs).
  *
  * ```ts
  * import { NodeSDK } from '@opentelemetry/sdk-node';
  * import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
  * import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
- * import { RollupSpanProcessor } from 'amanuensis-otel';
+ * import { RollupSpanProcessor, compareRuns, readRunFolder, renderComparison } from 'amanuensis-otel';
  *
- * const rollups = new RollupSpanProcessor({ serviceName: 'checkout' });
+ * const rollups = new RollupSpanProcessor();
  * const sdk = new NodeSDK({ spanProcessors: [rollups, new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })] });
  * sdk.start();
  * // later: p50..p99.9, self time and exemplar trace ids per span name and path
  * console.log(JSON.stringify(rollups.summary(), null, 2));
+ * // what changed between two `amanuensis profile` runs
+ * const [a, b] = await Promise.all([readRunFolder('results/A'), readRunFolder('results/B')]);
+ * console.log(renderComparison(compareRuns(a, b), { labels: ['A', 'B'], color: false }));
  * ```
  */
 export { RollupSpanProcessor, type RollupSpanProcessorOptions, type SummaryOptions } from './rollup/processor.ts';
@@ -24,3 +28,9 @@ export type { Exemplar, PathEntry, SpanEntry, SpanStatistics, SpanSummaryDocumen
 export { configureStages, replaySpans, stage } from './telemetry/stage.ts';
 export { StageRecorder, type StageAttributes, type StageRecord } from './telemetry/recorder.ts';
 export { SPAN, ATTR, type Detail } from './telemetry/names.ts';
+export { renderReportHtml } from './report/html.ts';
+export { renderTerminalReport, type TerminalOptions } from './report/terminal.ts';
+export { compareRuns, renderComparison, type CompareOptions, type ComparisonTextOptions, type RunComparison } from './report/compare.ts';
+export { readRunFolder } from './report/run-folder.ts';
+export type { LabelledRun, ReportInput, RunDocuments } from './report/input.ts';
+export type { LoadResults } from './loadgen/report.ts';

@@ -1,13 +1,14 @@
 /**
  * The package's main export used the way the README shows: rollups beside an application's own
- * exporter in a NodeSDK setup, with no part of our service involved.
+ * exporter in a NodeSDK setup, with no part of our service involved. It imports the sources;
+ * test/package runs the README's example against the packed, installed package.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
-import { mergeSummaries, RollupSpanProcessor, stage } from 'amanuensis-otel';
+import { mergeSummaries, RollupSpanProcessor, stage } from '../src/index.ts';
 
 describe('amanuensis-otel as a library', () => {
   it('adds percentile rollups to an existing NodeSDK setup', async () => {
