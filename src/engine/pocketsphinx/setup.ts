@@ -11,8 +11,12 @@ import { fileURLToPath } from 'node:url';
 /** The Debian packages the engine needs (runtime library, model, and headers for the addon). */
 export const DEBIAN_PACKAGES = ['pocketsphinx', 'pocketsphinx-en-us', 'libpocketsphinx-dev', 'libsphinxbase-dev'] as const;
 
+/** What builds the addon: the npm script in a checkout (running .ts); in the installed package its
+ *  install script, which `npm rebuild` runs again once the libraries are there. */
+const BUILD_COMMAND = import.meta.url.endsWith('.ts') ? 'npm run build:pocketsphinx' : 'npm rebuild amanuensis-otel';
+
 /** The one setup command, printed whenever something is missing. */
-export const SETUP_COMMAND = `apt-get install -y ${DEBIAN_PACKAGES.join(' ')} && npm run build:pocketsphinx`;
+export const SETUP_COMMAND = `apt-get install -y ${DEBIAN_PACKAGES.join(' ')} && ${BUILD_COMMAND}`;
 
 /** The repository's native/ folder (binding.gyp and the C sources). */
 export const NATIVE_DIR = fileURLToPath(new URL('../../../native/', import.meta.url));
