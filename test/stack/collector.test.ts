@@ -112,6 +112,20 @@ describe('collector/ configs', () => {
         }
       });
 
+      it('carries span-metric exemplars (trace ids) through to the Prometheus exposition', () => {
+        const connectors = idsOfType(config.connectors, 'span_metrics');
+        const exporters = idsOfType(config.exporters, 'prometheus');
+        for (const id of connectors) {
+          const exemplars = asRecord(asRecord(config.connectors[id]).exemplars);
+          assert.equal(exemplars.enabled, true, `${id} attaches exemplars to its duration histogram`);
+          const max = exemplars.max_per_data_point;
+          assert.ok(max === undefined || (Number.isInteger(max) && Number(max) > 0), `${id}: max_per_data_point is a positive integer when set`);
+        }
+        for (const id of exporters) {
+          assert.equal(asRecord(config.exporters[id]).enable_open_metrics, true, `${id} serves OpenMetrics, the only text exposition with exemplars`);
+        }
+      });
+
       it('batches before every OTLP export', () => {
         for (const pipeline of config.pipelines) {
           const batchProcessor = pipeline.processors.some((id) => componentType(id) === 'batch');
