@@ -5,7 +5,7 @@
  * their sketches, whose bucket counts subtract too: the difference is the sketch of exactly the
  * spans made during the scenario (raw values, hence exact, while the cumulative count is small).
  */
-import type { SpanEntry, SpanSummaryDocument } from '../rollup/document.ts';
+import type { RequestEntry, ResourceEntry, SpanEntry, SpanSummaryDocument } from '../rollup/document.ts';
 import type { SketchState } from '../rollup/sketch.ts';
 import { micros } from './stats.ts';
 
@@ -23,6 +23,10 @@ export interface StageDelta {
 
 export interface StageBreakdown {
   stages: StageDelta[];
+  /** The scenario's request attribution (tail, kept traces): after - before; absent when the target's summaries have none. */
+  requests?: RequestEntry[];
+  /** The scenario's resource utilization and queues over its own window; absent when the target's summaries have none. */
+  resources?: ResourceEntry[];
   /** Why quantiles are missing, when they are. */
   note?: string;
 }

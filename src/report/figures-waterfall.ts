@@ -1,16 +1,21 @@
 /**
- * Waterfalls: the typical request (mean start and duration of every path) and the slowest one
- * (its trace's stage durations kept as exemplars, beside the typical ones, with a Jaeger link).
+ * Waterfalls: single requests the span summary kept whole (the slowest, and a typical one near
+ * the median), every span at its exact start and duration; and, for summaries that keep no
+ * traces, the typical request as the mean start and duration of every path.
  */
+import type { KeptTrace } from '../rollup/document.ts';
+import { slowestKept, typicalKept } from './attribution.ts';
 import { stageColors } from './colors.ts';
 import { axis, baseOptions, type Figure } from './figure.ts';
-import { formatCount, formatMs, MISSING } from './format.ts';
+import { formatCount, formatMs } from './format.ts';
 import { escapeHtml, htmlTable, jaegerNote, num, traceLink } from './html-util.ts';
 import type { ReportInput, RunDocuments } from './input.ts';
-import { slowestWaterfall, typicalWaterfall, type WaterfallRow } from './waterfall.ts';
+import { keptRows, type KeptRow } from './kept.ts';
+import { typicalWaterfall, type WaterfallRow } from './waterfall.ts';
 
 const INDENT = '\u2003';
-const TYPICAL_GREY = '#cbd5e1';
+/** Waiting spans get one colour of their own, whatever their stage, so queueing stands out. */
+const WAIT_COLOR = '#dc2626';
 
 function label(row: WaterfallRow): string {
   return `${INDENT.repeat(row.depth)}${row.name}${row.perRequest > 1.05 ? ` ×${row.perRequest.toFixed(1)}` : ''}`;
@@ -26,34 +31,35 @@ function colorsOf(rows: WaterfallRow[]): string[] {
   return rows.map((r) => colors.get(r.path)!);
 }
 
-function span(row: WaterfallRow): [number, number] | null {
-  return row.startMs === null || row.durationMs === null ? null : [row.startMs, row.startMs + row.durationMs];
+/** `worker.queue_wait`, `npu.queue_wait`, the admission wait: the catalog names every wait so. */
+function isWait(name: string): boolean {
+  return name.endsWith('wait');
 }
 
-/** Mean start and duration of every path under the request's root span. */
-export function typicalWaterfallFigure(run: RunDocuments, id: string): Figure | undefined {
+function keptColors(rows: KeptRow[]): string[] {
+  const colors = stageColors(rows.map((r) => ({ name: r.name, family: r.family })));
+  return rows.map((r) => (isWait(r.name) ? WAIT_COLOR : colors.get(r.name)!));
+}
+
+/** Mean start and duration of every path under the request's root span (summaries without kept traces). */
+export function meanWaterfallFigure(run: RunDocuments, id: string): Figure | undefined {
   const typical = typicalWaterfall(run.summary);
   if (!typical) return undefined;
-  const rows = typical.rows.map((r) => [
-    `${INDENT.repeat(r.depth)}${r.name}`,
-    num(formatMs(r.startMs)),
-    num(formatMs(r.durationMs)),
-    num(r.perRequest.toFixed(2)),
-    r.path,
-  ]);
+  const rows = typical.rows.map((r) => [`${INDENT.repeat(r.depth)}${r.name}`, num(formatMs(r.startMs)), num(formatMs(r.durationMs)), num(r.perRequest.toFixed(2)), r.path]);
   return {
     id,
     title: 'Waterfall of a typical request',
     captionHtml:
       `Each bar starts at the mean start of its span relative to the start of <code>${escapeHtml(typical.rows[0]!.name)}</code> and lasts its mean duration, ` +
-      `over all ${formatCount(typical.requests)} requests of the run (all scenarios). ×n marks a span that runs n times per request; its bar is one typical occurrence.`,
+      `over all ${formatCount(typical.requests)} requests of the run (all scenarios). ×n marks a span that runs n times per request; its bar is one typical occurrence. ` +
+      `(This span summary keeps no single requests, so the means stand in for one.)`,
     altText: 'Horizontal waterfall chart of mean start and duration of each stage of a request, in milliseconds.',
     tableHtml: htmlTable('Typical request: mean start and duration per span', ['span', 'mean start', 'mean duration', 'spans per request', 'path'], rows),
     chart: {
       id,
       config: {
         type: 'bar',
-        data: { labels: typical.rows.map(label), datasets: [{ label: 'mean start → mean end', data: typical.rows.map(span), backgroundColor: colorsOf(typical.rows) }] },
+        data: { labels: typical.rows.map(label), datasets: [{ label: 'mean start → mean end', data: typical.rows.map((r) => [r.startMs, r.startMs + r.durationMs]), backgroundColor: colorsOf(typical.rows) }] },
         options: baseOptions({ x: axis(`ms since ${typical.rows[0]!.name} started`, { beginAtZero: true }), y: { ticks: { autoSkip: false } } }, {
           indexAxis: 'y',
           plugins: { legend: { display: false } },
@@ -65,58 +71,46 @@ export function typicalWaterfallFigure(run: RunDocuments, id: string): Figure | 
   };
 }
 
-/** What the slowest request's row says when the summary kept no duration for it. */
-function unknownNote(row: WaterfallRow): string {
-  if (row.atMostMs === 0) return 'not in this trace';
-  return row.atMostMs === undefined ? 'not kept' : `≤ ${formatMs(row.atMostMs)}, not kept`;
-}
-
-/** The slowest root span: its stages as kept by the summary, next to the typical request's. */
-export function slowestWaterfallFigure(run: RunDocuments, id: string, input: ReportInput): Figure | undefined {
-  const slow = slowestWaterfall(run.summary);
-  const typical = typicalWaterfall(run.summary);
-  if (!slow || !typical) return undefined;
-  const rootName = slow.rows[0]!.name;
-  const known = slow.rows.filter((r) => r.durationMs !== null).length;
-  const rows = slow.rows.map((r, i) => [
-    `${INDENT.repeat(r.depth)}${r.name}`,
-    num(r.durationMs === null ? unknownNote(r) : formatMs(r.durationMs)),
-    num(formatMs(typical.rows[i]?.durationMs)),
-    num(r.durationMs !== null && typical.rows[i]?.durationMs ? `${(r.durationMs / typical.rows[i]!.durationMs!).toFixed(1)}×` : MISSING),
-  ]);
-  const link = traceLink(input.jaegerUrl, slow.traceId);
+/** One kept request, every span at its exact start for its exact duration. */
+export function keptWaterfallFigure(trace: KeptTrace, id: string, title: string, what: string, input: ReportInput): Figure {
+  const rows = keptRows(trace);
+  const rootName = rows[0]?.name ?? 'the root';
+  const table = rows.map((r) => [`${INDENT.repeat(r.depth)}${r.name}`, num(formatMs(r.startMs)), num(formatMs(r.durationMs)), num(formatMs(r.startMs + r.durationMs))]);
   return {
     id,
-    title: 'Waterfall of the slowest request',
+    title,
     captionHtml:
-      `The slowest <code>${escapeHtml(rootName)}</code> span of the run took <strong>${formatMs(slow.durationMs)}</strong> ` +
-      `(the typical one ${formatMs(slow.typicalMs)}); trace ${link}. The span summary keeps the durations of each span path's five slowest spans with their trace ids, ` +
-      `not their start times: coloured bars are this trace's spans found among them (${known} of ${slow.rows.length}), placed where the typical request's spans start, ` +
-      `scaled to this request's length (estimated); grey bars are the typical request. A span that was not kept took at most its path's fastest exemplar (≤ shown). ` +
-      `Open the trace in Jaeger for its exact timeline.` +
+      `${what} took <strong>${formatMs(trace.duration_ms)}</strong>; trace ${traceLink(input.jaegerUrl, trace.trace_id)}. ` +
+      `Every span of the request as the span summary kept it: each bar starts at the span's start, measured from the start of <code>${escapeHtml(rootName)}</code>, and lasts its duration. ` +
+      `Red bars are waiting (for a worker thread, an admission slot, the NPU).` +
       jaegerNote(input.jaegerReachable),
-    altText: 'Horizontal waterfall chart of the slowest request\'s stage durations beside the typical request\'s, in milliseconds.',
-    tableHtml: htmlTable(
-      `Slowest request (trace ${slow.traceId}): duration per span against the typical request`,
-      ['span', 'this request', 'typical (mean)', 'ratio'],
-      rows,
-    ),
+    altText: `Horizontal waterfall chart of every span of one request (${rows.length} spans), start and duration in milliseconds.`,
+    tableHtml: htmlTable(`Trace ${trace.trace_id}: every span's start and duration`, ['span', 'start', 'duration', 'end'], table),
     chart: {
       id,
       config: {
         type: 'bar',
-        data: {
-          labels: slow.rows.map((r) => (r.durationMs === null ? `${label(r)} (${unknownNote(r)})` : label(r))),
-          datasets: [
-            { label: 'slowest request (start estimated)', data: slow.rows.map(span), backgroundColor: colorsOf(slow.rows) },
-            { label: 'typical request (means)', data: typical.rows.map(span), backgroundColor: TYPICAL_GREY },
-          ],
-        },
-        options: baseOptions({ x: axis(`ms since ${rootName} started`, { beginAtZero: true }), y: { ticks: { autoSkip: false } } }, { indexAxis: 'y' }),
+        data: { labels: rows.map((r) => `${INDENT.repeat(r.depth)}${r.name}`), datasets: [{ label: 'start → end', data: rows.map((r) => [r.startMs, r.startMs + r.durationMs]), backgroundColor: keptColors(rows) }] },
+        options: baseOptions({ x: axis(`ms since ${rootName} started`, { beginAtZero: true }), y: { ticks: { autoSkip: false } } }, {
+          indexAxis: 'y',
+          plugins: { legend: { display: false } },
+        }),
       },
-      units: ['ms', 'ms'],
+      units: ['ms'],
     },
-    heightPx: 110 + 30 * slow.rows.length,
+    heightPx: 90 + 20 * rows.length,
     wide: true,
   };
+}
+
+/** The typical request: a kept one near the median when the summary has one, else the means of every path. */
+export function typicalWaterfallFigure(run: RunDocuments, id: string, input: ReportInput): Figure | undefined {
+  const kept = typicalKept(run.summary);
+  return kept ? keptWaterfallFigure(kept, id, 'Waterfall of a typical request', 'A request near the median', input) : meanWaterfallFigure(run, id);
+}
+
+/** The slowest request the summary kept; undefined when it keeps none (the section says so instead). */
+export function slowestWaterfallFigure(run: RunDocuments, id: string, input: ReportInput): Figure | undefined {
+  const kept = slowestKept(run.summary);
+  return kept ? keptWaterfallFigure(kept, id, 'Waterfall of the slowest request', 'The slowest request of the run', input) : undefined;
 }

@@ -11,6 +11,8 @@ import { latencyFigure, scalingFigure, stageFigure, throughputFigure } from './f
 import { slowestWaterfallFigure, typicalWaterfallFigure } from './figures-waterfall.ts';
 import { escapeHtml, jsonForScript, numbersDetails } from './html-util.ts';
 import { facts, scenarioPanel, slowestPanel } from './html-panels.ts';
+import { resourcesPanel } from './html-resources.ts';
+import { tailFigure, tailPanel } from './html-tail.ts';
 import type { LabelledRun, ReportInput } from './input.ts';
 import { STYLES } from './styles.ts';
 
@@ -35,24 +37,30 @@ function present<T>(items: (T | undefined)[]): T[] {
 function runFigures(run: LabelledRun, index: number, input: ReportInput): Figure[] {
   const id = (name: string): string => `chart-run${index}-${name}`;
   return present([
+    tailFigure(run, id('tail')),
     stageFigure(run, id('stages')),
     latencyFigure(run, id('latency')),
     throughputFigure(run, id('throughput')),
     scalingFigure(run, id('scaling')),
-    typicalWaterfallFigure(run, id('typical')),
+    typicalWaterfallFigure(run, id('typical'), input),
     slowestWaterfallFigure(run, id('slowest'), input),
   ]);
 }
 
 function runSection(run: LabelledRun, index: number, input: ReportInput, figures: Figure[]): string {
   const noScaling = figures.some((f) => f.id.endsWith('-scaling')) ? '' : '<p class="muted">No scaling chart: the run has no two stream counts of the same audio.</p>';
+  const noSlowest = figures.some((f) => f.id.endsWith('-slowest'))
+    ? ''
+    : '<p class="note" role="note">No waterfall of the slowest request: this span summary keeps no single requests (it was written by a version that did not), so there is nothing exact to draw. Its trace is linked under "Slowest requests".</p>';
   return (
     `<section id="run-${index}" aria-labelledby="run-${index}-title">` +
     `<h2 id="run-${index}-title">Run <q>${escapeHtml(run.label)}</q></h2>` +
     facts(run) +
     scenarioPanel(run) +
+    tailPanel(run) +
+    resourcesPanel(run) +
     slowestPanel(run, input) +
-    `<div class="grid">${figures.map(figureHtml).join('\n')}</div>${noScaling}` +
+    `<div class="grid">${figures.map(figureHtml).join('\n')}</div>${noScaling}${noSlowest}` +
     `</section>`
   );
 }

@@ -32,5 +32,10 @@ summary { cursor: pointer; color: var(--accent); }
 .good { color: var(--good); }
 .muted { color: var(--muted); }
 ul.regressions li { color: var(--bad); }
+details.tail { margin: 6px 0; }
+details.tail > summary { color: var(--fg); }
+.tail-line { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.92rem; }
+.share-bar { display: inline-block; height: 0.7em; background: var(--accent); vertical-align: baseline; }
+p.verdict { font-size: 1.02rem; }
 footer { color: var(--muted); font-size: 0.85rem; padding: 24px; }
 `;

@@ -3,7 +3,7 @@
  * output can be worked out by hand.
  */
 import type { LoadResults, ScenarioResult } from '../../src/loadgen/report.ts';
-import type { Exemplar, PathEntry, SpanEntry, SpanStatistics, SpanSummaryDocument } from '../../src/rollup/document.ts';
+import type { Exemplar, KeptTrace, PathEntry, RequestEntry, ResourceEntry, SpanEntry, SpanStatistics, SpanSummaryDocument, TailStage } from '../../src/rollup/document.ts';
 import type { LabelledRun } from '../../src/report/input.ts';
 
 export const TRACE_A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -132,4 +132,63 @@ export function loadResults(scenarios: ScenarioResult[]): LoadResults {
 /** A run of `simpleSummary` and one 4-stream scenario. */
 export function simpleRun(label = 'fused', fields: Partial<ScenarioResult> = {}): LabelledRun {
   return { label, summary: simpleSummary(), load: loadResults([scenario('4x8 1s', 4, fields)]) };
+}
+
+/**
+ * A kept request of 500 ms under the SERVER span: upload 20 ms, transcribe 470 ms from 25 ms (a
+ * 380 ms `worker.queue_wait` inside `mel` before its 40 ms `mel.fft`, then a 30 ms decoder).
+ */
+export function keptTrace(traceId = TRACE_A, durationMs = 500): KeptTrace {
+  return {
+    trace_id: traceId,
+    duration_ms: durationMs,
+    spans: [
+      { span_id: 'r000000000000001', parent_span_id: '', name: 'POST /v1/audio/transcriptions', start_ms: 0, duration_ms: durationMs },
+      { span_id: 'u000000000000002', parent_span_id: 'r000000000000001', name: 'upload.receive', start_ms: 0.5, duration_ms: 20 },
+      { span_id: 't000000000000003', parent_span_id: 'r000000000000001', name: 'transcribe', start_ms: 25, duration_ms: 470 },
+      // Listed out of order on purpose: the rows must follow the tree and the start times.
+      { span_id: 'd000000000000006', parent_span_id: 't000000000000003', name: 'decoder', start_ms: 460, duration_ms: 30 },
+      { span_id: 'm000000000000004', parent_span_id: 't000000000000003', name: 'mel', start_ms: 30, duration_ms: 425 },
+      { span_id: 'f000000000000007', parent_span_id: 'm000000000000004', name: 'mel.fft', start_ms: 412, duration_ms: 40 },
+      { span_id: 'w000000000000005', parent_span_id: 'm000000000000004', name: 'worker.queue_wait', start_ms: 31, duration_ms: 380 },
+    ],
+  };
+}
+
+/** A root's attribution with one planted stage: slow requests +412 ms, `worker.queue_wait` +380 ms of it. */
+export function requestEntry(fields: Partial<RequestEntry> = {}): RequestEntry {
+  const stage = (name: string, slow: number, baseline: number): TailStage => ({ name, slow_mean_ms: slow, baseline_mean_ms: baseline, delta_ms: slow - baseline, share: (slow - baseline) / 412 });
+  return {
+    root: 'POST /v1/audio/transcriptions',
+    count: 200,
+    unattributed_ms: { mean: 1, p50: 0.8, p99: 3.1, max: 6 },
+    unattributed_share: { p50: 0.01, p99: 0.031 },
+    tail: {
+      slow_quantile: 0.95,
+      slow_threshold_ms: 480,
+      slow_count: 10,
+      baseline_count: 100,
+      stages: [stage('worker.queue_wait', 381, 1), stage('decoder', 60, 40), stage('mel.fft', 42, 30), stage('audio.decode', 2, 2)],
+    },
+    slowest: [keptTrace()],
+    typical: [keptTrace(TRACE_B, 90)],
+    ...fields,
+  };
+}
+
+/** A resource over a 10 s window. */
+export function resource(name: string, capacity: number, utilization: number, queueMean: number): ResourceEntry {
+  const windowMs = 10_000;
+  return { name, capacity, utilization, busy_ms: utilization * capacity * windowMs, window_ms: windowMs, queue_mean: queueMean, queue_max: Math.ceil(queueMean * 2), in_use: 0, queued: 0 };
+}
+
+/** `simpleSummary` with attribution and resources, as the rollup processor writes them now. */
+export function attributedSummary(): SpanSummaryDocument {
+  return { ...simpleSummary(), requests: [requestEntry()], resources: [resource('worker_pool', 4, 0.3, 0), resource('npu_columns', 4, 0.2, 0)] };
+}
+
+/** A document as written before attribution existed: no `requests`, no `resources`. */
+export function legacySummary(): SpanSummaryDocument {
+  const { requests: _requests, resources: _resources, ...rest } = simpleSummary();
+  return rest as SpanSummaryDocument;
 }

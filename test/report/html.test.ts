@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderReportHtml } from '../../src/report/html.ts';
 import type { ReportInput } from '../../src/report/input.ts';
-import { loadResults, scenario, simpleRun, simpleSummary, summary, TRACE_A } from './documents.ts';
+import { keptRows } from '../../src/report/kept.ts';
+import { attributedSummary, keptTrace, legacySummary, loadResults, requestEntry, resource, scenario, simpleRun, simpleSummary, summary, TRACE_A } from './documents.ts';
 
 function embeddedData(html: string): { charts: { id: string; config: { data: { labels?: string[]; datasets: { label: string; data: unknown[] }[] } } }[] } {
   const match = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
@@ -79,18 +80,42 @@ describe('renderReportHtml', () => {
     assert.doesNotMatch(reachable, /docker compose up jaeger/, 'no hint when Jaeger answered');
   });
 
-  it('draws the slowest request from the exemplars of its trace and says which stages were not kept', () => {
-    const html = renderReportHtml({ runs: [simpleRun()], jaegerReachable: true });
+  it('draws the slowest and a typical kept request exactly: every span at its start for its duration', () => {
+    const run = { ...simpleRun(), summary: attributedSummary() };
+    const html = renderReportHtml({ runs: [run], jaegerReachable: true });
     const slowest = chart(html, '-slowest');
-    assert.deepEqual(
-      slowest.config.data.labels,
-      ['transcribe', '\u2003audio.decode (≤ 20.0 ms, not kept)', '\u2003encoder', '\u2003\u2003npu.kernel_execution (≤ 12.0 ms, not kept)', '\u2003decoder (≤ 20.0 ms, not kept)'],
-      'rows in tree order; a stage without an exemplar in the trace is marked with what bounds it (here its parent)',
-    );
-    const [root, , encoder] = slowest.config.data.datasets[0]!.data as ([number, number] | null)[];
-    assert.deepEqual(root, [0, 20], 'the root exemplar: 20 ms');
-    assert.equal(encoder![1] - encoder![0], 12, 'the encoder exemplar of the same trace, not the other trace');
-    assert.ok(encoder![0] >= 0 && encoder![1] <= 20, 'placed inside its parent');
+    const kept = keptTrace();
+    assert.equal(slowest.config.data.labels?.length, kept.spans.length, 'one bar per kept span');
+    const bars = slowest.config.data.datasets[0]!.data as [number, number][];
+    assert.deepEqual(bars, keptRows(kept).map((r) => [r.startMs, r.startMs + r.durationMs]), 'each bar from its kept start to its kept end');
+    assert.deepEqual(bars[4], [31, 411], 'e.g. the queue wait: 380 ms from 31 ms');
+    assert.doesNotMatch(html, /not kept|estimated/, 'nothing is estimated');
+    assert.ok(html.includes(`/trace/${TRACE_A}`), 'the slowest trace is linked');
+    const typical = chart(html, '-typical');
+    assert.deepEqual(typical.config.data.datasets[0]!.data.at(0), [0, 90], 'the typical kept request, 90 ms');
+  });
+
+  it('explains the tail per scenario and for the run, and names the saturated resource', () => {
+    const breakdown = { stages: [], requests: [requestEntry({ count: 100 })], resources: [resource('worker_pool', 4, 0.97, 3.1), resource('admission', 16, 0.3, 0)] };
+    const run = { ...simpleRun('fused', { server_stages: breakdown }), summary: attributedSummary() };
+    run.load.scaling_efficiency = 0.53;
+    const html = renderReportHtml({ runs: [run], jaegerReachable: true });
+    assert.match(html, /<h3>Why the tail is slow<\/h3>/, 'the panel');
+    assert.equal(html.match(/p95\+ requests are \+412 ms: worker\.queue_wait \+380 ms \(92 %\)/g)?.length, 2, 'the tail line for the whole run and for the scenario');
+    const tail = chart(html, '-tail');
+    assert.deepEqual(tail.config.data.labels, ['whole run', '4x8 1s'], 'one bar per view');
+    assert.equal(tail.config.data.datasets.find((d) => d.label === 'worker.queue_wait')?.data[0], 380, 'the planted stage\'s extra time');
+    assert.match(html, /Throughput stops growing with streams \(scaling efficiency 0\.53\)\. At 4x8 1s: worker_pool saturates: utilization 97 %/, 'the verdict names the pool');
+    assert.match(html, /measured 0\.97/, 'with the measured utilization beside the law');
+  });
+
+  it('renders documents without attribution or resources, and says plainly what it cannot show', () => {
+    const html = renderReportHtml({ runs: [{ ...simpleRun(), summary: legacySummary() }], jaegerReachable: true });
+    assert.match(html, /has no request attribution/, 'the tail panel says why it is empty');
+    assert.match(html, /has no resource figures/, 'so does the resources panel');
+    assert.match(html, /No waterfall of the slowest request: this span summary keeps no single requests/, 'no estimated waterfall, a plain note');
+    assert.equal(embeddedData(html).charts.some((c) => c.id.endsWith('-slowest')), false, 'no slowest chart');
+    assert.ok(chart(html, '-typical'), 'the typical request from the means still');
   });
 
   it('adds the comparison section only when two runs are given', () => {

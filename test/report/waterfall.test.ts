@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { slowestWaterfall, typicalWaterfall } from '../../src/report/waterfall.ts';
-import { summary, TRACE_A, TRACE_B } from './documents.ts';
+import { keptRows } from '../../src/report/kept.ts';
+import { typicalWaterfall } from '../../src/report/waterfall.ts';
+import { keptTrace, summary, TRACE_A } from './documents.ts';
 
 /** Root 10 ms with two sequential children of 4 ms (at 1 ms) and 5 ms (at 5 ms); the slowest root took 30 ms. */
 function twoStages(aExemplars: { trace_id: string; duration_ms: number }[], bExemplars: { trace_id: string; duration_ms: number }[]) {
@@ -25,33 +26,28 @@ describe('typicalWaterfall', () => {
   });
 });
 
-describe('slowestWaterfall', () => {
-  it('draws the stages of the slowest trace from its exemplars, in order and inside the root', () => {
-    const w = slowestWaterfall(twoStages([{ trace_id: TRACE_B, duration_ms: 9 }, { trace_id: TRACE_A, duration_ms: 20 }], [{ trace_id: TRACE_A, duration_ms: 6 }]))!;
-    assert.equal(w.traceId, TRACE_A, 'the root exemplar names the trace');
-    const [root, a, b] = w.rows;
-    assert.deepEqual([root!.startMs, root!.durationMs], [0, 30], 'the root from 0 for 30 ms');
-    assert.equal(a!.durationMs, 20, "a: this trace's exemplar, not the other trace's");
-    assert.equal(a!.startMs, 3, 'a starts at the typical 1 ms scaled by 30/10');
-    assert.equal(b!.durationMs, 6, 'b from its exemplar');
-    assert.ok(b!.startMs! >= a!.startMs! + 20, 'b starts after a ends (siblings run in sequence)');
-    assert.ok(b!.startMs! + 6 <= 30, 'b ends inside the root');
+describe('keptRows', () => {
+  it('draws every kept span once at its exact start and duration, parents before children in start order', () => {
+    const trace = keptTrace();
+    const rows = keptRows(trace);
+    assert.equal(rows.length, trace.spans.length, 'one row per kept span, none invented');
+    for (const span of trace.spans) {
+      const row = rows.find((r) => r.spanId === span.span_id);
+      assert.ok(row, `${span.name} is drawn`);
+      assert.deepEqual([row.startMs, row.durationMs], [span.start_ms, span.duration_ms], `${span.name} at its kept start for its kept duration`);
+    }
+    assert.deepEqual(
+      rows.map((r) => `${r.depth} ${r.name}`),
+      ['0 POST /v1/audio/transcriptions', '1 upload.receive', '1 transcribe', '2 mel', '3 worker.queue_wait', '3 mel.fft', '2 decoder'],
+      'depth-first, children by start time whatever order the spans were listed in',
+    );
+    assert.deepEqual(rows.map((r) => r.family), ['POST /v1/audio/transcriptions', 'upload.receive', 'transcribe', 'mel', 'mel', 'mel', 'decoder'], 'a span takes the colour family of its stage');
   });
 
-  it('leaves a stage out when the trace is not among its exemplars, and says what bounds it', () => {
-    const others = [9, 8, 7.5].map((duration_ms) => ({ trace_id: TRACE_B, duration_ms }));
-    const w = slowestWaterfall(twoStages(others, []))!;
-    assert.deepEqual(w.rows.map((r) => r.durationMs), [30, null, null], 'unknown durations are null, not guessed');
-    assert.equal(w.rows[1]!.atMostMs, 7.5, 'a: not among the slowest, so at most the fastest exemplar');
-    assert.equal(w.rows[2]!.atMostMs, 30, 'b: no exemplars at all, so only its parent bounds it');
-    const all = slowestWaterfall(summary([
-      { names: ['transcribe'], count: 2, meanMs: 10, selfMeanMs: 5, offsetMs: 0, exemplars: [{ trace_id: TRACE_A, span_id: '1', duration_ms: 12 }, { trace_id: TRACE_B, span_id: '2', duration_ms: 8 }] },
-      { names: ['transcribe', 'decoder'], count: 1, meanMs: 5, selfMeanMs: 5, offsetMs: 1, exemplars: [{ trace_id: TRACE_B, span_id: '3', duration_ms: 5 }] },
-    ]))!;
-    assert.equal(all.rows[1]!.atMostMs, 0, 'every decoder span is an exemplar and none is in this trace: it has none');
-  });
-
-  it('is undefined for a summary without spans', () => {
-    assert.equal(slowestWaterfall(summary([])), undefined, 'nothing to draw');
+  it('keeps a span whose parent is missing from the trace, as a root of its own', () => {
+    const trace = keptTrace();
+    trace.spans.push({ span_id: 'x000000000000009', parent_span_id: 'gone000000000000', name: 'orphan', start_ms: 7, duration_ms: 1 });
+    const orphan = keptRows(trace).find((r) => r.name === 'orphan');
+    assert.deepEqual([orphan?.depth, orphan?.startMs], [0, 7], 'drawn at depth 0 at its own start');
   });
 });
