@@ -1,10 +1,17 @@
 /**
- * The text of `amanuensis summary show`: where the time goes (self time per span name as bars),
- * percentiles per span name, a waterfall of a typical request (mean start offset and mean
- * duration of every path under one root), and links to the slowest traces.
+ * The text of `amanuensis summary show`: why the tail is slow (one line per root) and the
+ * resources, where the time goes (self time per span name as bars), percentiles per span name, a
+ * waterfall of a typical request (mean start offset and mean duration of every path under one
+ * root), the slowest request's exact waterfall, and links to the slowest traces.
  */
 import type { PathEntry, SpanSummaryDocument } from '../rollup/document.ts';
+import { percent, requestEntries, requestLine, resourceEntries, slowestKept } from '../report/attribution.ts';
+import { isSaturated } from '../report/saturation.ts';
+import { textWaterfall } from '../report/text-waterfall.ts';
 import { UsageError } from './usage.ts';
+
+/** Spans drawn of the slowest request; per-launch spans can make a trace hundreds long. */
+const MAX_WATERFALL_ROWS = 60;
 
 export interface RenderOptions {
   jaegerUrl: string;
@@ -51,10 +58,36 @@ export function renderSummary(document: SpanSummaryDocument, options: RenderOpti
     lines.push('', 'No spans in this summary.');
     return `${lines.join('\n')}\n`;
   }
+  lines.push(...attribution(document));
   lines.push('', ...selfTimeBars(document, options.width), '', ...percentileTable(document));
   const root = chooseRoot(document, options.root);
-  if (root) lines.push('', ...waterfall(document, root, options.width), '', ...slowest(root, options.jaegerUrl));
+  if (root) lines.push('', ...waterfall(document, root, options.width));
+  lines.push(...slowestKeptWaterfall(document, options));
+  if (root) lines.push('', ...slowest(root, options.jaegerUrl));
   return `${lines.join('\n')}\n`;
+}
+
+/** Why the tail is slow, one line per root, and each resource's utilization; nothing for older documents. */
+function attribution(document: SpanSummaryDocument): string[] {
+  const roots = requestEntries(document);
+  const resources = resourceEntries(document);
+  const lines = roots.length > 0 ? ['', 'Why the tail is slow', ...roots.map((entry) => `  ${requestLine(entry)}`)] : [];
+  if (resources.length > 0) {
+    lines.push('', 'Resources (utilization: busy time / capacity / window)');
+    for (const r of resources) lines.push(`  ${r.name}: capacity ${r.capacity}, utilization ${percent(r.utilization)}, queue ${r.queue_mean.toFixed(2)} mean, ${r.queue_max} max${isSaturated(r) ? ' -- saturated' : ''}`);
+  }
+  return lines;
+}
+
+/** The slowest kept request, every span exact; a plain sentence when the document keeps none. */
+function slowestKeptWaterfall(document: SpanSummaryDocument, options: RenderOptions): string[] {
+  const trace = slowestKept(document);
+  if (!trace) return ['', 'No slowest request to draw: this summary keeps no single requests (written by an older version).'];
+  return [
+    '',
+    `The slowest request, exact: ${ms(trace.duration_ms)} ms, ${options.jaegerUrl}/trace/${trace.trace_id}`,
+    ...textWaterfall(trace, { width: options.width, maxRows: MAX_WATERFALL_ROWS }),
+  ];
 }
 
 function selfTimeBars(document: SpanSummaryDocument, width: number): string[] {

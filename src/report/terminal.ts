@@ -1,7 +1,8 @@
 /**
- * The report printed at the end of `amanuensis profile`: per run, the scenario table, where the
- * time goes per stage (self time share as bars) and the slowest traces with links; with two or
- * more runs, the comparison of each with the first.
+ * The report printed at the end of `amanuensis profile`: per run, the scenario table, why the
+ * tail is slow and which resource limits throughput, where the time goes per stage (self time
+ * share as bars) and the slowest traces with links; with two or more runs, the comparison of
+ * each with the first.
  */
 import type { ScenarioResult } from '../loadgen/report.ts';
 import { compareRuns, renderComparison } from './compare.ts';
@@ -9,6 +10,7 @@ import { formatMs, formatShare, msNumber, rpsNumber, rtfNumber } from './format.
 import { JAEGER_HINT, traceUrl, type LabelledRun, type ReportInput } from './input.ts';
 import { slowestRequests, slowestServerSpans, type SlowTrace } from './slowest.ts';
 import { timeShares } from './stages.ts';
+import { tailSection } from './terminal-tail.ts';
 import { paint, table, truncate, bar } from './text.ts';
 import { spanTree } from './tree.ts';
 
@@ -77,7 +79,7 @@ function runSection(run: LabelledRun, input: ReportInput, options: TerminalOptio
   const s = run.summary;
   const dropped = s.dropped_spans > 0 ? paint(`, ${s.dropped_spans} spans dropped by the exporter`, 'yellow', options.color) : '';
   const heading = `${paint(`run ${run.label}`, 'bold', options.color)}: ${run.load.target}, ${run.load.scenarios.length} scenario${run.load.scenarios.length === 1 ? '' : 's'}, service ${s.service.name}${dropped}`;
-  return [heading, '', scenarioTable(run, options.color), '', whereTimeGoes(run, options), '', slowest(run, input, options.color)].join('\n');
+  return [heading, '', scenarioTable(run, options.color), '', tailSection(run, options.color), '', whereTimeGoes(run, options), '', slowest(run, input, options.color)].join('\n');
 }
 
 /** The terminal report of one or more runs; ends with a newline. */

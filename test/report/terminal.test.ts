@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderTerminalReport } from '../../src/report/terminal.ts';
-import { loadResults, scenario, simpleRun, simpleSummary, TRACE_A } from './documents.ts';
+import { attributedSummary, legacySummary, loadResults, requestEntry, resource, scenario, simpleRun, simpleSummary, TRACE_A } from './documents.ts';
 
 const ANSI = /\u001b\[/;
 
@@ -29,6 +29,21 @@ describe('renderTerminalReport', () => {
     assert.match(text, /start Jaeger with `docker compose up jaeger` to open these/, 'the hint');
     const reachable = renderTerminalReport({ runs: [simpleRun()], jaegerReachable: true }, { width: 100, color: false });
     assert.doesNotMatch(reachable, /docker compose up jaeger/, 'no hint when Jaeger answered');
+  });
+
+  it('says why the tail is slow in one line per root and per scenario, and which resource saturates', () => {
+    const breakdown = { stages: [], requests: [requestEntry({ count: 100 })], resources: [resource('worker_pool', 4, 0.97, 3.1)] };
+    const run = { ...simpleRun('fused', { server_stages: breakdown }), summary: attributedSummary() };
+    const text = renderTerminalReport({ runs: [run], jaegerReachable: true }, { width: 100, color: false });
+    assert.match(
+      text,
+      /^ {2}POST \/v1\/audio\/transcriptions \(200 requests\): p95\+ requests are \+412 ms: worker\.queue_wait \+380 ms \(92 %\); unattributed time p99 3 % of a request \(3\.1 ms\)$/m,
+      'the whole run, with the unattributed share p99',
+    );
+    assert.match(text, /^ {2}4x8 1s {2}p95\+ requests are \+412 ms: worker\.queue_wait \+380 ms \(92 %\)$/m, 'the scenario');
+    assert.match(text, /At 4x8 1s: worker_pool saturates: utilization 97 %/, 'the resource verdict');
+    const legacy = renderTerminalReport({ runs: [{ ...simpleRun(), summary: legacySummary() }], jaegerReachable: true }, { width: 100, color: false });
+    assert.match(legacy, /this span summary has no request attribution/, 'an older summary still prints, saying so');
   });
 
   it('uses ANSI colour only when asked', () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
 import type { SpanSummaryDocument } from '../../src/rollup/document.ts';
 import { requestSpec, testTracer } from './spans.ts';
+import { attributedSummary, keptTrace, legacySummary, resource } from '../report/documents.ts';
 
 const BIN = new URL('../../bin/amanuensis.js', import.meta.url).pathname;
 
@@ -58,6 +59,38 @@ describe('amanuensis summary', () => {
     assert.match(run.stdout, /http:\/\/jaeger:16686\/trace\/[0-9a-f]{32}/, 'links use the given base URL without a double slash');
     const defaults = await amanuensis('summary', 'show', good);
     assert.match(defaults.stdout, /http:\/\/localhost:16686\/trace\//, 'default Jaeger URL');
+  });
+
+  it('show says why the tail is slow per root, with the unattributed p99, the resources and the slowest request exactly', async () => {
+    const file = join(folder, 'attributed.json');
+    const document = attributedSummary();
+    document.resources.push(resource('admission', 16, 0.95, 2));
+    await writeFile(file, JSON.stringify(document));
+    const run = await amanuensis('summary', 'show', file, '--width', '50');
+    assert.equal(run.code, 0, `exit 0 (stderr: ${run.stderr})`);
+    assert.match(
+      run.stdout,
+      /^ {2}POST \/v1\/audio\/transcriptions \(200 requests\): p95\+ requests are \+412 ms: worker\.queue_wait \+380 ms \(92 %\); unattributed time p99 3 % of a request \(3\.1 ms\)$/m,
+      'one line for the root',
+    );
+    assert.match(run.stdout, /^ {2}admission: capacity 16, utilization 95 %, queue 2\.00 mean, 4 max -- saturated$/m, 'a saturated resource is marked');
+    assert.match(run.stdout, /^ {2}worker_pool: capacity 4, utilization 30 %, queue 0\.00 mean, 0 max$/m, 'an idle one is not');
+    const waterfall = run.stdout.slice(run.stdout.indexOf('The slowest request, exact: 500 ms'));
+    const rows = waterfall.split('\n').filter((line) => line.includes('|')).map((line) => /^ {2}(.+?)\s+\|([ █]+)\|\s+([\d.]+) \+\s+([\d.]+) ms$/.exec(line));
+    assert.equal(rows.length, keptTrace().spans.length, 'one line per kept span');
+    const queue = rows.find((m) => m?.[1]!.trim() === 'worker.queue_wait');
+    assert.deepEqual([queue?.[3], queue?.[4]], ['31.0', '380'], 'the queue wait at its exact start for its exact duration');
+    assert.equal(queue?.[2]!.indexOf('█'), 3, 'its bar starts at 31/500 of 50 columns');
+    assert.equal(queue?.[2]!.split('█').length! - 1, 38, 'and is 380/500 of 50 columns long');
+  });
+
+  it('show prints a document without requests or resources, saying it keeps no single requests', async () => {
+    const file = join(folder, 'legacy.json');
+    await writeFile(file, JSON.stringify(legacySummary()));
+    const run = await amanuensis('summary', 'show', file);
+    assert.equal(run.code, 0, `exit 0 (stderr: ${run.stderr})`);
+    assert.doesNotMatch(run.stdout, /Why the tail is slow/, 'no attribution section');
+    assert.match(run.stdout, /No slowest request to draw: this summary keeps no single requests/, 'says so plainly instead of estimating');
   });
 
   it('show fails with one line naming a missing, truncated or non-JSON file', async () => {
