@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { ServiceError } from './errors.ts';
 import { sendError, sendJson } from './respond.ts';
 import { apiKeyCheck } from './auth.ts';
+import { answerClientError } from './client-errors.ts';
+import { dropUnreadBody } from './discard.ts';
 import { handleTranscription, TRANSCRIPTIONS_ROUTE, type TranscriptionDeps } from './transcriptions.ts';
 
 /** Longest time a request (headers and the whole upload) may take to arrive. */
@@ -99,10 +101,11 @@ export function createService(deps: ServiceDeps): Service {
       if (!handler) throw methodNotAllowed(method, path);
       await handler(request, response);
     } catch (error) {
-      request.resume();
-      sendError(response, error);
+        sendError(response, error);
+      dropUnreadBody(request);
     }
   });
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 65_000;
   // A slow upload holds an admission slot; it must arrive whole within this (processing has its own limit).
   server.requestTimeout = UPLOAD_TIMEOUT_MILLIS;

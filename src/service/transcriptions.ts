@@ -10,6 +10,7 @@ import { parseUpload, type UploadLimits } from './multipart.ts';
 import { transcriptionParams, type TranscriptionParams } from './request-params.ts';
 import { runPipeline, type PipelineDeps, type PipelineResult } from './pipeline.ts';
 import { serverTiming } from './formats.ts';
+import { dropUnreadBody } from './discard.ts';
 import { sendError } from './respond.ts';
 import { traceResponseHeader } from './trace-headers.ts';
 import type { Admission } from './admission.ts';
@@ -34,20 +35,6 @@ function timeoutError(timeoutMs: number): ServiceError {
 /** Nobody reads this answer; a ServiceError (499, as nginx logs it) keeps it out of the 5xx and warnings. */
 function clientGone(): ServiceError {
   return new ServiceError('the client closed the connection', { status: 499, code: 'client_closed' });
-}
-
-/** How long a refused upload may go on being discarded, so its sender can read the answer first. */
-const DISCARD_GRACE_MILLIS = 2000;
-
-/**
- * The rest of a refused upload is read and thrown away (closing at once would reset the
- * connection before the client reads the 413), but only for a short grace period.
- */
-function dropUnreadBody(request: IncomingMessage): void {
-  request.resume();
-  const timer = setTimeout(() => request.socket.destroy(), DISCARD_GRACE_MILLIS);
-  timer.unref();
-  request.once('end', () => clearTimeout(timer));
 }
 
 /** Rejects with the signal's reason once it aborts (never resolves). */
@@ -128,7 +115,7 @@ export async function handleTranscription(request: IncomingMessage, response: Se
   } catch (error) {
     sendError(response, error);
     deps.onAnswered?.(response.statusCode);
-    if (!request.complete) dropUnreadBody(request);
+    dropUnreadBody(request);
   } finally {
     response.off('close', onClose);
     deps.stopSignal?.removeEventListener('abort', onStop);
