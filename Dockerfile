@@ -24,7 +24,12 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
 COPY src ./src
-# The official image's unprivileged user (uid 1000). Span summaries go to a mounted /results.
+# The service writes span summaries (and the load generator its results) under /results. The
+# directory belongs to the service user so that a named volume mounted there starts out writable:
+# Docker fills a new, empty named volume from the image's directory, owner and mode included
+# (docker-compose.yml, volume `results`).
+RUN mkdir /results && chown node:node /results
+# The official image's unprivileged user (uid 1000).
 USER node
 EXPOSE 8080
 # Slim images have no curl; Node's fetch does the probe. /health answers 503 while starting or draining.

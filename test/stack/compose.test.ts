@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { asRecord, composeService, composeServices, readRepoText, readRepoYaml, repoRoot, type ComposeService } from './files.ts';
+import { asRecord, composeNamedVolumes, composeService, composeServices, readRepoText, readRepoYaml, repoRoot, volumeMounts, type ComposeService } from './files.ts';
 
 const execFileAsync = promisify(execFile);
 const services = composeServices();
@@ -139,15 +139,55 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('writes span summaries and load results into ./results on the host', () => {
+  it('writes span summaries and load results to the named volume `results`, shared by both', () => {
     const service = composeService(services, 'service');
     const summaryOut = service.command[service.command.indexOf('--summary-out') + 1];
     assert.ok(summaryOut?.startsWith('/'), 'the service is started with --summary-out <absolute path>');
     const loadgen = composeService(services, 'loadgen');
     const loadOut = loadgen.command[loadgen.command.indexOf('--out') + 1];
+    assert.ok(composeNamedVolumes().includes('results'), 'docker-compose.yml declares the named volume results');
     for (const [owner, path] of [[service, summaryOut], [loadgen, loadOut]] as const) {
-      const mount = mounts(owner).find((entry) => path?.startsWith(`${entry.container}/`));
-      assert.equal(mount?.host, './results', `${owner.name} writes ${path} into ./results`);
+      const mount = volumeMounts(owner).find((entry) => path?.startsWith(`${entry.target}/`));
+      assert.ok(mount, `${owner.name} mounts a volume where it writes ${path}`);
+      assert.equal(mount.bind, false, `${owner.name} writes ${path} to a named volume, not a host directory that may not exist or be writable`);
+      assert.equal(mount.source, 'results', `${owner.name} writes ${path} into the volume results`);
+      assert.equal(mount.readOnly, false, `${owner.name} mounts results read-write`);
+    }
+  });
+
+  it("can write the results volume as the image's user, with nothing prepared on the host", () => {
+    // A new named volume is filled from the image's directory at the mount point, owner and mode
+    // included; so the image must have /results owned by the user the containers run as.
+    const dockerfile = readRepoText('Dockerfile');
+    const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    const imageUser = [...finalStage.matchAll(/^USER\s+(\S+)/gm)].at(-1)?.[1]?.split(':')[0];
+    assert.ok(imageUser, 'the final stage sets USER');
+    const chown = /^RUN\s.*\bmkdir\s+(?:-p\s+)?\/results\b.*\bchown\s+(\S+?)(?::\S+)?\s+\/results\b/m.exec(finalStage);
+    assert.ok(chown, 'the final stage creates /results and chowns it');
+    assert.equal(chown[1], imageUser, `/results belongs to the image's USER ${imageUser}`);
+    assert.ok(finalStage.indexOf(chown[0]) < finalStage.search(/^USER\s/m), 'the chown runs as root, before USER');
+    for (const name of ['service', 'loadgen']) {
+      assert.equal(composeService(services, name).user, undefined, `${name} runs as the image's user (a user: override would not own the volume)`);
+    }
+  });
+
+  it('mounts only repository files that a fresh clone has', async () => {
+    const { stdout } = await execFileAsync('git', ['ls-files'], { cwd: repoRoot });
+    const tracked = stdout.split('\n').filter(Boolean);
+    for (const service of services) {
+      for (const mount of volumeMounts(service).filter((entry) => entry.bind)) {
+        const path = mount.source.replace(/^\.\//, '').replace(/\/$/, '');
+        const present = tracked.some((file) => file === path || file.startsWith(`${path}/`));
+        assert.ok(present, `${service.name} mounts ${mount.source}, which git tracks (a missing host path is created by the engine, owned by root)`);
+        assert.ok(mount.readOnly, `${service.name} mounts ${mount.source} read-only: containers write only to volumes`);
+      }
+    }
+  });
+
+  it('needs no environment variable set on the host', () => {
+    const text = readRepoText('docker-compose.yml');
+    for (const match of text.matchAll(/\$\{?([A-Za-z_]\w*)([^}\s]*)\}?/g)) {
+      assert.match(match[2] ?? '', /^:?-/, `\${${match[1]}} has a default, so \`docker compose up\` works without setting it`);
     }
   });
 });

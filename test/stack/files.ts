@@ -54,6 +54,8 @@ export interface ComposeService {
   command: string[];
   volumes: string[];
   publishedPorts: number[];
+  /** `user:` when set; the image's USER applies otherwise. */
+  user: string | undefined;
 }
 
 /** The services of docker-compose.yml with depends_on normalised to `{ name: condition }`. */
@@ -82,6 +84,7 @@ export function composeServices(): ComposeService[] {
       command: Array.isArray(service.command) ? service.command.map(String) : [],
       volumes: asStrings(service.volumes),
       publishedPorts: publishedPorts(service.ports),
+      user: service.user === undefined ? undefined : String(service.user),
     };
   });
 }
@@ -100,4 +103,26 @@ export function composeService(services: ComposeService[], name: string): Compos
   const found = services.find((service) => service.name === name);
   if (!found) throw new Error(`docker-compose.yml has no service "${name}" (has: ${services.map((s) => s.name).join(', ')})`);
   return found;
+}
+
+/** The top-level named volumes of docker-compose.yml. */
+export function composeNamedVolumes(): string[] {
+  return Object.keys(asRecord(asRecord(readRepoYaml('docker-compose.yml')).volumes));
+}
+
+/** A short-form volume entry split into source, target and mode ("./a:/b:ro", "name:/b"). */
+export interface VolumeMount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+  /** A host path (bind mount) rather than a named volume. */
+  bind: boolean;
+}
+
+/** The volume entries of one service. */
+export function volumeMounts(service: ComposeService): VolumeMount[] {
+  return service.volumes.map((entry) => {
+    const [source = '', target = '', mode = ''] = entry.split(':');
+    return { source, target, readOnly: mode.split(',').includes('ro'), bind: /^[./~]/.test(source) };
+  });
 }
