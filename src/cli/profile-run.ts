@@ -13,7 +13,7 @@ import { renderTerminalReport } from '../report/terminal.ts';
 import { writeFileAtomic } from '../rollup/writer.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import type { LabelledRun } from '../report/input.ts';
-import { otlpTracesUrl, sdkDisabled, tracesExporterKind } from '../telemetry/env.ts';
+import { otlpTracesUrl, sdkDisabled, tracesExporters } from '../telemetry/env.ts';
 import { startTelemetry } from '../telemetry/sdk.ts';
 import { startChildService } from './child-service.ts';
 import { httpReachable, tcpReachable } from './probe.ts';
@@ -42,12 +42,14 @@ export function runFolderName(date: Date): string {
 
 /** Decides once whether spans can be exported; says so when no collector answers. */
 async function exportEnv(): Promise<Record<string, string>> {
-  if (sdkDisabled() || tracesExporterKind() !== 'otlp') return {};
+  const exporters = tracesExporters();
+  if (sdkDisabled() || !exporters.includes('otlp')) return {};
   const url = otlpTracesUrl();
   if (await tcpReachable(url)) return {};
   process.stderr.write(`no collector at ${url}; traces are not exported -- \`docker compose up jaeger\` to see them\n`);
-  process.env.OTEL_TRACES_EXPORTER = 'none';
-  return { OTEL_TRACES_EXPORTER: 'none' };
+  const others = exporters.filter((kind) => kind !== 'otlp').join(',') || 'none';
+  process.env.OTEL_TRACES_EXPORTER = others;
+  return { OTEL_TRACES_EXPORTER: others };
 }
 
 /** A progress bar per scenario on a terminal; a line per finished scenario otherwise. */
@@ -84,7 +86,7 @@ async function profileOnce(options: ProfileOptions, offload: ProfileOptions['off
   let load: LoadResults;
   try {
     load = await runSuite(
-      { url: service.url, suite: options.suite, trace: tracesExporterKind() === 'otlp' && !sdkDisabled() },
+      { url: service.url, suite: options.suite, trace: tracesExporters().includes('otlp') && !sdkDisabled() },
       { onProgress: progress.onProgress, ...(options.apiKey ? { headers: { authorization: `Bearer ${options.apiKey}` } } : {}) },
     );
   } finally {

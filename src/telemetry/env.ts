@@ -47,19 +47,35 @@ export function otlpProtocol(env: Env = process.env): OtlpProtocol {
   return 'http/protobuf';
 }
 
-/** OTEL_TRACES_EXPORTER: the first of otlp | console | none (otlp by default). */
-export function tracesExporterKind(env: Env = process.env): 'otlp' | 'console' | 'none' {
-  const first = (env.OTEL_TRACES_EXPORTER ?? 'otlp').split(',')[0]!.trim();
-  if (first === 'console' || first === 'none') return first;
-  return 'otlp';
+/** A span exporter OTEL_TRACES_EXPORTER can name here. */
+export type TracesExporterKind = 'otlp' | 'console';
+
+/**
+ * OTEL_TRACES_EXPORTER as the whole list the specification allows (`otlp,console`), deduplicated:
+ * `otlp` when unset, empty for `none`. Unknown names (zipkin, typos) are skipped with a warning.
+ */
+export function tracesExporters(env: Env = process.env): TracesExporterKind[] {
+  const names = [...new Set((env.OTEL_TRACES_EXPORTER ?? '').split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== ''))];
+  if (names.length === 0) return ['otlp'];
+  const kinds: TracesExporterKind[] = [];
+  for (const name of names) {
+    if (name === 'otlp' || name === 'console') kinds.push(name);
+    else if (name !== 'none') process.emitWarning(`OTEL_TRACES_EXPORTER names an exporter this program does not have: "${name}"; ignored`);
+  }
+  return kinds;
 }
 
-/** The traces endpoint the OTLP/HTTP exporter will post to, for messages ("no collector at ..."). */
+/**
+ * The traces endpoint the OTLP exporter will send to, for probes and messages ("no collector at
+ * ..."): OTLP/HTTP posts to `/v1/traces` under the base endpoint (default port 4318); gRPC
+ * connects to the endpoint itself (default port 4317).
+ */
 export function otlpTracesUrl(env: Env = process.env): string {
   const specific = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
   if (specific) return specific;
-  const base = (env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || 'http://localhost:4318').replace(/\/+$/, '');
-  return `${base}/v1/traces`;
+  const grpc = otlpProtocol(env) === 'grpc';
+  const base = (env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || (grpc ? 'http://localhost:4317' : 'http://localhost:4318')).replace(/\/+$/, '');
+  return grpc ? base : `${base}/v1/traces`;
 }
 
 /** OTEL_SDK_DISABLED=true turns all tracing off (stages become plain calls). */

@@ -1,14 +1,17 @@
 /**
- * Builds the trace exporter named by OTEL_TRACES_EXPORTER and the OTLP protocol variables. The
- * OTLP exporters read endpoint, headers, compression and timeout from OTEL_EXPORTER_OTLP_* themselves.
+ * Builds the trace exporters OTEL_TRACES_EXPORTER names, the OTLP one for the configured protocol.
+ * The OTLP exporters read endpoint, headers, compression and timeout from OTEL_EXPORTER_OTLP_*
+ * themselves.
  */
 import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace';
-import { otlpProtocol, tracesExporterKind } from './env.ts';
+import { otlpProtocol, tracesExporters, type TracesExporterKind } from './env.ts';
 
-/** Returns the configured exporter, or undefined for OTEL_TRACES_EXPORTER=none. */
-export async function createTraceExporter(env: Record<string, string | undefined> = process.env): Promise<SpanExporter | undefined> {
-  const kind = tracesExporterKind(env);
-  if (kind === 'none') return undefined;
+/** The configured exporters, in the order named; none for OTEL_TRACES_EXPORTER=none. */
+export function createTraceExporters(env: Record<string, string | undefined> = process.env): Promise<SpanExporter[]> {
+  return Promise.all(tracesExporters(env).map((kind) => createTraceExporter(kind, env)));
+}
+
+async function createTraceExporter(kind: TracesExporterKind, env: Record<string, string | undefined>): Promise<SpanExporter> {
   if (kind === 'console') return new ConsoleSpanExporter();
   switch (otlpProtocol(env)) {
     case 'http/json': {

@@ -9,7 +9,7 @@ import { ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions';
 import { configureStages } from './stage.ts';
 import type { Detail } from './names.ts';
 import { batchSettings, sdkDisabled } from './env.ts';
-import { createTraceExporter } from './exporter.ts';
+import { createTraceExporters } from './exporter.ts';
 import { CountingBatchSpanProcessor, ExportAccounting } from './export-accounting.ts';
 import { boundedShutdown } from './shutdown.ts';
 import { queryKeysOnly } from './redact.ts';
@@ -65,9 +65,9 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
   }
   const { NodeSDK } = await import('@opentelemetry/sdk-node');
   const accounting = new ExportAccounting();
-  const exporter = await createTraceExporter();
+  const exporters = await createTraceExporters();
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
-  if (exporter) processors.push(new CountingBatchSpanProcessor({ exporter, ...batchSettings() }, accounting));
+  for (const exporter of exporters) processors.push(new CountingBatchSpanProcessor({ exporter, ...batchSettings() }, accounting));
   // NodeSDK registers no TracerProvider without processors; trace ids (traceresponse) still matter then.
   if (processors.length === 0) processors.push(new NoopSpanProcessor());
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { batchSettings, otlpProtocol, otlpTracesUrl, sdkDisabled, tracesExporterKind } from '../../src/telemetry/env.ts';
+import { batchSettings, otlpProtocol, otlpTracesUrl, sdkDisabled, tracesExporters } from '../../src/telemetry/env.ts';
 
 describe('telemetry env', () => {
   it('reads OTEL_BSP_* with the specification defaults', () => {
@@ -24,8 +24,12 @@ describe('telemetry env', () => {
     assert.equal(otlpTracesUrl({}), 'http://localhost:4318/v1/traces', 'default endpoint');
     assert.equal(otlpTracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }), 'http://collector:4318/v1/traces', 'base endpoint gets the signal path');
     assert.equal(otlpTracesUrl({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://x/traces' }), 'http://x/traces', 'specific endpoint used as is');
-    assert.equal(tracesExporterKind({ OTEL_TRACES_EXPORTER: 'none' }), 'none', 'none');
-    assert.equal(tracesExporterKind({}), 'otlp', 'otlp by default');
+    assert.equal(otlpTracesUrl({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }), 'http://localhost:4317', 'gRPC: port 4317, no signal path');
+    assert.equal(otlpTracesUrl({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' }), 'http://collector:4317', 'gRPC: the endpoint as is');
+    assert.deepEqual(tracesExporters({ OTEL_TRACES_EXPORTER: 'none' }), [], 'none');
+    assert.deepEqual(tracesExporters({}), ['otlp'], 'otlp by default');
+    assert.deepEqual(tracesExporters({ OTEL_TRACES_EXPORTER: 'otlp, console,otlp' }), ['otlp', 'console'], 'the whole list, deduplicated');
+    assert.deepEqual(tracesExporters({ OTEL_TRACES_EXPORTER: 'console,none' }), ['console'], 'none beside others adds nothing');
     assert.equal(sdkDisabled({ OTEL_SDK_DISABLED: 'TRUE' }), true, 'case-insensitive true');
     assert.equal(sdkDisabled({}), false, 'enabled by default');
   });
