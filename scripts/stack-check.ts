@@ -1,9 +1,11 @@
 /**
  * `npm run test:stack`: the live check of the docker compose stack, for a machine with a Docker engine
  * (CI has none; test/stack/ checks the files statically). It brings the stack up, runs the load
- * generator, takes the slowest `transcribe` exemplar from results/span-summary.json, fetches that
- * trace back through Jaeger's /api/v3/traces/{id}, checks that span metrics reached Prometheus and
- * Jaeger's Monitor API, and tears the stack down.
+ * generator, copies the `results` volume to ./results, takes the slowest `transcribe` exemplar from
+ * span-summary.json, fetches that trace back through Jaeger's /api/v3/traces/{id}, checks that span
+ * metrics reached Prometheus and Jaeger's Monitor API, follows a Prometheus exemplar of
+ * amanuensis_span_duration_seconds to its trace in Jaeger, checks that Grafana serves the dashboard
+ * and returns exemplars with trace ids to an anonymous viewer, and tears the stack down.
  *
  * Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or no Docker engine.
  */
@@ -17,6 +19,10 @@ const repoRoot = resolve(import.meta.dirname, '..');
 const resultsDir = join(repoRoot, 'results');
 const jaegerUrl = 'http://localhost:16686';
 const prometheusUrl = 'http://localhost:9090';
+const grafanaUrl = 'http://localhost:3000';
+/** The service's span-duration histogram (docs/stack.md) and the dashboard that draws it. */
+const serviceHistogram = 'amanuensis_span_duration_seconds_bucket';
+const dashboardUid = 'amanuensis-stage-latency';
 const pollIntervalMillis = 2000;
 
 const USAGE = `usage: node scripts/stack-check.ts [--suite quick|standard] [--keep]
@@ -40,8 +46,6 @@ function compose(args: string[], timeoutMillis: number): Promise<number> {
     const child = spawn('docker', ['compose', ...args], {
       cwd: repoRoot,
       stdio: 'inherit',
-      // The containers write ./results as this user (docs/stack.md, step 1).
-      env: { AMANUENSIS_UID: String(process.getuid?.() ?? 1000), AMANUENSIS_GID: String(process.getgid?.() ?? 1000), ...process.env },
       timeout: timeoutMillis,
     });
     child.on('error', reject);
@@ -86,8 +90,14 @@ interface SummaryDoc {
   spans: Array<{ name: string; count: number; exemplars: Array<{ trace_id: string; duration_ms: number }> }>;
 }
 
+/** Copies the `results` volume (span summary, load results) to ./results, as docs/stack.md tells users to. */
+async function copyResults(): Promise<void> {
+  await composeOrFail(['cp', 'service:/results/.', 'results/'], 60_000);
+}
+
 /** The slowest `transcribe` exemplar of a summary written after `notBefore`. */
 async function slowestExemplar(notBefore: number): Promise<{ traceId: string; durationMs: number } | undefined> {
+  await copyResults();
   const doc = JSON.parse(await readFile(join(resultsDir, 'span-summary.json'), 'utf8')) as SummaryDoc;
   if (Date.parse(doc.generated_at) < notBefore) return undefined;
   const exemplars = doc.spans.find((span) => span.name === 'transcribe')?.exemplars ?? [];
@@ -112,6 +122,71 @@ function spanNamesByService(trace: OtlpTrace): Map<string, Set<string>> {
     byService.set(service, names);
   }
   return byService;
+}
+
+interface ExemplarSeries {
+  seriesLabels: Record<string, string>;
+  exemplars: Array<{ labels: Record<string, string>; value: string; timestamp: number }>;
+}
+
+/** Exemplars Prometheus stored for `selector` since `sinceMillis`, slowest first. */
+async function storedExemplars(selector: string, sinceMillis: number): Promise<Array<{ traceId: string; seconds: number; spanName: string }>> {
+  const params = new URLSearchParams({ query: selector, start: String(sinceMillis / 1000), end: String(Date.now() / 1000 + 60) });
+  const body = (await getJson(`${prometheusUrl}/api/v1/query_exemplars?${params}`)) as { data?: ExemplarSeries[] } | undefined;
+  return (body?.data ?? [])
+    .flatMap((series) => series.exemplars.map((e) => ({ traceId: e.labels.trace_id ?? '', seconds: Number(e.value), spanName: series.seriesLabels.span_name ?? '?' })))
+    .filter((e) => /^[0-9a-f]{32}$/.test(e.traceId))
+    .sort((a, b) => b.seconds - a.seconds);
+}
+
+/** The path docs/stack.md step 3 describes: an exemplar on the graph leads to a trace in Jaeger. */
+async function checkExemplars(since: number): Promise<void> {
+  const fromService = await poll(`exemplars of ${serviceHistogram} in Prometheus`, 90_000, async () => {
+    const found = await storedExemplars(serviceHistogram, since);
+    return found.length > 0 ? found : undefined;
+  });
+  const slowest = fromService[0]!;
+  step(`Prometheus: ${fromService.length} exemplars of ${serviceHistogram}; slowest ${slowest.spanName} ${slowest.seconds} s, trace ${slowest.traceId}`);
+  await poll(`exemplar trace ${slowest.traceId} in Jaeger`, 60_000, async () => {
+    const body = (await getJson(`${jaegerUrl}/api/v3/traces/${slowest.traceId}`)) as { result?: OtlpTrace } | undefined;
+    return body?.result ? spanNamesByService(body.result) : undefined;
+  });
+  step(`exemplar -> trace: ${jaegerUrl}/trace/${slowest.traceId} is in Jaeger`);
+  const fromCollector = await poll('exemplars of the collector span metrics in Prometheus', 90_000, async () => {
+    const found = await storedExemplars('traces_span_metrics_duration_milliseconds_bucket{service_name="amanuensis"}', since);
+    return found.length > 0 ? found : undefined;
+  });
+  step(`Prometheus: ${fromCollector.length} exemplars of the collector's span metrics`);
+}
+
+/** Grafana, as the anonymous viewer a browser is: the dashboard, and its p99 query answered with exemplars. */
+async function checkGrafana(): Promise<void> {
+  const dashboard = (await poll('the provisioned dashboard in Grafana', 60_000, () => getJson(`${grafanaUrl}/api/dashboards/uid/${dashboardUid}`))) as {
+    dashboard?: { panels?: Array<{ targets?: Array<{ expr?: string }> }> };
+  };
+  const expr = dashboard.dashboard?.panels?.flatMap((panel) => panel.targets ?? []).find((target) => target.expr?.includes(serviceHistogram))?.expr;
+  if (!expr) throw new CheckFailed(`Grafana's dashboard ${dashboardUid} has no query on ${serviceHistogram}`);
+  const traceIds = await poll('exemplars through Grafana (/api/ds/query)', 60_000, async () => {
+    const response = await fetch(`${grafanaUrl}/api/ds/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        from: 'now-15m',
+        to: 'now',
+        queries: [{ refId: 'A', datasource: { type: 'prometheus', uid: 'prometheus' }, expr, exemplar: true, range: true, instant: false, intervalMs: 15_000, maxDataPoints: 200 }],
+      }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) throw new Error(`/api/ds/query answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    // Exemplars come back as a frame with a trace_id field; read every frame's trace_id values.
+    const body = (await response.json()) as { results?: Record<string, { frames?: Array<{ schema?: { fields?: Array<{ name: string }> }; data?: { values?: unknown[][] } }> }> };
+    const ids = (body.results?.A?.frames ?? []).flatMap((frame) => {
+      const index = frame.schema?.fields?.findIndex((field) => field.name === 'trace_id') ?? -1;
+      return index >= 0 ? ((frame.data?.values?.[index] ?? []) as string[]) : [];
+    });
+    return ids.length > 0 ? ids : undefined;
+  });
+  step(`Grafana: dashboard ${dashboardUid} answers its p99 query with ${traceIds.length} exemplar trace ids (anonymous viewer)`);
 }
 
 async function checkTrace(traceId: string): Promise<void> {
@@ -157,6 +232,7 @@ async function run(suite: string): Promise<void> {
   step(`load generator, suite ${suite}`);
   // Exit 1 means a latency threshold failed: slow, but the telemetry path is what this checks.
   await composeOrFail(['run', '--rm', 'loadgen', 'load', '--url', 'http://service:8080', '--suite', suite, '--out', '/results/load-results.json'], 30 * 60_000, [0, 1]);
+  await copyResults();
   const results = JSON.parse(await readFile(join(resultsDir, 'load-results.json'), 'utf8')) as { scenarios: Array<{ succeeded: number }> };
   const succeeded = results.scenarios.reduce((sum, scenario) => sum + scenario.succeeded, 0);
   if (succeeded === 0) throw new CheckFailed('the load generator completed no request');
@@ -167,7 +243,9 @@ async function run(suite: string): Promise<void> {
   step(`slowest transcribe exemplar: ${exemplar.durationMs.toFixed(1)} ms, trace ${exemplar.traceId}`);
   await checkTrace(exemplar.traceId);
   await checkSpanMetrics();
-  step(`ok: ${jaegerUrl}/trace/${exemplar.traceId}`);
+  await checkExemplars(loadStarted);
+  await checkGrafana();
+  step(`ok: ${jaegerUrl}/trace/${exemplar.traceId}, ${grafanaUrl}/d/${dashboardUid}`);
 }
 
 async function main(): Promise<number> {
@@ -194,7 +272,7 @@ async function main(): Promise<number> {
   } catch (error) {
     process.stderr.write(`stack-check: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
     await compose(['ps'], 60_000);
-    await compose(['logs', '--tail', '40', 'collector', 'jaeger', 'service'], 60_000);
+    await compose(['logs', '--tail', '40', 'collector', 'jaeger', 'service', 'grafana'], 60_000);
     return 1;
   } finally {
     if (!options.keep) {

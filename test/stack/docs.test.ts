@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { composeServices, readRepoText, repoRoot } from './files.ts';
 
 const DOCS = ['docs/stack.md', 'docs/backends.md', 'docs/scale-out.md'];
-/** Repository files the docs refer to in backticks (configs, the Dockerfile, scripts). */
-const REPO_PATH = /^(?:(?:collector|prometheus|docs|scripts)\/[\w.-]+\.\w+|docker-compose\.yml|Dockerfile|\.dockerignore)$/;
+/** Repository files the docs refer to in backticks (configs, Grafana provisioning, the Dockerfile, scripts). */
+const REPO_PATH = /^(?:(?:collector|prometheus|grafana|docs|scripts|test\/stack)\/(?:[\w.-]+\/)*[\w.-]+\.\w+|docker-compose\.yml|Dockerfile|\.dockerignore)$/;
 
 describe('stack docs', () => {
   const serviceNames = new Set(composeServices().map((service) => service.name));
