@@ -1,0 +1,134 @@
+/**
+ * The package as a user gets it: `npm pack` (its `prepare` script builds dist/), the tarball
+ * installed into a new application beside the packages the README's example imports, then the
+ * example run verbatim, its types checked against the declarations, and the `amanuensis` command
+ * run from node_modules/.bin: --help, serve with a short load, and the Node floor told to an older
+ * Node.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startReceiver, type Receiver } from '../support/otlp-receiver.ts';
+import { packAndInstall, REPO, run, startServe, type App } from './app.ts';
+import { importedPackages, readmeLibraryExample } from './readme-example.ts';
+
+// After the README's lines: one span, then the shutdown the README's last comment describes.
+const AFTER_EXAMPLE = `
+import { trace } from '@opentelemetry/api';
+trace.getTracer('readme').startActiveSpan('checkout.charge', (span) => span.end());
+await writer.close();
+await sdk.shutdown();
+`;
+const EXAMPLE = readmeLibraryExample() + AFTER_EXAMPLE;
+
+const INSTALLED = (app: App): string => join(app.dir, 'node_modules', 'amanuensis-otel');
+const OLDER_NODE = '/usr/bin/node';
+
+function nodeVersion(node: string): [number, number] | undefined {
+  if (!existsSync(node)) return undefined;
+  const [major, minor] = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.split('.').map(Number);
+  return [major!, minor!];
+}
+
+async function engineFloor(): Promise<string> {
+  const manifest = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { engines: { node: string } };
+  return manifest.engines.node.replace(/^>=\s*/, '');
+}
+
+describe('the packed package installed into a new application', () => {
+  let app: App;
+  let receiver: Receiver;
+
+  before(
+    async () => {
+      receiver = await startReceiver();
+      app = await packAndInstall(importedPackages(EXAMPLE));
+      await writeFile(join(app.dir, 'example.ts'), EXAMPLE);
+    },
+    { timeout: 200_000 },
+  );
+  after(async () => {
+    await receiver?.close();
+    await app?.remove();
+  });
+
+  it('ships the compiled library with declarations, the command and the addon sources, and no sources, tests or benches', () => {
+    for (const path of ['dist/index.js', 'dist/index.d.ts', 'dist/engine/worker.js', 'bin/amanuensis.js', 'bin/install-addon.js', 'native/binding.gyp', 'native/src/addon.c', 'README.md']) {
+      assert.ok(app.packedFiles.includes(path), `the tarball holds ${path}`);
+    }
+    const stray = app.packedFiles.filter((path) => /^(src|test|bench|scripts|results|native\/build)\//.test(path) || (path.endsWith('.ts') && !path.endsWith('.d.ts')));
+    assert.deepEqual(stray, [], 'no TypeScript sources, tests, benches, scripts, results or built addon');
+  });
+
+  it('runs the README library example verbatim: the rollups count the span and the application exporter still sends it', async () => {
+    const result = await run(process.execPath, ['example.ts'], { cwd: app.dir, env: app.env({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }), timeoutMs: 30_000 });
+    assert.equal(result.code, 0, `the example exits 0: ${result.stderr}`);
+    const summary = JSON.parse(await readFile(join(app.dir, 'span-summary.json'), 'utf8')) as { service: { name: string }; spans: { name: string; count: number }[] };
+    assert.equal(summary.service.name, 'checkout', 'the summary names the service given to the processor');
+    assert.equal(summary.spans.find((span) => span.name === 'checkout.charge')?.count, 1, 'the summary writer wrote the span at close');
+    const received = await receiver.waitForSpans((spans) => spans.some((span) => span.name === 'checkout.charge'));
+    assert.ok(received.some((span) => span.name === 'checkout.charge'), 'the OTLP exporter beside the rollups sent the span');
+  });
+
+  it('type-checks the example against the declarations the exports map names', async () => {
+    const tsc = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+    const args = [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2024', '--skipLibCheck', 'example.ts'];
+    const result = await run(process.execPath, args, { cwd: app.dir, env: app.env(), timeoutMs: 60_000 });
+    assert.equal(result.code, 0, `tsc finds the types: ${result.stdout}${result.stderr}`);
+  });
+
+  it('makes a RollupSpanProcessor with no options', async () => {
+    const script = "import { RollupSpanProcessor } from 'amanuensis-otel'; process.stdout.write(String(new RollupSpanProcessor().summary().spans.length));";
+    const result = await run(process.execPath, ['--input-type=module', '--eval', script], { cwd: app.dir, env: app.env(), timeoutMs: 30_000 });
+    assert.equal(result.code, 0, `constructed with defaults: ${result.stderr}`);
+    assert.equal(result.stdout, '0', 'an empty summary before any span');
+  });
+
+  it('runs amanuensis --help from node_modules/.bin', async () => {
+    const result = await run('amanuensis', ['--help'], { cwd: app.dir, env: app.env(), timeoutMs: 30_000 });
+    assert.equal(result.code, 0, `exit code: ${result.stderr}`);
+    assert.match(result.stdout, /Usage: amanuensis .*\n[\s\S]*\bserve\b[\s\S]*\bload\b/, 'the usage lists the commands');
+  });
+
+  it('serves and load-tests from the installed copy', async () => {
+    const env = app.env({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+    const service = await startServe(app, env);
+    let load;
+    try {
+      const args = ['load', '--url', service.url, '--streams', '1', '--requests', '2', '--warmup', '0', '--out', 'load.json', '--progress', 'none'];
+      load = await run('amanuensis', args, { cwd: app.dir, env, timeoutMs: 60_000 });
+    } finally {
+      assert.equal(await service.stop(), 0, 'serve drains and exits 0 on SIGTERM');
+    }
+    assert.equal(load.code, 0, `load exits 0: ${load.stderr}`);
+    const results = JSON.parse(await readFile(join(app.dir, 'load.json'), 'utf8')) as { scenarios: { requests: number; failed: number }[] };
+    assert.deepEqual(results.scenarios.map((s) => [s.requests, s.failed]), [[2, 0]], 'two requests, none failed');
+  });
+
+  const older = nodeVersion(OLDER_NODE);
+  it('tells an older Node in one line which Node it needs, and exits 1', { skip: older && older[0] < 22 ? false : `no Node older than 22 at ${OLDER_NODE}` }, async () => {
+    const result = await run(OLDER_NODE, [join(INSTALLED(app), 'bin', 'amanuensis.js'), '--help'], { cwd: app.dir, env: app.env(), timeoutMs: 30_000 });
+    assert.equal(result.code, 1, 'exit code 1');
+    const version = spawnSync(OLDER_NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(result.stderr, `amanuensis needs Node >= ${await engineFloor()} (this is ${version})\n`, 'one line naming the floor of package.json engines');
+  });
+
+  const libraries = spawnSync('pkg-config', ['--exists', 'pocketsphinx', 'sphinxbase']).status === 0;
+  it(`${libraries ? 'built' : 'skipped'} the PocketSphinx addon on install ${libraries ? '(its libraries are here)' : 'quietly (no libraries here)'}`, async () => {
+    const addon = join(INSTALLED(app), 'native', 'build', 'Release', 'pocketsphinx.node');
+    assert.equal(existsSync(addon), libraries, libraries ? 'the install script built the addon' : 'no addon without the libraries');
+    if (libraries) {
+      const service = await startServe(app, app.env({ OTEL_TRACES_EXPORTER: 'none' }), ['--engine', 'pocketsphinx']);
+      assert.equal(await service.stop(), 0, 'the installed copy loads its own addon and serves');
+    } else {
+      const again = await run(process.execPath, [join(INSTALLED(app), 'bin', 'install-addon.js')], { cwd: INSTALLED(app), env: app.env(), timeoutMs: 30_000 });
+      assert.deepEqual(again, { code: 0, stdout: '', stderr: '' }, 'the install script says nothing and succeeds');
+      const serve = await run('amanuensis', ['serve', '--port', '0', '--engine', 'pocketsphinx'], { cwd: app.dir, env: app.env(), timeoutMs: 30_000 });
+      assert.equal(serve.code, 1, 'serve refuses the engine');
+      assert.match(serve.stderr, /^amanuensis: PocketSphinx engine unavailable: .*npm rebuild amanuensis-otel\n$/, 'one line naming how to get it');
+    }
+  });
+});
