@@ -92,7 +92,7 @@ interface SummaryDoc {
 
 /** Copies the `results` volume (span summary, load results) to ./results, as docs/stack.md tells users to. */
 async function copyResults(): Promise<void> {
-  await composeOrFail(['cp', 'service:/results/.', 'results/'], 60_000);
+  await composeOrFail(['cp', 'service:/results/.', 'results'], 60_000);
 }
 
 /** The slowest `transcribe` exemplar of a summary written after `notBefore`. */
