@@ -37,3 +37,11 @@ export function stageColors(items: readonly { name: string; family: string }[]):
   }
   return colors;
 }
+
+/** Waiting spans get one colour of their own, whatever their stage, so queueing stands out. */
+export const WAIT_COLOR = '#dc2626';
+
+/** `worker.queue_wait`, `npu.queue_wait`, the admission wait: the span catalog names every wait so. */
+export function isWait(name: string): boolean {
+  return name.endsWith('wait');
+}

@@ -5,7 +5,7 @@
  */
 import type { KeptTrace } from '../rollup/document.ts';
 import { slowestKept, typicalKept } from './attribution.ts';
-import { stageColors } from './colors.ts';
+import { isWait, stageColors, WAIT_COLOR } from './colors.ts';
 import { axis, baseOptions, type Figure } from './figure.ts';
 import { formatCount, formatMs } from './format.ts';
 import { escapeHtml, htmlTable, jaegerNote, num, traceLink } from './html-util.ts';
@@ -14,8 +14,6 @@ import { keptRows, type KeptRow } from './kept.ts';
 import { typicalWaterfall, type WaterfallRow } from './waterfall.ts';
 
 const INDENT = '\u2003';
-/** Waiting spans get one colour of their own, whatever their stage, so queueing stands out. */
-const WAIT_COLOR = '#dc2626';
 
 function label(row: WaterfallRow): string {
   return `${INDENT.repeat(row.depth)}${row.name}${row.perRequest > 1.05 ? ` ×${row.perRequest.toFixed(1)}` : ''}`;
@@ -29,11 +27,6 @@ function family(row: WaterfallRow): string {
 function colorsOf(rows: WaterfallRow[]): string[] {
   const colors = stageColors(rows.map((r) => ({ name: r.path, family: family(r) })));
   return rows.map((r) => colors.get(r.path)!);
-}
-
-/** `worker.queue_wait`, `npu.queue_wait`, the admission wait: the catalog names every wait so. */
-function isWait(name: string): boolean {
-  return name.endsWith('wait');
 }
 
 function keptColors(rows: KeptRow[]): string[] {

@@ -51,8 +51,7 @@ export function resourcesPanel(run: RunDocuments): string {
     `<p class="muted">A resource is saturated when its utilization (busy time ÷ capacity ÷ time) is near 1 and work queues for it: it then sets the throughput, and more streams only wait. ` +
     `The law's column recomputes utilization from the scenario's throughput and the resource's busy time per request; it should match the measured one. ` +
     `The whole-run row spans the service's life, idle moments included.</p>` +
-    `<ul>${perScenario.map((p) => verdictItem(p.s)).join('')}</ul>` +
-    table +
+    `<details><summary>Every scenario's verdict and resources (table)</summary><ul>${perScenario.map((p) => verdictItem(p.s)).join('')}</ul>${table}</details>` +
     `</div>`
   );
 }

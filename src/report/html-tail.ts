@@ -4,16 +4,26 @@
  * the same extra time, stage by stage, one bar per view.
  */
 import { percent, tailExtraMs, tailLine, unattributedLine } from './attribution.ts';
-import { seriesColor } from './colors.ts';
+import { isWait, stageColors, WAIT_COLOR } from './colors.ts';
 import { axis, baseOptions, type Figure } from './figure.ts';
 import { formatCount, formatMs, msNumber } from './format.ts';
 import { escapeHtml, htmlTable, num } from './html-util.ts';
 import type { RunDocuments } from './input.ts';
+import { families } from './stages.ts';
 import { chartedStages, hasAttribution, tailSplit, tailViews, type TailView } from './tail.ts';
+import { spanTree } from './tree.ts';
 
 /** Ranked rows shown per view; the whole ranking is in the span summary. */
 const RANKED_ROWS = 8;
 const OTHER_COLOR = '#cbd5e1';
+
+/** Stage hues as in the stage chart (by family), waits in the wait colour. */
+function colors(run: RunDocuments, stages: readonly string[]): string[] {
+  const root = spanTree(run.summary);
+  const family = root ? families(root) : new Map<string, string>();
+  const byName = stageColors(stages.map((name) => ({ name, family: family.get(name) ?? name })));
+  return stages.map((name) => (isWait(name) ? WAIT_COLOR : byName.get(name)!));
+}
 
 function shareBar(share: number): string {
   const width = Math.round(Math.max(0, Math.min(1, share)) * 120);
@@ -59,8 +69,9 @@ export function tailFigure(run: RunDocuments, id: string): Figure | undefined {
   if (views.length === 0) return undefined;
   const stages = chartedStages(views);
   const splits = views.map((v) => tailSplit(v, stages));
+  const palette = colors(run, stages);
   const datasets = [
-    ...stages.map((name, i) => ({ label: name, data: splits.map((s) => s.perStage[i]), backgroundColor: seriesColor(i), stack: 'tail' })),
+    ...stages.map((name, i) => ({ label: name, data: splits.map((s) => s.perStage[i]), backgroundColor: palette[i], stack: 'tail' })),
     { label: 'other stages', data: splits.map((s) => s.otherMs), backgroundColor: OTHER_COLOR, stack: 'tail' },
   ];
   const rows = views.map((v, i) => [v.label, num(msNumber(tailExtraMs(v.entry.tail))), ...splits[i]!.perStage.map((ms) => num(msNumber(ms))), num(msNumber(splits[i]!.otherMs))]);

@@ -46,7 +46,8 @@ export interface TimeShare {
   share: number;
 }
 
-function families(root: TreeNode): Map<string, string> {
+/** Each span name's top-level stage (e.g. `encoder` for `npu.kernel_execution`), for colours. */
+export function families(root: TreeNode): Map<string, string> {
   const family = new Map<string, string>();
   for (const node of flatten(root)) {
     if (family.has(node.name)) continue;

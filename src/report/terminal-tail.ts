@@ -11,9 +11,11 @@ import { paint } from './text.ts';
 /** The lines, or a plain sentence when the summary has no attribution. */
 export function tailSection(run: LabelledRun, color: boolean): string {
   const roots = requestEntries(run.summary);
-  if (roots.length === 0) return 'why the tail is slow: this span summary has no request attribution (written by an older version)';
-  const lines = [paint('why the tail is slow', 'bold', color), ...roots.map((entry) => `  ${requestLine(entry)}`)];
-  const scenarios = tailViews(run).slice(1);
+  const lines =
+    roots.length === 0
+      ? ['why the tail is slow: this span summary has no request attribution (written by an older version)']
+      : [paint('why the tail is slow', 'bold', color), ...roots.map((entry) => `  ${requestLine(entry)}`)];
+  const scenarios = roots.length === 0 ? [] : tailViews(run).slice(1);
   if (scenarios.length > 0) {
     const width = Math.max(...scenarios.map((v) => v.label.length));
     lines.push(...scenarios.map((v) => `  ${v.label.padEnd(width)}  ${tailLine(v.entry.tail)}`));

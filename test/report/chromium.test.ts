@@ -12,6 +12,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderReportHtml } from '../../src/report/html.ts';
+import { slowestKept } from '../../src/report/attribution.ts';
+import { tailFigure } from '../../src/report/html-tail.ts';
+import type { LabelledRun } from '../../src/report/input.ts';
 import { realisticRun } from './realistic.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -47,10 +50,12 @@ describe('report.html in Chromium', { skip, timeout: 120_000 }, () => {
   let browser: Browser;
   let folder: string;
   let reportUrl: string;
+  let runs: LabelledRun[];
 
   before(async () => {
     folder = await mkdtemp(join(tmpdir(), 'report-chromium-'));
-    const html = renderReportHtml({ runs: [realisticRun('fused', 1), realisticRun('matmul', 2)], jaegerReachable: false, generatedAt: '2026-11-03T09:30:00.000Z' });
+    runs = [realisticRun('fused', 1), realisticRun('matmul', 2)];
+    const html = renderReportHtml({ runs, jaegerReachable: false, generatedAt: '2026-11-03T09:30:00.000Z' });
     const file = join(folder, 'report.html');
     await writeFile(file, html);
     reportUrl = pathToFileURL(file).href;
@@ -75,7 +80,9 @@ describe('report.html in Chromium', { skip, timeout: 120_000 }, () => {
     await page.goto(reportUrl, { waitUntil: 'load' });
 
     const states = await chartStates(page);
-    assert.ok(states.length >= 15, `two runs of six charts and three comparison charts expected, found ${states.length} canvases`);
+    // Per run: stages, latency, throughput, scaling, typical; the tail and the slowest request when the summary keeps them.
+    const expected = runs.reduce((n, run) => n + 5 + (tailFigure(run, 'tail') ? 1 : 0) + (slowestKept(run.summary) ? 1 : 0), 3);
+    assert.equal(states.length, expected, `every run's charts and three comparison charts`);
     for (const state of states) {
       assert.ok(state.hasChart, `${state.id}: Chart.getChart finds a chart`);
       assert.ok(state.points > 0, `${state.id}: the chart holds data`);

@@ -2,7 +2,8 @@
  * Realistic run documents for the report tests, made by the project's own code: spans with
  * simulated stage timings (the service's span tree, Whisper-like proportions) go through the real
  * RollupSpanProcessor, and the standard suite's scenarios are recorded with the load generator's
- * ScenarioStats, scenarioResult and stageBreakdown. Only the clock is simulated (deterministic).
+ * ScenarioStats, scenarioResult and stageBreakdown. Only the clock is simulated (deterministic), and
+ * with it the resources' busy time.
  */
 import { SpanKind, context, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
@@ -10,6 +11,7 @@ import { scalingEfficiency, scenarioResult, type LoadResults } from '../../src/l
 import { stageBreakdown } from '../../src/loadgen/stage-diff.ts';
 import { ScenarioStats } from '../../src/loadgen/stats.ts';
 import { suiteScenarios } from '../../src/loadgen/suites.ts';
+import type { ResourceEntry } from '../../src/rollup/document.ts';
 import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
 import type { LabelledRun } from '../../src/report/input.ts';
 import { SPAN } from '../../src/telemetry/names.ts';
@@ -61,6 +63,34 @@ function emit(tracer: Tracer, stages: Stage, startMs: number): string {
 
 const AUDIO_S: Record<string, number> = { '1s': 1, '5s': 5, silence: 1 };
 
+/** Busy and waiting time of a scenario, summed over its requests (ms). */
+interface Work { windowMs: number; pipelineMs: number; npuMs: number; inFlightMs: number; waitingMs: number }
+
+const NPU_PHASES: readonly string[] = [SPAN.NPU_BUFFER_TRANSFER, SPAN.NPU_KERNEL_EXECUTION, SPAN.NPU_RESULT_RETRIEVAL];
+
+function npuMs(stage: Stage): number {
+  return (NPU_PHASES.includes(stage.name) ? stage.ms : 0) + (stage.children ?? []).reduce((sum, child) => sum + npuMs(child), 0);
+}
+
+/**
+ * The resources as the service would meter them over `work`'s window: three pipeline threads
+ * (busy for a request's stages; saturated once streams outnumber them, which is why the
+ * simulated waiting grows), four NPU columns, sixteen admission slots. The fixture's clock is
+ * simulated, so these come from its sums rather than from a ResourceMeter.
+ */
+function resources(work: Work): ResourceEntry[] {
+  const entry = (name: string, capacity: number, busyMs: number, queueMs: number): ResourceEntry => {
+    const busy = Math.min(busyMs, capacity * work.windowMs);
+    const queueMean = queueMs / work.windowMs;
+    return { name, capacity, utilization: busy / capacity / work.windowMs, busy_ms: busy, window_ms: work.windowMs, queue_mean: queueMean, queue_max: Math.ceil(queueMean * 2), in_use: 0, queued: 0 };
+  };
+  return [entry('worker_pool', 3, work.pipelineMs, work.waitingMs), entry('npu_columns', 4, work.npuMs, 0), entry('admission', 16, work.inFlightMs, 0)];
+}
+
+function addWork(a: Work, b: Work): Work {
+  return { windowMs: a.windowMs + b.windowMs, pipelineMs: a.pipelineMs + b.pipelineMs, npuMs: a.npuMs + b.npuMs, inFlightMs: a.inFlightMs + b.inFlightMs, waitingMs: a.waitingMs + b.waitingMs };
+}
+
 /** A whole standard-suite run (summary and load results) with the given offload. */
 export function realisticRun(offload: Offload, seed = 1): LabelledRun {
   const random = mulberry32(seed);
@@ -69,7 +99,9 @@ export function realisticRun(offload: Offload, seed = 1): LabelledRun {
   const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('report-fixture');
   let clockMs = Date.UTC(2026, 10, 3, 9, 0, 0);
   const startedAt = new Date(clockMs).toISOString();
+  let total: Work = { windowMs: 0, pipelineMs: 0, npuMs: 0, inFlightMs: 0, waitingMs: 0 };
   const scenarios = suiteScenarios('standard').map((spec) => {
+    const work: Work = { windowMs: 0, pipelineMs: 0, npuMs: 0, inFlightMs: 0, waitingMs: 0 };
     const before = processor.summary();
     const stats = new ScenarioStats();
     const streams = spec.streams ?? 1;
@@ -86,9 +118,17 @@ export function realisticRun(offload: Offload, seed = 1): LabelledRun {
       stats.record({ ok: true, failure: undefined, intendedAtMs: sent, sentAtMs: sent, headersAtMs: sent + latencyMs - 0.2, endAtMs: sent + latencyMs, audioS, traceId, traceResponse: undefined });
       busyMs += latencyMs / streams;
       clockMs += 1 + latencyMs / streams;
+      work.pipelineMs += duration(stages);
+      work.npuMs += npuMs(stages);
+      work.inFlightMs += latencyMs;
+      work.waitingMs += latencyMs - duration(stages);
     }
+    work.windowMs = busyMs;
+    total = addWork(total, work);
     const after = processor.summary();
-    return scenarioResult({ spec, stats, wallS: busyMs / 1000, eventLoopDelayP99Ms: 1.2, eventLoopDelayMaxMs: 3.4 }, stageBreakdown(before, after) ?? null);
+    const breakdown = stageBreakdown(before, after);
+    if (breakdown) breakdown.resources = resources(work);
+    return scenarioResult({ spec, stats, wallS: busyMs / 1000, eventLoopDelayP99Ms: 1.2, eventLoopDelayMaxMs: 3.4 }, breakdown ?? null);
   });
   const load: LoadResults = {
     schema_version: 1,
@@ -101,5 +141,5 @@ export function realisticRun(offload: Offload, seed = 1): LabelledRun {
     scaling_efficiency: scalingEfficiency(scenarios),
     thresholds: [],
   };
-  return { label: offload, summary: processor.summary(), load };
+  return { label: offload, summary: { ...processor.summary(), resources: resources(total) }, load };
 }
