@@ -15,6 +15,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { Outcome } from './http-client.ts';
 import { redactUrl } from '../telemetry/redact.ts';
+import { PACKAGE_VERSION } from '../telemetry/version.ts';
 
 const TRACER_NAME = 'amanuensis-loadgen';
 
@@ -25,7 +26,7 @@ export class ClientSpans {
 
   constructor(enabled: boolean) {
     this.enabled = enabled;
-    this.#tracer = trace.getTracer(TRACER_NAME);
+    this.#tracer = trace.getTracer(TRACER_NAME, PACKAGE_VERSION);
   }
 
   /** Common http attributes of requests to `url`. */

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions';
+import { ATTR_SERVICE_VERSION, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions';
 import { configureStages } from './stage.ts';
 import type { Detail } from './names.ts';
 import { batchSettings, sdkDisabled } from './env.ts';
@@ -14,6 +14,7 @@ import { CountingBatchSpanProcessor, ExportAccounting } from './export-accountin
 import { boundedShutdown } from './shutdown.ts';
 import { queryKeysOnly } from './redact.ts';
 import { resourceDetectors } from './resource-detectors.ts';
+import { PACKAGE_VERSION } from './version.ts';
 
 export interface TelemetryOptions {
   /** service.name unless OTEL_SERVICE_NAME says otherwise. */
@@ -64,6 +65,7 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     return { enabled: false, droppedSpans: () => 0, shutdown: async () => {} };
   }
   const { NodeSDK } = await import('@opentelemetry/sdk-node');
+  const { defaultResource, resourceFromAttributes } = await import('@opentelemetry/resources');
   const accounting = new ExportAccounting();
   const exporters = await createTraceExporters();
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
@@ -92,6 +94,8 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     ...(process.env.OTEL_SERVICE_NAME ? {} : { serviceName: options.serviceName }),
     spanProcessors: processors,
     spanLimits: spanLimits(),
+    // The detected resource merges over this one, so OTEL_RESOURCE_ATTRIBUTES may still override the version.
+    resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_VERSION]: PACKAGE_VERSION })),
     resourceDetectors: resourceDetectors(),
     instrumentations,
     metricReaders: [],
