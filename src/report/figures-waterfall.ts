@@ -53,7 +53,7 @@ export function meanWaterfallFigure(run: RunDocuments, id: string): Figure | und
       config: {
         type: 'bar',
         data: { labels: typical.rows.map(label), datasets: [{ label: 'mean start → mean end', data: typical.rows.map((r) => [r.startMs, r.startMs + r.durationMs]), backgroundColor: colorsOf(typical.rows) }] },
-        options: baseOptions({ x: axis(`ms since ${typical.rows[0]!.name} started`, { beginAtZero: true }), y: { ticks: { autoSkip: false } } }, {
+        options: baseOptions({ x: axis(`ms since ${typical.rows[0]!.name} started`, { beginAtZero: true }), y: { ticks: { autoSkip: false, crossAlign: 'far' } } }, {
           indexAxis: 'y',
           plugins: { legend: { display: false } },
         }),
@@ -84,7 +84,7 @@ export function keptWaterfallFigure(trace: KeptTrace, id: string, title: string,
       config: {
         type: 'bar',
         data: { labels: rows.map((r) => `${INDENT.repeat(r.depth)}${r.name}`), datasets: [{ label: 'start → end', data: rows.map((r) => [r.startMs, r.startMs + r.durationMs]), backgroundColor: keptColors(rows) }] },
-        options: baseOptions({ x: axis(`ms since ${rootName} started`, { beginAtZero: true }), y: { ticks: { autoSkip: false } } }, {
+        options: baseOptions({ x: axis(`ms since ${rootName} started`, { beginAtZero: true }), y: { ticks: { autoSkip: false, crossAlign: 'far' } } }, {
           indexAxis: 'y',
           plugins: { legend: { display: false } },
         }),
