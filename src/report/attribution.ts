@@ -60,7 +60,7 @@ export function percent(fraction: number): string {
 }
 
 /** `p95`, `p99.9`. */
-function quantileName(quantile: number): string {
+export function quantileName(quantile: number): string {
   return `p${Number((quantile * 100).toFixed(1))}`;
 }
 

@@ -3,10 +3,10 @@
  * by how much more time they take in the slow requests than in the median ones; and a chart of
  * the same extra time, stage by stage, one bar per view.
  */
-import { percent, tailExtraMs, tailLine, unattributedLine } from './attribution.ts';
+import { percent, quantileName, tailExtraMs, tailLine, unattributedLine } from './attribution.ts';
 import { isWait, stageColors, WAIT_COLOR } from './colors.ts';
 import { axis, baseOptions, type Figure } from './figure.ts';
-import { formatCount, formatMs, msNumber } from './format.ts';
+import { formatCount, formatMs, formatSigned, msNumber } from './format.ts';
 import { escapeHtml, htmlTable, num } from './html-util.ts';
 import type { RunDocuments } from './input.ts';
 import { families } from './stages.ts';
@@ -37,11 +37,11 @@ function viewHtml(view: TailView, open: boolean): string {
     s.name,
     num(formatMs(s.slow_mean_ms)),
     num(formatMs(s.baseline_mean_ms)),
-    num(`${s.delta_ms >= 0 ? '+' : ''}${formatMs(s.delta_ms)}`),
+    num(formatSigned(s.delta_ms, formatMs)),
     { html: shareBar(s.share) },
   ]);
   const who =
-    `${formatCount(tail.slow_count)} requests at or above p${Number((tail.slow_quantile * 100).toFixed(1))} of <code>${escapeHtml(view.entry.root)}</code> ` +
+    `${formatCount(tail.slow_count)} requests at or above ${quantileName(tail.slow_quantile)} of <code>${escapeHtml(view.entry.root)}</code> ` +
     `(${formatMs(tail.slow_threshold_ms)} or more) against ${formatCount(tail.baseline_count)} between p25 and p75; ${escapeHtml(unattributedLine(view.entry))}.`;
   const table = rows.length > 0 ? htmlTable(`${view.label}: stages ranked by extra self time per slow request`, ['rank', 'stage', 'slow requests', 'median requests', 'extra', 'share of the extra'], rows) : '';
   return (
