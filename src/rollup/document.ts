@@ -81,6 +81,12 @@ export interface SpanSummaryDocument {
     paths: number;
     /** Spans started while max in-flight spans were tracked: no path, no self-time subtraction. */
     in_flight: number;
+    /** Requests whose span buffer went to a newer request before their root ended (not attributed). */
+    traces?: number;
+    /** Spans left out of their request's buffer: over a bound, or ended after their root. */
+    trace_spans?: number;
+    /** Requests whose root name found no room among the request tables (not attributed). */
+    roots?: number;
   };
   /** Spans the processor failed to account for because of an internal error (should be 0). */
   internal_errors: number;
@@ -106,7 +112,10 @@ export interface KeptSpan {
 export interface KeptTrace {
   trace_id: string;
   duration_ms: number;
+  /** Root first, then by start. */
   spans: KeptSpan[];
+  /** Spans of the request left out (a bound of the trace buffer); absent when none. */
+  truncated_spans?: number;
 }
 
 /** One stage's share of the slow requests' extra time. */
@@ -144,6 +153,33 @@ export interface RequestEntry {
   slowest: KeptTrace[];
   /** A few requests near the median. */
   typical: KeptTrace[];
+  /** The mergeable (and subtractable) state the fields above are computed from. Always written;
+   *  optional so that hand-made entries (tests, other tools) need not carry one. */
+  state?: RequestState;
+}
+
+/** Requests whose root duration fell in one range: `bucket_width` consecutive sketch buckets. */
+export interface RequestBucket {
+  /** floor(sketch bucket index of the root duration / bucket_width). */
+  index: number;
+  count: number;
+  /** Sum of the root durations. */
+  root_ms: number;
+  /** Sum of self time per span name over these requests (the root's own included). */
+  stages: Record<string, number>;
+}
+
+/** The state of a RequestEntry: sketches and per-bucket sums that add when documents merge. */
+export interface RequestState {
+  version: number;
+  bucket_width: number;
+  /** Root durations. */
+  duration: SketchState;
+  unattributed: SketchState;
+  /** Unattributed time over root duration, 0..1 (a sketch over [1e-6, 1]). */
+  share: SketchState;
+  /** Ordered by index; only non-empty ones. */
+  buckets: RequestBucket[];
 }
 
 /** A shared resource (worker pool, NPU columns, admission) over the document's window. */
@@ -164,6 +200,9 @@ export interface ResourceEntry {
   in_use: number;
   /** Waiters when the document was made. */
   queued: number;
+  /** Waiter-milliseconds queued in the window (queue_mean * window_ms), so entries add exactly.
+   *  Always written; when absent, queue_mean * window_ms. */
+  queue_ms?: number;
 }
 
 /** The quantiles every statistics entry carries, with their field names. */

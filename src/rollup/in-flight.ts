@@ -30,7 +30,7 @@ export const MAX_IN_FLIGHT = 1 << 16;
 export const INTS_SHIFT = 4;
 export const FLOATS_SHIFT = 3;
 
-// Int32 fields, bytes 0..35 of the record.
+// Int32 fields, bytes 0..39 of the record.
 /** Current token of the slot (-1 when free). */
 export const I_TOKEN = 0;
 /** The parent's slot, or NO_SLOT. */
@@ -47,6 +47,8 @@ export const I_INHERIT = 6;
 export const I_LAST_CHILD = 7;
 /** Bumped on every reuse of the slot. */
 export const I_GENERATION = 8;
+/** Token of the span's request in the trace buffer (trace-buffer.ts), or -1 when it has none. */
+export const I_TRACE = 9;
 // Float64 fields, bytes 40..63.
 export const F_START = 5;
 export const F_ROOT_START = 6;

@@ -11,15 +11,22 @@
  */
 import { SpanKind, SpanStatusCode, TraceFlags, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { SpanSummaryDocument } from './document.ts';
+import type { ResourceSource } from '../telemetry/resource-meter.ts';
+import type { ResourceEntry, SpanSummaryDocument } from './document.ts';
 import * as inFlight from './in-flight.ts';
 import { InFlightSlots, type Tagged } from './in-flight.ts';
+import { DEFAULT_SLOWEST, DEFAULT_TYPICAL } from './kept-traces.ts';
 import * as recording from './recording.ts';
 import { RecordingWindow } from './recording.ts';
 import * as registryModule from './registry.ts';
 import { SpanRegistry } from './registry.ts';
+import { RequestRecorder } from './request-recorder.ts';
+import { ResourceWindows } from './resources.ts';
 import type { LogHistogramOptions } from './sketch.ts';
 import { buildDocument } from './summarize.ts';
+import { DEFAULT_SLOW_QUANTILE } from './tail.ts';
+import * as traceBuffer from './trace-buffer.ts';
+import { TraceBuffer } from './trace-buffer.ts';
 import { RollupWindow } from './window.ts';
 
 // Hot code reads imported bindings through their module cell, with a temporal-dead-zone check,
@@ -27,13 +34,14 @@ import { RollupWindow } from './window.ts';
 // the slot layout imported, onStart and onEnd were half as large again and the overhead ratio
 // 0.02 higher. So they use local copies.
 const { FLOATS_SHIFT, F_CHILD, F_ROOT_START, F_START, INSTANCE_SHIFT, INTS_SHIFT, I_GENERATION, I_INHERIT, I_LAST_CHILD } = inFlight;
-const { I_NAME, I_PARENT, I_PARENT_PATH, I_PARENT_TOKEN, I_PATH, I_TOKEN, NO_SLOT, TAG } = inFlight;
+const { I_NAME, I_PARENT, I_PARENT_PATH, I_PARENT_TOKEN, I_PATH, I_TOKEN, I_TRACE, NO_SLOT, TAG } = inFlight;
+const { IN_DURATION, IN_SELF, IN_START, NO_TRACE } = traceBuffer;
 const { SPAN_DURATION, SPAN_OFFSET, SPAN_SELF } = recording;
 const { NO_NAME, NO_PATH, ROOT_PATH } = registryModule;
 
 export interface RollupSpanProcessorOptions {
-  /** service.name for the document. */
-  serviceName: string;
+  /** service.name for the document. Default OTEL_SERVICE_NAME, else `unknown_service`. */
+  serviceName?: string;
   /** Spans the exporter dropped so far (e.g. TelemetryHandle.droppedSpans). */
   droppedSpans?: () => number;
   /** Describes the sampler in the document; default from OTEL_TRACES_SAMPLER(_ARG). */
@@ -53,6 +61,21 @@ export interface RollupSpanProcessorOptions {
   maxInFlight?: number;
   /** Sketch parameters (relative accuracy, trackable range). */
   sketch?: LogHistogramOptions;
+  /** Shared resources (worker pool, NPU columns, admission) whose utilization the document reports. */
+  resources?: readonly ResourceSource[];
+  /** Requests at or above this quantile of their root's duration are the slow ones of `tail`. Default 0.95. */
+  slowQuantile?: number;
+  /** Complete span trees kept per root name: the slowest requests (default 5) and typical ones (default 3). */
+  keepSlowest?: number;
+  keepTypical?: number;
+  /** Root span names with request attribution; requests of further names count in overflow.roots. Default 16. */
+  maxRoots?: number;
+  /** Requests whose spans are buffered at once until their root ends. Default 1024. */
+  maxTraces?: number;
+  /** Spans buffered per request (a kept trace holds at most this many besides its root). Default 2048. */
+  maxSpansPerTrace?: number;
+  /** Spans buffered in all. Default 32768. */
+  maxBufferedSpans?: number;
 }
 
 export interface SummaryOptions {
@@ -66,6 +89,10 @@ export interface SummaryOptions {
 const INTERNAL: number = SpanKind.INTERNAL;
 const STATUS_ERROR: number = SpanStatusCode.ERROR;
 const SAMPLED: number = TraceFlags.SAMPLED;
+
+function serviceNameFromEnv(): string {
+  return process.env.OTEL_SERVICE_NAME || 'unknown_service';
+}
 
 function samplerFromEnv(): string {
   const sampler = process.env.OTEL_TRACES_SAMPLER || 'parentbased_always_on';
@@ -93,6 +120,10 @@ export class RollupSpanProcessor implements SpanProcessor {
   readonly #ownTag: symbol;
   readonly #current: RecordingWindow;
   readonly #closed: RollupWindow;
+  readonly #traces: TraceBuffer;
+  readonly #requests: RequestRecorder;
+  readonly #resources: ResourceWindows;
+  readonly #slowQuantile: number;
   /** Path of the root span that started last, to predict the next root's path. */
   #lastRoot = -1;
   #rotations = 0;
@@ -102,8 +133,10 @@ export class RollupSpanProcessor implements SpanProcessor {
   #warmupUntilMs = 0;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(options: RollupSpanProcessorOptions) {
+  constructor(options: RollupSpanProcessorOptions = {}) {
     this.#options = { ...options };
+    const slowQuantile = (this.#slowQuantile = options.slowQuantile ?? DEFAULT_SLOW_QUANTILE);
+    if (!(slowQuantile > 0 && slowQuantile < 1)) throw new RangeError(`slowQuantile must be in (0, 1), got ${slowQuantile}`);
     const maxNames = options.maxNames ?? 256;
     const maxPaths = options.maxPaths ?? 256;
     this.#registry = new SpanRegistry(maxNames, maxPaths);
@@ -120,6 +153,15 @@ export class RollupSpanProcessor implements SpanProcessor {
     const now = Date.now();
     this.#current = new RecordingWindow(now, maxPaths, maxNames, options.sketch);
     this.#closed = new RollupWindow(now, options.sketch);
+    const maxSpansPerTrace = options.maxSpansPerTrace ?? 2048;
+    this.#traces = new TraceBuffer({ capacity: options.maxBufferedSpans ?? 32768, maxTraces: options.maxTraces ?? 1024, maxSpansPerTrace }, this.#current.counters);
+    this.#requests = new RequestRecorder(
+      { maxRoots: options.maxRoots ?? 16, keepSlowest: options.keepSlowest ?? DEFAULT_SLOWEST, keepTypical: options.keepTypical ?? DEFAULT_TYPICAL, sketch: options.sketch },
+      this.#registry,
+      maxSpansPerTrace,
+      this.#current.counters,
+    );
+    this.#resources = new ResourceWindows(options.resources ?? []);
     this.#warmingUp = false;
     this.#startWarmup(now);
     if (options.intervalMs !== undefined && options.intervalMs > 0) {
@@ -137,7 +179,8 @@ export class RollupSpanProcessor implements SpanProcessor {
       const kind = span.kind;
       let parent = NO_SLOT;
       let parentToken = -1;
-      const parentContext = span.parentSpanContext as unknown as Tagged | undefined;
+      const parentSpanContext = span.parentSpanContext;
+      const parentContext = parentSpanContext as unknown as Tagged | undefined;
       if (parentContext !== undefined) {
         let token = parentContext[TAG];
         if (token !== undefined && token >>> INSTANCE_SHIFT !== this.#instance) token = parentContext[this.#ownTag];
@@ -149,9 +192,11 @@ export class RollupSpanProcessor implements SpanProcessor {
       let parentPath = ROOT_PATH;
       let rootStartMs = startMs;
       let previous = this.#lastRoot;
+      let trace = NO_TRACE;
       if (parent !== NO_SLOT) {
         const p = parent << INTS_SHIFT;
         previous = ints[p + I_LAST_CHILD]!;
+        trace = ints[p + I_TRACE]!;
         const inherit = ints[p + I_INHERIT]!;
         if (kind === INTERNAL && inherit !== NO_INHERIT) {
           parentPath = inherit;
@@ -195,6 +240,10 @@ export class RollupSpanProcessor implements SpanProcessor {
       ints[base + I_NAME] = path === NO_PATH ? registry.nameId(name) : registry.pathLeaf(path);
       ints[base + I_INHERIT] = kind === INTERNAL ? path : NO_INHERIT;
       ints[base + I_LAST_CHILD] = -1;
+      // A local root (no parent, or a remote one) starts a request; a span whose local parent is
+      // not tracked belongs to no buffered request.
+      if (parent === NO_SLOT && (parentSpanContext === undefined || parentSpanContext.isRemote === true)) trace = this.#traces.open(token, startMs);
+      ints[base + I_TRACE] = trace;
       const f = slot << FLOATS_SHIFT;
       floats[f + F_START] = startMs;
       floats[f + F_ROOT_START] = rootStartMs;
@@ -219,6 +268,10 @@ export class RollupSpanProcessor implements SpanProcessor {
       let pathId = NO_PATH;
       let childMs = 0;
       let offsetMs = 0;
+      let startMs = 0;
+      let trace = NO_TRACE;
+      let parentToken = -1;
+      let leaf = false;
       const slot = token === undefined ? NO_SLOT : token & this.#slotMask;
       if (slot !== NO_SLOT && ints[slot << INTS_SHIFT] === token) {
         const base = slot << INTS_SHIFT;
@@ -236,7 +289,11 @@ export class RollupSpanProcessor implements SpanProcessor {
         const floats = this.#floats;
         const f = slot << FLOATS_SHIFT;
         childMs = floats[f + F_CHILD]!;
-        offsetMs = floats[f + F_START]! - floats[f + F_ROOT_START]!;
+        startMs = floats[f + F_START]!;
+        offsetMs = startMs - floats[f + F_ROOT_START]!;
+        trace = ints[base + I_TRACE]!;
+        parentToken = ints[base + I_PARENT_TOKEN]!;
+        leaf = ints[base + I_LAST_CHILD] === -1;
         const parent = ints[base + I_PARENT]!;
         // The parent's slot may have been freed and reused if the parent ended first.
         if (parent !== NO_SLOT && ints[parent << INTS_SHIFT] === ints[base + I_PARENT_TOKEN]) floats[(parent << FLOATS_SHIFT) + F_CHILD]! += durationMs;
@@ -246,7 +303,17 @@ export class RollupSpanProcessor implements SpanProcessor {
       const window = this.#current;
       if (this.#warmingUp && this.#skipForWarmup(span)) {
         window.counters.warmupSkipped++;
+        if (trace !== NO_TRACE) this.#dropRequest(trace, token!);
         return;
+      }
+      const selfMs = durationMs > childMs ? durationMs - childMs : 0;
+      if (trace !== NO_TRACE) {
+        const input = this.#traces.input;
+        input[IN_START] = startMs;
+        input[IN_DURATION] = durationMs;
+        input[IN_SELF] = selfMs;
+        const index = this.#traces.append(trace, token!, parentToken, nameId, leaf, span.name, context.spanId);
+        if (index >= 0) this.#finishRequest(index, nameId, leaf, context);
       }
       if ((context.traceFlags & SAMPLED) === 0) window.counters.unsampled++;
       if (nameId === NO_NAME) {
@@ -260,7 +327,7 @@ export class RollupSpanProcessor implements SpanProcessor {
       }
       const numbers = window.span;
       numbers[SPAN_DURATION] = durationMs;
-      numbers[SPAN_SELF] = durationMs > childMs ? durationMs - childMs : 0;
+      numbers[SPAN_SELF] = selfMs;
       numbers[SPAN_OFFSET] = offsetMs > 0 ? offsetMs : 0;
       window.record(entry, span.status.code === STATUS_ERROR, context);
     } catch {
@@ -270,17 +337,18 @@ export class RollupSpanProcessor implements SpanProcessor {
 
   /** The summary document: cumulative (default) or the last interval. */
   summary(options: SummaryOptions = {}): SpanSummaryDocument {
-    if (options.window === 'interval') return this.#lastInterval ?? this.#document(this.#current.snapshot(), 'interval');
-    const current = this.#current.snapshot();
-    return this.#document(this.#rotations === 0 ? current : this.#closed.combinedWith(current), 'cumulative');
+    if (options.window === 'interval') return this.#lastInterval ?? this.#document(this.#snapshot(), 'interval', this.#resources.interval());
+    const current = this.#snapshot();
+    return this.#document(this.#rotations === 0 ? current : this.#closed.combinedWith(current), 'cumulative', this.#resources.cumulative());
   }
 
   /** Ends the current interval window, returns its document and starts the next one. */
   rotate(): SpanSummaryDocument {
-    const interval = this.#current.snapshot();
-    const document = this.#document(interval, 'interval');
+    const interval = this.#snapshot();
+    const document = this.#document(interval, 'interval', this.#resources.rotate());
     this.#closed.merge(interval);
     this.#current.reset(Date.now());
+    this.#requests.reset();
     this.#rotations++;
     this.#lastInterval = document;
     return document;
@@ -292,6 +360,8 @@ export class RollupSpanProcessor implements SpanProcessor {
     const now = Date.now();
     this.#current.reset(now);
     this.#closed.reset(now);
+    this.#requests.reset();
+    this.#resources.reset();
     this.#rotations = 0;
     this.#lastInterval = undefined;
     this.#startWarmup(now);
@@ -305,6 +375,28 @@ export class RollupSpanProcessor implements SpanProcessor {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     return Promise.resolve();
+  }
+
+  /** Records request `index`, whose root just ended, and frees its buffer whatever happens. */
+  #finishRequest(index: number, nameId: number, leafRoot: boolean, root: { traceId: string; spanId: string }): void {
+    try {
+      this.#requests.finish(this.#traces, index, nameId, leafRoot, root);
+    } finally {
+      this.#traces.release(index);
+    }
+  }
+
+  /** Frees the buffer of the request whose root `token` ended during warm-up (a child's end does nothing). */
+  #dropRequest(trace: number, token: number): void {
+    const index = this.#traces.rootIndex(trace, token);
+    if (index >= 0) this.#traces.release(index);
+  }
+
+  /** The current window with its request tables. */
+  #snapshot(): RollupWindow {
+    const window = this.#current.snapshot();
+    for (const stats of this.#requests.snapshot()) window.requests.set(stats.root, stats);
+    return window;
   }
 
   #startWarmup(now: number): void {
@@ -327,7 +419,7 @@ export class RollupSpanProcessor implements SpanProcessor {
     return false;
   }
 
-  #document(window: RollupWindow, kind: 'cumulative' | 'interval'): SpanSummaryDocument {
+  #document(window: RollupWindow, kind: 'cumulative' | 'interval', resources: ResourceEntry[]): SpanSummaryDocument {
     let dropped = 0;
     try {
       dropped = this.#options.droppedSpans?.() ?? 0;
@@ -335,12 +427,14 @@ export class RollupSpanProcessor implements SpanProcessor {
       dropped = 0;
     }
     return buildDocument(window, this.#registry, {
-      serviceName: this.#options.serviceName,
+      serviceName: this.#options.serviceName ?? serviceNameFromEnv(),
       kind,
       endMs: Date.now(),
       droppedSpans: dropped,
       sampler: this.#options.sampler ?? samplerFromEnv(),
       sketchOptions: this.#options.sketch,
+      slowQuantile: this.#slowQuantile,
+      resources,
     });
   }
 }

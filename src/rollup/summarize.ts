@@ -3,10 +3,11 @@
  * by merging that name's paths with its path-less spans (so per-name statistics stay complete
  * when the path table overflows).
  */
-import { SCHEMA_VERSION, type PathEntry, type SpanEntry, type SpanSummaryDocument } from './document.ts';
+import { SCHEMA_VERSION, type PathEntry, type ResourceEntry, type SpanEntry, type SpanSummaryDocument } from './document.ts';
 import type { SpanRegistry } from './registry.ts';
 import type { LogHistogramOptions } from './sketch.ts';
 import { SpanStats } from './stats.ts';
+import { requestEntry } from './tail.ts';
 import type { RollupWindow } from './window.ts';
 
 export interface DocumentMeta {
@@ -16,6 +17,9 @@ export interface DocumentMeta {
   droppedSpans: number;
   sampler: string;
   sketchOptions: LogHistogramOptions | undefined;
+  /** Quantile of the root's duration from which a request counts as slow (tail attribution). */
+  slowQuantile: number;
+  resources: ResourceEntry[];
 }
 
 /** Builds the document for `window`; entries with no spans are left out. */
@@ -52,12 +56,15 @@ export function buildDocument(window: RollupWindow, registry: SpanRegistry, meta
     warmup_spans_skipped: c.warmupSkipped,
     dropped_spans: meta.droppedSpans,
     sampling: { sampler: meta.sampler, unsampled_spans: c.unsampled },
-    overflow: { names: c.nameOverflow, paths: c.pathOverflow, in_flight: c.inFlightOverflow },
+    overflow: { names: c.nameOverflow, paths: c.pathOverflow, in_flight: c.inFlightOverflow, traces: c.traceOverflow, trace_spans: c.traceSpanOverflow, roots: c.rootOverflow },
     internal_errors: c.internalErrors,
     spans,
     paths,
-    requests: [],
-    resources: [],
+    requests: [...window.requests.values()]
+      .filter((stats) => stats.count > 0)
+      .map((stats) => requestEntry(stats, meta.slowQuantile))
+      .sort((a, b) => compare(a.root, b.root)),
+    resources: meta.resources,
   };
 }
 

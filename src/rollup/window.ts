@@ -4,6 +4,7 @@
  * turns it into one of these to report it; closed intervals are merged into one of these, so a
  * span is recorded once however many windows are reported.
  */
+import type { RequestStats } from './request-stats.ts';
 import type { LogHistogramOptions } from './sketch.ts';
 import { SpanStats } from './stats.ts';
 
@@ -14,11 +15,17 @@ export interface WindowCounters {
   pathOverflow: number;
   inFlightOverflow: number;
   internalErrors: number;
+  /** Requests whose span buffer was taken for a newer one before their root ended. */
+  traceOverflow: number;
+  /** Spans left out of their request's buffer (a bound reached, or they ended after the root). */
+  traceSpanOverflow: number;
+  /** Requests whose root name found no room among the request tables. */
+  rootOverflow: number;
 }
 
 /** Counters at zero. */
 export function zeroCounters(): WindowCounters {
-  return { warmupSkipped: 0, unsampled: 0, nameOverflow: 0, pathOverflow: 0, inFlightOverflow: 0, internalErrors: 0 };
+  return { warmupSkipped: 0, unsampled: 0, nameOverflow: 0, pathOverflow: 0, inFlightOverflow: 0, internalErrors: 0, traceOverflow: 0, traceSpanOverflow: 0, rootOverflow: 0 };
 }
 
 export class RollupWindow {
@@ -27,6 +34,8 @@ export class RollupWindow {
   /** Indexed by name id: spans of that name that have no path (overflow, unknown start). */
   readonly unpathed: (SpanStats | undefined)[] = [];
   readonly counters: WindowCounters = zeroCounters();
+  /** Request attribution by root span name. */
+  readonly requests = new Map<string, RequestStats>();
   startMs: number;
   readonly #sketchOptions: LogHistogramOptions | undefined;
 
@@ -54,6 +63,12 @@ export class RollupWindow {
       if (stats && stats.count > 0) this.unpathedName(id).merge(stats);
     });
     for (const key of Object.keys(this.counters) as (keyof WindowCounters)[]) this.counters[key] += other.counters[key];
+    for (const [root, stats] of other.requests) {
+      const mine = this.requests.get(root);
+      // A copy, never `other`'s object: this window's later merges must not change `other`.
+      if (mine) mine.merge(stats);
+      else this.requests.set(root, stats.copy());
+    }
   }
 
   /** A fresh window holding this one's and `other`'s data; neither is changed. */
@@ -69,6 +84,7 @@ export class RollupWindow {
     for (const stats of this.paths) stats?.reset();
     for (const stats of this.unpathed) stats?.reset();
     for (const key of Object.keys(this.counters) as (keyof WindowCounters)[]) this.counters[key] = 0;
+    this.requests.clear();
     this.startMs = startMs;
   }
 }

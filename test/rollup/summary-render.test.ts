@@ -23,7 +23,8 @@ describe('renderSummary', () => {
     const order = ['npu.kernel_execution', 'decoder', 'encoder'].map((name) => bars.indexOf(`  ${name} `));
     assert.ok(order.every((i) => i > 0) && order[0]! < order[1]! && order[1]! < order[2]!, 'names sorted by self time, largest first');
     assert.match(bars, /npu\.kernel_execution\s+█+\s+36\.4%/, 'kernels take 40 of every 110 ms of self time');
-    const waterfall = text.slice(text.indexOf('A typical transcribe'));
+    // Up to the next section: the slowest request's exact waterfall follows it.
+    const waterfall = text.slice(text.indexOf('A typical transcribe'), text.indexOf('The slowest request'));
     const rows = waterfall.split('\n').filter((line) => line.includes('|'));
     assert.deepEqual(
       rows.map((row) => row.split('|')[0]!.trim()),
@@ -34,7 +35,7 @@ describe('renderSummary', () => {
     const bar = (row: string) => row.split('|')[1]!;
     assert.equal(bar(rows[0]!).trim().length, 40, 'the root spans the whole width');
     assert.ok(bar(rows[4]!).indexOf('█') > bar(rows[2]!).indexOf('█'), 'the decoder starts after the encoder');
-    const links = text.match(/http:\/\/jaeger\.example:16686\/trace\/[0-9a-f]{32}/g) ?? [];
+    const links = text.slice(text.indexOf('Slowest transcribe traces')).match(/http:\/\/jaeger\.example:16686\/trace\/[0-9a-f]{32}/g) ?? [];
     assert.equal(links.length, 5, 'five slowest traces linked');
     const slowest = document.paths.find((p) => p.path === 'transcribe')!.exemplars[0]!;
     assert.ok(text.includes(`${ms(slowest.duration_ms)} ms  http://jaeger.example:16686/trace/${slowest.trace_id}`), 'slowest first, with its duration');
