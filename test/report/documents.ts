@@ -144,7 +144,7 @@ export function keptTrace(traceId = TRACE_A, durationMs = 500): KeptTrace {
     duration_ms: durationMs,
     spans: [
       { span_id: 'r000000000000001', parent_span_id: '', name: 'POST /v1/audio/transcriptions', start_ms: 0, duration_ms: durationMs },
-      { span_id: 'u000000000000002', parent_span_id: 'r000000000000001', name: 'upload.receive', start_ms: 0.5, duration_ms: 20 },
+      { span_id: 'u000000000000002', parent_span_id: 'r000000000000001', name: 'http.upload', start_ms: 0.5, duration_ms: 20 },
       { span_id: 't000000000000003', parent_span_id: 'r000000000000001', name: 'transcribe', start_ms: 25, duration_ms: 470 },
       // Listed out of order on purpose: the rows must follow the tree and the start times.
       { span_id: 'd000000000000006', parent_span_id: 't000000000000003', name: 'decoder', start_ms: 460, duration_ms: 30 },

@@ -38,10 +38,10 @@ describe('keptRows', () => {
     }
     assert.deepEqual(
       rows.map((r) => `${r.depth} ${r.name}`),
-      ['0 POST /v1/audio/transcriptions', '1 upload.receive', '1 transcribe', '2 mel', '3 worker.queue_wait', '3 mel.fft', '2 decoder'],
+      ['0 POST /v1/audio/transcriptions', '1 http.upload', '1 transcribe', '2 mel', '3 worker.queue_wait', '3 mel.fft', '2 decoder'],
       'depth-first, children by start time whatever order the spans were listed in',
     );
-    assert.deepEqual(rows.map((r) => r.family), ['POST /v1/audio/transcriptions', 'upload.receive', 'transcribe', 'mel', 'mel', 'mel', 'decoder'], 'a span takes the colour family of its stage');
+    assert.deepEqual(rows.map((r) => r.family), ['POST /v1/audio/transcriptions', 'http.upload', 'transcribe', 'mel', 'mel', 'mel', 'decoder'], 'a span takes the colour family of its stage');
   });
 
   it('keeps a span whose parent is missing from the trace, as a root of its own', () => {
