@@ -83,6 +83,7 @@ export async function startServe(app: App, env: NodeJS.ProcessEnv, args: readonl
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const url = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
     void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr.trim()}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const match = LISTENING.exec(line);

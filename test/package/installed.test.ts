@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startReceiver, type Receiver } from '../support/otlp-receiver.ts';
@@ -27,15 +27,16 @@ const EXAMPLE = readmeLibraryExample() + AFTER_EXAMPLE;
 const INSTALLED = (app: App): string => join(app.dir, 'node_modules', 'amanuensis-otel');
 const OLDER_NODE = '/usr/bin/node';
 
-function nodeVersion(node: string): [number, number] | undefined {
-  if (!existsSync(node)) return undefined;
-  const [major, minor] = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.split('.').map(Number);
-  return [major!, minor!];
-}
+/** package.json's engines.node floor, e.g. `22.15`. */
+const FLOOR = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node.replace(/^>=\s*/, '');
 
-async function engineFloor(): Promise<string> {
-  const manifest = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { engines: { node: string } };
-  return manifest.engines.node.replace(/^>=\s*/, '');
+/** `v20.20.2` when `node` exists and is older than the floor. */
+function olderNode(node: string): string | undefined {
+  if (!existsSync(node)) return undefined;
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const [major, minor] = version.slice(1).split('.').map(Number);
+  const [floorMajor, floorMinor] = FLOOR.split('.').map(Number);
+  return major! < floorMajor! || (major === floorMajor && minor! < (floorMinor ?? 0)) ? version : undefined;
 }
 
 describe('the packed package installed into a new application', () => {
@@ -108,12 +109,11 @@ describe('the packed package installed into a new application', () => {
     assert.deepEqual(results.scenarios.map((s) => [s.requests, s.failed]), [[2, 0]], 'two requests, none failed');
   });
 
-  const older = nodeVersion(OLDER_NODE);
-  it('tells an older Node in one line which Node it needs, and exits 1', { skip: older && older[0] < 22 ? false : `no Node older than 22 at ${OLDER_NODE}` }, async () => {
+  const older = olderNode(OLDER_NODE);
+  it('tells an older Node in one line which Node it needs, and exits 1', { skip: older ? false : `no Node older than ${FLOOR} at ${OLDER_NODE}` }, async () => {
     const result = await run(OLDER_NODE, [join(INSTALLED(app), 'bin', 'amanuensis.js'), '--help'], { cwd: app.dir, env: app.env(), timeoutMs: 30_000 });
     assert.equal(result.code, 1, 'exit code 1');
-    const version = spawnSync(OLDER_NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
-    assert.equal(result.stderr, `amanuensis needs Node >= ${await engineFloor()} (this is ${version})\n`, 'one line naming the floor of package.json engines');
+    assert.equal(result.stderr, `amanuensis needs Node >= ${FLOOR} (this is ${older})\n`, 'one line naming the floor of package.json engines');
   });
 
   const libraries = spawnSync('pkg-config', ['--exists', 'pocketsphinx', 'sphinxbase']).status === 0;
