@@ -2,14 +2,14 @@
  * The package as a user gets it: `npm pack` (its `prepare` script builds dist/), the tarball
  * installed into a new application beside the packages the README's example imports, then the
  * example run verbatim, its types checked against the declarations, and the `amanuensis` command
- * run from node_modules/.bin: --help, serve with a short load, and the Node floor told to an older
- * Node.
+ * run from node_modules/.bin: --help, serve with a short load (its run rendered by the library as
+ * report.html), and the Node floor told to an older Node.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startReceiver, type Receiver } from '../support/otlp-receiver.ts';
 import { packAndInstall, REPO, run, startServe, type App } from './app.ts';
@@ -94,19 +94,26 @@ describe('the packed package installed into a new application', () => {
     assert.match(result.stdout, /Usage: amanuensis .*\n[\s\S]*\bserve\b[\s\S]*\bload\b/, 'the usage lists the commands');
   });
 
-  it('serves and load-tests from the installed copy', async () => {
+  it('serves and load-tests from the installed copy, and the library renders that run as report.html', async () => {
     const env = app.env({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
-    const service = await startServe(app, env);
+    await mkdir(join(app.dir, 'run'));
+    const service = await startServe(app, env, ['--summary-out', 'run/span-summary.json', '--summary-interval', '0']);
     let load;
     try {
-      const args = ['load', '--url', service.url, '--streams', '1', '--requests', '2', '--warmup', '0', '--out', 'load.json', '--progress', 'none'];
+      const args = ['load', '--url', service.url, '--streams', '1', '--requests', '2', '--warmup', '0', '--out', 'run/load-results.json', '--progress', 'none'];
       load = await run('amanuensis', args, { cwd: app.dir, env, timeoutMs: 60_000 });
     } finally {
       assert.equal(await service.stop(), 0, 'serve drains and exits 0 on SIGTERM');
     }
     assert.equal(load.code, 0, `load exits 0: ${load.stderr}`);
-    const results = JSON.parse(await readFile(join(app.dir, 'load.json'), 'utf8')) as { scenarios: { requests: number; failed: number }[] };
+    const results = JSON.parse(await readFile(join(app.dir, 'run', 'load-results.json'), 'utf8')) as { scenarios: { requests: number; failed: number }[] };
     assert.deepEqual(results.scenarios.map((s) => [s.requests, s.failed]), [[2, 0]], 'two requests, none failed');
+
+    const script = "import { readRunFolder, renderReportHtml } from 'amanuensis-otel'; process.stdout.write(renderReportHtml({ runs: [{ label: 'installed', ...(await readRunFolder('run')) }], jaegerReachable: false }));";
+    const report = await run(process.execPath, ['--input-type=module', '--eval', script], { cwd: app.dir, env: app.env(), timeoutMs: 30_000 });
+    assert.equal(report.code, 0, `renders: ${report.stderr}`);
+    assert.match(report.stdout, /Chart\.js v4/, 'Chart.js found from the installed copy and inlined');
+    assert.match(report.stdout, /<canvas/, 'charts in the page');
   });
 
   const older = olderNode(OLDER_NODE);
