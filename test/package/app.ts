@@ -21,7 +21,7 @@ export interface Ran {
 }
 
 /** The environment of every command: `extra` over a cleaned copy of this process's. */
-export function childEnv(app: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function childEnv(app: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const kept = Object.entries(process.env).filter(([name]) => !/^(npm_|OTEL_)/i.test(name));
   const path = [dirname(process.execPath), join(app, 'node_modules', '.bin'), process.env.PATH].join(delimiter);
   return { ...Object.fromEntries(kept), PATH: path, ...extra };
