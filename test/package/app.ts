@@ -56,22 +56,27 @@ export async function packAndInstall(packages: readonly string[]): Promise<App> 
   const root = await mkdtemp(join(tmpdir(), 'amanuensis-package-'));
   const dir = join(root, 'app');
   const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => childEnv(dir, extra);
-  const pack = await run('npm', ['pack', '--json', '--pack-destination', root], { cwd: REPO, env: env(), timeoutMs: 90_000 });
-  if (pack.code !== 0) throw new Error(`npm pack failed (${pack.code}):\n${pack.stdout.slice(-2000)}${pack.stderr.slice(-2000)}`);
-  const [packed] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
+  const remove = (): Promise<void> => rm(root, { recursive: true, force: true });
+  try {
+    const pack = await run('npm', ['pack', '--json', '--pack-destination', root], { cwd: REPO, env: env(), timeoutMs: 90_000 });
+    if (pack.code !== 0) throw new Error(`npm pack failed (${pack.code}):\n${pack.stdout.slice(-2000)}${pack.stderr.slice(-2000)}`);
+    const [packed] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
 
-  const manifest = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
-  const specs = packages.filter((name) => name !== manifest.name).map((name) => {
-    const version = manifest.dependencies[name];
-    if (version === undefined) throw new Error(`the example imports ${name}, which the package does not depend on`);
-    return `${name}@${version}`;
-  });
-  await mkdir(dir);
-  await writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: 'app', private: true, type: 'module' }, null, 2)}\n`);
-  const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(root, packed.filename), ...specs], { cwd: dir, env: env(), timeoutMs: 120_000 });
-  if (install.code !== 0) throw new Error(`npm install of the tarball failed (${install.code}):\n${install.stderr.slice(-4000)}`);
-
-  return { dir, packedFiles: packed.files.map((file) => file.path), env, remove: () => rm(root, { recursive: true, force: true }) };
+    const manifest = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
+    const specs = packages.filter((name) => name !== manifest.name).map((name) => {
+      const version = manifest.dependencies[name];
+      if (version === undefined) throw new Error(`the example imports ${name}, which the package does not depend on`);
+      return `${name}@${version}`;
+    });
+    await mkdir(dir);
+    await writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: 'app', private: true, type: 'module' }, null, 2)}\n`);
+    const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(root, packed.filename), ...specs], { cwd: dir, env: env(), timeoutMs: 120_000 });
+    if (install.code !== 0) throw new Error(`npm install of the tarball failed (${install.code}):\n${install.stderr.slice(-4000)}`);
+    return { dir, packedFiles: packed.files.map((file) => file.path), env, remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
 }
 
 const LISTENING = /^amanuensis listening on (\S+)$/;
