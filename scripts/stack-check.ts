@@ -27,7 +27,8 @@ const pollIntervalMillis = 2000;
 
 const USAGE = `usage: node scripts/stack-check.ts [--suite quick|standard] [--keep]
   --suite   load suite the load generator runs (default: quick)
-  --keep    leave the stack running afterwards (default: docker compose down -v)`;
+  --keep    leave the stack running afterwards (default: docker compose down -v, which also
+            deletes the results volume; ./results keeps the copy this check makes)`;
 
 class CheckFailed extends Error {}
 
