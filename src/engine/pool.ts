@@ -3,12 +3,20 @@
  * event loop. Built on piscina; each task carries the caller's detail level, and the stages the
  * worker recorded are replayed as spans under the context that was active when `run` was called,
  * so concurrent requests each get their own worker spans in their own trace.
+ *
+ * Around them every task gets `worker.queue_wait` (submission until a worker thread starts it),
+ * `worker.setup` / `worker.finish` (its code outside its stages) and `worker.reply` (the answer
+ * reaching the awaiting code), so time spent on or waiting for the pool is a named span, never a
+ * gap in the caller's stage.
  */
 import os from 'node:os';
-import { context } from '@opentelemetry/api';
+import { context, type Context } from '@opentelemetry/api';
 import { Piscina } from 'piscina';
 import { siblingModule } from '../telemetry/module-file.ts';
-import { replaySpans, stageDetail, stagesEnabled } from '../telemetry/stage.ts';
+import { ATTR, SPAN } from '../telemetry/names.ts';
+import { nowMs, StageRecorder } from '../telemetry/recorder.ts';
+import { ResourceMeter, type ResourceSource } from '../telemetry/resource-meter.ts';
+import { injectedDelays, replaySpans, stageDetail, stagesEnabled } from '../telemetry/stage.ts';
 import { serviceErrorFromData } from '../service/errors.ts';
 import type { TaskName } from './tasks.ts';
 import type { TaskFailure, TaskMessage, TaskReply } from './worker.ts';
@@ -20,11 +28,87 @@ export interface WorkerPool {
    *  context active at the call; rethrows a ServiceError thrown in the worker as a ServiceError. */
   run<T>(task: TaskName, payload: unknown, options?: { signal?: AbortSignal }): Promise<T>;
   readonly threads: number;
+  /** Busy threads and queued tasks over time, as `worker_pool` (capacity: threads). */
+  readonly meter: ResourceSource;
   close(): Promise<void>;
 }
 
 function toError(failure: TaskFailure): unknown {
   return failure.kind === 'service' ? serviceErrorFromData(failure.data) : failure.error;
+}
+
+/**
+ * Tasks in the pool as piscina runs them: at most `threads` at once, the rest queued FIFO. A
+ * thread counts as busy until the main thread has taken its answer, because only then does
+ * piscina hand it the next task.
+ */
+class PoolOccupancy {
+  readonly meter: ResourceMeter;
+  private inPool = 0;
+
+  constructor(threads: number) {
+    this.meter = new ResourceMeter('worker_pool', threads);
+  }
+
+  /** Counts a submitted task; returns how many tasks were queued ahead of it. */
+  submit(): number {
+    const ahead = Math.max(0, this.inPool - this.meter.capacity);
+    if (this.inPool++ < this.meter.capacity) this.meter.acquire();
+    else this.meter.enqueue();
+    return ahead;
+  }
+
+  /** Counts a task that left the pool (answered, failed or aborted): a queued one takes its thread. */
+  settle(): void {
+    if (--this.inPool >= this.meter.capacity) this.meter.dequeue();
+    else this.meter.release();
+  }
+}
+
+/** When a task's stages began and ended, top-level ones only (children lie within them). */
+function stagesExtent(reply: TaskReply): { startMs: number; endMs: number } | undefined {
+  let extent: { startMs: number; endMs: number } | undefined;
+  for (const record of reply.records) {
+    if (record.parent !== -1) continue;
+    if (!extent) extent = { startMs: record.startMs, endMs: record.endMs };
+    else extent = { startMs: Math.min(extent.startMs, record.startMs), endMs: Math.max(extent.endMs, record.endMs) };
+  }
+  return extent;
+}
+
+/** Where one task's time went, as the pool saw it. */
+interface TaskTiming {
+  task: TaskName;
+  submittedMs: number;
+  queued: number;
+  threads: number;
+  resumedMs: number;
+}
+
+/**
+ * Replays a task under `parent`: `worker.queue_wait`, `worker.setup` (the task's code before its
+ * first stage), its stages, `worker.finish` (after its last stage) and `worker.reply`. The answer
+ * counts as ready at the later of the task's end and its last stage's end: a modelled device
+ * timeline may run past the worker's return, and until then the time is that timeline's.
+ */
+function replayTask(parent: Context, timing: TaskTiming, reply: TaskReply): void {
+  const before = new StageRecorder(stageDetail(), stagesEnabled());
+  if (!before.wants('medium')) {
+    replaySpans(reply.records, parent);
+    return;
+  }
+  const { task, submittedMs, resumedMs } = timing;
+  const own = { [ATTR.POOL_TASK]: task };
+  const extent = stagesExtent(reply);
+  before.add(SPAN.WORKER_QUEUE_WAIT, 'medium', submittedMs, Math.max(submittedMs, reply.startMs), { ...own, [ATTR.POOL_QUEUED]: timing.queued, [ATTR.POOL_THREADS]: timing.threads });
+  if (extent && extent.startMs > reply.startMs) before.add(SPAN.WORKER_SETUP, 'medium', reply.startMs, extent.startMs, own);
+  replaySpans(before.records, parent);
+  replaySpans(reply.records, parent);
+  const after = new StageRecorder(stageDetail(), stagesEnabled());
+  if (extent && reply.endMs > extent.endMs) after.add(SPAN.WORKER_FINISH, 'medium', extent.endMs, reply.endMs, own);
+  const readyMs = Math.max(reply.endMs, extent?.endMs ?? reply.endMs);
+  if (resumedMs > readyMs) after.add(SPAN.WORKER_REPLY, 'medium', readyMs, resumedMs, own);
+  replaySpans(after.records, parent);
 }
 
 /**
@@ -40,13 +124,23 @@ export function createWorkerPool(options: { threads?: number } = {}): WorkerPool
     minThreads: threads,
     maxThreads: threads,
   });
+  const occupancy = new PoolOccupancy(threads);
   return {
     threads,
+    meter: occupancy.meter,
     async run<T>(task: TaskName, payload: unknown, runOptions: { signal?: AbortSignal } = {}): Promise<T> {
       const parent = context.active();
-      const message: TaskMessage = { task, payload, detail: stageDetail(), enabled: stagesEnabled() };
-      const reply = await piscina.run(message, runOptions.signal ? { signal: runOptions.signal } : {});
-      replaySpans(reply.records, parent);
+      const delays = injectedDelays(parent);
+      const message: TaskMessage = { task, payload, detail: stageDetail(), enabled: stagesEnabled(), ...(delays ? { delays } : {}) };
+      const submittedMs = nowMs();
+      const queued = occupancy.submit();
+      let reply: TaskReply;
+      try {
+        reply = await piscina.run(message, runOptions.signal ? { signal: runOptions.signal } : {});
+      } finally {
+        occupancy.settle();
+      }
+      replayTask(parent, { task, submittedMs, queued, threads, resumedMs: nowMs() }, reply);
       if (!reply.ok) throw toError(reply.failure);
       return reply.result as T;
     },

@@ -4,14 +4,19 @@
  * come back to the main thread and are replayed as spans there.
  */
 import type { StageRecorder } from '../telemetry/recorder.ts';
-import { decodeAudioTask, melTask } from '../audio/tasks.ts';
+import { SPAN } from '../telemetry/names.ts';
+import { decodeAudioTask, melTask, type DecodeAudioPayload } from '../audio/tasks.ts';
 import { decoderTask } from './reference/decoder.ts';
 import { encoderTask } from './reference/encoder.ts';
 
 type Task = (payload: never, rec: StageRecorder) => unknown;
 
+/** The decode as one worker stage: `audio.decode` itself is a main-thread span, whose children show the pool's waits beside it. */
+const convertAudioTask = (payload: DecodeAudioPayload, rec: StageRecorder): ReturnType<typeof decodeAudioTask> =>
+  rec.run(SPAN.AUDIO_CONVERT, 'medium', () => decodeAudioTask(payload, rec));
+
 export const TASKS = {
-  'audio.decode': decodeAudioTask,
+  'audio.decode': convertAudioTask,
   mel: melTask,
   encoder: encoderTask,
   decoder: decoderTask,

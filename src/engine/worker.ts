@@ -5,8 +5,9 @@
  * recorded before the failure still reach the trace, and a ServiceError keeps its status and code
  * (structured clone would keep only an Error's name and message).
  */
-import { StageRecorder, type StageRecord } from '../telemetry/recorder.ts';
+import { nowMs, StageRecorder, type StageRecord } from '../telemetry/recorder.ts';
 import type { Detail } from '../telemetry/names.ts';
+import type { InjectedDelays } from '../telemetry/injected-delay.ts';
 import { ServiceError, serviceErrorToData, type ServiceErrorData } from '../service/errors.ts';
 import { findTask } from './tasks.ts';
 
@@ -16,24 +17,34 @@ export interface TaskMessage {
   payload: unknown;
   detail: Detail;
   enabled: boolean;
+  /** The request's `--inject-delay` plan, when it has one. */
+  delays?: InjectedDelays;
 }
 
 /** How a task failed: a ServiceError as data, or any other error (cloned by the structured clone algorithm). */
 export type TaskFailure = { kind: 'service'; data: ServiceErrorData } | { kind: 'error'; error: unknown };
 
+/** When the worker thread started and finished the task, epoch ms (nowMs), for the pool's wait spans. */
+export interface TaskTimes {
+  startMs: number;
+  endMs: number;
+}
+
 /** What the worker answers. */
 export type TaskReply =
-  | { ok: true; result: unknown; records: StageRecord[] }
-  | { ok: false; failure: TaskFailure; records: StageRecord[] };
+  | ({ ok: true; result: unknown; records: StageRecord[] } & TaskTimes)
+  | ({ ok: false; failure: TaskFailure; records: StageRecord[] } & TaskTimes);
 
 export default function runTask(message: TaskMessage): TaskReply {
-  const recorder = new StageRecorder(message.detail, message.enabled);
+  const startMs = nowMs();
+  const recorder = new StageRecorder(message.detail, message.enabled, message.delays);
   const task = findTask(message.task);
-  if (!task) return { ok: false, failure: { kind: 'error', error: new Error(`unknown worker task '${message.task}'`) }, records: [] };
+  if (!task) return { ok: false, failure: { kind: 'error', error: new Error(`unknown worker task '${message.task}'`) }, records: [], startMs, endMs: nowMs() };
   try {
-    return { ok: true, result: task(message.payload, recorder), records: recorder.records };
+    const result = task(message.payload, recorder);
+    return { ok: true, result, records: recorder.records, startMs, endMs: nowMs() };
   } catch (error) {
     const failure: TaskFailure = error instanceof ServiceError ? { kind: 'service', data: serviceErrorToData(error) } : { kind: 'error', error };
-    return { ok: false, failure, records: recorder.records };
+    return { ok: false, failure, records: recorder.records, startMs, endMs: nowMs() };
   }
 }

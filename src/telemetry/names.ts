@@ -33,7 +33,36 @@ export const SPAN = {
   FRONTEND: 'frontend',
   DECODER_SEARCH: 'decoder.search',
   LOADGEN_REQUEST: 'loadgen.request',
+  HTTP_UPLOAD: 'http.upload',
+  ADMISSION_WAIT: 'admission.wait',
+  WORKER_QUEUE_WAIT: 'worker.queue_wait',
+  WORKER_SETUP: 'worker.setup',
+  WORKER_FINISH: 'worker.finish',
+  WORKER_REPLY: 'worker.reply',
+  AUDIO_CONVERT: 'audio.convert',
+  NPU_HOST_COMPUTE: 'npu.host_compute',
+  NPU_COMPLETION_WAIT: 'npu.completion_wait',
 } as const;
+
+/**
+ * Stage spans `--inject-delay` may slow down: those made by `stage()` or a worker's
+ * `StageRecorder.run`, whose own code can be made to take longer. Device-timeline spans (npu.*,
+ * encoder.layer on npu-sim) take their times from the model, so a delay there would not show.
+ */
+export const DELAYABLE_SPANS: readonly string[] = [
+  SPAN.TRANSCRIBE,
+  SPAN.AUDIO_DECODE,
+  SPAN.AUDIO_CONVERT,
+  SPAN.MEL,
+  SPAN.MEL_FFT,
+  SPAN.MEL_LOG_MEL,
+  SPAN.MEL_NORMALIZE,
+  SPAN.ENCODER,
+  SPAN.DECODER,
+  SPAN.DECODER_ATTENTION,
+  SPAN.DECODER_TOKEN_GENERATION,
+  SPAN.DECODER_POST_PROCESSING,
+];
 
 export const ATTR = {
   AUDIO_DURATION_S: 'amanuensis.audio.duration_s',
@@ -64,4 +93,11 @@ export const ATTR = {
   LOADGEN_STREAM: 'amanuensis.loadgen.stream',
   LOADGEN_AUDIO: 'amanuensis.loadgen.audio',
   LOADGEN_WARMUP: 'amanuensis.loadgen.warmup',
+  POOL_QUEUED: 'amanuensis.pool.queued',
+  POOL_THREADS: 'amanuensis.pool.threads',
+  POOL_TASK: 'amanuensis.pool.task',
+  ADMISSION_QUEUED: 'amanuensis.admission.queued',
+  ADMISSION_MAX_CONCURRENT: 'amanuensis.admission.max_concurrent',
+  UPLOAD_BYTES: 'amanuensis.upload.bytes',
+  INJECTED_DELAY_MS: 'amanuensis.injected_delay_ms',
 } as const;
