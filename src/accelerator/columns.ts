@@ -1,8 +1,10 @@
 /**
  * The NPU's columns as a shared resource of the process: a pass leases one column for its whole
  * duration (as a hardware context holds its columns) and passes beyond the free columns wait in
- * FIFO order. Lowest free column first, so traces are reproducible.
+ * FIFO order. Lowest free column first, so traces are reproducible. Its meter (`npu_columns`)
+ * integrates leased columns and waiting passes for the summary's resources.
  */
+import { ResourceMeter } from '../telemetry/resource-meter.ts';
 
 interface Waiter {
   resolve(column: number): void;
@@ -19,12 +21,15 @@ export interface ColumnLease {
 
 export class ColumnScheduler {
   readonly columns: number;
+  /** Leased columns and waiting passes over time. */
+  readonly meter: ResourceMeter;
   private readonly free: number[];
   private readonly waiters: Waiter[] = [];
 
   constructor(columns: number) {
     if (!Number.isInteger(columns) || columns < 1) throw new Error(`columns must be a positive integer, got ${columns}`);
     this.columns = columns;
+    this.meter = new ResourceMeter('npu_columns', columns);
     this.free = Array.from({ length: columns }, (_, i) => i);
   }
 
@@ -42,7 +47,11 @@ export class ColumnScheduler {
   acquire(signal?: AbortSignal): Promise<ColumnLease> {
     signal?.throwIfAborted();
     const column = this.free.shift();
-    if (column !== undefined) return Promise.resolve({ column, waited: false });
+    if (column !== undefined) {
+      this.meter.acquire();
+      return Promise.resolve({ column, waited: false });
+    }
+    this.meter.enqueue();
     return new Promise<ColumnLease>((resolve, reject) => {
       const waiter: Waiter = {
         resolve: (leased) => resolve({ column: leased, waited: true }),
@@ -51,6 +60,7 @@ export class ColumnScheduler {
         onAbort: () => {
           const index = this.waiters.indexOf(waiter);
           if (index >= 0) this.waiters.splice(index, 1);
+          this.meter.dequeue();
           reject(signal?.reason);
         },
       };
@@ -63,10 +73,13 @@ export class ColumnScheduler {
   release(column: number): void {
     const next = this.waiters.shift();
     if (next) {
+      // The column passes straight to the next pass: one waiter fewer, the same columns busy.
+      this.meter.dequeue();
       next.signal?.removeEventListener('abort', next.onAbort);
       next.resolve(column);
       return;
     }
+    this.meter.release();
     this.free.push(column);
     this.free.sort((a, b) => a - b);
   }

@@ -66,6 +66,8 @@ export class LaunchTotals {
   readonly transfer: OperationTotal = { ms: 0, bytes: 0 };
   readonly kernel: OperationTotal = { ms: 0, bytes: 0 };
   readonly retrieval: OperationTotal = { ms: 0, bytes: 0 };
+  /** CPU ops between launches (see HostWork); bytes unused. */
+  readonly host: OperationTotal = { ms: 0, bytes: 0 };
 }
 
 /**
@@ -111,23 +113,28 @@ export function offload<A>(device: Device, rec: StageRecorder, launch: Launch<A>
 }
 
 /**
- * The medium-detail view of a many-launch pass: one span per operation kind, each lasting the
- * summed time of that kind, laid end to end from the first launch. Durations are exact; the
+ * The medium-detail view of a many-launch pass: one span per operation kind (host compute, when
+ * there was any, then the three XRT operations), each lasting the summed time of that kind, laid
+ * end to end from the pass's first operation, so together they cover the pass. Durations are exact; the
  * placement is schematic (the real operations interleave), which `--detail fine` shows launch by
  * launch. Recorded only when the per-launch stages are not, so nothing is counted twice.
  */
 export function recordTotals(rec: StageRecorder, device: Device, totals: LaunchTotals, kernelName: string): void {
   if (!rec.wants('medium') || rec.wants('fine') || totals.firstStartMs === undefined) return;
-  const base: StageAttributes = { [ATTR.NPU_KERNEL]: kernelName, [ATTR.DEVICE]: device.name, [ATTR.NPU_LAUNCHES]: totals.launches };
-  if (device.column !== undefined) base[ATTR.NPU_COLUMN] = device.column;
+  const where: StageAttributes = { [ATTR.DEVICE]: device.name };
+  if (device.column !== undefined) where[ATTR.NPU_COLUMN] = device.column;
+  const base: StageAttributes = { ...where, [ATTR.NPU_KERNEL]: kernelName, [ATTR.NPU_LAUNCHES]: totals.launches };
   let at = totals.firstStartMs;
   const parts: [string, OperationTotal, StageAttributes][] = [
-    [SPAN.NPU_BUFFER_TRANSFER, totals.transfer, { [ATTR.NPU_BYTES]: totals.transfer.bytes, [ATTR.NPU_DIRECTION]: 'to_device' }],
-    [SPAN.NPU_KERNEL_EXECUTION, totals.kernel, { [ATTR.NPU_FLOPS]: totals.flops, [ATTR.NPU_BYTES]: totals.kernel.bytes }],
-    [SPAN.NPU_RESULT_RETRIEVAL, totals.retrieval, { [ATTR.NPU_BYTES]: totals.retrieval.bytes, [ATTR.NPU_DIRECTION]: 'from_device' }],
+    [SPAN.NPU_HOST_COMPUTE, totals.host, where],
+    [SPAN.NPU_BUFFER_TRANSFER, totals.transfer, { ...base, [ATTR.NPU_BYTES]: totals.transfer.bytes, [ATTR.NPU_DIRECTION]: 'to_device' }],
+    [SPAN.NPU_KERNEL_EXECUTION, totals.kernel, { ...base, [ATTR.NPU_FLOPS]: totals.flops, [ATTR.NPU_BYTES]: totals.kernel.bytes }],
+    [SPAN.NPU_RESULT_RETRIEVAL, totals.retrieval, { ...base, [ATTR.NPU_BYTES]: totals.retrieval.bytes, [ATTR.NPU_DIRECTION]: 'from_device' }],
   ];
   for (const [name, total, attributes] of parts) {
-    rec.add(name, 'medium', at, at + total.ms, { ...base, ...attributes });
+    // A pass without host work (fused) shows no empty host span.
+    if (name === SPAN.NPU_HOST_COMPUTE && total.ms <= 0) continue;
+    rec.add(name, 'medium', at, at + total.ms, attributes);
     at += total.ms;
   }
 }

@@ -4,6 +4,7 @@
  * timings). Engines make their stage spans under the caller's active `transcribe` span.
  */
 import type { WorkerPool } from './pool.ts';
+import type { ResourceSource } from '../telemetry/resource-meter.ts';
 
 export interface TranscribeRequest {
   /** 16 kHz mono in [-1, 1]. */
@@ -63,6 +64,8 @@ export interface Engine {
   transcribe(request: TranscribeRequest, signal: AbortSignal): Promise<EngineResult>;
   /** Facts for GET /health and for span attributes (device, offload, columns, ...). */
   describe(): Record<string, string | number | boolean>;
+  /** Shared resources the engine meters beyond the pool (npu-sim: `npu_columns`); none when absent. */
+  readonly resources?: readonly ResourceSource[];
   close(): Promise<void>;
 }
 

@@ -7,6 +7,7 @@
 import type { Device } from '../../accelerator/device.ts';
 import { addBiasRows, layerNorm } from '../../accelerator/kernels.ts';
 import { MATMUL_KERNEL } from '../../accelerator/matmul-kernel.ts';
+import { HostWork } from '../../accelerator/host-work.ts';
 import { deviceStage, LaunchTotals, offload, recordTotals } from '../../accelerator/offload.ts';
 import { ATTR, SPAN } from '../../telemetry/names.ts';
 import type { StageRecorder } from '../../telemetry/recorder.ts';
@@ -20,14 +21,17 @@ import { D_FFN, D_MODEL, encoderPositions } from './shapes.ts';
  */
 export function runMatmul(device: Device, rec: StageRecorder, mel: Float32Array, frames: number, model: EncoderModel): { output: Float32Array; launches: number } {
   const rows = encoderPositions(frames);
-  const host = <T>(fn: () => T): T => device.host(fn);
+  const totals = new LaunchTotals();
+  const hostWork = new HostWork(rec, device, totals);
+  const host = <T>(fn: () => T): T => hostWork.run(fn);
   const x = host(() => convFront(mel, frames, model));
+  hostWork.flush();
   // One set of buffer objects, sized for the largest operands and reused by every launch.
   const a = device.allocate(rows * D_FFN);
   const w = device.allocate(D_MODEL * D_FFN);
   const c = device.allocate(rows * D_FFN);
-  const totals = new LaunchTotals();
   const project: Project = (input, m, linear, out, layer) => {
+    hostWork.flush();
     const k = linear.inputs;
     const n = linear.outputs;
     const result = out.subarray(0, m * n);
@@ -50,13 +54,17 @@ export function runMatmul(device: Device, rec: StageRecorder, mel: Float32Array,
   };
   const scratch = layerScratch(rows);
   model.layers.forEach((weights, l) =>
-    deviceStage(rec, device, SPAN.ENCODER_LAYER, 'fine', { [ATTR.NPU_LAYER]: l }, () => encoderLayer(x, rows, l, weights, scratch, project, host)),
+    deviceStage(rec, device, SPAN.ENCODER_LAYER, 'fine', { [ATTR.NPU_LAYER]: l }, () => {
+      encoderLayer(x, rows, l, weights, scratch, project, host);
+      hostWork.flush();
+    }),
   );
   const output = host(() => {
     const normalised = new Float32Array(rows * D_MODEL);
     layerNorm(x, normalised, rows, D_MODEL, model.postNorm.gain, model.postNorm.shift);
     return normalised;
   });
+  hostWork.flush();
   recordTotals(rec, device, totals, MATMUL_KERNEL.name);
   return { output, launches: totals.launches };
 }

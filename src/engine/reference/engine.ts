@@ -67,6 +67,7 @@ export async function createReferenceEngine(options: EngineOptions): Promise<Eng
     name: 'reference',
     model: REFERENCE_MODEL,
     transcribe,
+    resources: accelerator.meter ? [accelerator.meter] : [],
     describe: () => ({ ...accelerator.describe(), vocabulary: VOCAB_SIZE, tokens_per_second: TOKENS_PER_SECOND, threads: pool.threads }),
     close: async () => {},
   };
