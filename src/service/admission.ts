@@ -4,7 +4,10 @@
  * unbounded queue. Uploads are bounded too: a request holds its body in memory from its first
  * byte, so at most `maxConcurrent + maxQueued` requests may be uploading, waiting or running
  * together (`enter`), which bounds the memory uploads take. Draining refuses everything new.
+ * Its meters integrate running and waiting requests (`admission`, capacity maxConcurrent) and
+ * bodies being received (`uploads`, capacity maxConcurrent + maxQueued).
  */
+import { ResourceMeter } from '../telemetry/resource-meter.ts';
 import { ServiceError } from './errors.ts';
 
 export interface AdmissionOptions {
@@ -26,9 +29,20 @@ export class Admission {
   private open = 0;
   private draining = false;
   private idleWaiters: Array<() => void> = [];
+  /** Running requests (busy slots) and waiting ones over time. */
+  readonly meter: ResourceMeter;
+  /** Requests receiving their upload, over time (see waits.ts). */
+  readonly uploads: ResourceMeter;
 
   constructor(options: AdmissionOptions) {
     this.options = options;
+    this.meter = new ResourceMeter('admission', options.maxConcurrent);
+    this.uploads = new ResourceMeter('uploads', options.maxConcurrent + options.maxQueued);
+  }
+
+  /** Most requests that may run at once. */
+  get maxConcurrent(): number {
+    return this.options.maxConcurrent;
   }
 
   /** Requests running now. */
@@ -68,13 +82,17 @@ export class Admission {
     if (this.draining) return Promise.reject(this.refusal('the service is shutting down', 'draining'));
     if (this.running < this.options.maxConcurrent) return Promise.resolve(this.grant());
     if (this.waiting.length >= this.options.maxQueued) return Promise.reject(this.refusal('the service is at capacity; retry later', 'overloaded'));
+    this.meter.enqueue();
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
   /** Stops admitting; queued requests are refused. Resolves when nothing runs or uploads any more. */
   drain(): Promise<void> {
     this.draining = true;
-    for (const waiter of this.waiting.splice(0)) waiter.reject(this.refusal('the service is shutting down', 'draining'));
+    for (const waiter of this.waiting.splice(0)) {
+      this.meter.dequeue();
+      waiter.reject(this.refusal('the service is shutting down', 'draining'));
+    }
     if (this.idle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
@@ -89,14 +107,18 @@ export class Admission {
 
   private grant(): () => void {
     this.running++;
+    this.meter.acquire();
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.running--;
+      this.meter.release();
       const next = this.waiting.shift();
-      if (next) next.resolve(this.grant());
-      else this.notifyIfIdle();
+      if (next) {
+        this.meter.dequeue();
+        next.resolve(this.grant());
+      } else this.notifyIfIdle();
     };
   }
 

@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { ServiceError } from './errors.ts';
-import { parseUpload, type UploadLimits } from './multipart.ts';
+import type { UploadLimits } from './multipart.ts';
+import { admitted, receiveUpload } from './waits.ts';
 import { transcriptionParams, type TranscriptionParams } from './request-params.ts';
 import { runPipeline, type PipelineDeps, type PipelineResult } from './pipeline.ts';
 import { serverTiming } from './formats.ts';
@@ -89,8 +90,8 @@ export async function handleTranscription(request: IncomingMessage, response: Se
   deps.stopSignal?.addEventListener('abort', onStop, { once: true });
   try {
     leave = deps.admission.enter();
-    const params = transcriptionParams(await parseUpload(request, deps.limits));
-    release = await deps.admission.acquire();
+    const params = transcriptionParams(await receiveUpload(request, deps.limits, deps.admission.uploads));
+    release = await admitted(deps.admission);
     controller.signal.throwIfAborted();
     const timer = setTimeout(() => controller.abort(timeoutError(deps.requestTimeoutMs)), deps.requestTimeoutMs);
     let result: PipelineResult;
