@@ -3,7 +3,8 @@
  * thread with `replaySpans`. Imports nothing from OpenTelemetry, so workers stay SDK-free: a
  * preloaded SDK per worker would export orphan spans with no parent.
  */
-import { detailRank, type Detail } from './names.ts';
+import { ATTR, detailRank, type Detail } from './names.ts';
+import { delayFor, holdThread, type InjectedDelays } from './injected-delay.ts';
 
 /** Attribute values a recorded stage may carry. */
 export type StageAttributes = Record<string, string | number | boolean>;
@@ -32,11 +33,14 @@ export class StageRecorder {
   readonly records: StageRecord[] = [];
   private readonly maxRank: number;
   private readonly enabled: boolean;
+  private readonly delays: InjectedDelays | undefined;
   private current = -1;
 
-  constructor(detail: Detail, enabled = true) {
+  /** `delays`: this request's `--inject-delay` plan, applied inside the stages it names. */
+  constructor(detail: Detail, enabled = true, delays?: InjectedDelays) {
     this.maxRank = detailRank(detail);
     this.enabled = enabled;
+    this.delays = delays;
   }
 
   /** Whether a stage at `level` would be recorded. */
@@ -46,6 +50,15 @@ export class StageRecorder {
 
   /** Runs `fn` as stage `name`; `attributes` may be filled in by `fn` through the returned object. */
   run<T>(name: string, level: Detail, fn: (attributes: StageAttributes) => T, attributes: StageAttributes = {}): T {
+    const delayMs = delayFor(this.delays, name);
+    if (delayMs > 0) {
+      attributes[ATTR.INJECTED_DELAY_MS] = delayMs;
+      const work = fn;
+      fn = (a) => {
+        holdThread(delayMs);
+        return work(a);
+      };
+    }
     if (!this.wants(level)) return fn(attributes);
     const index = this.records.length;
     const record: StageRecord = { name, startMs: nowMs(), endMs: 0, parent: this.current, attributes };

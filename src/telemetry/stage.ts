@@ -3,9 +3,11 @@
  * span nested under the active one. When tracing is off or the stage is finer than the configured
  * detail it is a plain call, so instrumented code costs next to nothing with tracing disabled.
  */
-import { context, trace, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { detailRank, type Detail } from './names.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { context, createContextKey, trace, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ATTR, detailRank, type Detail } from './names.ts';
 import type { StageRecord } from './recorder.ts';
+import { delayFor, holdThread, type InjectedDelays } from './injected-delay.ts';
 
 const TRACER_NAME = 'amanuensis-otel';
 
@@ -32,6 +34,31 @@ export function stagesEnabled(): boolean {
   return enabled;
 }
 
+const DELAYS_KEY = createContextKey('amanuensis.injected_delays');
+// Read only once a delay plan exists, so stages pay no context lookup otherwise.
+let delaysPlanned = false;
+
+/** `ctx` carrying one request's `--inject-delay` plan; stages and pool tasks under it apply it. */
+export function withInjectedDelays(ctx: Context, delays: InjectedDelays): Context {
+  delaysPlanned = true;
+  return ctx.setValue(DELAYS_KEY, delays);
+}
+
+/** The `--inject-delay` plan of the request `ctx` belongs to, if it has one. */
+export function injectedDelays(ctx: Context = context.active()): InjectedDelays | undefined {
+  return delaysPlanned ? (ctx.getValue(DELAYS_KEY) as InjectedDelays | undefined) : undefined;
+}
+
+/** `fn` preceded by `delayMs` of waiting: a timer for async stages (the event loop stays free), the thread held for sync ones. */
+function delayed<T>(fn: (span: Span | undefined) => T, delayMs: number): (span: Span | undefined) => T {
+  return (span) => {
+    span?.setAttribute(ATTR.INJECTED_DELAY_MS, delayMs);
+    if (fn.constructor.name === 'AsyncFunction') return sleep(delayMs).then(() => fn(span)) as T;
+    holdThread(delayMs);
+    return fn(span);
+  };
+}
+
 function fail(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
   if (error instanceof Error) span.recordException({ name: error.name, message: error.message });
@@ -42,6 +69,8 @@ function fail(span: Span, error: unknown): void {
  * span (or undefined when none was made) to add attributes it learns while running.
  */
 export function stage<T>(name: string, level: Detail, fn: (span: Span | undefined) => T, attributes?: Attributes): T {
+  const delayMs = delaysPlanned ? delayFor(injectedDelays(), name) : 0;
+  if (delayMs > 0) fn = delayed(fn, delayMs);
   if (!enabled || detailRank(level) > maxRank) return fn(undefined);
   return tracer.startActiveSpan(name, attributes ? { attributes } : {}, (span) => {
     let result: T;
