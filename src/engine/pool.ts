@@ -82,14 +82,14 @@ interface TaskTiming {
   submittedMs: number;
   queued: number;
   threads: number;
-  resumedMs: number;
 }
 
 /**
  * Replays a task under `parent`: `worker.queue_wait`, `worker.setup` (the task's code before its
- * first stage), its stages, `worker.finish` (after its last stage) and `worker.reply`. The answer
- * counts as ready at the later of the task's end and its last stage's end: a modelled device
- * timeline may run past the worker's return, and until then the time is that timeline's.
+ * first stage), its stages, `worker.finish` (after its last stage) and, last, `worker.reply`
+ * until now, so the reply also holds the replay itself (the caller resumes only after it). The
+ * answer counts as ready at the later of the task's end and its last stage's end: a modelled
+ * device timeline may run past the worker's return, and until then the time is that timeline's.
  */
 function replayTask(parent: Context, timing: TaskTiming, reply: TaskReply): void {
   const before = new StageRecorder(stageDetail(), stagesEnabled());
@@ -97,7 +97,7 @@ function replayTask(parent: Context, timing: TaskTiming, reply: TaskReply): void
     replaySpans(reply.records, parent);
     return;
   }
-  const { task, submittedMs, resumedMs } = timing;
+  const { task, submittedMs } = timing;
   const own = { [ATTR.POOL_TASK]: task };
   const extent = stagesExtent(reply);
   before.add(SPAN.WORKER_QUEUE_WAIT, 'medium', submittedMs, Math.max(submittedMs, reply.startMs), { ...own, [ATTR.POOL_QUEUED]: timing.queued, [ATTR.POOL_THREADS]: timing.threads });
@@ -107,6 +107,7 @@ function replayTask(parent: Context, timing: TaskTiming, reply: TaskReply): void
   const after = new StageRecorder(stageDetail(), stagesEnabled());
   if (extent && reply.endMs > extent.endMs) after.add(SPAN.WORKER_FINISH, 'medium', extent.endMs, reply.endMs, own);
   const readyMs = Math.max(reply.endMs, extent?.endMs ?? reply.endMs);
+  const resumedMs = nowMs();
   if (resumedMs > readyMs) after.add(SPAN.WORKER_REPLY, 'medium', readyMs, resumedMs, own);
   replaySpans(after.records, parent);
 }
@@ -140,7 +141,7 @@ export function createWorkerPool(options: { threads?: number } = {}): WorkerPool
       } finally {
         occupancy.settle();
       }
-      replayTask(parent, { task, submittedMs, queued, threads, resumedMs: nowMs() }, reply);
+      replayTask(parent, { task, submittedMs, queued, threads }, reply);
       if (!reply.ok) throw toError(reply.failure);
       return reply.result as T;
     },

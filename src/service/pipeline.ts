@@ -3,12 +3,13 @@
  * the engine's mel / encoder / decoder stages. Returns the rendered body and this request's timing.
  */
 import { performance } from 'node:perf_hooks';
-import type { Span } from '@opentelemetry/api';
+import { context, type Span } from '@opentelemetry/api';
 import type { Engine } from '../engine/engine.ts';
 import type { WorkerPool } from '../engine/pool.ts';
 import type { DecodedAudio } from '../audio/tasks.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
-import { stage } from '../telemetry/stage.ts';
+import { stage, withInjectedDelays } from '../telemetry/stage.ts';
+import type { DelayPlan } from './inject-delay.ts';
 import { render, timingDocument, type Rendered } from './formats.ts';
 import type { TranscriptionParams } from './request-params.ts';
 
@@ -17,6 +18,8 @@ export interface PipelineDeps {
   engine: Engine;
   /** Longest accepted audio, seconds. */
   maxDurationS: number;
+  /** `--inject-delay`: planted delays for some requests' stages. */
+  delays?: DelayPlan;
 }
 
 export interface PipelineResult {
@@ -36,6 +39,12 @@ function describeAudio(span: Span | undefined, audio: DecodedAudio, bytes: numbe
 
 /** Runs the whole pipeline for validated parameters. `signal` aborts it (timeout, client gone). */
 export function runPipeline(params: TranscriptionParams, deps: PipelineDeps, signal: AbortSignal): Promise<PipelineResult> {
+  const delays = deps.delays?.forNextRequest();
+  if (delays) return context.with(withInjectedDelays(context.active(), delays), () => transcribe(params, deps, signal));
+  return transcribe(params, deps, signal);
+}
+
+function transcribe(params: TranscriptionParams, deps: PipelineDeps, signal: AbortSignal): Promise<PipelineResult> {
   const { engine, pool } = deps;
   return stage(
     SPAN.TRANSCRIBE,
@@ -54,7 +63,7 @@ export function runPipeline(params: TranscriptionParams, deps: PipelineDeps, sig
         signal,
       );
       const document = timingDocument(performance.now() - started, decodeMs, timing);
-      const rendered = render({
+      const rendered = stage(SPAN.RESPONSE_RENDER, 'medium', () => render({
         format: params.responseFormat,
         transcript,
         durationS: audio.durationS,
@@ -62,7 +71,7 @@ export function runPipeline(params: TranscriptionParams, deps: PipelineDeps, sig
         timing: document,
         words: params.words,
         segments: params.segments,
-      });
+      }));
       return { rendered, timing: document };
     },
     { [ATTR.ENGINE]: engine.name, [ATTR.MODEL]: engine.model, [ATTR.RESPONSE_FORMAT]: params.responseFormat },

@@ -7,7 +7,7 @@ import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { ServiceError } from './errors.ts';
 import type { UploadLimits } from './multipart.ts';
-import { admitted, receiveUpload } from './waits.ts';
+import { admitted, receiveUpload, sendAnswer } from './http-spans.ts';
 import { transcriptionParams, type TranscriptionParams } from './request-params.ts';
 import { runPipeline, type PipelineDeps, type PipelineResult } from './pipeline.ts';
 import { serverTiming } from './formats.ts';
@@ -110,8 +110,7 @@ export async function handleTranscription(request: IncomingMessage, response: Se
     };
     const traceResponse = traceResponseHeader();
     if (traceResponse) headers.traceresponse = traceResponse;
-    response.writeHead(200, headers);
-    response.end(result.rendered.body);
+    sendAnswer(response, headers, result.rendered.body);
     deps.onAnswered?.(200);
   } catch (error) {
     sendError(response, error);

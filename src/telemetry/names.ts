@@ -34,6 +34,8 @@ export const SPAN = {
   DECODER_SEARCH: 'decoder.search',
   LOADGEN_REQUEST: 'loadgen.request',
   HTTP_UPLOAD: 'http.upload',
+  HTTP_RESPONSE: 'http.response',
+  RESPONSE_RENDER: 'response.render',
   ADMISSION_WAIT: 'admission.wait',
   WORKER_QUEUE_WAIT: 'worker.queue_wait',
   WORKER_SETUP: 'worker.setup',

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { context, createContextKey, trace, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { ATTR, detailRank, type Detail } from './names.ts';
-import type { StageRecord } from './recorder.ts';
+import { nowMs, type StageRecord } from './recorder.ts';
 import { delayFor, holdThread, type InjectedDelays } from './injected-delay.ts';
 
 const TRACER_NAME = 'amanuensis-otel';
@@ -72,29 +72,32 @@ export function stage<T>(name: string, level: Detail, fn: (span: Span | undefine
   const delayMs = delaysPlanned ? delayFor(injectedDelays(), name) : 0;
   if (delayMs > 0) fn = delayed(fn, delayMs);
   if (!enabled || detailRank(level) > maxRank) return fn(undefined);
-  return tracer.startActiveSpan(name, attributes ? { attributes } : {}, (span) => {
+  // Both ends explicit and from nowMs(), the clock replayed worker stages use: the SDK's default
+  // start is Date.now(), whole milliseconds, which would open sub-millisecond gaps between stages.
+  const options = attributes ? { attributes, startTime: nowMs() } : { startTime: nowMs() };
+  return tracer.startActiveSpan(name, options, (span) => {
     let result: T;
     try {
       result = fn(span);
     } catch (error) {
       fail(span, error);
-      span.end();
+      span.end(nowMs());
       throw error;
     }
     if (result instanceof Promise) {
       return result.then(
         (value) => {
-          span.end();
+          span.end(nowMs());
           return value;
         },
         (error: unknown) => {
           fail(span, error);
-          span.end();
+          span.end(nowMs());
           throw error;
         },
       ) as T;
     }
-    span.end();
+    span.end(nowMs());
     return result;
   });
 }
@@ -118,4 +121,11 @@ export function replaySpans(records: readonly StageRecord[], parent: Context = c
   }
   // Children end before their parents, as they do live, so processors that subtract child time see them first.
   for (let i = records.length - 1; i >= 0; i--) spans[i]?.end(records[i]!.endMs);
+}
+
+/** Records one stage whose times are known (a wait measured by hand) as a span under `parent`, at `level`. */
+export function recordStage(name: string, level: Detail, startMs: number, endMs: number, attributes?: Attributes, parent: Context = context.active()): void {
+  if (!enabled || detailRank(level) > maxRank) return;
+  const span = tracer.startSpan(name, attributes ? { startTime: startMs, attributes } : { startTime: startMs }, parent);
+  span.end(endMs);
 }

@@ -1,0 +1,51 @@
+/**
+ * A request's HTTP side as spans under the SERVER span: receiving and parsing the multipart upload
+ * (`http.upload`), waiting for an admission slot (`admission.wait`, near zero when a slot was
+ * free) and writing the answer (`http.response`). Without them that time would be a gap in the
+ * request that nothing names.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { ResourceMeter } from '../telemetry/resource-meter.ts';
+import { ATTR, SPAN } from '../telemetry/names.ts';
+import { context } from '@opentelemetry/api';
+import { nowMs } from '../telemetry/recorder.ts';
+import { recordStage, stage } from '../telemetry/stage.ts';
+import type { Admission } from './admission.ts';
+import { parseUpload, type ParsedUpload, type UploadLimits } from './multipart.ts';
+
+/** Receives and parses the upload inside `http.upload`, counting it on `meter` while it arrives. */
+export function receiveUpload(request: IncomingMessage, limits: UploadLimits, meter: ResourceMeter): Promise<ParsedUpload> {
+  return stage(SPAN.HTTP_UPLOAD, 'medium', async (span) => {
+    meter.acquire();
+    try {
+      const upload = await parseUpload(request, limits);
+      span?.setAttribute(ATTR.UPLOAD_BYTES, upload.file?.length ?? 0);
+      return upload;
+    } finally {
+      meter.release();
+    }
+  });
+}
+
+/** Waits for an admission slot inside `admission.wait`; resolves with the slot's release function. */
+export function admitted(admission: Admission): Promise<() => void> {
+  return stage(
+    SPAN.ADMISSION_WAIT,
+    'medium',
+    () => admission.acquire(),
+    { [ATTR.ADMISSION_QUEUED]: admission.queued, [ATTR.ADMISSION_MAX_CONCURRENT]: admission.maxConcurrent },
+  );
+}
+
+/**
+ * Writes a successful answer and records `http.response` from the first byte written until the
+ * response has finished (handed to the OS). It is recorded in the 'finish' listener so that it
+ * ends before the SERVER span, which ends on the response's 'close'.
+ */
+export function sendAnswer(response: ServerResponse, headers: OutgoingHttpHeaders, body: string): void {
+  const parent = context.active();
+  const startMs = nowMs();
+  response.once('finish', () => recordStage(SPAN.HTTP_RESPONSE, 'medium', startMs, nowMs(), undefined, parent));
+  response.writeHead(200, headers);
+  response.end(body);
+}
