@@ -19,6 +19,7 @@ import { startChildService } from './child-service.ts';
 import { httpReachable, tcpReachable } from './probe.ts';
 import type { ProfileOptions } from './profile.ts';
 import { CliError } from './usage.ts';
+import { formatDelaySpec } from '../service/inject-delay.ts';
 
 const SHUTDOWN_MILLIS = 5000;
 
@@ -32,6 +33,7 @@ export function serveArgs(options: ProfileOptions, offload: ProfileOptions['offl
     '--max-concurrent', String(options.maxConcurrent), '--max-queue', String(options.maxQueue),
     '--request-timeout-s', String(options.requestTimeoutS),
     '--summary-out', summaryOut, '--summary-interval', '0',
+    ...options.injectDelay.flatMap((spec) => ['--inject-delay', formatDelaySpec(spec)]),
   ];
 }
 

@@ -2,7 +2,8 @@
  * `amanuensis serve`: options, their defaults and validation. Running lives in serve-run.ts.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DETAILS, type Detail } from '../telemetry/names.ts';
+import { DELAYABLE_SPANS, DETAILS, type Detail } from '../telemetry/names.ts';
+import type { DelaySpec } from '../service/inject-delay.ts';
 import { nonNegativeNumber, oneOf, port, positiveInt } from './usage.ts';
 
 export const DEVICES = ['npu-sim', 'cpu'] as const;
@@ -14,6 +15,19 @@ function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number above 0');
   return n;
+}
+
+/** commander argument parser for `SPAN=MS[@FRACTION]`, collecting repeated values. */
+function injectDelay(value: string, previous: DelaySpec[] = []): DelaySpec[] {
+  const match = /^([^=@]+)=([^=@]+)(?:@([^=@]+))?$/.exec(value);
+  if (!match) throw new InvalidArgumentError('must be SPAN=MS or SPAN=MS@FRACTION, e.g. mel.log_mel=300@0.1');
+  const [, span, msText, fractionText] = match as unknown as [string, string, string, string | undefined];
+  if (!DELAYABLE_SPANS.includes(span)) throw new InvalidArgumentError(`unknown stage span '${span}'; one of ${DELAYABLE_SPANS.join(', ')}`);
+  const ms = Number(msText);
+  if (msText.trim() === '' || !Number.isFinite(ms) || ms <= 0) throw new InvalidArgumentError(`delay '${msText}' must be a number of milliseconds above 0`);
+  const fraction = fractionText === undefined ? 1 : Number(fractionText);
+  if (fractionText?.trim() === '' || !Number.isFinite(fraction) || fraction <= 0 || fraction > 1) throw new InvalidArgumentError(`fraction '${fractionText}' must be in (0, 1]`);
+  return [...previous, { span, ms, fraction }];
 }
 
 /** Everything `serve` needs, validated. */
@@ -35,6 +49,7 @@ export interface ServeOptions {
   requestTimeoutS: number;
   apiKey: string | undefined;
   quiet: boolean;
+  injectDelay: DelaySpec[];
 }
 
 /** Adds the serve options to `command` (profile reuses them). */
@@ -56,6 +71,7 @@ export function addServeOptions(command: Command): Command {
     .addOption(new Option('--max-queue <n>', 'transcriptions waiting (or still uploading) beyond that before 503').default(128).argParser((v) => (v === '0' ? 0 : positiveInt(v))))
     .addOption(new Option('--request-timeout-s <seconds>', 'processing limit per request before 504').default(120).argParser(positiveNumber))
     .addOption(new Option('--api-key <key>', 'require Authorization: Bearer <key> on every endpoint but /health (prefer the variable: arguments show in ps)').env('AMANUENSIS_API_KEY'))
+    .addOption(new Option('--inject-delay <SPAN=MS[@FRACTION]>', 'add MS ms inside stage span SPAN for a deterministic FRACTION (default 1) of requests; repeatable').default([]).argParser(injectDelay))
     .addOption(new Option('--quiet', 'print only the listening line').default(false));
 }
 
