@@ -15,6 +15,8 @@ import type { WorkerPool } from '../engine/pool.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { ServeOptions } from './serve.ts';
 import { CliError } from './usage.ts';
+import { DelayPlan } from '../service/inject-delay.ts';
+import { pendingResources, serviceResourceNames } from './serve-resources.ts';
 
 /**
  * The shutdown budget: SIGTERM must end the process within 10 s (container runtimes kill after
@@ -73,8 +75,10 @@ export async function runServe(options: ServeOptions): Promise<void> {
   const summaryOut = await summaryPath(options.summaryOut);
   const serviceName = process.env.OTEL_SERVICE_NAME || 'amanuensis';
   let telemetryRef: TelemetryHandle | undefined;
+  const resources = pendingResources(serviceResourceNames(options));
   const rollup = new RollupSpanProcessor({
     serviceName,
+    resources: resources.sources,
     droppedSpans: () => telemetryRef?.droppedSpans() ?? 0,
     warmupSpans: options.warmupSpans,
   });
@@ -104,6 +108,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
   const admission = new Admission({ maxConcurrent: options.maxConcurrent, maxQueued: options.maxQueue, retryAfterS: 1 });
+  resources.attach([admission.meter, admission.uploads, pool.meter, ...(engine.resources ?? [])]);
   const startedAt = Date.now();
   const answered = { ok: 0, failed: 0 };
   const service = createService({
@@ -111,6 +116,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     engine,
     admission,
     maxDurationS: options.maxDurationS,
+    ...(options.injectDelay.length > 0 ? { delays: new DelayPlan(options.injectDelay) } : {}),
     requestTimeoutMs: options.requestTimeoutS * 1000,
     limits: { maxFileBytes: Math.round(options.maxUploadMb * 1024 * 1024), maxFields: MAX_FIELDS, maxFieldBytes: MAX_FIELD_BYTES },
     apiKey: options.apiKey,
