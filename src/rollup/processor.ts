@@ -35,7 +35,7 @@ import { RollupWindow } from './window.ts';
 // 0.02 higher. So they use local copies.
 const { FLOATS_SHIFT, F_CHILD, F_ROOT_START, F_START, INSTANCE_SHIFT, INTS_SHIFT, I_GENERATION, I_INHERIT, I_LAST_CHILD } = inFlight;
 const { I_NAME, I_PARENT, I_PARENT_PATH, I_PARENT_TOKEN, I_PATH, I_TOKEN, I_TRACE, NO_SLOT, TAG } = inFlight;
-const { IN_DURATION, IN_SELF, IN_START, NO_TRACE } = traceBuffer;
+const { NO_TRACE } = traceBuffer;
 const { SPAN_DURATION, SPAN_OFFSET, SPAN_SELF } = recording;
 const { NO_NAME, NO_PATH, ROOT_PATH } = registryModule;
 
@@ -154,7 +154,7 @@ export class RollupSpanProcessor implements SpanProcessor {
     this.#current = new RecordingWindow(now, maxPaths, maxNames, options.sketch);
     this.#closed = new RollupWindow(now, options.sketch);
     const maxSpansPerTrace = options.maxSpansPerTrace ?? 2048;
-    this.#traces = new TraceBuffer({ capacity: options.maxBufferedSpans ?? 32768, maxTraces: options.maxTraces ?? 1024, maxSpansPerTrace }, this.#current.counters);
+    this.#traces = new TraceBuffer({ capacity: options.maxBufferedSpans ?? 32768, maxTraces: options.maxTraces ?? 1024, maxSpansPerTrace }, slots, this.#current);
     this.#requests = new RequestRecorder(
       { maxRoots: options.maxRoots ?? 16, keepSlowest: options.keepSlowest ?? DEFAULT_SLOWEST, keepTypical: options.keepTypical ?? DEFAULT_TYPICAL, sketch: options.sketch },
       this.#registry,
@@ -240,14 +240,15 @@ export class RollupSpanProcessor implements SpanProcessor {
       ints[base + I_NAME] = path === NO_PATH ? registry.nameId(name) : registry.pathLeaf(path);
       ints[base + I_INHERIT] = kind === INTERNAL ? path : NO_INHERIT;
       ints[base + I_LAST_CHILD] = -1;
-      // A local root (no parent, or a remote one) starts a request; a span whose local parent is
-      // not tracked belongs to no buffered request.
-      if (parent === NO_SLOT && (parentSpanContext === undefined || parentSpanContext.isRemote === true)) trace = this.#traces.open(token, startMs);
-      ints[base + I_TRACE] = trace;
       const f = slot << FLOATS_SHIFT;
       floats[f + F_START] = startMs;
       floats[f + F_ROOT_START] = rootStartMs;
       floats[f + F_CHILD] = 0;
+      // A local root (no parent, or a remote one) starts a request; a span whose local parent is
+      // not tracked belongs to no buffered request. The buffer reads the start from the slot: a
+      // double passed to a call V8 does not inline is boxed, one allocation per request.
+      if (parent === NO_SLOT && (parentSpanContext === undefined || parentSpanContext.isRemote === true)) trace = this.#traces.open(token, slot);
+      ints[base + I_TRACE] = trace;
     } catch {
       this.#current.counters.internalErrors++;
     }
@@ -268,10 +269,7 @@ export class RollupSpanProcessor implements SpanProcessor {
       let pathId = NO_PATH;
       let childMs = 0;
       let offsetMs = 0;
-      let startMs = 0;
       let trace = NO_TRACE;
-      let parentToken = -1;
-      let leaf = false;
       const slot = token === undefined ? NO_SLOT : token & this.#slotMask;
       if (slot !== NO_SLOT && ints[slot << INTS_SHIFT] === token) {
         const base = slot << INTS_SHIFT;
@@ -289,11 +287,8 @@ export class RollupSpanProcessor implements SpanProcessor {
         const floats = this.#floats;
         const f = slot << FLOATS_SHIFT;
         childMs = floats[f + F_CHILD]!;
-        startMs = floats[f + F_START]!;
-        offsetMs = startMs - floats[f + F_ROOT_START]!;
+        offsetMs = floats[f + F_START]! - floats[f + F_ROOT_START]!;
         trace = ints[base + I_TRACE]!;
-        parentToken = ints[base + I_PARENT_TOKEN]!;
-        leaf = ints[base + I_LAST_CHILD] === -1;
         const parent = ints[base + I_PARENT]!;
         // The parent's slot may have been freed and reused if the parent ended first.
         if (parent !== NO_SLOT && ints[parent << INTS_SHIFT] === ints[base + I_PARENT_TOKEN]) floats[(parent << FLOATS_SHIFT) + F_CHILD]! += durationMs;
@@ -306,16 +301,19 @@ export class RollupSpanProcessor implements SpanProcessor {
         if (trace !== NO_TRACE) this.#dropRequest(trace, token!);
         return;
       }
-      const selfMs = durationMs > childMs ? durationMs - childMs : 0;
-      if (trace !== NO_TRACE) {
-        const input = this.#traces.input;
-        input[IN_START] = startMs;
-        input[IN_DURATION] = durationMs;
-        input[IN_SELF] = selfMs;
-        const index = this.#traces.append(trace, token!, parentToken, nameId, leaf, span.name, context.spanId);
-        if (index >= 0) this.#finishRequest(index, nameId, leaf, context);
-      }
       if ((context.traceFlags & SAMPLED) === 0) window.counters.unsampled++;
+      const numbers = window.span;
+      numbers[SPAN_DURATION] = durationMs;
+      numbers[SPAN_SELF] = durationMs > childMs ? durationMs - childMs : 0;
+      numbers[SPAN_OFFSET] = offsetMs > 0 ? offsetMs : 0;
+      // Two calls V8 never inlines (their bytecode is over its per-function limit). A small helper
+      // here was inlined, took the room V8 leaves for inlining into onEnd, record() stopped being
+      // inlined, and the overhead ratio rose by half.
+      if (trace !== NO_TRACE) {
+        const traces = this.#traces;
+        const index = traces.append(trace, slot, token!, nameId, span.name, context.spanId);
+        if (index >= 0) this.#requests.finish(traces, index, nameId, context);
+      }
       if (nameId === NO_NAME) {
         window.counters.nameOverflow++;
         return;
@@ -325,10 +323,6 @@ export class RollupSpanProcessor implements SpanProcessor {
         window.counters.pathOverflow++;
         entry = window.unpathedEntry(nameId);
       }
-      const numbers = window.span;
-      numbers[SPAN_DURATION] = durationMs;
-      numbers[SPAN_SELF] = selfMs;
-      numbers[SPAN_OFFSET] = offsetMs > 0 ? offsetMs : 0;
       window.record(entry, span.status.code === STATUS_ERROR, context);
     } catch {
       this.#current.counters.internalErrors++;
@@ -375,15 +369,6 @@ export class RollupSpanProcessor implements SpanProcessor {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     return Promise.resolve();
-  }
-
-  /** Records request `index`, whose root just ended, and frees its buffer whatever happens. */
-  #finishRequest(index: number, nameId: number, leafRoot: boolean, root: { traceId: string; spanId: string }): void {
-    try {
-      this.#requests.finish(this.#traces, index, nameId, leafRoot, root);
-    } finally {
-      this.#traces.release(index);
-    }
   }
 
   /** Frees the buffer of the request whose root `token` ended during warm-up (a child's end does nothing). */

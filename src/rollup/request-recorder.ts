@@ -5,20 +5,22 @@
  * by name id, so a request adds its spans without a lookup), and the kept traces. `snapshot()`
  * turns the tables into RequestStats, the mergeable form documents are made from.
  *
- * Runs once per request, at the root's end, so it can afford a loop over the request's spans; the
- * per-span work stays in TraceBuffer.append.
+ * Runs once per request, at the root's end: one pass over the request's spans, three flat sketch
+ * updates (flat-histogram.ts), and the kept-trace checks; a tree is built only for a request that
+ * is kept.
  */
-import type { KeptTrace } from './document.ts';
 import * as buckets from './buckets.ts';
-import { coveredMs } from './coverage.ts';
+import * as coverage from './coverage.ts';
 import { KeptTraces } from './kept-traces.ts';
+import { FlatHistogram } from './flat-histogram.ts';
 import { RequestStats, shareSketchOptions, TAIL_BUCKET_WIDTH } from './request-stats.ts';
 import type { SpanRegistry } from './registry.ts';
-import { LogHistogram, type LogHistogramOptions } from './sketch.ts';
-import { IN_DURATION, IN_SELF, IN_START, type RootSpan, type TraceBuffer } from './trace-buffer.ts';
+import type { LogHistogramOptions } from './sketch.ts';
+import { IN_DURATION, IN_LEAF, IN_SELF, IN_START, type TraceBuffer } from './trace-buffer.ts';
 import type { WindowCounters } from './window.ts';
 
 const { bucketLayout, bucketOf } = buckets;
+const { COVERED, FROM, TO, coveredMs } = coverage;
 
 /** The bounds and choices of a RequestRecorder. */
 export interface RequestRecorderOptions {
@@ -36,9 +38,9 @@ const MEDIAN_EVERY = 1024;
 /** The live tables of one root name. */
 class RootTables {
   readonly nameId: number;
-  readonly duration: LogHistogram;
-  readonly unattributed: LogHistogram;
-  readonly share: LogHistogram;
+  readonly duration: FlatHistogram;
+  readonly unattributed: FlatHistogram;
+  readonly share: FlatHistogram;
   /** Per tail bucket (index minus the layout's first): requests, their duration sum, stage sums by name id. */
   readonly counts: Float64Array;
   readonly rootMs: Float64Array;
@@ -47,9 +49,9 @@ class RootTables {
 
   constructor(nameId: number, buckets: number, options: RequestRecorderOptions) {
     this.nameId = nameId;
-    this.duration = new LogHistogram(options.sketch);
-    this.unattributed = new LogHistogram(options.sketch);
-    this.share = new LogHistogram(shareSketchOptions(options.sketch));
+    this.duration = new FlatHistogram(options.sketch);
+    this.unattributed = new FlatHistogram(options.sketch);
+    this.share = new FlatHistogram(shareSketchOptions(options.sketch));
     this.counts = new Float64Array(buckets);
     this.rootMs = new Float64Array(buckets);
     this.rows = new Array<Float64Array | undefined>(buckets).fill(undefined);
@@ -70,6 +72,7 @@ export class RequestRecorder {
   readonly #roots: RootTables[] = [];
   readonly #starts: Float64Array;
   readonly #ends: Float64Array;
+  readonly #io = new Float64Array(3);
 
   /** `counters` is the window's (overflow.roots); kept, not copied. */
   constructor(options: RequestRecorderOptions, registry: SpanRegistry, maxSpansPerTrace: number, counters: WindowCounters) {
@@ -85,34 +88,49 @@ export class RequestRecorder {
   }
 
   /**
-   * Records request `index` of `buffer`: its root named `nameId` has just ended, its start,
-   * duration and self time in `buffer.input`; `leafRoot` when the root had no child. The caller
-   * releases the request afterwards.
+   * Records request `index` of `buffer`: its root, named `nameId`, has just ended, its numbers in
+   * `buffer.root`. Then releases the request's buffer, whatever happens.
    */
-  finish(buffer: TraceBuffer, index: number, nameId: number, leafRoot: boolean, root: { traceId: string; spanId: string }): void {
-    const tables = this.#tables(nameId);
-    if (tables === undefined) return;
-    const input = buffer.input;
-    const startMs = input[IN_START]!;
-    const durationMs = input[IN_DURATION]!;
-    let covered = durationMs;
-    if (!leafRoot) covered = coveredMs(this.#starts, this.#ends, buffer.leaves(index, this.#starts, this.#ends), startMs, startMs + durationMs);
-    const unattributedMs = durationMs > covered ? durationMs - covered : 0;
-    tables.duration.add(durationMs);
-    tables.unattributed.add(unattributedMs);
-    tables.share.add(durationMs > 0 ? unattributedMs / durationMs : 0);
-    const layout = this.#layout;
-    const slot = durationMs >= layout.minTrackableMs ? bucketOf(layout, durationMs) : 0;
-    const bucket = Math.floor((slot + layout.minIndex) / TAIL_BUCKET_WIDTH) - this.#firstBucket;
-    tables.counts[bucket]!++;
-    tables.rootMs[bucket]! += durationMs;
-    const row = this.#row(tables, bucket);
-    buffer.addSelfTimes(index, row);
-    row[nameId]! += input[IN_SELF]!;
-    const kept = tables.kept;
-    const count = tables.duration.count;
-    if ((count & (count - 1)) === 0 || count % MEDIAN_EVERY === 0) kept.medianMs = tables.duration.quantile(0.5);
-    if (kept.wantsSlowest(durationMs) || kept.wantsTypical(durationMs)) kept.add(this.#tree(buffer, index, nameId, root, startMs, durationMs));
+  finish(buffer: TraceBuffer, index: number, nameId: number, root: { traceId: string; spanId: string }): void {
+    // One body, not a helper: V8 would inline a small wrapper into onEnd and spend its inlining
+    // room there (see processor.ts).
+    try {
+      const r = this.#tableIndex(nameId);
+      if (r < 0) return;
+      const tables = this.#roots[r]!;
+      const numbers = buffer.root;
+      const startMs = numbers[IN_START]!;
+      const durationMs = numbers[IN_DURATION]!;
+      const layout = this.#layout;
+      const slot = durationMs >= layout.minTrackableMs ? bucketOf(layout, durationMs) : 0;
+      const bucket = Math.floor((slot + layout.minIndex) / TAIL_BUCKET_WIDTH) - this.#firstBucket;
+      tables.counts[bucket]!++;
+      tables.rootMs[bucket]! += durationMs;
+      const row = this.#row(tables, bucket);
+      row[nameId]! += numbers[IN_SELF]!;
+      const leaves = buffer.walk(index, row, this.#starts, this.#ends);
+      let covered = durationMs;
+      if (numbers[IN_LEAF] !== 1) {
+        const io = this.#io;
+        io[FROM] = startMs;
+        io[TO] = startMs + durationMs;
+        coveredMs(this.#starts, this.#ends, leaves, io);
+        covered = io[COVERED]!;
+      }
+      const unattributedMs = durationMs > covered ? durationMs - covered : 0;
+      tables.duration.add(durationMs);
+      tables.unattributed.add(unattributedMs);
+      tables.share.add(durationMs > 0 ? unattributedMs / durationMs : 0);
+      const kept = tables.kept;
+      const count = tables.duration.count;
+      if ((count & (count - 1)) === 0 || count % MEDIAN_EVERY === 0) kept.medianMs = tables.duration.toHistogram().quantile(0.5);
+      if (kept.wantsSlowest(durationMs) || kept.wantsTypical(durationMs)) {
+        const registry = this.#registry;
+        kept.add(buffer.tree(index, { traceId: root.traceId, spanId: root.spanId, name: registry.name(nameId), startMs, durationMs }, (id) => registry.name(id)));
+      }
+    } finally {
+      buffer.release(index);
+    }
   }
 
   /** The tables as RequestStats, one per root name that saw a request. */
@@ -122,9 +140,9 @@ export class RequestRecorder {
     for (const tables of this.#roots) {
       if (tables.duration.count === 0) continue;
       const stats = new RequestStats(registry.name(tables.nameId), this.#options.sketch, TAIL_BUCKET_WIDTH, shareSketchOptions(this.#options.sketch));
-      stats.duration.merge(tables.duration);
-      stats.unattributed.merge(tables.unattributed);
-      stats.share.merge(tables.share);
+      stats.duration.merge(tables.duration.toHistogram());
+      stats.unattributed.merge(tables.unattributed.toHistogram());
+      stats.share.merge(tables.share.toHistogram());
       tables.counts.forEach((count, b) => {
         if (count === 0) return;
         const bucket = stats.bucket(b + this.#firstBucket);
@@ -154,22 +172,19 @@ export class RequestRecorder {
     }
   }
 
-  #tables(nameId: number): RootTables | undefined {
-    if (nameId < 0) {
+  /** The table of root name `nameId`, made on first use; -1 when there is no room. */
+  #tableIndex(nameId: number): number {
+    const at = nameId < 0 ? -1 : this.#rootOf[nameId]!;
+    if (at >= 0) return at;
+    if (nameId < 0 || this.#roots.length >= this.#options.maxRoots) {
       this.#counters.rootOverflow++;
-      return undefined;
-    }
-    const at = this.#rootOf[nameId]!;
-    if (at >= 0) return this.#roots[at];
-    if (this.#roots.length >= this.#options.maxRoots) {
-      this.#counters.rootOverflow++;
-      return undefined;
+      return -1;
     }
     this.#rootOf[nameId] = this.#roots.length;
-    const tables = new RootTables(nameId, this.#buckets, this.#options);
-    this.#roots.push(tables);
-    return tables;
+    this.#roots.push(new RootTables(nameId, this.#buckets, this.#options));
+    return this.#roots.length - 1;
   }
+
 
   /** The stage row of `bucket`, long enough for every name id so far (grown as names appear). */
   #row(tables: RootTables, bucket: number): Float64Array {
@@ -181,11 +196,5 @@ export class RequestRecorder {
       tables.rows[bucket] = row = grown;
     }
     return row;
-  }
-
-  #tree(buffer: TraceBuffer, index: number, nameId: number, root: { traceId: string; spanId: string }, startMs: number, durationMs: number): KeptTrace {
-    const registry = this.#registry;
-    const span: RootSpan = { traceId: root.traceId, spanId: root.spanId, name: registry.name(nameId), startMs, durationMs };
-    return buffer.tree(index, span, (id) => registry.name(id));
   }
 }

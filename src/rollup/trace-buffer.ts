@@ -8,15 +8,26 @@
  * - at most `maxSpansPerTrace` spans per request and `capacity` spans in all; further spans are
  *   counted (`overflow.trace_spans`), as are spans that end after their root.
  *
- * A span record is a few numbers in typed arrays and its span id, linked to the record that ended
- * before it in the same request. Appending is O(1) and allocates nothing; so is releasing a
- * request (its chain goes back on the free chain whole). A request is found through a token
+ * A span record is a few numbers in typed arrays, linked to the record that ended before it in the
+ * same request; the span ids go into an array of the request's own, made when its root starts.
+ * (Span ids stored in one long-lived array cost the garbage collector more than all the rest:
+ * every store made an old-to-young pointer, and the ids outlived their spans. In an array that
+ * dies with its request they are young garbage.) Appending is O(1); so is releasing a request
+ * (its chain goes back on the free chain whole). A request is found through a token
  * (generation and index, as in in-flight.ts) kept in each span's in-flight slot, so a span that
  * ends after its request was released or evicted no longer matches. The root itself is not
  * buffered: its numbers are at hand when it ends.
  */
 import type { KeptSpan, KeptTrace } from './document.ts';
+import * as inFlight from './in-flight.ts';
+import type { InFlightSlots } from './in-flight.ts';
+import * as recording from './recording.ts';
+import type { RecordingWindow } from './recording.ts';
 import type { WindowCounters } from './window.ts';
+
+// Local copies: append() runs for every span (see processor.ts on imported bindings).
+const { FLOATS_SHIFT, F_START, INTS_SHIFT, I_LAST_CHILD, I_PARENT_TOKEN } = inFlight;
+const { SPAN_DURATION, SPAN_SELF } = recording;
 
 /** "No request": the span's trace is not buffered. */
 export const NO_TRACE = -1;
@@ -38,10 +49,11 @@ const R_START = 0;
 const R_DURATION = 1;
 const R_SELF = 2;
 
-/** Indexes into `TraceBuffer.input`, where onEnd puts the ending span's numbers (ms). */
+/** Indexes into `TraceBuffer.root`: the numbers of the root that ended last (ms; IN_LEAF 1 when it had no child). */
 export const IN_START = 0;
 export const IN_DURATION = 1;
 export const IN_SELF = 2;
+export const IN_LEAF = 3;
 
 /** The bounds of a TraceBuffer. */
 export interface TraceBufferOptions {
@@ -52,6 +64,9 @@ export interface TraceBufferOptions {
   /** Spans buffered per request (a kept trace holds at most this many plus its root). */
   maxSpansPerTrace: number;
 }
+
+/** The span ids of a request slot not in use (never appended to). */
+const NO_IDS: string[] = [];
 
 /** The root of a request, as `tree` needs it. */
 export interface RootSpan {
@@ -64,9 +79,13 @@ export interface RootSpan {
 
 export class TraceBuffer {
   readonly options: TraceBufferOptions;
-  /** The ending span's start, duration and self time, written by the caller before `append`. */
-  readonly input = new Float64Array(3);
+  /** The numbers of the root `append` found last (IN_START...). */
+  readonly root = new Float64Array(4);
   readonly #counters: WindowCounters;
+  readonly #slotInts: Int32Array;
+  readonly #slotFloats: Float64Array;
+  /** The recording window's numbers of the span that ends (duration, self time). */
+  readonly #numbers: Float64Array;
   // Per request.
   readonly #token: Int32Array;
   readonly #generation: Int32Array;
@@ -85,19 +104,25 @@ export class TraceBuffer {
   // Per record.
   readonly #ints: Int32Array;
   readonly #floats: Float64Array;
-  readonly #spanIds: string[];
-  /** Names of spans whose name found no id (name table full), so a kept trace still names them. */
-  readonly #names: string[];
+  /** Per request: the span ids of its records, in the order they were appended. */
+  readonly #spanIds: string[][];
+  /** By record: names of spans whose name found no id (name table full), so a kept trace still
+   *  names them. Rare, so a Map (an entry may outlive its record; at most one per record). */
+  readonly #names = new Map<number, string>();
   #freeRecord: number;
 
-  /** `counters` is the window's, for the overflow counts; it is kept, not copied. */
-  constructor(options: TraceBufferOptions, counters: WindowCounters) {
+  /** Spans are read from `slots` as they end, with their duration and self time from `window.span`;
+   *  the overflow counts go to `window.counters`. */
+  constructor(options: TraceBufferOptions, slots: InFlightSlots, window: RecordingWindow) {
     const { capacity, maxTraces, maxSpansPerTrace } = options;
     for (const [name, value, max] of [['trace buffer capacity', capacity, 1 << 24], ['maxTraces', maxTraces, 1 << 20], ['maxSpansPerTrace', maxSpansPerTrace, 1 << 24]] as const) {
       if (!(Number.isInteger(value) && value > 0 && value <= max)) throw new RangeError(`${name} must be an integer from 1 to ${max}, got ${value}`);
     }
     this.options = { capacity, maxTraces, maxSpansPerTrace };
-    this.#counters = counters;
+    this.#counters = window.counters;
+    this.#numbers = window.span;
+    this.#slotInts = slots.ints;
+    this.#slotFloats = slots.floats;
     this.#maxSpansPerTrace = maxSpansPerTrace;
     let bits = 1;
     while (1 << bits < maxTraces) bits++;
@@ -117,8 +142,7 @@ export class TraceBuffer {
     this.#freeTraceTop = maxTraces;
     this.#ints = new Int32Array(capacity * R_INTS);
     this.#floats = new Float64Array(capacity * R_FLOATS);
-    this.#spanIds = new Array<string>(capacity).fill('');
-    this.#names = new Array<string>(capacity).fill('');
+    this.#spanIds = new Array<string[]>(maxTraces).fill(NO_IDS);
     for (let r = 0; r < capacity; r++) this.#ints[r * R_INTS + R_NEXT] = r + 1 < capacity ? r + 1 : -1;
     this.#freeRecord = 0;
   }
@@ -128,34 +152,47 @@ export class TraceBuffer {
     return this.options.maxTraces - this.#freeTraceTop;
   }
 
-  /** Starts buffering the request whose root span has slot token `rootToken`; returns its token. */
-  open(rootToken: number, startMs: number): number {
+  /** Starts buffering the request whose root span has token `rootToken` and its start written in
+   *  in-flight slot `slot`; returns the request's token. */
+  open(rootToken: number, slot: number): number {
     if (this.#freeTraceTop === 0) this.#evictOldest();
     const index = this.#freeTraces[--this.#freeTraceTop]!;
     const generation = (this.#generation[index] = (this.#generation[index]! + 1) & this.#generationMask);
     const token = (generation << this.#bits) | index;
     this.#token[index] = token;
     this.#root[index] = rootToken;
-    this.#startMs[index] = startMs;
+    this.#startMs[index] = this.#slotFloats[(slot << FLOATS_SHIFT) + F_START]!;
     this.#head[index] = -1;
     this.#tail[index] = -1;
     this.#spans[index] = 0;
     this.#dropped[index] = 0;
+    this.#spanIds[index] = [];
     return token;
   }
 
   /**
-   * Buffers the ending span of request `trace` (its numbers in `input`). Returns the request's
-   * index when the span is the request's root (not buffered: the caller finishes the request and
-   * releases it), NOT_BUFFERED when the request is gone, else -1.
+   * Buffers the span of request `trace` that just ended in in-flight slot `slot` with token
+   * `token`. Returns the request's index when the span is the request's root (not buffered: its
+   * numbers go to `root`, and the caller finishes the request and releases it), NOT_BUFFERED when
+   * the request is gone, else -1.
    */
-  append(trace: number, token: number, parentToken: number, nameId: number, leaf: boolean, name: string, spanId: string): number {
+  append(trace: number, slot: number, token: number, nameId: number, name: string, spanId: string): number {
     const index = trace & this.#mask;
     if (this.#token[index] !== trace) {
       this.#counters.traceSpanOverflow++;
       return NOT_BUFFERED;
     }
-    if (this.#root[index] === token) return index;
+    const base = slot << INTS_SHIFT;
+    const leaf = this.#slotInts[base + I_LAST_CHILD] === -1;
+    const numbers = this.#numbers;
+    if (this.#root[index] === token) {
+      const root = this.root;
+      root[IN_START] = this.#slotFloats[(slot << FLOATS_SHIFT) + F_START]!;
+      root[IN_DURATION] = numbers[SPAN_DURATION]!;
+      root[IN_SELF] = numbers[SPAN_SELF]!;
+      root[IN_LEAF] = leaf ? 1 : 0;
+      return index;
+    }
     const record = this.#freeRecord;
     if (record < 0 || this.#spans[index]! >= this.#maxSpansPerTrace) {
       this.#dropped[index]!++;
@@ -172,14 +209,14 @@ export class TraceBuffer {
     this.#spans[index]!++;
     ints[i + R_NAME] = (nameId << 1) | (leaf ? 1 : 0);
     ints[i + R_TOKEN] = token;
-    ints[i + R_PARENT_TOKEN] = parentToken;
-    const input = this.input;
+    ints[i + R_PARENT_TOKEN] = this.#slotInts[base + I_PARENT_TOKEN]!;
     const f = record * R_FLOATS;
-    this.#floats[f + R_START] = input[IN_START]!;
-    this.#floats[f + R_DURATION] = input[IN_DURATION]!;
-    this.#floats[f + R_SELF] = input[IN_SELF]!;
-    this.#spanIds[record] = spanId;
-    if (nameId < 0) this.#names[record] = name;
+    const floats = this.#floats;
+    floats[f + R_START] = this.#slotFloats[(slot << FLOATS_SHIFT) + F_START]!;
+    floats[f + R_DURATION] = numbers[SPAN_DURATION]!;
+    floats[f + R_SELF] = numbers[SPAN_SELF]!;
+    this.#spanIds[index]!.push(spanId);
+    if (nameId < 0) this.#names.set(record, name);
     return -1;
   }
 
@@ -194,29 +231,26 @@ export class TraceBuffer {
     return this.#dropped[index]!;
   }
 
-  /** Puts the intervals of request `index`'s buffered leaves into `starts` and `ends` (each at
-   *  least maxSpansPerTrace long); returns how many. */
-  leaves(index: number, starts: Float64Array, ends: Float64Array): number {
+  /**
+   * One pass over request `index`'s buffered spans: adds each one's self time to `row[name id]`
+   * (`row` longer than every name id in use; spans without a name id are left out) and puts the
+   * leaves' intervals into `starts` and `ends` (each at least maxSpansPerTrace long). Returns the
+   * number of leaves.
+   */
+  walk(index: number, row: Float64Array, starts: Float64Array, ends: Float64Array): number {
     const ints = this.#ints;
     const floats = this.#floats;
     let n = 0;
     for (let r = this.#head[index]!; r >= 0; r = ints[r * R_INTS + R_NEXT]!) {
-      if ((ints[r * R_INTS + R_NAME]! & 1) === 0) continue;
-      const start = floats[r * R_FLOATS + R_START]!;
+      const name = ints[r * R_INTS + R_NAME]!;
+      const f = r * R_FLOATS;
+      if (name >= 0) row[name >> 1]! += floats[f + R_SELF]!;
+      if ((name & 1) === 0) continue;
+      const start = floats[f + R_START]!;
       starts[n] = start;
-      ends[n++] = start + floats[r * R_FLOATS + R_DURATION]!;
+      ends[n++] = start + floats[f + R_DURATION]!;
     }
     return n;
-  }
-
-  /** Adds the self time of each buffered span of request `index` to `row[name id]` (`row` longer
-   *  than every name id in use); spans without a name id are left out. */
-  addSelfTimes(index: number, row: Float64Array): void {
-    const ints = this.#ints;
-    for (let r = this.#head[index]!; r >= 0; r = ints[r * R_INTS + R_NEXT]!) {
-      const nameId = ints[r * R_INTS + R_NAME]! >> 1;
-      if (nameId >= 0) row[nameId]! += this.#floats[r * R_FLOATS + R_SELF]!;
-    }
   }
 
   /** The span tree of request `index`, exact, root first then by start. */
@@ -227,17 +261,20 @@ export class TraceBuffer {
     // Newest first, a token maps to the span that holds it and ended after the ones still to come:
     // a child's parent ended after it, and a slot token is only reused once its span has ended.
     const spanIdOf = new Map<number, string>([[this.#root[index]!, root.spanId]]);
+    const ids = this.#spanIds[index]!;
+    let k = ids.length;
     for (let r = this.#head[index]!; r >= 0; r = ints[r * R_INTS + R_NEXT]!) {
       const i = r * R_INTS;
       const nameId = ints[i + R_NAME]! >> 1;
+      const spanId = ids[--k]!;
       spans.push({
-        span_id: this.#spanIds[r]!,
+        span_id: spanId,
         parent_span_id: spanIdOf.get(ints[i + R_PARENT_TOKEN]!) ?? '',
-        name: nameId >= 0 ? nameOf(nameId) : this.#names[r]!,
+        name: nameId >= 0 ? nameOf(nameId) : (this.#names.get(r) ?? ''),
         start_ms: floats[r * R_FLOATS + R_START]! - root.startMs,
         duration_ms: floats[r * R_FLOATS + R_DURATION]!,
       });
-      spanIdOf.set(ints[i + R_TOKEN]!, this.#spanIds[r]!);
+      spanIdOf.set(ints[i + R_TOKEN]!, spanId);
     }
     const children = spans.slice(1).sort((a, b) => a.start_ms - b.start_ms);
     const trace: KeptTrace = { trace_id: root.traceId, duration_ms: root.durationMs, spans: [spans[0]!, ...children] };
@@ -256,6 +293,7 @@ export class TraceBuffer {
     this.#head[index] = -1;
     this.#tail[index] = -1;
     this.#token[index] = NO_TRACE;
+    this.#spanIds[index] = NO_IDS;
     this.#freeTraces[this.#freeTraceTop++] = index;
   }
 
