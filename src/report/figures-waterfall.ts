@@ -76,6 +76,7 @@ export function keptWaterfallFigure(trace: KeptTrace, id: string, title: string,
       `${what} took <strong>${formatMs(trace.duration_ms)}</strong>; trace ${traceLink(input.jaegerUrl, trace.trace_id)}. ` +
       `Every span of the request as the span summary kept it: each bar starts at the span's start, measured from the start of <code>${escapeHtml(rootName)}</code>, and lasts its duration. ` +
       `Red bars are waiting (for a worker thread, an admission slot, the NPU).` +
+      (trace.truncated_spans ? ` ${formatCount(trace.truncated_spans)} more spans of this request were left out (the summary bounds a kept trace's size); Jaeger has them all.` : '') +
       jaegerNote(input.jaegerReachable),
     altText: `Horizontal waterfall chart of every span of one request (${rows.length} spans), start and duration in milliseconds.`,
     tableHtml: htmlTable(`Trace ${trace.trace_id}: every span's start and duration`, ['span', 'start', 'duration', 'end'], table),

@@ -33,5 +33,6 @@ export function textWaterfall(trace: KeptTrace, options: TextWaterfallOptions): 
     lines.push(`  ${truncate(labels[i]!, labelWidth).padEnd(labelWidth)} |${cells}| ${ms(row.startMs).padStart(7)} +${ms(row.durationMs).padStart(7)} ms`);
   }
   if (rows.length > options.maxRows) lines.push(`  … ${rows.length - options.maxRows} more spans (every span is in the summary's kept trace and in Jaeger)`);
+  if (trace.truncated_spans) lines.push(`  (${trace.truncated_spans} more spans of this request were left out of the kept trace: the summary bounds its size)`);
   return lines;
 }

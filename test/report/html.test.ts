@@ -91,6 +91,8 @@ describe('renderReportHtml', () => {
     assert.deepEqual(bars[4], [31, 411], 'e.g. the queue wait: 380 ms from 31 ms');
     assert.doesNotMatch(html, /not kept|estimated/, 'nothing is estimated');
     assert.ok(html.includes(`/trace/${TRACE_A}`), 'the slowest trace is linked');
+    const truncated = { ...attributedSummary(), requests: [requestEntry({ slowest: [{ ...kept, truncated_spans: 12 }] })] };
+    assert.match(renderReportHtml({ runs: [{ ...run, summary: truncated }], jaegerReachable: true }), /12 more spans of this request were left out/, 'a bounded trace says what it lacks');
     const typical = chart(html, '-typical');
     assert.deepEqual(typical.config.data.datasets[0]!.data.at(0), [0, 90], 'the typical kept request, 90 ms');
   });
