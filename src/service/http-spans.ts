@@ -9,12 +9,17 @@ import type { ResourceMeter } from '../telemetry/resource-meter.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { context } from '@opentelemetry/api';
 import { nowMs } from '../telemetry/recorder.ts';
-import { recordStage, stage } from '../telemetry/stage.ts';
+import { activeSpanStartMs, recordStage, stage } from '../telemetry/stage.ts';
 import type { Admission } from './admission.ts';
 import { parseUpload, type ParsedUpload, type UploadLimits } from './multipart.ts';
 
-/** Receives and parses the upload inside `http.upload`, counting it on `meter` while it arrives. */
+/**
+ * Receives and parses the upload inside `http.upload`, counting it on `meter` while it arrives.
+ * The span starts with the SERVER span, when the request arrived: the body streams in from then
+ * on, and routing before this call takes microseconds.
+ */
 export function receiveUpload(request: IncomingMessage, limits: UploadLimits, meter: ResourceMeter): Promise<ParsedUpload> {
+  const arrivedMs = activeSpanStartMs();
   return stage(SPAN.HTTP_UPLOAD, 'medium', async (span) => {
     meter.acquire();
     try {
@@ -24,7 +29,7 @@ export function receiveUpload(request: IncomingMessage, limits: UploadLimits, me
     } finally {
       meter.release();
     }
-  });
+  }, undefined, arrivedMs);
 }
 
 /** Waits for an admission slot inside `admission.wait`; resolves with the slot's release function. */

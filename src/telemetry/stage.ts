@@ -66,15 +66,17 @@ function fail(span: Span, error: unknown): void {
 
 /**
  * Runs `fn` inside span `name` when `level` is within the configured detail. `fn` receives the
- * span (or undefined when none was made) to add attributes it learns while running.
+ * span (or undefined when none was made) to add attributes it learns while running. `startMs`
+ * backdates the start (epoch ms) to when the stage really began, e.g. a request's arrival.
  */
-export function stage<T>(name: string, level: Detail, fn: (span: Span | undefined) => T, attributes?: Attributes): T {
+export function stage<T>(name: string, level: Detail, fn: (span: Span | undefined) => T, attributes?: Attributes, startMs?: number): T {
   const delayMs = delaysPlanned ? delayFor(injectedDelays(), name) : 0;
   if (delayMs > 0) fn = delayed(fn, delayMs);
   if (!enabled || detailRank(level) > maxRank) return fn(undefined);
   // Both ends explicit and from nowMs(), the clock replayed worker stages use: the SDK's default
   // start is Date.now(), whole milliseconds, which would open sub-millisecond gaps between stages.
-  const options = attributes ? { attributes, startTime: nowMs() } : { startTime: nowMs() };
+  const startTime = startMs ?? nowMs();
+  const options = attributes ? { attributes, startTime } : { startTime };
   return tracer.startActiveSpan(name, options, (span) => {
     let result: T;
     try {
@@ -128,4 +130,10 @@ export function recordStage(name: string, level: Detail, startMs: number, endMs:
   if (!enabled || detailRank(level) > maxRank) return;
   const span = tracer.startSpan(name, attributes ? { startTime: startMs, attributes } : { startTime: startMs }, parent);
   span.end(endMs);
+}
+
+/** Start of the active span, epoch ms, when the SDK made it (a ReadableSpan); undefined otherwise. */
+export function activeSpanStartMs(): number | undefined {
+  const started = (trace.getActiveSpan() as { startTime?: unknown } | undefined)?.startTime;
+  return Array.isArray(started) && started.length === 2 ? started[0] * 1e3 + started[1] / 1e6 : undefined;
 }
