@@ -2,11 +2,17 @@
  * mergeSummaries: combines span summary documents (replicas, or runs) into one, exactly as if
  * one process had seen all their spans: counts, errors, totals, min/max, self time and the
  * sketches add; mean and variance combine with Chan et al.'s formula; exemplars keep the
- * slowest five overall; quantiles come from the merged sketches.
+ * slowest five overall; quantiles come from the merged sketches. Request attribution merges
+ * through its state (sketches and bucket sums add; kept traces stay the K slowest of all inputs,
+ * the typical ones those nearest the merged median); resources as replicas side by side
+ * (resource-entries.ts).
  */
 import { SCHEMA_VERSION, type PathEntry, type SpanEntry, type SpanSummaryDocument } from './document.ts';
+import { RequestStats } from './request-stats.ts';
+import { mergeResourceEntries } from './resource-entries.ts';
 import { SpanStats } from './stats.ts';
 import { compareNames } from './summarize.ts';
+import { DEFAULT_SLOW_QUANTILE, requestEntry } from './tail.ts';
 import { validateSummary } from './validate.ts';
 
 /** Why a merge failed, and which input (index into the list) caused it; -1 for the list itself. */
@@ -35,6 +41,7 @@ export function mergeSummaries(documents: readonly unknown[]): SpanSummaryDocume
   if (documents.length === 0) throw new SummaryMergeError('nothing to merge: the list of summaries is empty', -1);
   const spans = new Map<string, SpanStats>();
   const paths = new Map<string, PathAccumulator>();
+  const requests = new Map<string, { stats: RequestStats; slowQuantile: number }>();
   const valid: SpanSummaryDocument[] = [];
   documents.forEach((input, index) => {
     try {
@@ -54,6 +61,13 @@ export function mergeSummaries(documents: readonly unknown[]): SpanSummaryDocume
         const existing = paths.get(key);
         if (existing) guarded(what, () => existing.stats.merge(stats));
         else paths.set(key, { path: entry.path, names: entry.names, stats });
+      }
+      for (const entry of document.requests) {
+        const what = `requests ${JSON.stringify(entry.root)}`;
+        const stats = guarded(what, () => RequestStats.fromEntry(entry));
+        const existing = requests.get(entry.root);
+        if (existing) guarded(what, () => existing.stats.merge(stats));
+        else requests.set(entry.root, { stats, slowQuantile: entry.tail.slow_quantile });
       }
     } catch (error) {
       throw new SummaryMergeError(error instanceof Error ? error.message : String(error), index);
@@ -79,12 +93,21 @@ export function mergeSummaries(documents: readonly unknown[]): SpanSummaryDocume
     warmup_spans_skipped: sum((d) => d.warmup_spans_skipped),
     dropped_spans: sum((d) => d.dropped_spans),
     sampling: { sampler: distinct(valid.map((d) => d.sampling?.sampler ?? 'unknown')), unsampled_spans: sum((d) => d.sampling?.unsampled_spans) },
-    overflow: { names: sum((d) => d.overflow?.names), paths: sum((d) => d.overflow?.paths), in_flight: sum((d) => d.overflow?.in_flight) },
+    overflow: {
+      names: sum((d) => d.overflow?.names),
+      paths: sum((d) => d.overflow?.paths),
+      in_flight: sum((d) => d.overflow?.in_flight),
+      traces: sum((d) => d.overflow?.traces),
+      trace_spans: sum((d) => d.overflow?.trace_spans),
+      roots: sum((d) => d.overflow?.roots),
+    },
     internal_errors: sum((d) => d.internal_errors),
     spans: spanEntries,
     paths: pathEntries,
-    requests: [],
-    resources: [],
+    requests: [...requests.values()]
+      .map(({ stats, slowQuantile }) => requestEntry(stats, slowQuantile ?? DEFAULT_SLOW_QUANTILE))
+      .sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0)),
+    resources: mergeResourceEntries(valid.map((d) => d.resources)),
   };
 }
 

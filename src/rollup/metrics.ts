@@ -1,5 +1,6 @@
 /**
- * The span durations as OpenTelemetry histogram metrics, for Prometheus (GET /metrics, text
+ * The span durations as OpenTelemetry histogram metrics (and, when given, gauges of the metered
+ * resources: resource-gauges.ts), for Prometheus (GET /metrics, text
  * exposition through @opentelemetry/exporter-prometheus) and, when OTEL_METRICS_EXPORTER
  * includes `otlp`, OTLP. Explicit bucket boundaries in milliseconds, geometric and 5% apart, so
  * that Prometheus's histogram_quantile() agrees with the span summary's quantiles to within one
@@ -11,6 +12,8 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { ResourceSource } from '../telemetry/resource-meter.ts';
+import { registerResourceGauges } from './resource-gauges.ts';
 
 /** Prometheus name of the span duration histogram (the OTel exporter adds no unit suffix itself). */
 export const SPAN_DURATION_METRIC = 'amanuensis_span_duration_milliseconds';
@@ -37,6 +40,8 @@ export interface SpanMetricsOptions {
   maxNames?: number;
   /** Environment to read OTEL_METRICS_EXPORTER and the OTLP settings from. Default process.env. */
   env?: Record<string, string | undefined>;
+  /** Shared resources to expose as gauges (utilization, in use, queued, capacity per resource name). */
+  resources?: readonly ResourceSource[];
 }
 
 export interface SpanMetrics {
@@ -57,7 +62,9 @@ export async function createSpanMetrics(options: SpanMetricsOptions): Promise<Sp
   const otlp = await otlpExporter(env);
   if (otlp) readers.push(new PeriodicExportingMetricReader({ exporter: otlp, exportIntervalMillis: exportIntervalMillis(env) }));
   const provider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': options.serviceName }), readers });
-  const histogram = provider.getMeter('amanuensis-otel.rollup').createHistogram(SPAN_DURATION_METRIC, {
+  const meter = provider.getMeter('amanuensis-otel.rollup');
+  registerResourceGauges(meter, options.resources ?? []);
+  const histogram = meter.createHistogram(SPAN_DURATION_METRIC, {
     unit: 'ms',
     description: 'Duration of ended spans, by span name',
     advice: { explicitBucketBoundaries: spanDurationBoundaries() },

@@ -6,6 +6,7 @@
  * breaking it.
  */
 import type { ResourceEntry } from './document.ts';
+import { resourceEntry } from './resource-entries.ts';
 import type { ResourceReading, ResourceSource } from '../telemetry/resource-meter.ts';
 
 interface Tracked {
@@ -14,30 +15,6 @@ interface Tracked {
   intervalStart: ResourceReading | undefined;
   cumulativeMax: number;
   intervalMax: number;
-}
-
-/** The difference of two readings of `source` as an entry. */
-export function resourceEntry(source: ResourceSource, start: ResourceReading, now: ResourceReading, queueMax: number): ResourceEntry {
-  const windowMs = Math.max(0, now.atMs - start.atMs);
-  const busyMs = Math.max(0, now.busyMs - start.busyMs);
-  const queueMs = Math.max(0, now.queueMs - start.queueMs);
-  return {
-    name: source.name,
-    capacity: source.capacity,
-    utilization: utilization(busyMs, source.capacity, windowMs),
-    busy_ms: busyMs,
-    window_ms: windowMs,
-    queue_mean: windowMs > 0 ? queueMs / windowMs : 0,
-    queue_max: queueMax,
-    in_use: now.inUse,
-    queued: now.queued,
-    queue_ms: queueMs,
-  };
-}
-
-/** busy / (capacity * window), 0 for an empty window, at most 1 (a meter that over-counts its units must not report more than full). */
-export function utilization(busyMs: number, capacity: number, windowMs: number): number {
-  return capacity > 0 && windowMs > 0 ? Math.min(1, busyMs / (capacity * windowMs)) : 0;
 }
 
 export class ResourceWindows {

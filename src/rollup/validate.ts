@@ -1,6 +1,8 @@
 /**
  * Structural validation of span summary documents read from files or over HTTP: every field the
- * contract names, with its type. The sketches are checked when they are rebuilt (merge).
+ * contract names, with its type. The sketches and request states are checked when they are
+ * rebuilt (merge, subtraction). Documents written before `requests` and `resources` existed are
+ * read with both empty.
  */
 import { QUANTILE_FIELDS, SCHEMA_VERSION, type SpanSummaryDocument } from './document.ts';
 
@@ -50,7 +52,51 @@ function statistics(entry: Json, where: string): void {
   object(entry.sketch, `${where}.sketch`);
 }
 
-/** Checks that `value` is a span summary document this code can read; throws SummaryFormatError. */
+function numbers(value: unknown, fields: readonly string[], where: string): void {
+  const entry = object(value, where);
+  for (const field of fields) number(entry[field], `${where}.${field}`);
+}
+
+function keptTrace(value: unknown, where: string): void {
+  const trace = object(value, where);
+  string(trace.trace_id, `${where}.trace_id`);
+  number(trace.duration_ms, `${where}.duration_ms`);
+  array(trace.spans, `${where}.spans`).forEach((span, i) => {
+    const at = `${where}.spans[${i}]`;
+    const entry = object(span, at);
+    for (const field of ['span_id', 'parent_span_id', 'name'] as const) string(entry[field], `${at}.${field}`);
+    numbers(entry, ['start_ms', 'duration_ms'], at);
+  });
+}
+
+function requestEntry(value: unknown, where: string): void {
+  const entry = object(value, where);
+  string(entry.root, `${where}.root`);
+  count(entry.count, `${where}.count`);
+  numbers(entry.unattributed_ms, ['mean', 'p50', 'p99', 'max'], `${where}.unattributed_ms`);
+  numbers(entry.unattributed_share, ['p50', 'p99'], `${where}.unattributed_share`);
+  const tail = object(entry.tail, `${where}.tail`);
+  numbers(tail, ['slow_quantile', 'slow_threshold_ms'], `${where}.tail`);
+  count(tail.slow_count, `${where}.tail.slow_count`);
+  count(tail.baseline_count, `${where}.tail.baseline_count`);
+  array(tail.stages, `${where}.tail.stages`).forEach((stage, i) => {
+    string(object(stage, `${where}.tail.stages[${i}]`).name, `${where}.tail.stages[${i}].name`);
+    numbers(stage, ['slow_mean_ms', 'baseline_mean_ms', 'delta_ms', 'share'], `${where}.tail.stages[${i}]`);
+  });
+  for (const list of ['slowest', 'typical'] as const) array(entry[list], `${where}.${list}`).forEach((trace, i) => keptTrace(trace, `${where}.${list}[${i}]`));
+  if (entry.state !== undefined) object(entry.state, `${where}.state`);
+}
+
+function resourceEntry(value: unknown, where: string): void {
+  const entry = object(value, where);
+  string(entry.name, `${where}.name`);
+  numbers(entry, ['capacity', 'utilization', 'busy_ms', 'window_ms', 'queue_mean', 'queue_max', 'in_use', 'queued'], where);
+  if (entry.queue_ms !== undefined) number(entry.queue_ms, `${where}.queue_ms`);
+}
+
+/** Checks that `value` is a span summary document this code can read; throws SummaryFormatError.
+ *  The answer is `value` itself, or a shallow copy with `requests` and `resources` added (empty)
+ *  when it predates them. */
 export function validateSummary(value: unknown): SpanSummaryDocument {
   const document = object(value, 'document');
   if (document.schema_version !== SCHEMA_VERSION) {
@@ -76,6 +122,11 @@ export function validateSummary(value: unknown): SpanSummaryDocument {
     number(entry.start_offset_mean_ms, `paths[${i}].start_offset_mean_ms`);
     statistics(entry, `paths[${i}]`);
   });
+  if (document.requests !== undefined) array(document.requests, 'requests').forEach((entry, i) => requestEntry(entry, `requests[${i}]`));
+  if (document.resources !== undefined) array(document.resources, 'resources').forEach((entry, i) => resourceEntry(entry, `resources[${i}]`));
+  if (document.requests === undefined || document.resources === undefined) {
+    return { ...document, requests: document.requests ?? [], resources: document.resources ?? [] } as unknown as SpanSummaryDocument;
+  }
   return document as unknown as SpanSummaryDocument;
 }
 
