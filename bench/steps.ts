@@ -3,6 +3,7 @@
  * issue 8, the repeats as samples, and what a reader needs to judge them as details. In-process
  * micro-benchmarks come first, while no child process competes for the CPU.
  */
+import { measureAttribution } from './attribution.ts';
 import { measureLoadgenVsAutocannon } from './loadgen.ts';
 import { measureMel } from './mel.ts';
 import type { BenchPlan } from './plan.ts';
@@ -155,6 +156,28 @@ const service: Step = {
   },
 };
 
+const attribution: Step = {
+  name: 'unattributed time on npu-sim',
+  async run({ plan, log }) {
+    const { columns, suite } = plan.service;
+    const results = await measureAttribution({ columns, suite, details: ['medium', 'fine'], log });
+    const worst = results.reduce((a, b) => (b.share_p99 > a.share_p99 ? b : a));
+    return [
+      {
+        key: 'service.unattributed_share_p99',
+        unit: 'ratio',
+        goal: { op: '<=', target: 0.05 },
+        anchor: `the SERVER span's duration: p99 over a scenario's requests of the time no leaf span covers / the request, computed from the exported OTLP spans; the worst scenario of the ${suite} suite at medium and fine (--columns ${columns})`,
+        samples: [worst.share_p99],
+        details: {
+          worst: `${worst.detail}, ${worst.scenario}`,
+          scenarios: results.map((r) => ({ ...r, share_p50: round(r.share_p50), share_p99: round(r.share_p99) })),
+        },
+      },
+    ];
+  },
+};
+
 function rounded(values: Record<string, number[]>): Record<string, number[]> {
   return Object.fromEntries(Object.entries(values).map(([config, list]) => [config, list.map((v) => round(v, 3))]));
 }
@@ -208,4 +231,4 @@ const tracing: Step = {
 };
 
 /** Every step, in run order: in-process first, then child processes, the time-boxed tracing last. */
-export const STEPS: readonly Step[] = [overhead, mel, rollup, loadgen, service, tracing];
+export const STEPS: readonly Step[] = [overhead, mel, rollup, loadgen, service, attribution, tracing];

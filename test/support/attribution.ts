@@ -11,6 +11,8 @@ const SERVER = 2;
 /** One request's attribution. */
 export interface RequestAttribution {
   traceId: string;
+  /** The root's start, epoch ms (to order requests). */
+  startMs: number;
   durationMs: number;
   unattributedMs: number;
   /** unattributedMs / durationMs. */
@@ -77,6 +79,7 @@ export function attribute(spans: readonly ReceivedSpan[], rootName: string): Req
     const unattributedMs = Number(uncovered) / 1e6;
     results.push({
       traceId,
+      startMs: Number(root.startNs) / 1e6,
       durationMs,
       unattributedMs,
       share: durationMs > 0 ? unattributedMs / durationMs : 0,
