@@ -4,7 +4,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { context } from '@opentelemetry/api';
 import { DelayPlan } from '../../src/service/inject-delay.ts';
+import { stage, withInjectedDelays } from '../../src/telemetry/stage.ts';
+import { installTestTracing } from '../support/tracing.ts';
 import { startReceiver } from '../support/otlp-receiver.ts';
 import { otlpEnv, startService, transcribe } from '../support/service.ts';
 import { clipWav } from '../reliability/helpers.ts';
@@ -24,6 +27,25 @@ describe('DelayPlan', () => {
     assert.deepEqual(chosen(new DelayPlan(specs), 20), chosen(new DelayPlan(specs), 20), 'deterministic');
     const twice = new DelayPlan([{ span: 'decoder', ms: 5, fraction: 1 }, { span: 'decoder', ms: 7, fraction: 1 }]);
     assert.deepEqual(twice.forNextRequest(), { decoder: 12 }, 'summed');
+  });
+});
+
+describe('an injected delay in a main-thread stage', () => {
+  it('waits inside the named async stage only, before its work, and says so on the span', async () => {
+    const tracing = installTestTracing({ detail: 'medium' });
+    try {
+      const ctx = withInjectedDelays(context.active(), { decoder: 40 });
+      await context.with(ctx, () => stage('decoder', 'coarse', async () => stage('decoder.post_processing', 'medium', async () => 'done')));
+      const [inner, outer] = tracing.spans();
+      const ms = (span: typeof inner): number => (span!.endTime[0] - span!.startTime[0]) * 1e3 + (span!.endTime[1] - span!.startTime[1]) / 1e6;
+      assert.equal(outer!.name, 'decoder', 'outer span');
+      assert.ok(ms(outer) >= 39, `decoder lasts the 40 ms delay (${ms(outer).toFixed(1)} ms)`);
+      assert.ok(ms(inner) < 20, `its child does not (${ms(inner).toFixed(1)} ms)`);
+      assert.equal(outer!.attributes['amanuensis.injected_delay_ms'], 40, 'the delay attribute');
+      assert.equal(inner!.attributes['amanuensis.injected_delay_ms'], undefined, 'none on the child');
+    } finally {
+      await tracing.shutdown();
+    }
   });
 });
 
