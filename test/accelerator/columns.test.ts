@@ -47,4 +47,29 @@ describe('ColumnScheduler', () => {
   it('refuses a non-positive column count', () => {
     assert.throws(() => new ColumnScheduler(0), /positive integer/, 'zero columns');
   });
+
+  it('meters leased columns and waiting passes as npu_columns: a hand-over keeps the column busy', async () => {
+    const columns = new ColumnScheduler(1);
+    assert.equal(columns.meter.name, 'npu_columns', 'resource name');
+    assert.equal(columns.meter.capacity, 1, 'capacity = columns');
+    const first = await columns.acquire();
+    const waiting = columns.acquire();
+    assert.deepEqual([columns.meter.read().inUse, columns.meter.read().queued], [1, 1], 'one leased, one waiting');
+    columns.release(first.column);
+    const second = await waiting;
+    assert.deepEqual([columns.meter.read().inUse, columns.meter.read().queued], [1, 0], 'handed over: still one leased, none waiting');
+    columns.release(second.column);
+    assert.equal(columns.meter.read().inUse, 0, 'all free');
+    assert.equal(columns.meter.takeQueueMax(), 1, 'at most one pass waited');
+  });
+
+  it('stops counting a waiter that gave up', async () => {
+    const columns = new ColumnScheduler(1);
+    await columns.acquire();
+    const controller = new AbortController();
+    const waiting = columns.acquire(controller.signal);
+    controller.abort(new Error('gone'));
+    await assert.rejects(waiting, /gone/, 'the wait rejects with the reason');
+    assert.equal(columns.meter.read().queued, 0, 'no waiter left in the meter');
+  });
 });

@@ -43,4 +43,20 @@ describe('Admission', () => {
     await draining;
     assert.equal(drained, true, 'drain completes once idle');
   });
+
+  it('meters running and waiting requests as admission (capacity maxConcurrent), and uploads apart', async () => {
+    const admission = new Admission({ maxConcurrent: 1, maxQueued: 2, retryAfterS: 1 });
+    assert.deepEqual([admission.meter.name, admission.meter.capacity], ['admission', 1], 'admission: name, capacity');
+    assert.deepEqual([admission.uploads.name, admission.uploads.capacity], ['uploads', 3], 'uploads: name, capacity = maxConcurrent + maxQueued');
+    const first = await admission.acquire();
+    const queued = admission.acquire();
+    assert.deepEqual([admission.meter.read().inUse, admission.meter.read().queued], [1, 1], 'one running, one waiting');
+    first();
+    const second = await queued;
+    assert.deepEqual([admission.meter.read().inUse, admission.meter.read().queued], [1, 0], 'the slot passed on');
+    second();
+    const read = admission.meter.read();
+    assert.equal(read.inUse, 0, 'idle again');
+    assert.ok(read.busyMs >= 0 && read.queueMs >= 0, 'integrals never negative');
+  });
 });
