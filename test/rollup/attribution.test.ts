@@ -75,8 +75,9 @@ describe('RollupSpanProcessor request attribution', () => {
     assert.ok(Math.abs(tail.stages.reduce((sum, s) => sum + s.share, 0) - 1) < 1e-6, 'shares add up to 1 (stages run one after another)');
     for (let i = 1; i < tail.stages.length; i++) assert.ok(tail.stages[i - 1]!.delta_ms >= tail.stages[i]!.delta_ms, 'sorted by delta');
     assert.ok(tail.slow_threshold_ms > 300, `the threshold is among the slow requests (${tail.slow_threshold_ms})`);
-    // 100 values: the sketch answers within its 1% accuracy; the mean is exact.
-    assert.ok(Math.abs(entry.unattributed_ms.mean - GAP_MS) < 1e-6, `the same ${GAP_MS} ms of gaps in every request (${entry.unattributed_ms.mean})`);
+    // 100 values: the sketch answers within its 1% accuracy; the mean is exact up to the
+    // resolution of epoch milliseconds as doubles (a quarter of a microsecond).
+    assert.ok(Math.abs(entry.unattributed_ms.mean - GAP_MS) < 1e-3, `the same ${GAP_MS} ms of gaps in every request (${entry.unattributed_ms.mean})`);
     assert.ok(Math.abs(entry.unattributed_ms.p99 - GAP_MS) <= 0.01 * GAP_MS, `p99 within 1% of ${GAP_MS} ms (${entry.unattributed_ms.p99})`);
   });
 
