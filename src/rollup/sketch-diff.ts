@@ -33,7 +33,7 @@ export function subtractSketch(after: SketchState, before: SketchState): SketchS
     offset: indexes.length > 0 ? low : 0,
     counts: indexes.length > 0 ? Array.from({ length: high - low + 1 }, (_, i) => counts.get(low + i) ?? 0) : [],
   };
-  if (count === 0) return state;
+  if (count === 0) return { ...state, values: [] };
   const gamma = (1 + after.relative_accuracy) / (1 - after.relative_accuracy);
   const estimate = (index: number): number => (2 * Math.pow(gamma, index)) / (gamma + 1);
   // A new extreme arrived in between exactly when the later state's extreme beats the earlier's.
