@@ -4,9 +4,12 @@
  * subtract exactly. Quantiles cannot be read off two summaries' quantiles, but the summaries carry
  * their sketches, whose bucket counts subtract too: the difference is the sketch of exactly the
  * spans made during the scenario (raw values, hence exact, while the cumulative count is small).
+ * Request attribution and resources subtract too (the rollup's subtractSummary), so each scenario
+ * gets its own tail and its own utilization.
  */
 import type { RequestEntry, ResourceEntry, SpanEntry, SpanSummaryDocument } from '../rollup/document.ts';
 import type { SketchState } from '../rollup/sketch.ts';
+import { subtractSummary } from '../rollup/subtract.ts';
 import { micros } from './stats.ts';
 
 /** One span name's share of a scenario on the server. */
@@ -23,9 +26,9 @@ export interface StageDelta {
 
 export interface StageBreakdown {
   stages: StageDelta[];
-  /** The scenario's request attribution (tail, kept traces): after - before; absent when the target's summaries have none. */
+  /** The scenario's request attribution (tail, kept traces): after - before; absent when the snapshots could not be subtracted. */
   requests?: RequestEntry[];
-  /** The scenario's resource utilization and queues over its own window; absent when the target's summaries have none. */
+  /** The scenario's resource utilization and queues over its own window; absent when the snapshots could not be subtracted. */
   resources?: ResourceEntry[];
   /** Why quantiles are missing, when they are. */
   note?: string;
@@ -111,5 +114,20 @@ export function stageBreakdown(before: SpanSummaryDocument, after: SpanSummaryDo
     .sort((a, b) => b.total_ms - a.total_ms);
   const breakdown: StageBreakdown = { stages };
   if (stages.some((stage) => stage.p99_ms === null)) breakdown.note = 'quantiles are null where the two summaries\' sketches could not be subtracted';
-  return breakdown;
+  return { ...breakdown, ...attributionBetween(before, after) };
+}
+
+/**
+ * The scenario's own request attribution and resources: the rollup's subtraction of the two
+ * snapshots. Undefined when the target's summaries cannot give them (a service older than
+ * attribution, entries without state). The request states are dropped: they are the summary's
+ * business, and they would make every load result carry sketches.
+ */
+function attributionBetween(before: SpanSummaryDocument, after: SpanSummaryDocument): Pick<StageBreakdown, 'requests' | 'resources'> | undefined {
+  try {
+    const { requests, resources } = subtractSummary(after, before);
+    return { requests: requests.map(({ state: _state, ...entry }) => entry), resources };
+  } catch {
+    return undefined;
+  }
 }

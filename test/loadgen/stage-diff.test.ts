@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogHistogram } from '../../src/rollup/sketch.ts';
-import type { SpanEntry, SpanSummaryDocument } from '../../src/rollup/document.ts';
+import type { ResourceEntry, SpanEntry, SpanSummaryDocument } from '../../src/rollup/document.ts';
+import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
+import { requestSpec, testTracer, type SpanSpec } from '../rollup/spans.ts';
 import { quantilesOfDifference, stageBreakdown } from '../../src/loadgen/stage-diff.ts';
 
 function entry(name: string, values: number[]): SpanEntry {
@@ -56,5 +58,53 @@ describe('stageBreakdown', () => {
 
   it('gives null quantiles when the sketches do not nest', () => {
     assert.equal(quantilesOfDifference(entry('a', [1, 2, 3]).sketch, entry('a', [7]).sketch, [0.5]), undefined, 'value 7 was never in the later sketch');
+  });
+});
+
+/** requestSpec(1) with `extraMs` more in the decoder (and so in its parents). */
+function slowDecoder(extraMs: number): SpanSpec {
+  const spec = requestSpec(1);
+  const transcribe = spec.children![0]!;
+  const decoder = transcribe.children!.find((c) => c.name === 'decoder')!;
+  decoder.end += extraMs;
+  transcribe.end += extraMs;
+  spec.end += extraMs;
+  return spec;
+}
+
+describe('stageBreakdown of request attribution and resources', () => {
+  it('gives the scenario its own tail: the stage planted in it, none of the earlier requests', () => {
+    const processor = new RollupSpanProcessor({ serviceName: 'amanuensis' });
+    const { tree } = testTracer([processor]);
+    for (let i = 0; i < 40; i++) tree(requestSpec(1 + (i % 4) / 10), i * 1000);
+    const before = processor.summary();
+    for (let i = 0; i < 40; i++) tree(slowDecoder(i % 10 === 0 ? 300 : 0), 100_000 + i * 1000);
+    const result = stageBreakdown(before, processor.summary());
+    const [entry] = result?.requests ?? [];
+    assert.equal(entry?.count, 40, 'only the requests made in between');
+    assert.equal(entry?.tail.stages[0]?.name, 'decoder', 'the planted stage leads the tail');
+    assert.ok(Math.abs(entry!.tail.stages[0]!.delta_ms - 300) < 300 * 0.05, `about +300 ms (got ${entry?.tail.stages[0]?.delta_ms})`);
+    assert.equal('state' in entry!, false, 'load results carry no sketches');
+  });
+
+  it('gives each resource its utilization and queue over the scenario alone', () => {
+    const resource = (busyMs: number, windowMs: number, queueMs: number): ResourceEntry => ({
+      name: 'worker_pool', capacity: 2, utilization: busyMs / 2 / windowMs, busy_ms: busyMs, window_ms: windowMs, queue_mean: queueMs / windowMs, queue_max: 4, in_use: 0, queued: 0, queue_ms: queueMs,
+    });
+    const before = { ...doc([entry('a', [1])]), resources: [resource(200, 1000, 0)] };
+    const after = { ...doc([entry('a', [1, 2])]), resources: [resource(2200, 2000, 3000)] };
+    const [pool] = stageBreakdown(before, after)?.resources ?? [];
+    assert.equal(pool?.utilization, 1, '2000 busy ms of 2 threads over 1000 ms: saturated in the scenario, though 0.55 since the start');
+    assert.equal(pool?.queue_mean, 3, '3000 waiter-ms over 1000 ms');
+  });
+
+  it('gives empty ones for a target whose summaries have none', () => {
+    const old = (d: SpanSummaryDocument): SpanSummaryDocument => {
+      const { requests: _requests, resources: _resources, ...rest } = d;
+      return rest as SpanSummaryDocument;
+    };
+    const result = stageBreakdown(old(doc([entry('a', [1])])), old(doc([entry('a', [1, 2])])));
+    assert.equal(result?.stages[0]?.count, 1, 'the stages still subtract');
+    assert.deepEqual([result?.requests, result?.resources], [[], []], 'no requests or resources of its own: empty, as the rollup reads such summaries');
   });
 });
