@@ -75,7 +75,7 @@ export function keptWaterfallFigure(trace: KeptTrace, id: string, title: string,
     captionHtml:
       `${what} took <strong>${formatMs(trace.duration_ms)}</strong>; trace ${traceLink(input.jaegerUrl, trace.trace_id)}. ` +
       `Every span of the request as the span summary kept it: each bar starts at the span's start, measured from the start of <code>${escapeHtml(rootName)}</code>, and lasts its duration. ` +
-      `Red bars are waiting (for a worker thread, an admission slot, the NPU).` +
+      `Red bars are waiting (for a worker thread, an admission slot, the NPU); a span too short to see is drawn two pixels wide.` +
       (trace.truncated_spans ? ` ${formatCount(trace.truncated_spans)} more spans of this request were left out (the summary bounds a kept trace's size); Jaeger has them all.` : '') +
       jaegerNote(input.jaegerReachable),
     altText: `Horizontal waterfall chart of every span of one request (${rows.length} spans), start and duration in milliseconds.`,
@@ -84,7 +84,7 @@ export function keptWaterfallFigure(trace: KeptTrace, id: string, title: string,
       id,
       config: {
         type: 'bar',
-        data: { labels: rows.map((r) => `${INDENT.repeat(r.depth)}${r.name}`), datasets: [{ label: 'start → end', data: rows.map((r) => [r.startMs, r.startMs + r.durationMs]), backgroundColor: keptColors(rows) }] },
+        data: { labels: rows.map((r) => `${INDENT.repeat(r.depth)}${r.name}`), datasets: [{ label: 'start → end', data: rows.map((r) => [r.startMs, r.startMs + r.durationMs]), backgroundColor: keptColors(rows), minBarLength: 2 }] },
         options: baseOptions({ x: axis(`ms since ${rootName} started`, { beginAtZero: true }), y: { ticks: { autoSkip: false, crossAlign: 'far' } } }, {
           indexAxis: 'y',
           plugins: { legend: { display: false } },
