@@ -48,7 +48,7 @@ export function tailExtraMs(tail: TailAttribution): number {
 }
 
 /** `+412 ms`, `+3.2 ms`, `-0.40 ms`: whole milliseconds once they are large enough to read so. */
-export function signedMs(value: number): string {
+function signedMs(value: number): string {
   const size = Math.abs(value);
   const digits = size >= 100 ? 0 : size >= 10 ? 1 : 2;
   return `${value < 0 ? '-' : '+'}${size.toFixed(digits)} ms`;

@@ -11,11 +11,11 @@ import { percent } from './attribution.ts';
 import { rpsNumber } from './format.ts';
 
 /** Utilization at or above this counts as "near 1". */
-export const SATURATED_UTILIZATION = 0.85;
+const SATURATED_UTILIZATION = 0.85;
 /** A mean queue of at least this many waiters counts as "a queue". */
-export const SATURATED_QUEUE = 0.5;
+const SATURATED_QUEUE = 0.5;
 /** Scaling efficiency below this means throughput stopped growing with streams. */
-export const SCALING_OK = 0.9;
+const SCALING_OK = 0.9;
 
 /** One resource in one scenario, with the utilization law's side of the check. */
 export interface ResourceCheck {
@@ -48,7 +48,7 @@ export function bottleneck(checks: readonly ResourceCheck[]): ResourceCheck | un
 }
 
 /** `41.2 req/s × 94.0 ms busy per request ÷ capacity 4 = 0.97; measured 0.97`. */
-export function lawText(check: ResourceCheck): string {
+function lawText(check: ResourceCheck): string {
   return `${rpsNumber(check.requestsPerS)} req/s × ${check.busyMsPerRequest.toFixed(1)} ms busy per request ÷ capacity ${check.resource.capacity} = ${check.lawUtilization.toFixed(2)}; measured ${check.resource.utilization.toFixed(2)}`;
 }
 
@@ -75,7 +75,7 @@ export function scenarioChecks(scenario: ScenarioResult): ResourceCheck[] | unde
 }
 
 /** The scenario with the most streams that has resource figures: where a saturation shows first. */
-export function busiestScenario(scenarios: readonly ScenarioResult[]): { scenario: ScenarioResult; checks: ResourceCheck[] } | undefined {
+function busiestScenario(scenarios: readonly ScenarioResult[]): { scenario: ScenarioResult; checks: ResourceCheck[] } | undefined {
   let best: { scenario: ScenarioResult; checks: ResourceCheck[] } | undefined;
   for (const scenario of scenarios) {
     const checks = scenarioChecks(scenario);
