@@ -28,13 +28,17 @@ export class KeptTraces {
 
   /** True when a request of this duration would join the slowest. */
   wantsSlowest(durationMs: number): boolean {
-    return this.slowest.length < this.maxSlowest || durationMs > this.slowest[this.slowest.length - 1]!.duration_ms;
+    if (this.slowest.length < this.maxSlowest) return true;
+    return this.maxSlowest > 0 && durationMs > this.slowest[this.slowest.length - 1]!.duration_ms;
   }
 
   /** True when a request of this duration would join the typical ones. */
   wantsTypical(durationMs: number): boolean {
-    if (this.typical.length < this.maxTypical) return this.maxTypical > 0;
-    return Math.abs(durationMs - this.#medianMs) < Math.abs(this.typical[this.typical.length - 1]!.duration_ms - this.#medianMs);
+    if (this.typical.length < this.maxTypical) return true;
+    // Only a request at most half as far from the median as the farthest kept one: a tree is
+    // built for each that is wanted, and requests of about the same duration would otherwise
+    // replace each other all the time.
+    return this.maxTypical > 0 && Math.abs(durationMs - this.#medianMs) < 0.5 * Math.abs(this.typical[this.typical.length - 1]!.duration_ms - this.#medianMs);
   }
 
   /** Adds `trace` where wanted (check first with wantsSlowest / wantsTypical). */

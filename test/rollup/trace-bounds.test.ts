@@ -59,3 +59,14 @@ describe('RollupSpanProcessor request bounds', () => {
     assert.equal(concurrent.summary().overflow.trace_spans, 2, 'two spans found the buffer full');
   });
 });
+
+describe('RollupSpanProcessor kept-trace options', () => {
+  it('keeps no trees when asked to keep none, and attributes the requests all the same', () => {
+    const processor = new RollupSpanProcessor({ serviceName: 'svc', keepSlowest: 0, keepTypical: 0 });
+    const { tree } = testTracer([processor]);
+    for (let i = 0; i < 20; i++) tree(transcription(i), i * 1000);
+    const document = processor.summary();
+    assert.deepEqual([document.requests[0]?.count, document.requests[0]?.slowest, document.requests[0]?.typical], [20, [], []], 'counted, nothing kept');
+    assert.equal(document.internal_errors, 0, 'no internal error');
+  });
+});
