@@ -54,9 +54,9 @@ function viewHtml(view: TailView, open: boolean): string {
 export function tailPanel(run: RunDocuments): string {
   const views = tailViews(run);
   const intro =
-    '<p>Slow requests (at or above p95 of the request span) against median ones (p25 to p75): the mean <em>self time</em> per request of each span name in each group, ' +
-    'and the difference. The stages with the largest difference are where the tail\'s extra time goes; the shares add up to about 100 %. Waiting has spans of its own ' +
-    '(<code>worker.queue_wait</code>, the admission wait), so queueing shows up here by name.</p>';
+    '<p>Slow requests (at or above p95 of the request span, unless the summary says otherwise) against median ones (p25 to p75): the mean <em>self time</em> per request ' +
+    'of each span name in each group, and the difference. The stages with the largest difference are where the tail\'s extra time goes; the shares add up to about 100 %. ' +
+    'Waiting has spans of its own (<code>worker.queue_wait</code>, <code>admission.wait</code>), so queueing shows up here by name.</p>';
   const body = hasAttribution(run)
     ? views.map((view, i) => viewHtml(view, i === 0)).join('')
     : '<p class="note" role="note">This span summary has no request attribution (it was written by a version that did not keep it), so the tail cannot be explained here. Run the profile again to get it.</p>';
