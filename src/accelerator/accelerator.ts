@@ -9,10 +9,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ATTR, SPAN } from '../telemetry/names.ts';
-import { nowMs, StageRecorder } from '../telemetry/recorder.ts';
-import { replaySpans, stageDetail, stagesEnabled } from '../telemetry/stage.ts';
+import { nowMs } from '../telemetry/recorder.ts';
+import { openStage } from '../telemetry/stage.ts';
 import type { TaskName, WorkerPool } from '../engine/pool.ts';
-import { ColumnScheduler } from './columns.ts';
+import { ColumnScheduler, type ColumnLease } from './columns.ts';
 import type { DeviceName, DeviceTarget, OffloadMode } from './device.ts';
 import type { ResourceSource } from '../telemetry/resource-meter.ts';
 import { resolveTiming, type NpuTiming } from './npu-timing.ts';
@@ -44,13 +44,6 @@ export interface Accelerator {
   readonly meter: ResourceSource | undefined;
 }
 
-/** Replays one main-thread wait of a pass (`npu.queue_wait`, `npu.completion_wait`) under the active stage. */
-function recordWait(name: string, startMs: number, endMs: number, column: number, columns: number): void {
-  const rec = new StageRecorder(stageDetail(), stagesEnabled());
-  rec.add(name, 'medium', startMs, endMs, { [ATTR.NPU_COLUMN]: column, [ATTR.NPU_COLUMNS]: columns });
-  replaySpans(rec.records);
-}
-
 /** Sleeps until the wall clock reaches `endMs` (libuv timers run on a millisecond loop clock and may fire early). */
 async function sleepUntil(endMs: number, signal: AbortSignal | undefined): Promise<void> {
   for (let remainingMs = endMs - nowMs(); remainingMs > 0; remainingMs = endMs - nowMs()) {
@@ -64,16 +57,25 @@ export function createAccelerator(options: AcceleratorOptions): Accelerator {
   const scheduler = device === 'npu-sim' ? new ColumnScheduler(timing.columns) : undefined;
 
   async function runOnColumn<R extends PassResult>(columns: ColumnScheduler, task: TaskName, payload: Record<string, unknown>, signal?: AbortSignal): Promise<R> {
-    const requestedMs = nowMs();
-    const lease = await columns.acquire(signal);
+    // Both waits are opened before they end, so their bookkeeping falls inside them, not after.
+    const queueWait = openStage(SPAN.NPU_QUEUE_WAIT, 'medium', nowMs(), { [ATTR.NPU_COLUMNS]: columns.columns });
+    let lease: ColumnLease;
     try {
-      recordWait(SPAN.NPU_QUEUE_WAIT, requestedMs, nowMs(), lease.column, columns.columns);
+      lease = await columns.acquire(signal);
+      queueWait?.setAttribute(ATTR.NPU_COLUMN, lease.column);
+    } finally {
+      queueWait?.end(nowMs());
+    }
+    try {
       const target: DeviceTarget = { device, offload, column: lease.column, timing };
       const result = await pool.run<R>(task, { ...payload, target }, signal ? { signal } : {});
       // Until the modelled end (or the worker's answer, if that came later) the pass's own spans cover the time.
-      const coveredUntilMs = Math.max(result.endMs, nowMs());
-      await sleepUntil(result.endMs, signal);
-      recordWait(SPAN.NPU_COMPLETION_WAIT, coveredUntilMs, Math.max(coveredUntilMs, nowMs()), lease.column, columns.columns);
+      const completionWait = openStage(SPAN.NPU_COMPLETION_WAIT, 'medium', Math.max(result.endMs, nowMs()), { [ATTR.NPU_COLUMN]: lease.column, [ATTR.NPU_COLUMNS]: columns.columns });
+      try {
+        await sleepUntil(result.endMs, signal);
+      } finally {
+        completionWait?.end(nowMs());
+      }
       return result;
     } finally {
       columns.release(lease.column);

@@ -16,7 +16,7 @@ import { siblingModule } from '../telemetry/module-file.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { nowMs, StageRecorder } from '../telemetry/recorder.ts';
 import { ResourceMeter, type ResourceSource } from '../telemetry/resource-meter.ts';
-import { injectedDelays, replaySpans, stageDetail, stagesEnabled } from '../telemetry/stage.ts';
+import { injectedDelays, openStage, replaySpans, stageDetail, stagesEnabled } from '../telemetry/stage.ts';
 import { serviceErrorFromData } from '../service/errors.ts';
 import type { TaskName } from './tasks.ts';
 import type { TaskFailure, TaskMessage, TaskReply } from './worker.ts';
@@ -87,29 +87,28 @@ interface TaskTiming {
 /**
  * Replays a task under `parent`: `worker.queue_wait`, `worker.setup` (the task's code before its
  * first stage), its stages, `worker.finish` (after its last stage) and, last, `worker.reply`
- * until now, so the reply also holds the replay itself (the caller resumes only after it). The
- * answer counts as ready at the later of the task's end and its last stage's end: a modelled
- * device timeline may run past the worker's return, and until then the time is that timeline's.
+ * until now. The reply span is opened before it ends, so it holds the replay of the others and
+ * its own start (the caller resumes only after them). The answer counts as ready at the later of
+ * the task's end and its last stage's end: a modelled device timeline may run past the worker's
+ * return, and until then the time is that timeline's.
  */
 function replayTask(parent: Context, timing: TaskTiming, reply: TaskReply): void {
-  const before = new StageRecorder(stageDetail(), stagesEnabled());
-  if (!before.wants('medium')) {
+  const waits = new StageRecorder(stageDetail(), stagesEnabled());
+  if (!waits.wants('medium')) {
     replaySpans(reply.records, parent);
     return;
   }
   const { task, submittedMs } = timing;
   const own = { [ATTR.POOL_TASK]: task };
   const extent = stagesExtent(reply);
-  before.add(SPAN.WORKER_QUEUE_WAIT, 'medium', submittedMs, Math.max(submittedMs, reply.startMs), { ...own, [ATTR.POOL_QUEUED]: timing.queued, [ATTR.POOL_THREADS]: timing.threads });
-  if (extent && extent.startMs > reply.startMs) before.add(SPAN.WORKER_SETUP, 'medium', reply.startMs, extent.startMs, own);
-  replaySpans(before.records, parent);
-  replaySpans(reply.records, parent);
-  const after = new StageRecorder(stageDetail(), stagesEnabled());
-  if (extent && reply.endMs > extent.endMs) after.add(SPAN.WORKER_FINISH, 'medium', extent.endMs, reply.endMs, own);
   const readyMs = Math.max(reply.endMs, extent?.endMs ?? reply.endMs);
-  const resumedMs = nowMs();
-  if (resumedMs > readyMs) after.add(SPAN.WORKER_REPLY, 'medium', readyMs, resumedMs, own);
-  replaySpans(after.records, parent);
+  const answer = nowMs() > readyMs ? openStage(SPAN.WORKER_REPLY, 'medium', readyMs, own, parent) : undefined;
+  waits.add(SPAN.WORKER_QUEUE_WAIT, 'medium', submittedMs, Math.max(submittedMs, reply.startMs), { ...own, [ATTR.POOL_QUEUED]: timing.queued, [ATTR.POOL_THREADS]: timing.threads });
+  if (extent && extent.startMs > reply.startMs) waits.add(SPAN.WORKER_SETUP, 'medium', reply.startMs, extent.startMs, own);
+  if (extent && reply.endMs > extent.endMs) waits.add(SPAN.WORKER_FINISH, 'medium', extent.endMs, reply.endMs, own);
+  replaySpans(waits.records, parent);
+  replaySpans(reply.records, parent);
+  answer?.end(nowMs());
 }
 
 /**

@@ -7,9 +7,8 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { ResourceMeter } from '../telemetry/resource-meter.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
-import { context } from '@opentelemetry/api';
 import { nowMs } from '../telemetry/recorder.ts';
-import { activeSpanStartMs, recordStage, stage } from '../telemetry/stage.ts';
+import { activeSpanStartMs, openStage, stage } from '../telemetry/stage.ts';
 import type { Admission } from './admission.ts';
 import { parseUpload, type ParsedUpload, type UploadLimits } from './multipart.ts';
 
@@ -43,14 +42,13 @@ export function admitted(admission: Admission): Promise<() => void> {
 }
 
 /**
- * Writes a successful answer and records `http.response` from the first byte written until the
- * response has finished (handed to the OS). It is recorded in the 'finish' listener so that it
- * ends before the SERVER span, which ends on the response's 'close'.
+ * Writes a successful answer inside `http.response`, from the first byte written until the
+ * response closes. The SERVER span ends on that same 'close' event; this listener goes first, so
+ * the answer's span ends just before its root.
  */
 export function sendAnswer(response: ServerResponse, headers: OutgoingHttpHeaders, body: string): void {
-  const parent = context.active();
-  const startMs = nowMs();
-  response.once('finish', () => recordStage(SPAN.HTTP_RESPONSE, 'medium', startMs, nowMs(), undefined, parent));
+  const span = openStage(SPAN.HTTP_RESPONSE, 'medium', nowMs());
+  response.prependOnceListener('close', () => span?.end(nowMs()));
   response.writeHead(200, headers);
   response.end(body);
 }

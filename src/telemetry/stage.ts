@@ -125,11 +125,14 @@ export function replaySpans(records: readonly StageRecord[], parent: Context = c
   for (let i = records.length - 1; i >= 0; i--) spans[i]?.end(records[i]!.endMs);
 }
 
-/** Records one stage whose times are known (a wait measured by hand) as a span under `parent`, at `level`. */
-export function recordStage(name: string, level: Detail, startMs: number, endMs: number, attributes?: Attributes, parent: Context = context.active()): void {
-  if (!enabled || detailRank(level) > maxRank) return;
-  const span = tracer.startSpan(name, attributes ? { startTime: startMs, attributes } : { startTime: startMs }, parent);
-  span.end(endMs);
+/**
+ * Opens span `name` from `startMs` for a wait whose end is not known yet, under `parent`; the
+ * caller ends it with `span.end(nowMs())`. Made before the wait ends, its start's bookkeeping
+ * falls inside it instead of after it. Undefined when the stage is not recorded.
+ */
+export function openStage(name: string, level: Detail, startMs: number, attributes?: Attributes, parent: Context = context.active()): Span | undefined {
+  if (!enabled || detailRank(level) > maxRank) return undefined;
+  return tracer.startSpan(name, attributes ? { startTime: startMs, attributes } : { startTime: startMs }, parent);
 }
 
 /** Start of the active span, epoch ms, when the SDK made it (a ReadableSpan); undefined otherwise. */
