@@ -61,6 +61,9 @@ export interface RollupSpanProcessorOptions {
   maxInFlight?: number;
   /** Sketch parameters (relative accuracy, trackable range). */
   sketch?: LogHistogramOptions;
+  /** Request attribution (the `requests` entries: unattributed time, tail, kept traces). Default
+   *  true; false leaves `requests` empty and saves its cost per span (docs/rollups.md, Cost). */
+  attribution?: boolean;
   /** Shared resources (worker pool, NPU columns, admission) whose utilization the document reports. */
   resources?: readonly ResourceSource[];
   /** Requests at or above this quantile of their root's duration are the slow ones of `tail`. Default 0.95. */
@@ -124,6 +127,7 @@ export class RollupSpanProcessor implements SpanProcessor {
   readonly #requests: RequestRecorder;
   readonly #resources: ResourceWindows;
   readonly #slowQuantile: number;
+  readonly #attribution: boolean;
   /** Path of the root span that started last, to predict the next root's path. */
   #lastRoot = -1;
   #rotations = 0;
@@ -135,6 +139,7 @@ export class RollupSpanProcessor implements SpanProcessor {
 
   constructor(options: RollupSpanProcessorOptions = {}) {
     this.#options = { ...options };
+    this.#attribution = options.attribution ?? true;
     const slowQuantile = (this.#slowQuantile = options.slowQuantile ?? DEFAULT_SLOW_QUANTILE);
     if (!(slowQuantile > 0 && slowQuantile < 1)) throw new RangeError(`slowQuantile must be in (0, 1), got ${slowQuantile}`);
     const maxNames = options.maxNames ?? 256;
@@ -247,7 +252,7 @@ export class RollupSpanProcessor implements SpanProcessor {
       // A local root (no parent, or a remote one) starts a request; a span whose local parent is
       // not tracked belongs to no buffered request. The buffer reads the start from the slot: a
       // double passed to a call V8 does not inline is boxed, one allocation per request.
-      if (parent === NO_SLOT && (parentSpanContext === undefined || parentSpanContext.isRemote === true)) trace = this.#traces.open(token, slot);
+      if (parent === NO_SLOT && this.#attribution && (parentSpanContext === undefined || parentSpanContext.isRemote === true)) trace = this.#traces.open(token, slot);
       ints[base + I_TRACE] = trace;
     } catch {
       this.#current.counters.internalErrors++;

@@ -150,3 +150,13 @@ describe('RollupSpanProcessor request attribution', () => {
     assert.throws(() => new RollupSpanProcessor({ slowQuantile: 1 }), /slowQuantile/, 'slowQuantile 1');
   });
 });
+
+describe('RollupSpanProcessor without attribution', () => {
+  it('leaves requests empty and the span statistics as they were', () => {
+    const processor = new RollupSpanProcessor({ serviceName: 'svc', attribution: false });
+    testTracer([processor]).tree(transcription());
+    const document = processor.summary();
+    assert.deepEqual(document.requests, [], 'no request entries');
+    assert.equal(document.spans.find((s) => s.name === ROOT)?.count, 1, 'the root still counted');
+  });
+});
