@@ -35,10 +35,13 @@ export interface KernelPlan extends KernelCost {
   phases?: readonly KernelPhase[];
 }
 
-/** Where a multi-layer kernel reports its layers: run for real (cpu) or placed on a modelled timeline (npu-sim). */
+/**
+ * Where a multi-layer kernel reports its phases: run for real (cpu) or placed on a modelled
+ * timeline (npu-sim). `layer` undefined is the work outside the layers (the convolution front end).
+ */
 export interface PhaseTrace {
-  run(layer: number, fn: () => void): void;
-  place(layer: number, startMs: number, endMs: number): void;
+  run<T>(layer: number | undefined, fn: () => T): T;
+  place(layer: number | undefined, startMs: number, endMs: number): void;
 }
 
 /** A device kernel (an xclbin kernel): its real computation, a cheap stand-in for the simulator, and its cost. */

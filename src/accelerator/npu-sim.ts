@@ -60,7 +60,7 @@ export class NpuSimDevice implements Device {
     let at = start + launchMs;
     for (const phase of plan.phases) {
       const endMs = at + (busyMs * phase.flops) / plan.flops;
-      if (phase.layer !== undefined) trace.place(phase.layer, at, endMs);
+      trace.place(phase.layer, at, endMs);
       at = endMs;
     }
   }

@@ -26,12 +26,21 @@ export function deviceStage<T>(rec: StageRecorder, device: Device, name: string,
   }
 }
 
-/** Reports a multi-layer kernel's layers as `encoder.layer` stages (level 'fine'). */
+/** A kernel phase's stage: `encoder.layer` with its layer, or `encoder.conv` for the front end. */
+function phaseStage(layer: number | undefined): [string, StageAttributes] {
+  return layer === undefined ? [SPAN.ENCODER_CONV, {}] : [SPAN.ENCODER_LAYER, { [ATTR.NPU_LAYER]: layer }];
+}
+
+/** Reports a multi-layer kernel's phases as `encoder.conv` and `encoder.layer` stages (level 'fine'). */
 export function layerTrace(rec: StageRecorder, device: Device): PhaseTrace {
   return {
-    run: (layer, fn) => deviceStage(rec, device, SPAN.ENCODER_LAYER, 'fine', { [ATTR.NPU_LAYER]: layer }, fn),
+    run: (layer, fn) => {
+      const [name, attributes] = phaseStage(layer);
+      return deviceStage(rec, device, name, 'fine', attributes, fn);
+    },
     place: (layer, startMs, endMs) => {
-      rec.add(SPAN.ENCODER_LAYER, 'fine', startMs, endMs, { [ATTR.NPU_LAYER]: layer });
+      const [name, attributes] = phaseStage(layer);
+      rec.add(name, 'fine', startMs, endMs, attributes);
     },
   };
 }

@@ -22,6 +22,7 @@ export const SPAN = {
   MEL_NORMALIZE: 'mel.normalize',
   ENCODER: 'encoder',
   ENCODER_LAYER: 'encoder.layer',
+  ENCODER_CONV: 'encoder.conv',
   NPU_QUEUE_WAIT: 'npu.queue_wait',
   NPU_BUFFER_TRANSFER: 'npu.buffer_transfer',
   NPU_KERNEL_EXECUTION: 'npu.kernel_execution',

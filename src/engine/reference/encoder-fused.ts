@@ -46,7 +46,7 @@ export const FUSED_ENCODER_KERNEL: Kernel<FusedArgs> = {
   },
   execute: ({ mel, out, frames, model }, trace) => {
     const rows = encoderPositions(frames);
-    const x = convFront(mel.storage.subarray(0, N_MELS * frames), frames, model);
+    const x = trace.run(undefined, () => convFront(mel.storage.subarray(0, N_MELS * frames), frames, model));
     const scratch = layerScratch(rows);
     model.layers.forEach((weights, l) => trace.run(l, () => encoderLayer(x, rows, l, weights, scratch, projectInline, identityHost)));
     layerNorm(x, out.storage, rows, D_MODEL, model.postNorm.gain, model.postNorm.shift);
