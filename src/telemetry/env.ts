@@ -65,6 +65,27 @@ export function tracesExporters(env: Env = process.env): TracesExporterKind[] {
   return kinds;
 }
 
+/** A metric exporter OTEL_METRICS_EXPORTER can name here. */
+export type MetricsExporterKind = 'otlp' | 'console' | 'prometheus';
+
+/**
+ * OTEL_METRICS_EXPORTER as the whole list (`otlp,console,prometheus`), deduplicated; empty for
+ * `none`. Unset means `prometheus` alone, not the specification's `otlp`: the service serves GET
+ * /metrics in any case, and a push to a collector that is usually absent (and that derives span
+ * metrics of its own) should be asked for. Unknown names are skipped with a warning.
+ */
+export function metricsExporters(env: Env = process.env): MetricsExporterKind[] {
+  const names = [...new Set((env.OTEL_METRICS_EXPORTER ?? '').split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== ''))];
+  if (names.length === 0) return ['prometheus'];
+  if (names.includes('none')) return [];
+  const kinds: MetricsExporterKind[] = [];
+  for (const name of names) {
+    if (name === 'otlp' || name === 'console' || name === 'prometheus') kinds.push(name);
+    else process.emitWarning(`OTEL_METRICS_EXPORTER names an exporter this program does not have: "${name}"; ignored`);
+  }
+  return kinds;
+}
+
 /**
  * The traces endpoint the OTLP exporter will send to, for probes and messages ("no collector at
  * ..."): OTLP/HTTP posts to `/v1/traces` under the base endpoint (default port 4318); gRPC
