@@ -4,8 +4,9 @@
  * the SERVER span. Call it before anything imports `http`; see `startTelemetry`.
  */
 import { createRequire } from 'node:module';
+import type { Resource } from '@opentelemetry/resources';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { ATTR_SERVICE_VERSION, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions';
 import { configureStages } from './stage.ts';
 import type { Detail } from './names.ts';
 import { batchSettings, sdkDisabled } from './env.ts';
@@ -27,6 +28,8 @@ export interface TelemetryOptions {
   detail?: Detail;
   /** Request paths whose SERVER spans are not worth a trace (health checks, scrapes). */
   ignoredPaths?: readonly string[];
+  /** The resource from `serviceResource`, when metrics must share it; detected here otherwise. */
+  resource?: Resource;
 }
 
 export interface TelemetryHandle {
@@ -55,6 +58,21 @@ export function spanLimits(env: Record<string, string | undefined> = process.env
 }
 
 /**
+ * The process's resource, as NodeSDK would compose it, detected once: the SDK defaults, our
+ * service.version, the detectors (process.command_args redacted), then service.name unless
+ * OTEL_SERVICE_NAME sets it. Traces and metrics given the same object describe the same process
+ * (the serviceinstance detector makes a new id at each detection).
+ */
+export async function serviceResource(serviceName: string): Promise<Resource> {
+  const { defaultResource, detectResources, resourceFromAttributes } = await import('@opentelemetry/resources');
+  // The detected resource merges over the version, so OTEL_RESOURCE_ATTRIBUTES may still override it.
+  const resource = defaultResource()
+    .merge(resourceFromAttributes({ [ATTR_SERVICE_VERSION]: PACKAGE_VERSION }))
+    .merge(detectResources({ detectors: resourceDetectors() }));
+  return process.env.OTEL_SERVICE_NAME ? resource : resource.merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }));
+}
+
+/**
  * Starts the SDK. The returned promise resolves once spans can be made; modules that import
  * `http` must be loaded after it (dynamic import), so instrumentation-http can patch it.
  */
@@ -65,7 +83,6 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     return { enabled: false, droppedSpans: () => 0, shutdown: async () => {} };
   }
   const { NodeSDK } = await import('@opentelemetry/sdk-node');
-  const { defaultResource, resourceFromAttributes } = await import('@opentelemetry/resources');
   const accounting = new ExportAccounting();
   const exporters = await createTraceExporters();
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
@@ -91,12 +108,10 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     );
   }
   const sdk = new NodeSDK({
-    ...(process.env.OTEL_SERVICE_NAME ? {} : { serviceName: options.serviceName }),
     spanProcessors: processors,
     spanLimits: spanLimits(),
-    // The detected resource merges over this one, so OTEL_RESOURCE_ATTRIBUTES may still override the version.
-    resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_VERSION]: PACKAGE_VERSION })),
-    resourceDetectors: resourceDetectors(),
+    resource: options.resource ?? (await serviceResource(options.serviceName)),
+    autoDetectResources: false,
     instrumentations,
     metricReaders: [],
     logRecordProcessors: [],
