@@ -1,127 +1,95 @@
 /**
- * The span durations as OpenTelemetry histogram metrics (and, when given, gauges of the metered
- * resources: resource-gauges.ts), for Prometheus (GET /metrics, text
- * exposition through @opentelemetry/exporter-prometheus) and, when OTEL_METRICS_EXPORTER
- * includes `otlp`, OTLP. Explicit bucket boundaries in milliseconds, geometric and 5% apart, so
- * that Prometheus's histogram_quantile() agrees with the span summary's quantiles to within one
- * bucket (histogram_quantile interpolates linearly inside the bucket holding the rank).
+ * Metrics for operations: span durations as the histogram `amanuensis_span_duration_seconds`
+ * (38 series per span name: duration-buckets.ts), gauges of the metered resources
+ * (resource-gauges.ts) and the count of spans that never reached the backend, on one
+ * MeterProvider whose resource is the tracer provider's (so `target_info` carries
+ * OTEL_RESOURCE_ATTRIBUTES and service.version, and replicas stay apart).
+ *
+ * GET /metrics is always served (scrape-endpoint.ts: OpenMetrics with trace exemplars when asked,
+ * else the classic text format). OTEL_METRICS_EXPORTER adds push readers: `otlp` (the protocol of
+ * OTEL_EXPORTER_OTLP_METRICS_PROTOCOL / OTEL_EXPORTER_OTLP_PROTOCOL) and `console`, every
+ * OTEL_METRIC_EXPORT_INTERVAL ms; `prometheus` names the /metrics endpoint itself.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Attributes, Histogram } from '@opentelemetry/api';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { ConsoleMetricExporter, MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { metricsExporters } from '../telemetry/env.ts';
 import type { ResourceSource } from '../telemetry/resource-meter.ts';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../telemetry/version.ts';
+import { SPAN_DURATION_BOUNDS_S } from './duration-buckets.ts';
+import { ExemplarStore, SPAN_NAME_LABEL } from './exemplar-store.ts';
 import { registerResourceGauges } from './resource-gauges.ts';
+import { ScrapeReader, scrapeHandler } from './scrape-endpoint.ts';
+import { SpanMetricsProcessor } from './span-metrics-processor.ts';
 
-/** Prometheus name of the span duration histogram (the OTel exporter adds no unit suffix itself). */
-export const SPAN_DURATION_METRIC = 'amanuensis_span_duration_milliseconds';
-/** Label carrying the span name. */
-export const SPAN_NAME_LABEL = 'span_name';
-/** Label value for spans beyond the name bound. */
-export const OTHER_SPAN_NAME = '_other';
-/** Ratio between consecutive bucket boundaries. */
-export const BUCKET_RATIO = 1.05;
+export { OTHER_SPAN_NAME, SPAN_NAME_LABEL } from './exemplar-store.ts';
+export { SPAN_DURATION_BOUNDS_S } from './duration-buckets.ts';
 
-/** Geometric boundaries from 0.05 ms to at least 10 minutes, 5% apart, to 4 significant digits. */
-export function spanDurationBoundaries(): number[] {
-  const boundaries: number[] = [];
-  for (let bound = 0.05; ; bound *= BUCKET_RATIO) {
-    boundaries.push(Number(bound.toPrecision(4)));
-    if (bound >= 600_000) return boundaries;
-  }
-}
+/** Prometheus name of the span duration histogram (seconds, the Prometheus base unit). */
+export const SPAN_DURATION_METRIC = 'amanuensis_span_duration_seconds';
+/** Prometheus name of the dropped-span counter (its samples end in `_total`). */
+export const DROPPED_SPANS_METRIC = 'amanuensis_dropped_spans_total';
 
 export interface SpanMetricsOptions {
-  /** service.name on the metrics resource. */
+  /** service.name on the metrics resource when no `resource` is given. */
   serviceName: string;
+  /** The tracer provider's resource, so metrics and traces describe the same process. Default: service.name and service.version only. */
+  resource?: Resource;
   /** Distinct span_name label values; further names are recorded as `_other`. Default 256. */
   maxNames?: number;
   /** Environment to read OTEL_METRICS_EXPORTER and the OTLP settings from. Default process.env. */
   env?: Record<string, string | undefined>;
   /** Shared resources to expose as gauges (utilization, in use, queued, capacity per resource name). */
   resources?: readonly ResourceSource[];
+  /** Spans dropped so far (full export queue, failed exports), exposed as a counter. */
+  droppedSpans?: () => number;
 }
 
 export interface SpanMetrics {
-  /** Records every ended span's duration; register it beside the other span processors. */
+  /** Records every ended span's duration and exemplar; register it beside the other span processors. */
   processor: SpanProcessor;
-  /** Answers GET /metrics with the Prometheus text exposition. */
+  /** Answers GET /metrics: OpenMetrics with exemplars when the Accept header asks for it, else the classic text format. */
   handleMetrics(request: IncomingMessage, response: ServerResponse): void;
-  /** Exports what is pending (OTLP) and stops. Idempotent; never rejects. */
+  /** Exports what is pending (push readers) and stops. Idempotent; never rejects. */
   shutdown(): Promise<void>;
 }
 
-/** Builds the metrics pipeline: a MeterProvider with a Prometheus reader (no server of its own)
- *  and, when configured, a periodic OTLP reader. */
+/** Builds the metrics pipeline; see the module comment. */
 export async function createSpanMetrics(options: SpanMetricsOptions): Promise<SpanMetrics> {
   const env = options.env ?? process.env;
-  const prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
-  const readers: IMetricReader[] = [prometheus];
-  const otlp = await otlpExporter(env);
-  if (otlp) readers.push(new PeriodicExportingMetricReader({ exporter: otlp, exportIntervalMillis: exportIntervalMillis(env) }));
-  const provider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': options.serviceName }), readers });
-  const meter = provider.getMeter('amanuensis-otel.rollup');
+  const scrape = new ScrapeReader();
+  const readers: IMetricReader[] = [scrape];
+  for (const kind of metricsExporters(env)) {
+    // `prometheus` is the scrape reader above, which the service serves in any case.
+    if (kind === 'prometheus') continue;
+    const exporter = kind === 'otlp' ? await otlpExporter(env) : new ConsoleMetricExporter();
+    readers.push(new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: exportIntervalMillis(env) }));
+  }
+  const resource = options.resource ?? resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName, [ATTR_SERVICE_VERSION]: PACKAGE_VERSION });
+  const provider = new MeterProvider({ resource, readers });
+  const meter = provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
   registerResourceGauges(meter, options.resources ?? []);
+  const droppedSpans = options.droppedSpans;
+  if (droppedSpans) {
+    meter
+      .createObservableCounter(DROPPED_SPANS_METRIC.replace(/_total$/, ''), { description: 'Spans that never reached the backend: the export queue was full or an export failed' })
+      .addCallback((result) => result.observe(droppedSpans()));
+  }
   const histogram = meter.createHistogram(SPAN_DURATION_METRIC, {
-    unit: 'ms',
+    unit: 's',
     description: 'Duration of ended spans, by span name',
-    advice: { explicitBucketBoundaries: spanDurationBoundaries() },
+    advice: { explicitBucketBoundaries: [...SPAN_DURATION_BOUNDS_S] },
   });
-  const processor = new SpanMetricsProcessor(histogram, options.maxNames ?? 256);
+  const store = new ExemplarStore(options.maxNames ?? 256);
   let stopped: Promise<void> | undefined;
   const shutdown = (): Promise<void> => (stopped ??= provider.shutdown().catch(() => {}));
-  processor.onShutdown = shutdown;
   return {
-    processor,
-    handleMetrics: (request, response) => prometheus.getMetricsRequestHandler(request, response),
+    processor: new SpanMetricsProcessor(histogram, store, shutdown),
+    handleMetrics: scrapeHandler(scrape, { metric: SPAN_DURATION_METRIC, label: SPAN_NAME_LABEL, exemplar: (value, bucket) => store.exemplar(value, bucket) }),
     shutdown,
   };
-}
-
-/** Records span durations into the histogram, one cached attribute set per span name. */
-class SpanMetricsProcessor implements SpanProcessor {
-  readonly #histogram: Histogram;
-  readonly #attributes = new Map<string, Attributes>();
-  readonly #maxNames: number;
-  readonly #other: Attributes = { [SPAN_NAME_LABEL]: OTHER_SPAN_NAME };
-  onShutdown: () => Promise<void> = () => Promise.resolve();
-
-  constructor(histogram: Histogram, maxNames: number) {
-    this.#histogram = histogram;
-    this.#maxNames = maxNames;
-  }
-
-  onStart(_span: Span): void {}
-
-  onEnd(span: ReadableSpan): void {
-    try {
-      const durationMs = span.duration[0] * 1e3 + span.duration[1] / 1e6;
-      if (!(durationMs >= 0)) return;
-      this.#histogram.record(durationMs, this.#attributesFor(span.name));
-    } catch {
-      // A metrics failure must not break span.end() for the processors after this one.
-    }
-  }
-
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  shutdown(): Promise<void> {
-    return this.onShutdown();
-  }
-
-  #attributesFor(name: string): Attributes {
-    let attributes = this.#attributes.get(name);
-    if (attributes === undefined) {
-      if (this.#attributes.size >= this.#maxNames) return this.#other;
-      attributes = { [SPAN_NAME_LABEL]: name };
-      this.#attributes.set(name, attributes);
-    }
-    return attributes;
-  }
 }
 
 function exportIntervalMillis(env: Record<string, string | undefined>): number {
@@ -129,11 +97,9 @@ function exportIntervalMillis(env: Record<string, string | undefined>): number {
   return Number.isFinite(value) && value > 0 ? value : 60_000;
 }
 
-/** The OTLP metric exporter for the configured protocol, or undefined unless OTEL_METRICS_EXPORTER includes otlp. */
-async function otlpExporter(env: Record<string, string | undefined>): Promise<PushMetricExporter | undefined> {
-  const kinds = (env.OTEL_METRICS_EXPORTER ?? '').split(',').map((kind) => kind.trim());
-  if (!kinds.includes('otlp')) return undefined;
-  const protocol = env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+/** The OTLP metric exporter for the configured protocol; each reads its endpoint, headers and temporality from the environment itself. */
+async function otlpExporter(env: Record<string, string | undefined>): Promise<PushMetricExporter> {
+  const protocol = (env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? '').trim();
   if (protocol === 'http/json') return new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter();
   if (protocol === 'grpc') return new (await import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter();
   return new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter();
