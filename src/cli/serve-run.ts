@@ -3,7 +3,7 @@
  * worker pool, engine and HTTP service; SIGTERM/SIGINT drain, write the final summary, flush
  * spans and exit within a bounded time even when the collector is down.
  */
-import { startTelemetry, type TelemetryHandle } from '../telemetry/sdk.ts';
+import { serviceResource, startTelemetry, type TelemetryHandle } from '../telemetry/sdk.ts';
 import { boundedShutdown } from '../telemetry/shutdown.ts';
 import { sdkDisabled } from '../telemetry/env.ts';
 import { RollupSpanProcessor } from '../rollup/processor.ts';
@@ -82,8 +82,13 @@ export async function runServe(options: ServeOptions): Promise<void> {
     droppedSpans: () => telemetryRef?.droppedSpans() ?? 0,
     warmupSpans: options.warmupSpans,
   });
-  const metrics = sdkDisabled() ? undefined : await createSpanMetrics({ serviceName });
+  // One resource for traces and metrics: target_info then names the same process as the spans.
+  const resource = sdkDisabled() ? undefined : await serviceResource('amanuensis');
+  const metrics = resource
+    ? await createSpanMetrics({ serviceName, resource, resources: resources.sources, droppedSpans: () => telemetryRef?.droppedSpans() ?? 0 })
+    : undefined;
   const telemetry = await startTelemetry({
+    ...(resource ? { resource } : {}),
     serviceName: 'amanuensis',
     spanProcessors: metrics ? [rollup, metrics.processor] : [rollup],
     instrumentHttpServer: true,
