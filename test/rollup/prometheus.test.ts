@@ -1,125 +1,129 @@
 /**
- * GET /metrics in real use: a Prometheus server (the Debian `prometheus` binary) scrapes the
- * service, and its histogram_quantile(0.99, ...) for `transcribe` agrees with the span summary's
- * p99 within the resolution of the histogram's buckets.
+ * GET /metrics in real use: the Debian Prometheus binary, with exemplar storage on, scrapes a
+ * service that exports its traces over OTLP to a receiver. The exemplars Prometheus stores must
+ * name spans the receiver really got; the histogram is in seconds with at most 40 series per
+ * span name; target_info carries the trace resource (service.version, OTEL_RESOURCE_ATTRIBUTES);
+ * histogram_quantile agrees with the span summary's p99 to within the bucket that holds it.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BUCKET_RATIO, spanDurationBoundaries, SPAN_DURATION_METRIC } from '../../src/rollup/metrics.ts';
+import { SPAN_DURATION_BOUNDS_S, SPAN_DURATION_METRIC } from '../../src/rollup/metrics.ts';
 import { parseSummary } from '../../src/rollup/validate.ts';
-import { startService, transcribe, type RunningService } from '../support/service.ts';
+import { PACKAGE_VERSION } from '../../src/telemetry/version.ts';
+import { startReceiver, type Receiver } from '../support/otlp-receiver.ts';
+import { poll, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
+import { otlpEnv, startService, transcribe, type RunningService } from '../support/service.ts';
 import { speechWav } from '../support/speech.ts';
 
-const PROMETHEUS = '/usr/bin/prometheus';
-const REQUESTS = 24;
+const REQUESTS = 16;
+const API_KEY = 'sk-prometheus-test-0123456789';
+const ENVIRONMENT = 'prometheus-test';
 
-/** A port that was free a moment ago (Prometheus cannot listen on port 0 and report it). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
+interface Sample {
+  metric: Record<string, string>;
+  value: [number, string];
 }
 
-interface VectorResult {
-  status: string;
-  data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-}
-
-async function query(prometheusUrl: string, expression: string): Promise<number | undefined> {
-  const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expression)}`);
-  const body = (await response.json()) as VectorResult;
-  assert.equal(body.status, 'success', `query ${expression} succeeds`);
-  const value = body.data.result[0]?.value[1];
-  return value === undefined ? undefined : Number(value);
-}
-
-/** Polls until `check` returns a value or `timeoutMs` passes. */
-async function poll<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch {
-      // Not up yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  assert.fail(`timed out waiting for ${what}`);
+interface ExemplarSeries {
+  seriesLabels: Record<string, string>;
+  exemplars: { labels: Record<string, string>; value: string; timestamp: number }[];
 }
 
 describe('Prometheus scraping /metrics', () => {
+  let receiver: Receiver;
   let service: RunningService;
-  let prometheus: ChildProcess | undefined;
-  let folder: string;
-  before(async () => {
-    folder = await mkdtemp(join(tmpdir(), 'prometheus-'));
-    service = await startService();
-  });
-  after(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      const exited = once(prometheus, 'exit');
-      prometheus.kill('SIGTERM');
-      await exited;
-    }
-    await service.stop();
-    await rm(folder, { recursive: true, force: true });
-  });
+  let prometheus: RunningPrometheus | undefined;
+  const vector = (query: string): Promise<Sample[]> => prometheus!.api<{ result: Sample[] }>('query', { query }).then((data) => data.result);
 
-  it('histogram_quantile(0.99) for transcribe agrees with the summary p99 within a bucket', { timeout: 180_000 }, async (t) => {
+  before(async () => {
+    receiver = await startReceiver();
+    service = await startService(['--api-key', API_KEY], {
+      ...otlpEnv(receiver.url),
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_RESOURCE_ATTRIBUTES: `deployment.environment.name=${ENVIRONMENT}`,
+    });
     const wav = await speechWav('prometheus scrapes the service', { sampleRateHz: 16000 });
-    const responses = await Promise.all(Array.from({ length: REQUESTS }, () => transcribe(service.url, wav)));
+    const responses = await Promise.all(Array.from({ length: REQUESTS }, () => transcribe(service.url, wav, {}, { authorization: `Bearer ${API_KEY}` })));
     await Promise.all(responses.map((response) => response.arrayBuffer()));
     assert.deepEqual(responses.map((r) => r.status), new Array(REQUESTS).fill(200), 'every request served');
+    prometheus = await startPrometheus(new URL(service.url).host, { bearerToken: API_KEY });
+    await poll('a scrape with every transcribe span', async () => {
+      const [sample] = await vector(`${SPAN_DURATION_METRIC}_count{span_name="transcribe"}`);
+      return Number(sample?.value[1]) === REQUESTS ? true : undefined;
+    }, 60_000);
+  });
+  after(async () => {
+    await prometheus?.stop();
+    await service?.stop();
+    await receiver?.close();
+  });
 
-    const target = new URL(service.url).host;
-    const port = await freePort();
-    const config = join(folder, 'prometheus.yml');
-    await writeFile(
-      config,
-      ['global:', '  scrape_interval: 1s', 'scrape_configs:', '  - job_name: amanuensis', '    static_configs:', `      - targets: ['${target}']`, ''].join('\n'),
+  it('stores exemplars whose trace and span ids the service really exported', { timeout: 60_000 }, async (t) => {
+    const end = String(Date.now() / 1000 + 60);
+    const series = await poll('exemplars of transcribe spans', async () => {
+      const found = await prometheus!.api<ExemplarSeries[]>('query_exemplars', { query: `${SPAN_DURATION_METRIC}_bucket`, start: '0', end });
+      return found.some((s) => s.seriesLabels.span_name === 'transcribe' && s.exemplars.length > 0) ? found : undefined;
+    }, 30_000);
+    const exemplars = series.flatMap((s) => s.exemplars.map((e) => ({ spanName: s.seriesLabels.span_name!, le: Number(s.seriesLabels.le), ...e })));
+    const exported = await receiver.waitForSpans(
+      (spans) => exemplars.every((e) => spans.some((span) => span.spanId === e.labels.span_id)),
+      20_000,
     );
-    const stderr: string[] = [];
-    prometheus = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${join(folder, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    prometheus.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    const prometheusUrl = `http://127.0.0.1:${port}`;
-    await poll('Prometheus to be ready', async () => ((await fetch(`${prometheusUrl}/-/ready`)).ok ? true : undefined), 60_000).catch((error: Error) => {
-      throw new Error(`${error.message}; prometheus said: ${stderr.join('').slice(-500)}`);
-    });
+    t.diagnostic(`${exemplars.length} exemplars over ${new Set(exemplars.map((e) => e.spanName)).size} span names; ${exported.length} spans exported`);
+    for (const exemplar of exemplars) {
+      const span = exported.find((s) => s.spanId === exemplar.labels.span_id);
+      assert.ok(span, `exemplar span ${exemplar.labels.span_id} was exported`);
+      assert.equal(span.traceId, exemplar.labels.trace_id, `its trace id ${exemplar.labels.trace_id} is the exported span's`);
+      assert.equal(span.name, exemplar.spanName, `span ${span.spanId} is a ${exemplar.spanName} span`);
+      const seconds = Number(span.endNs - span.startNs) / 1e9;
+      assert.ok(Math.abs(seconds - Number(exemplar.value)) < 1e-6, `exemplar value ${exemplar.value} s is the span's duration ${seconds} s`);
+      assert.ok(Number(exemplar.value) <= exemplar.le, `exemplar ${exemplar.value} s sits in a bucket with le=${exemplar.le}`);
+    }
+  });
 
-    const selector = `${SPAN_DURATION_METRIC}_bucket{span_name="transcribe"}`;
-    await poll('a scrape with every transcribe span', async () => ((await query(prometheusUrl, `${SPAN_DURATION_METRIC}_count{span_name="transcribe"}`)) === REQUESTS ? true : undefined), 60_000);
-    const prometheusP99 = await query(prometheusUrl, `histogram_quantile(0.99, ${selector})`);
-    assert.ok(prometheusP99 !== undefined && Number.isFinite(prometheusP99), `histogram_quantile answers (${prometheusP99})`);
+  it('has seconds and at most 40 series per span name', async () => {
+    const counts = await vector(`count by (span_name) ({__name__=~"${SPAN_DURATION_METRIC}_(bucket|sum|count)", job="amanuensis"})`);
+    assert.ok(counts.length >= 5, `several span names (${counts.map((c) => c.metric.span_name).join(', ')})`);
+    for (const count of counts) assert.ok(Number(count.value[1]) <= 40, `${count.metric.span_name}: ${count.value[1]} series`);
+    const [mean] = await vector(`${SPAN_DURATION_METRIC}_sum{span_name="transcribe"} / ${SPAN_DURATION_METRIC}_count{span_name="transcribe"}`);
+    const seconds = Number(mean?.value[1]);
+    assert.ok(seconds > 0.001 && seconds < 60, `mean transcribe time ${seconds} reads as seconds`);
+  });
 
-    const summary = parseSummary(await (await fetch(`${service.url}/v1/span-summary`)).text());
-    const transcribeEntry = summary.spans.find((entry) => entry.name === 'transcribe')!;
-    assert.equal(transcribeEntry.count, REQUESTS, 'the summary saw the same spans');
-    const summaryP99 = transcribeEntry.p99_ms;
+  it('carries the trace resource in target_info, without credentials', async () => {
+    const [info] = await vector('target_info{job="amanuensis"}');
+    assert.ok(info, 'target_info is scraped');
+    assert.equal(info.metric.service_name, 'amanuensis', 'service.name');
+    assert.equal(info.metric.service_version, PACKAGE_VERSION, 'service.version is the package version');
+    assert.equal(info.metric.deployment_environment_name, ENVIRONMENT, 'OTEL_RESOURCE_ATTRIBUTES reaches metrics');
+    assert.match(info.metric.service_instance_id ?? '', /^[0-9a-f-]{36}$/, 'the detected service.instance.id');
+    assert.ok(info.metric.host_name && info.metric.process_pid, 'the host and process detectors ran');
+    assert.ok(!JSON.stringify(info.metric).includes(API_KEY), 'the API key given on the command line is not in target_info');
+  });
 
-    // histogram_quantile interpolates inside the bucket that holds the rank; the summary's value
-    // lies in that bucket too (up to the sketch's 1%), so they differ by at most one bucket width.
-    const boundaries = spanDurationBoundaries();
-    const upper = boundaries.find((bound) => bound >= prometheusP99!)!;
-    const lower = boundaries[boundaries.indexOf(upper) - 1] ?? 0;
-    t.diagnostic(`prometheus p99 ${prometheusP99} ms, summary p99 ${summaryP99} ms, bucket (${lower}, ${upper}]`);
-    assert.ok(
-      summaryP99 >= lower * 0.99 && summaryP99 <= upper * 1.01,
-      `summary p99 ${summaryP99} ms lies in Prometheus's bucket (${lower}, ${upper}] around its ${prometheusP99} ms`,
-    );
-    assert.ok(Math.abs(prometheusP99! - summaryP99) / summaryP99 <= BUCKET_RATIO - 1 + 0.01, 'so they agree within one bucket ratio');
+  it('exposes the resource gauges and the dropped-span counter', async () => {
+    const pool = await vector('amanuensis_resource_utilization_ratio{resource="worker_pool"}');
+    assert.equal(pool.length, 1, 'worker pool utilization');
+    const ratio = Number(pool[0]!.value[1]);
+    assert.ok(ratio >= 0 && ratio <= 1, `a ratio: ${ratio}`);
+    const queued = await vector('amanuensis_resource_queued{resource="admission"}');
+    assert.equal(queued.length, 1, 'admission queue length');
+    const [dropped] = await vector('amanuensis_dropped_spans_total');
+    assert.equal(Number(dropped?.value[1]), 0, 'no span dropped');
+  });
+
+  it('agrees with the summary p99 of transcribe to within the bucket histogram_quantile interpolates in', async (t) => {
+    const [quantile] = await vector(`histogram_quantile(0.99, ${SPAN_DURATION_METRIC}_bucket{span_name="transcribe"})`);
+    const prometheusP99 = Number(quantile?.value[1]);
+    assert.ok(Number.isFinite(prometheusP99), `histogram_quantile answers (${prometheusP99})`);
+    const summary = parseSummary(await (await fetch(`${service.url}/v1/span-summary`, { headers: { authorization: `Bearer ${API_KEY}` } })).text());
+    const entry = summary.spans.find((e) => e.name === 'transcribe')!;
+    assert.equal(entry.count, REQUESTS, 'the summary saw the same spans');
+    const summaryP99 = entry.p99_ms / 1000;
+    const upper = SPAN_DURATION_BOUNDS_S.find((bound) => bound >= prometheusP99)!;
+    const lower = SPAN_DURATION_BOUNDS_S[SPAN_DURATION_BOUNDS_S.indexOf(upper) - 1] ?? 0;
+    t.diagnostic(`prometheus p99 ${prometheusP99} s, summary p99 ${summaryP99} s, bucket (${lower}, ${upper}]`);
+    // The summary's value (1% relative error) lies in the bucket that holds the rank; histogram_quantile interpolates inside it.
+    assert.ok(summaryP99 >= lower * 0.99 && summaryP99 <= upper * 1.01, `summary p99 ${summaryP99} s lies in Prometheus's bucket (${lower}, ${upper}]`);
   });
 });
