@@ -8,7 +8,7 @@
  */
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import { DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import type { Exemplar } from './exemplar-store.ts';
+import type { Exemplar } from './span-duration-store.ts';
 
 /** Content types of the two formats. */
 export const CONTENT_TYPES = {

@@ -12,19 +12,19 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { ConsoleMetricExporter, MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, ConsoleMetricExporter, InstrumentType, MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { metricsExporters } from '../telemetry/env.ts';
 import type { ResourceSource } from '../telemetry/resource-meter.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../telemetry/version.ts';
-import { SPAN_DURATION_BOUNDS_S } from './duration-buckets.ts';
-import { ExemplarStore, SPAN_NAME_LABEL } from './exemplar-store.ts';
 import { registerResourceGauges } from './resource-gauges.ts';
 import { ScrapeReader, scrapeHandler } from './scrape-endpoint.ts';
+import { SpanDurationProducer, type HistogramDescription } from './span-duration-producer.ts';
+import { SpanDurationStore, SPAN_NAME_LABEL } from './span-duration-store.ts';
 import { SpanMetricsProcessor } from './span-metrics-processor.ts';
 
-export { OTHER_SPAN_NAME, SPAN_NAME_LABEL } from './exemplar-store.ts';
+export { OTHER_SPAN_NAME, SPAN_NAME_LABEL } from './span-duration-store.ts';
 export { SPAN_DURATION_BOUNDS_S } from './duration-buckets.ts';
 
 /** Prometheus name of the span duration histogram (seconds, the Prometheus base unit). */
@@ -59,13 +59,21 @@ export interface SpanMetrics {
 /** Builds the metrics pipeline; see the module comment. */
 export async function createSpanMetrics(options: SpanMetricsOptions): Promise<SpanMetrics> {
   const env = options.env ?? process.env;
-  const scrape = new ScrapeReader();
+  const store = new SpanDurationStore(options.maxNames ?? 256);
+  const histogram: HistogramDescription = {
+    name: SPAN_DURATION_METRIC,
+    description: 'Duration of ended spans, by span name',
+    scope: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
+  };
+  const scrape = new ScrapeReader({ metricProducers: [new SpanDurationProducer(store, histogram, () => AggregationTemporality.CUMULATIVE)] });
   const readers: IMetricReader[] = [scrape];
   for (const kind of metricsExporters(env)) {
     // `prometheus` is the scrape reader above, which the service serves in any case.
     if (kind === 'prometheus') continue;
     const exporter = kind === 'otlp' ? await otlpExporter(env) : new ConsoleMetricExporter();
-    readers.push(new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: exportIntervalMillis(env) }));
+    const producer: SpanDurationProducer = new SpanDurationProducer(store, histogram, (): AggregationTemporality => reader.selectAggregationTemporality(InstrumentType.HISTOGRAM));
+    const reader: PeriodicExportingMetricReader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: exportIntervalMillis(env), metricProducers: [producer] });
+    readers.push(reader);
   }
   const resource = options.resource ?? resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName, [ATTR_SERVICE_VERSION]: PACKAGE_VERSION });
   const provider = new MeterProvider({ resource, readers });
@@ -77,16 +85,10 @@ export async function createSpanMetrics(options: SpanMetricsOptions): Promise<Sp
       .createObservableCounter(DROPPED_SPANS_METRIC.replace(/_total$/, ''), { description: 'Spans that never reached the backend: the export queue was full or an export failed' })
       .addCallback((result) => result.observe(droppedSpans()));
   }
-  const histogram = meter.createHistogram(SPAN_DURATION_METRIC, {
-    unit: 's',
-    description: 'Duration of ended spans, by span name',
-    advice: { explicitBucketBoundaries: [...SPAN_DURATION_BOUNDS_S] },
-  });
-  const store = new ExemplarStore(options.maxNames ?? 256);
   let stopped: Promise<void> | undefined;
   const shutdown = (): Promise<void> => (stopped ??= provider.shutdown().catch(() => {}));
   return {
-    processor: new SpanMetricsProcessor(histogram, store, shutdown),
+    processor: new SpanMetricsProcessor(store, shutdown),
     handleMetrics: scrapeHandler(scrape, { metric: SPAN_DURATION_METRIC, label: SPAN_NAME_LABEL, exemplar: (value, bucket) => store.exemplar(value, bucket) }),
     shutdown,
   };

@@ -1,26 +1,24 @@
 /**
- * The span processor behind `amanuensis_span_duration_seconds`: every ended span's duration goes
- * into the histogram under its span_name, and a sampled span (one the exporters send) becomes its
+ * The span processor behind `amanuensis_span_duration_seconds`: every ended span's duration is
+ * counted in its span name's bucket, and a sampled span (one the exporters send) becomes that
  * bucket's exemplar. onEnd runs for every span of every request, so it allocates nothing and
  * never throws (a failure here would break span.end() for the processors after it).
  */
-import { TraceFlags, type Histogram } from '@opentelemetry/api';
+import { TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { durationBucket } from './duration-buckets.ts';
-import type { ExemplarStore } from './exemplar-store.ts';
+import type { SpanDurationStore } from './span-duration-store.ts';
 
 // A module constant: V8 reads an imported binding through its module cell at every use.
 const SAMPLED = TraceFlags.SAMPLED;
 
 /** Records span durations (seconds) and exemplars; see the module comment. */
 export class SpanMetricsProcessor implements SpanProcessor {
-  readonly #histogram: Histogram;
-  readonly #store: ExemplarStore;
+  readonly #store: SpanDurationStore;
   readonly #onShutdown: () => Promise<void>;
 
   /** @param onShutdown stops the metrics pipeline when the tracer provider shuts down. */
-  constructor(histogram: Histogram, store: ExemplarStore, onShutdown: () => Promise<void>) {
-    this.#histogram = histogram;
+  constructor(store: SpanDurationStore, onShutdown: () => Promise<void>) {
     this.#store = store;
     this.#onShutdown = onShutdown;
   }
@@ -33,10 +31,13 @@ export class SpanMetricsProcessor implements SpanProcessor {
       const seconds = duration[0] + duration[1] / 1e9;
       if (!(seconds >= 0)) return;
       const slot = this.#store.slotFor(span.name);
-      this.#histogram.record(seconds, slot.attributes);
+      const bucket = durationBucket(seconds);
+      slot.counts[bucket]!++;
+      const totals = slot.totals;
+      totals[0]! += seconds;
+      totals[1]!++;
       const context = span.spanContext();
       if ((context.traceFlags & SAMPLED) === 0) return;
-      const bucket = durationBucket(seconds);
       const end = span.endTime;
       slot.traceIds[bucket] = context.traceId;
       slot.spanIds[bucket] = context.spanId;
