@@ -34,3 +34,18 @@ describe('SpanDurationProducer', () => {
     assert.equal(total.count, 3, 'a cumulative reader sees all three, whatever the delta reader took');
   });
 });
+
+describe('SpanMetricsProcessor', () => {
+  it('never throws from onEnd, and skips what is not a duration', async () => {
+    const store = new SpanDurationStore(16);
+    const processor = new SpanMetricsProcessor(store, () => Promise.resolve());
+    const broken = { name: 'broken', duration: [0, 1000], endTime: [0, 0], spanContext: () => { throw new Error('no context'); } };
+    const negative = { name: 'negative', duration: [-1, 0], endTime: [0, 0], spanContext: () => ({ traceId: 'a', spanId: 'b', traceFlags: 1 }) };
+    assert.doesNotThrow(() => processor.onEnd(broken as never), 'a span whose context throws');
+    assert.doesNotThrow(() => processor.onEnd(negative as never), 'a negative duration');
+    assert.doesNotThrow(() => processor.onEnd({} as never), 'not a span at all');
+    const names = store.slots().map((slot) => [slot.labelValue, slot.totals[1]]);
+    assert.deepEqual(names, [['broken', 1]], 'the broken span still counts (its exemplar is lost); the negative one does not');
+    assert.equal(store.exemplar('broken', 0), undefined, 'no exemplar without a span context');
+  });
+});
