@@ -43,7 +43,7 @@ function ranks(buckets: readonly TailBucket[], first: number, last: number): Gro
 }
 
 /** Where the slow requests' extra time goes, stage by stage. */
-export function tailAttribution(stats: RequestStats, slowQuantile: number): TailAttribution {
+function tailAttribution(stats: RequestStats, slowQuantile: number): TailAttribution {
   const n = stats.count;
   const buckets = [...stats.buckets].sort(([a], [b]) => a - b).map(([, bucket]) => bucket);
   const slow = ranks(buckets, rankOf(slowQuantile, n), n);

@@ -33,7 +33,7 @@ const { SPAN_DURATION, SPAN_SELF } = recording;
 export const NO_TRACE = -1;
 
 /** What `append` answers when the span's request is no longer (or was never) buffered. */
-export const NOT_BUFFERED = -2;
+const NOT_BUFFERED = -2;
 
 // Per record, Int32 fields at record * R_INTS + ...
 const R_INTS = 4;
@@ -147,11 +147,6 @@ export class TraceBuffer {
     this.#freeRecord = 0;
   }
 
-  /** Requests being buffered now. */
-  get inProgress(): number {
-    return this.options.maxTraces - this.#freeTraceTop;
-  }
-
   /** Starts buffering the request whose root span has token `rootToken` and its start written in
    *  in-flight slot `slot`; returns the request's token. */
   open(rootToken: number, slot: number): number {
@@ -224,11 +219,6 @@ export class TraceBuffer {
   rootIndex(trace: number, token: number): number {
     const index = trace & this.#mask;
     return this.#token[index] === trace && this.#root[index] === token ? index : -1;
-  }
-
-  /** Spans of request `index` that found no room in the buffer. */
-  dropped(index: number): number {
-    return this.#dropped[index]!;
   }
 
   /**
