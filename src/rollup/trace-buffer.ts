@@ -49,6 +49,21 @@ const R_START = 0;
 const R_DURATION = 1;
 const R_SELF = 2;
 
+// Per request, Int32 fields at index * T_STRIDE + ...
+const T_STRIDE = 8;
+/** The request's current token (NO_TRACE when the entry is free). */
+const T_TOKEN = 0;
+/** Bumped on every reuse of the entry. */
+const T_GENERATION = 1;
+/** The root span's in-flight token. */
+const T_ROOT = 2;
+/** Newest and oldest record of the request (-1: none). */
+const T_HEAD = 3;
+const T_TAIL = 4;
+/** Records held, and spans left out by a bound. */
+const T_SPANS = 5;
+const T_DROPPED = 6;
+
 /** Indexes into `TraceBuffer.root`: the numbers of the root that ended last (ms; IN_LEAF 1 when it had no child). */
 export const IN_START = 0;
 export const IN_DURATION = 1;
@@ -87,13 +102,8 @@ export class TraceBuffer {
   /** The recording window's numbers of the span that ends (duration, self time). */
   readonly #numbers: Float64Array;
   // Per request.
-  readonly #token: Int32Array;
-  readonly #generation: Int32Array;
-  readonly #root: Int32Array;
-  readonly #head: Int32Array;
-  readonly #tail: Int32Array;
-  readonly #spans: Int32Array;
-  readonly #dropped: Int32Array;
+  /** T_STRIDE Int32 fields per request, in one array: a span's end reads and writes one cache line of it. */
+  readonly #table: Int32Array;
   readonly #startMs: Float64Array;
   readonly #freeTraces: Int32Array;
   #freeTraceTop: number;
@@ -129,13 +139,12 @@ export class TraceBuffer {
     this.#bits = bits;
     this.#mask = (1 << bits) - 1;
     this.#generationMask = (1 << (30 - bits)) - 1;
-    this.#token = new Int32Array(maxTraces).fill(NO_TRACE);
-    this.#generation = new Int32Array(maxTraces);
-    this.#root = new Int32Array(maxTraces);
-    this.#head = new Int32Array(maxTraces).fill(-1);
-    this.#tail = new Int32Array(maxTraces).fill(-1);
-    this.#spans = new Int32Array(maxTraces);
-    this.#dropped = new Int32Array(maxTraces);
+    this.#table = new Int32Array(maxTraces * T_STRIDE);
+    for (let t = 0; t < maxTraces * T_STRIDE; t += T_STRIDE) {
+      this.#table[t + T_TOKEN] = NO_TRACE;
+      this.#table[t + T_HEAD] = -1;
+      this.#table[t + T_TAIL] = -1;
+    }
     this.#startMs = new Float64Array(maxTraces);
     this.#freeTraces = new Int32Array(maxTraces);
     for (let i = 0; i < maxTraces; i++) this.#freeTraces[i] = maxTraces - 1 - i;
@@ -152,15 +161,17 @@ export class TraceBuffer {
   open(rootToken: number, slot: number): number {
     if (this.#freeTraceTop === 0) this.#evictOldest();
     const index = this.#freeTraces[--this.#freeTraceTop]!;
-    const generation = (this.#generation[index] = (this.#generation[index]! + 1) & this.#generationMask);
+    const table = this.#table;
+    const t = index * T_STRIDE;
+    const generation = (table[t + T_GENERATION] = (table[t + T_GENERATION]! + 1) & this.#generationMask);
     const token = (generation << this.#bits) | index;
-    this.#token[index] = token;
-    this.#root[index] = rootToken;
+    table[t + T_TOKEN] = token;
+    table[t + T_ROOT] = rootToken;
+    table[t + T_HEAD] = -1;
+    table[t + T_TAIL] = -1;
+    table[t + T_SPANS] = 0;
+    table[t + T_DROPPED] = 0;
     this.#startMs[index] = this.#slotFloats[(slot << FLOATS_SHIFT) + F_START]!;
-    this.#head[index] = -1;
-    this.#tail[index] = -1;
-    this.#spans[index] = 0;
-    this.#dropped[index] = 0;
     this.#spanIds[index] = [];
     return token;
   }
@@ -173,14 +184,16 @@ export class TraceBuffer {
    */
   append(trace: number, slot: number, token: number, nameId: number, name: string, spanId: string): number {
     const index = trace & this.#mask;
-    if (this.#token[index] !== trace) {
+    const table = this.#table;
+    const t = index * T_STRIDE;
+    if (table[t + T_TOKEN] !== trace) {
       this.#counters.traceSpanOverflow++;
       return NOT_BUFFERED;
     }
     const base = slot << INTS_SHIFT;
     const leaf = this.#slotInts[base + I_LAST_CHILD] === -1;
     const numbers = this.#numbers;
-    if (this.#root[index] === token) {
+    if (table[t + T_ROOT] === token) {
       const root = this.root;
       root[IN_START] = this.#slotFloats[(slot << FLOATS_SHIFT) + F_START]!;
       root[IN_DURATION] = numbers[SPAN_DURATION]!;
@@ -189,19 +202,19 @@ export class TraceBuffer {
       return index;
     }
     const record = this.#freeRecord;
-    if (record < 0 || this.#spans[index]! >= this.#maxSpansPerTrace) {
-      this.#dropped[index]!++;
+    if (record < 0 || table[t + T_SPANS]! >= this.#maxSpansPerTrace) {
+      table[t + T_DROPPED]!++;
       this.#counters.traceSpanOverflow++;
       return -1;
     }
     const ints = this.#ints;
     const i = record * R_INTS;
     this.#freeRecord = ints[i + R_NEXT]!;
-    const head = this.#head[index]!;
+    const head = table[t + T_HEAD]!;
     ints[i + R_NEXT] = head;
-    if (head < 0) this.#tail[index] = record;
-    this.#head[index] = record;
-    this.#spans[index]!++;
+    if (head < 0) table[t + T_TAIL] = record;
+    table[t + T_HEAD] = record;
+    table[t + T_SPANS]!++;
     ints[i + R_NAME] = (nameId << 1) | (leaf ? 1 : 0);
     ints[i + R_TOKEN] = token;
     ints[i + R_PARENT_TOKEN] = this.#slotInts[base + I_PARENT_TOKEN]!;
@@ -218,7 +231,9 @@ export class TraceBuffer {
   /** The index of request `trace` when the span of slot token `token` is its root and it is still buffered, else -1. */
   rootIndex(trace: number, token: number): number {
     const index = trace & this.#mask;
-    return this.#token[index] === trace && this.#root[index] === token ? index : -1;
+    const table = this.#table;
+    const t = index * T_STRIDE;
+    return table[t + T_TOKEN] === trace && table[t + T_ROOT] === token ? index : -1;
   }
 
   /**
@@ -228,10 +243,12 @@ export class TraceBuffer {
    * number of leaves.
    */
   walk(index: number, row: Float64Array, starts: Float64Array, ends: Float64Array): number {
+    const table = this.#table;
+    const t = index * T_STRIDE;
     const ints = this.#ints;
     const floats = this.#floats;
     let n = 0;
-    for (let r = this.#head[index]!; r >= 0; r = ints[r * R_INTS + R_NEXT]!) {
+    for (let r = table[t + T_HEAD]!; r >= 0; r = ints[r * R_INTS + R_NEXT]!) {
       const name = ints[r * R_INTS + R_NAME]!;
       const f = r * R_FLOATS;
       if (name >= 0) row[name >> 1]! += floats[f + R_SELF]!;
@@ -245,15 +262,17 @@ export class TraceBuffer {
 
   /** The span tree of request `index`, exact, root first then by start. */
   tree(index: number, root: RootSpan, nameOf: (nameId: number) => string): KeptTrace {
+    const table = this.#table;
+    const t = index * T_STRIDE;
     const ints = this.#ints;
     const floats = this.#floats;
     const spans: KeptSpan[] = [{ span_id: root.spanId, parent_span_id: '', name: root.name, start_ms: 0, duration_ms: root.durationMs }];
     // Newest first, a token maps to the span that holds it and ended after the ones still to come:
     // a child's parent ended after it, and a slot token is only reused once its span has ended.
-    const spanIdOf = new Map<number, string>([[this.#root[index]!, root.spanId]]);
+    const spanIdOf = new Map<number, string>([[table[t + T_ROOT]!, root.spanId]]);
     const ids = this.#spanIds[index]!;
     let k = ids.length;
-    for (let r = this.#head[index]!; r >= 0; r = ints[r * R_INTS + R_NEXT]!) {
+    for (let r = table[t + T_HEAD]!; r >= 0; r = ints[r * R_INTS + R_NEXT]!) {
       const i = r * R_INTS;
       const nameId = ints[i + R_NAME]! >> 1;
       const spanId = ids[--k]!;
@@ -268,21 +287,23 @@ export class TraceBuffer {
     }
     const children = spans.slice(1).sort((a, b) => a.start_ms - b.start_ms);
     const trace: KeptTrace = { trace_id: root.traceId, duration_ms: root.durationMs, spans: [spans[0]!, ...children] };
-    const dropped = this.#dropped[index]!;
+    const dropped = table[t + T_DROPPED]!;
     if (dropped > 0) trace.truncated_spans = dropped;
     return trace;
   }
 
   /** Forgets request `index` and frees its records. */
   release(index: number): void {
-    const head = this.#head[index]!;
+    const table = this.#table;
+    const t = index * T_STRIDE;
+    const head = table[t + T_HEAD]!;
     if (head >= 0) {
-      this.#ints[this.#tail[index]! * R_INTS + R_NEXT] = this.#freeRecord;
+      this.#ints[table[t + T_TAIL]! * R_INTS + R_NEXT] = this.#freeRecord;
       this.#freeRecord = head;
     }
-    this.#head[index] = -1;
-    this.#tail[index] = -1;
-    this.#token[index] = NO_TRACE;
+    table[t + T_HEAD] = -1;
+    table[t + T_TAIL] = -1;
+    table[t + T_TOKEN] = NO_TRACE;
     this.#spanIds[index] = NO_IDS;
     this.#freeTraces[this.#freeTraceTop++] = index;
   }
@@ -290,7 +311,7 @@ export class TraceBuffer {
   #evictOldest(): void {
     let oldest = -1;
     for (let i = 0; i < this.options.maxTraces; i++) {
-      if (this.#token[i] !== NO_TRACE && (oldest < 0 || this.#startMs[i]! < this.#startMs[oldest]!)) oldest = i;
+      if (this.#table[i * T_STRIDE + T_TOKEN] !== NO_TRACE && (oldest < 0 || this.#startMs[i]! < this.#startMs[oldest]!)) oldest = i;
     }
     this.#counters.traceOverflow++;
     this.release(oldest);
