@@ -24,7 +24,23 @@ export { mergeSummaries, SummaryMergeError } from './rollup/merge.ts';
 export { LogHistogram } from './rollup/sketch.ts';
 export { startSummaryWriter, type SummaryWriter, type SummaryWriterOptions } from './rollup/writer.ts';
 export { createSpanMetrics, type SpanMetrics, type SpanMetricsOptions } from './rollup/metrics.ts';
-export type { Exemplar, PathEntry, SpanEntry, SpanStatistics, SpanSummaryDocument } from './rollup/document.ts';
+export { subtractSummary, type SummaryDifference } from './rollup/subtract.ts';
+export type {
+  Exemplar,
+  KeptSpan,
+  KeptTrace,
+  PathEntry,
+  RequestBucket,
+  RequestEntry,
+  RequestState,
+  ResourceEntry,
+  SpanEntry,
+  SpanStatistics,
+  SpanSummaryDocument,
+  TailAttribution,
+  TailStage,
+} from './rollup/document.ts';
+export { ResourceMeter, type ResourceReading, type ResourceSource } from './telemetry/resource-meter.ts';
 export { configureStages, replaySpans, stage } from './telemetry/stage.ts';
 export { StageRecorder, type StageAttributes, type StageRecord } from './telemetry/recorder.ts';
 export { SPAN, ATTR, type Detail } from './telemetry/names.ts';

@@ -7,11 +7,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { context, createContextKey, trace, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { ATTR, detailRank, type Detail } from './names.ts';
 import { nowMs, type StageRecord } from './recorder.ts';
+import { PACKAGE_VERSION } from './version.ts';
 import { delayFor, holdThread, type InjectedDelays } from './injected-delay.ts';
 
 const TRACER_NAME = 'amanuensis-otel';
 
-let tracer: Tracer = trace.getTracer(TRACER_NAME);
+let tracer: Tracer = trace.getTracer(TRACER_NAME, PACKAGE_VERSION);
 let maxRank = detailRank('medium');
 let enabled = true;
 let configuredDetail: Detail = 'medium';
@@ -21,7 +22,7 @@ export function configureStages(options: { detail: Detail; enabled: boolean }): 
   configuredDetail = options.detail;
   maxRank = detailRank(options.detail);
   enabled = options.enabled;
-  tracer = trace.getTracer(TRACER_NAME);
+  tracer = trace.getTracer(TRACER_NAME, PACKAGE_VERSION);
 }
 
 /** The configured detail level, for code that hands it to workers. */

@@ -41,10 +41,12 @@ async function exported(env: Record<string, string>): Promise<{ attributes: Map<
 }
 
 describe('the exported resource', () => {
-  it(`carries service.version ${version} from package.json`, async () => {
-    const { attributes } = await exported({});
+  it(`carries service.version ${version} from package.json, and the stage tracer's scope carries it too`, async () => {
+    const { attributes, scopes } = await exported({});
     assert.equal(attributes.get('service.version'), version, 'service.version');
     assert.equal(attributes.get('service.name'), 'amanuensis', 'service.name');
+    const ours = scopes.find((scope) => scope.name === 'amanuensis-otel');
+    assert.equal(ours?.version, version, `the stage tracer's scope has the version (${JSON.stringify(scopes)})`);
   });
 
   it('lets OTEL_RESOURCE_ATTRIBUTES override it', async () => {
