@@ -62,6 +62,7 @@ function transcribe(params: TranscriptionParams, deps: PipelineDeps, signal: Abo
         { pcm: audio.pcm, durationS: audio.durationS, language: params.language, prompt: params.prompt, temperature: params.temperature, wordTimestamps: params.words },
         signal,
       );
+      span?.setAttribute(ATTR.GEN_AI_USAGE_OUTPUT_TOKENS, transcript.segments.reduce((sum, segment) => sum + segment.tokens.length, 0));
       const document = timingDocument(performance.now() - started, decodeMs, timing);
       const rendered = stage(SPAN.RESPONSE_RENDER, 'medium', () => render({
         format: params.responseFormat,
@@ -74,6 +75,12 @@ function transcribe(params: TranscriptionParams, deps: PipelineDeps, signal: Abo
       }));
       return { rendered, timing: document };
     },
-    { [ATTR.ENGINE]: engine.name, [ATTR.MODEL]: engine.model, [ATTR.RESPONSE_FORMAT]: params.responseFormat },
+    {
+      [ATTR.ENGINE]: engine.name,
+      [ATTR.MODEL]: engine.model,
+      [ATTR.GEN_AI_RESPONSE_MODEL]: engine.model,
+      ...(params.model === undefined ? {} : { [ATTR.GEN_AI_REQUEST_MODEL]: params.model }),
+      [ATTR.RESPONSE_FORMAT]: params.responseFormat,
+    },
   );
 }

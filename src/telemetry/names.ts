@@ -87,6 +87,10 @@ export const ATTR = {
   NPU_LAYER: 'amanuensis.npu.layer',
   ENGINE: 'amanuensis.engine',
   MODEL: 'amanuensis.model',
+  // OpenTelemetry GenAI semantic conventions (incubating, so copied rather than imported).
+  GEN_AI_REQUEST_MODEL: 'gen_ai.request.model',
+  GEN_AI_RESPONSE_MODEL: 'gen_ai.response.model',
+  GEN_AI_USAGE_OUTPUT_TOKENS: 'gen_ai.usage.output_tokens',
   DETAIL: 'amanuensis.detail',
   RESPONSE_FORMAT: 'amanuensis.response_format',
   DECODER_TOKENS: 'amanuensis.decoder.tokens',
