@@ -16,7 +16,7 @@ function withConventions(command: Command): Command {
     .configureOutput({
       writeErr: (text) => process.stderr.write(text),
       // One line, like every other failure: `amanuensis: <what is wrong>`.
-      outputError: (text, write) => write(`amanuensis: ${text.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+      outputError: (text, write) => write(`amanuensis: ${text.replace(/^error: /, '').trimEnd().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
     });
   for (const sub of command.commands) withConventions(sub);
   return command;

@@ -5,11 +5,11 @@
 import { Command, Option } from 'commander';
 import { SUITES, type SuiteName } from '../loadgen/suites.ts';
 import { DEFAULT_JAEGER_URL } from '../report/input.ts';
-import { addServeOptions, type ServeOptions } from './serve.ts';
+import { addServiceOptions, type ListenOptionKeys, type ServeOptions } from './serve.ts';
 import { oneOf } from './usage.ts';
 import { UsageError } from './usage.ts';
 
-export interface ProfileOptions extends ServeOptions {
+export interface ProfileOptions extends Omit<ServeOptions, ListenOptionKeys> {
   out: string;
   suite: SuiteName;
   /** Also run the suite with the other offload mode and compare the two. */
@@ -27,7 +27,7 @@ export function profileCommand(): Command {
     .addOption(new Option('--compare-offload', 'run the suite with both offload modes (fused and matmul) and compare them').default(false))
     .addOption(new Option('--jaeger-url <url>', 'Jaeger UI base for trace links').default(DEFAULT_JAEGER_URL))
     .addOption(new Option('--compare <dirs...>', 'compare two earlier run folders A B instead of running'));
-  addServeOptions(command);
+  addServiceOptions(command);
   return command.action(async (options: ProfileOptions) => {
     if (options.compare) {
       if (options.compare.length !== 2) throw new UsageError('--compare takes exactly two run folders: A B');

@@ -5,12 +5,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
-import { addServeOptions, type ServeOptions } from '../../src/cli/serve.ts';
+import { addServiceOptions } from '../../src/cli/serve.ts';
 import { serveArgs } from '../../src/cli/profile-run.ts';
 import type { ProfileOptions } from '../../src/cli/profile.ts';
 
-function parse(args: string[]): ServeOptions {
-  return addServeOptions(new Command().exitOverride()).parse(['node', 'amanuensis', ...args]).opts<ServeOptions>();
+function parse(args: string[]): ProfileOptions {
+  return addServiceOptions(new Command().exitOverride()).parse(['node', 'amanuensis', ...args]).opts<ProfileOptions>();
 }
 
 describe('--inject-delay', () => {
@@ -21,7 +21,7 @@ describe('--inject-delay', () => {
   });
 
   it('reaches the service profile starts, unchanged', () => {
-    const options = parse(['--inject-delay', 'mel.log_mel=300@0.1', '--inject-delay', 'decoder=25.5']) as ProfileOptions;
+    const options = parse(['--inject-delay', 'mel.log_mel=300@0.1', '--inject-delay', 'decoder=25.5']);
     const args = serveArgs(options, 'fused', '/tmp/summary.json');
     const passed = args.flatMap((arg, i) => (arg === '--inject-delay' ? [args[i + 1]!] : []));
     assert.deepEqual(parse(passed.flatMap((value) => ['--inject-delay', value])).injectDelay, options.injectDelay, 'the service parses what profile passes to the same plan');

@@ -22,12 +22,23 @@ describe('amanuensis usage', () => {
     });
   }
 
+  it('profile lists only the options it acts on: no listener, summary file or quiet flag of its own', () => {
+    const profile = cli('profile', '--help').stdout;
+    const serve = cli('serve', '--help').stdout;
+    for (const option of ['--host', '--port', '--summary-out', '--summary-interval', '--quiet']) {
+      assert.ok(serve.includes(option), `serve lists ${option}`);
+      assert.ok(!profile.includes(option), `profile does not list ${option}, which it would ignore`);
+    }
+    assert.ok(profile.includes('--inject-delay') && profile.includes('--device'), 'profile lists the service options it passes on');
+  });
+
   const bad: Array<[string, string[], RegExp]> = [
     ['an unknown command', ['bogus'], /unknown command 'bogus'/],
     ['an invalid choice', ['serve', '--device', 'gpu'], /--device.*must be one of npu-sim, cpu/],
     ['an invalid port', ['serve', '--port', '70000'], /--port.*0 to 65535/],
     ['an unknown option', ['serve', '--colour'], /unknown option '--colour'/],
     ['a missing required option', ['load'], /--url is required/],
+    ['a listener option profile decides itself', ['profile', '--port', '9000'], /unknown option '--port'/],
     ['a summary-out that climbs', ['serve', '--summary-out', '../x.json'], /'\.\.' is not allowed/],
     ['an --inject-delay of an unknown span', ['serve', '--inject-delay', 'mel.bogus=300'], /--inject-delay.*unknown stage span 'mel\.bogus'/],
     ['an --inject-delay of a device-timeline span', ['serve', '--inject-delay', 'npu.kernel_execution=5'], /unknown stage span 'npu\.kernel_execution'/],
