@@ -29,7 +29,7 @@ export interface ShowOptions {
 /** The `summary` command with its `show` and `merge` subcommands. */
 export function summaryCommand(): Command {
   const show = new Command('show')
-    .description('print where the time goes (self time per stage), percentiles per stage, a typical request as a waterfall, and links to the slowest traces')
+    .description('print where the time goes (self time per stage), percentiles per stage, why the tail is slow, the resources, the slowest request exactly, a typical one as a waterfall, and links to the slowest traces')
     .argument('<file>', 'a span-summary.json')
     .addOption(new Option('--jaeger-url <url>', 'Jaeger UI base URL for trace links').default(DEFAULT_JAEGER_URL).argParser(baseUrl))
     .addOption(new Option('--root <name>', 'span name whose requests the waterfall shows (default: the root with the most stages)'))
