@@ -11,6 +11,7 @@ import { installTestTracing } from '../support/tracing.ts';
 import { startReceiver } from '../support/otlp-receiver.ts';
 import { otlpEnv, startService, transcribe } from '../support/service.ts';
 import { clipWav } from '../reliability/helpers.ts';
+import type { SpanSummaryDocument } from '../../src/rollup/document.ts';
 
 const chosen = (plan: DelayPlan, requests: number): number[] =>
   Array.from({ length: requests }, (_, n) => (plan.forNextRequest() ? n : -1)).filter((n) => n >= 0);
@@ -71,6 +72,12 @@ describe('serve --inject-delay', () => {
         assert.ok(!spans.some((child) => child.parentSpanId === span.spanId), 'no child span takes the delay: it is mel.log_mel’s own time');
       }
       for (const span of logMel.filter((s) => ms(s) < 300)) assert.equal(span.attributes['amanuensis.injected_delay_ms'], undefined, 'unslowed spans carry no delay attribute');
+
+      const summary = (await (await fetch(`${service.url}/v1/span-summary`)).json()) as SpanSummaryDocument;
+      const entry = summary.requests.find((r) => r.root === 'POST /v1/audio/transcriptions');
+      const top = entry?.tail.stages[0];
+      assert.equal(top?.name, 'mel.log_mel', `the service's own tail names the planted stage first: ${JSON.stringify(entry?.tail.stages.slice(0, 3))}`);
+      assert.ok(Math.abs(top!.delta_ms - 300) < 60, `about +300 ms (got ${top!.delta_ms.toFixed(1)})`);
     } finally {
       await service.stop();
       await receiver.close();
