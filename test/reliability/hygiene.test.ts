@@ -96,32 +96,23 @@ describe("Node's own answers", () => {
   });
   after(() => service.stop());
 
-  it('answers headers too large with 431 and the envelope', async () => {
-    const socket = await rawSocket(service.url);
-    const answer = readAll(socket);
-    socket.end(`GET /health HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
-    const parsed = parseAnswer(await answer);
-    assert.equal(parsed.status, 431, 'status 431');
-    assert.equal(parsed.body.error?.code, 'headers_too_large', 'envelope with its code');
-  });
-
-  it('answers malformed HTTP with 400 and the envelope', async () => {
-    const socket = await rawSocket(service.url);
-    const answer = readAll(socket);
-    socket.write('THIS IS NOT HTTP\r\n\r\n');
-    const parsed = parseAnswer(await answer);
-    assert.equal(parsed.status, 400, 'status 400');
-    assert.equal(parsed.body.error?.code, 'bad_http_request', 'envelope with its code');
-  });
-
-  it('answers a request cut off by a half-close with 400 and the envelope', async () => {
-    const socket = await rawSocket(service.url);
-    const answer = readAll(socket);
-    socket.end('GET /health HTTP/1.1\r\nhost: x\r\n');
-    const parsed = parseAnswer(await answer);
-    assert.equal(parsed.status, 400, 'status 400');
-    assert.equal(parsed.body.error?.code, 'bad_http_request', 'envelope with its code');
-  });
+  // What the client sends, whether it then half-closes, and the answer expected.
+  const cases: Array<[string, string, boolean, number, string]> = [
+    ['headers too large', `GET /health HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(64 * 1024)}\r\n\r\n`, true, 431, 'headers_too_large'],
+    ['malformed HTTP', 'THIS IS NOT HTTP\r\n\r\n', false, 400, 'bad_http_request'],
+    ['a request cut off by a half-close', 'GET /health HTTP/1.1\r\nhost: x\r\n', true, 400, 'bad_http_request'],
+  ];
+  for (const [what, sent, halfClose, status, code] of cases) {
+    it(`answers ${what} with ${status} and the envelope`, async () => {
+      const socket = await rawSocket(service.url);
+      const answer = readAll(socket);
+      if (halfClose) socket.end(sent);
+      else socket.write(sent);
+      const parsed = parseAnswer(await answer);
+      assert.equal(parsed.status, status, `status ${status}`);
+      assert.equal(parsed.body.error?.code, code, 'envelope with its code');
+    });
+  }
 
   it('answers a request that does not arrive in time with 408 and the envelope', async () => {
     // The service's limit is 120 s; the same listener on a server with a 1 s limit.
