@@ -7,11 +7,27 @@
  * while an ordinary client is still sending, and that client then never reads its answer.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** Most bytes of an answered request's body read and thrown away. */
 export const DISCARD_MAX_BYTES = 1024 * 1024;
 /** Longest time an answered request's body goes on being discarded. */
 export const DISCARD_GRACE_MILLIS = 2000;
+
+/** How long a closed connection waits, no longer reading, before it is torn down. */
+export const LINGER_MILLIS = 500;
+
+/**
+ * Closes a connection whose client is still sending. Destroying it at once would answer the data
+ * in flight with a reset, and a reset can take the client's unread answer with it. So the
+ * answer's end is followed by our FIN, reading stops (the client's window closes and its writes
+ * block), and only after a linger the socket is destroyed.
+ */
+function lingerClose(socket: Socket): void {
+  socket.pause();
+  socket.end();
+  setTimeout(() => socket.destroy(), LINGER_MILLIS).unref();
+}
 
 /** Discards the rest of `request`'s body within the bounds, then closes the connection. */
 export function dropUnreadBody(request: IncomingMessage): void {
@@ -20,7 +36,7 @@ export function dropUnreadBody(request: IncomingMessage): void {
   request.resume();
   const close = (): void => {
     request.off('data', count);
-    request.socket.destroy();
+    lingerClose(request.socket);
   };
   const count = (chunk: Buffer): void => {
     discarded += chunk.length;
