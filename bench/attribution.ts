@@ -7,10 +7,10 @@
  */
 import { startChildService } from '../src/cli/child-service.ts';
 import { runLoad } from '../src/loadgen/run-load.ts';
-import { suiteScenarios, type SuiteName } from '../src/loadgen/suites.ts';
+import { type SuiteName, suiteScenarios } from '../src/loadgen/suites.ts';
 import type { Detail } from '../src/telemetry/names.ts';
 import { attribute, quantile, type RequestAttribution } from '../test/support/attribution.ts';
-import { startReceiver, type Receiver } from '../test/support/otlp-receiver.ts';
+import { type Receiver, startReceiver } from '../test/support/otlp-receiver.ts';
 import { otlpEnv } from '../test/support/service.ts';
 
 const ROOT = 'POST /v1/audio/transcriptions';
@@ -35,8 +35,16 @@ export interface AttributionOptions {
  * start. What comes first (the scenario's warm-ups, any probe the load generator sends, a late
  * export of an earlier scenario) is left out.
  */
-async function scenarioRequests(receiver: Receiver, seen: Set<string>, sent: number, measured: number): Promise<RequestAttribution[]> {
-  const spans = await receiver.waitForSpans((received) => received.filter((span) => span.name === ROOT).length >= seen.size + sent, 60_000);
+async function scenarioRequests(
+  receiver: Receiver,
+  seen: Set<string>,
+  sent: number,
+  measured: number,
+): Promise<RequestAttribution[]> {
+  const spans = await receiver.waitForSpans(
+    (received) => received.filter((span) => span.name === ROOT).length >= seen.size + sent,
+    60_000,
+  );
   const fresh = attribute(spans, ROOT).filter((request) => !seen.has(request.traceId));
   for (const request of fresh) seen.add(request.traceId);
   return fresh.sort((a, b) => a.startMs - b.startMs).slice(-measured);
@@ -45,22 +53,43 @@ async function scenarioRequests(receiver: Receiver, seen: Set<string>, sent: num
 async function measureDetail(options: AttributionOptions, detail: Detail): Promise<ScenarioAttribution[]> {
   const receiver = await startReceiver();
   try {
-    const service = await startChildService(['--device', 'npu-sim', '--columns', String(options.columns), '--detail', detail, '--quiet'], {
-      ...otlpEnv(receiver.url),
-      OTEL_SDK_DISABLED: 'false',
-      OTEL_TRACES_EXPORTER: 'otlp',
-    });
+    const service = await startChildService(
+      ['--device', 'npu-sim', '--columns', String(options.columns), '--detail', detail, '--quiet'],
+      {
+        ...otlpEnv(receiver.url),
+        OTEL_SDK_DISABLED: 'false',
+        OTEL_TRACES_EXPORTER: 'otlp',
+      },
+    );
     const seen = new Set<string>();
     const results: ScenarioAttribution[] = [];
     try {
       for (const spec of suiteScenarios(options.suite)) {
-        const load = await runLoad({ url: service.url, scenarios: [spec], timeoutMs: 60_000, model: 'whisper-1', trace: false, thresholds: [], out: undefined, progress: 'none', suite: options.suite });
+        const load = await runLoad({
+          url: service.url,
+          scenarios: [spec],
+          timeoutMs: 60_000,
+          model: 'whisper-1',
+          trace: false,
+          thresholds: [],
+          out: undefined,
+          progress: 'none',
+          suite: options.suite,
+        });
         const [ran] = load.scenarios;
         if (!ran) throw new Error(`scenario ${spec.name} did not run`);
         const requests = await scenarioRequests(receiver, seen, ran.warmup + ran.requests, ran.requests);
         const shares = requests.map((request) => request.share);
-        results.push({ detail, scenario: spec.name, requests: shares.length, share_p50: quantile(shares, 0.5), share_p99: quantile(shares, 0.99) });
-        options.log?.(`${detail}, ${spec.name}: unattributed share p50 ${quantile(shares, 0.5).toFixed(4)}, p99 ${quantile(shares, 0.99).toFixed(4)} (${shares.length} requests)`);
+        results.push({
+          detail,
+          scenario: spec.name,
+          requests: shares.length,
+          share_p50: quantile(shares, 0.5),
+          share_p99: quantile(shares, 0.99),
+        });
+        options.log?.(
+          `${detail}, ${spec.name}: unattributed share p50 ${quantile(shares, 0.5).toFixed(4)}, p99 ${quantile(shares, 0.99).toFixed(4)} (${shares.length} requests)`,
+        );
       }
     } finally {
       await service.stop();

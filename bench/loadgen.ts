@@ -63,7 +63,10 @@ async function startServer(): Promise<{ url: string; stop: () => void }> {
 }
 
 /** Runs both clients against one trivial server and compares their best request rates. */
-export async function measureLoadgenVsAutocannon(options: { durationS: number; connections: number }): Promise<LoadgenBenchResult> {
+export async function measureLoadgenVsAutocannon(options: {
+  durationS: number;
+  connections: number;
+}): Promise<LoadgenBenchResult> {
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
   const server = await startServer();
   const samples = new Float32Array(1600).map((_, i) => Math.sin(i / 10) * 0.1);
@@ -87,7 +90,14 @@ export async function measureLoadgenVsAutocannon(options: { durationS: number; c
     const client = new TargetClient(server.url, { connections: options.connections, timeoutMs: 10_000 });
     try {
       const run = await runScenario(
-        { name: 'bench', model: 'closed', streams: options.connections, audio: { kind: 'files', paths: [] }, durationS: options.durationS, warmup: options.connections },
+        {
+          name: 'bench',
+          model: 'closed',
+          streams: options.connections,
+          audio: { kind: 'files', paths: [] },
+          durationS: options.durationS,
+          warmup: options.connections,
+        },
         { client, audio: { clips: [{ durationS: 0.1, ...upload }] }, spans: new ClientSpans(false), headers: {} },
       );
       ours = run.stats.completed / run.wallS;

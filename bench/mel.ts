@@ -101,7 +101,8 @@ export function measureMel(options: MelBenchOptions): MelBenchResult {
   const reference = referenceLogMel(pcm);
   let maxAbsError = 0;
   for (let m = 0; m < reference.length; m++) {
-    for (let t = 0; t < frames; t++) maxAbsError = Math.max(maxAbsError, Math.abs(ours[m * frames + t]! - reference[m]![t]!));
+    for (let t = 0; t < frames; t++)
+      maxAbsError = Math.max(maxAbsError, Math.abs(ours[m * frames + t]! - reference[m]![t]!));
   }
   return { ratioToFftFloor: median(ratios), melMs: median(melTimes), fftFloorMs: median(floorTimes), maxAbsError };
 }

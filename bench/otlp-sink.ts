@@ -43,8 +43,11 @@ function serve(): void {
       response.writeHead(404).end();
       return;
     }
-    const entry = (counts[match[1]!] ??= { exports: 0, bytes: 0 });
-    request.on('data', (chunk: Buffer) => (entry.bytes += chunk.length));
+    counts[match[1]!] ??= { exports: 0, bytes: 0 };
+    const entry = counts[match[1]!]!;
+    request.on('data', (chunk: Buffer) => {
+      entry.bytes += chunk.length;
+    });
     request.on('end', () => {
       entry.exports++;
       // An empty protobuf message is zero bytes: a valid ExportTraceServiceResponse.
@@ -52,7 +55,9 @@ function serve(): void {
     });
   });
   server.keepAliveTimeout = 65_000;
-  server.listen(0, '127.0.0.1', () => process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
+  server.listen(0, '127.0.0.1', () =>
+    process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`),
+  );
   process.on('SIGTERM', () => server.close(() => process.exit(0)));
 }
 

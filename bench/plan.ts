@@ -41,7 +41,14 @@ export function benchPlan(quick: boolean): BenchPlan {
       heap: { repeats: 3, spans: 1_000_000 },
       loadgen: { repeats: 3, durationS: 1, connections: 16 },
       service: { columns: 8, rounds: 3, requestsPerStream: 2, suite: 'quick' },
-      tracing: { streams: 16, requests: 16, offload: 'fused', concurrentShare: 0.75, concurrent: { minRounds: 3, maxRounds: 12 }, sequential: { minRounds: 1, maxRounds: 4 } },
+      tracing: {
+        streams: 16,
+        requests: 16,
+        offload: 'fused',
+        concurrentShare: 0.75,
+        concurrent: { minRounds: 3, maxRounds: 12 },
+        sequential: { minRounds: 1, maxRounds: 4 },
+      },
     };
   }
   return {
@@ -53,6 +60,13 @@ export function benchPlan(quick: boolean): BenchPlan {
     heap: { repeats: 3, spans: 1_000_000 },
     loadgen: { repeats: 3, durationS: 3, connections: 16 },
     service: { columns: 8, rounds: 3, requestsPerStream: 4, suite: 'standard' },
-    tracing: { streams: 16, requests: 16, offload: 'fused', concurrentShare: 0.6, concurrent: { minRounds: 5, maxRounds: 25 }, sequential: { minRounds: 5, maxRounds: 20 } },
+    tracing: {
+      streams: 16,
+      requests: 16,
+      offload: 'fused',
+      concurrentShare: 0.6,
+      concurrent: { minRounds: 5, maxRounds: 25 },
+      sequential: { minRounds: 5, maxRounds: 20 },
+    },
   };
 }

@@ -3,8 +3,8 @@
  * its goal (or none: recorded only) and the anchor it is measured against; the JSON document and
  * the terminal table are two views of the same evaluated rows.
  */
-import { machineLine, type MachineInfo } from './machine.ts';
-import { summarize, type Summary } from './stats.ts';
+import { type MachineInfo, machineLine } from './machine.ts';
+import { type Summary, summarize } from './stats.ts';
 
 export interface Goal {
   op: '<=' | '>=';
@@ -133,7 +133,8 @@ export function renderTable(doc: BenchDocument): string {
     r.anchor,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const format = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const format = (cells: string[]): string =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   const failed = Object.values(doc.results).filter((r) => r.pass === false).length;
   return [
     `amanuensis-otel benchmarks (${doc.mode}, ${doc.elapsed_s} s): ${machineLine(doc.machine)}`,

@@ -4,11 +4,18 @@
  * BatchSpanProcessor; quantile error <= 1% on 1e6 heavy-tailed values; heap growth <= 2 MB after
  * 1e6 spans over 20 names.
  */
-import { runInNewContext } from 'node:vm';
+
 import { setFlagsFromString } from 'node:v8';
-import { context, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { runInNewContext } from 'node:vm';
+import { type Context, context, type Tracer, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+  type SpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { RollupSpanProcessor } from '../src/rollup/processor.ts';
 import { LogHistogram } from '../src/rollup/sketch.ts';
 import { exactQuantile, heavyTailed } from '../test/rollup/fixtures.ts';
@@ -35,12 +42,21 @@ function requestTree(tracer: Tracer, i: number, service: boolean): void {
   if (service) {
     tracer.startActiveSpan(NAMES[i % 4]!, { attributes: { [ATTRIBUTE_A]: i, [ATTRIBUTE_B]: 'npu-sim' } }, (root) => {
       for (let c = 0; c < 3; c++) {
-        tracer.startActiveSpan(NAMES[4 + c]!, { attributes: { [ATTRIBUTE_A]: c, [ATTRIBUTE_B]: 'npu-sim' } }, (child) => {
-          if (c === 1) {
-            for (let g = 8; g < 10; g++) tracer.startActiveSpan(NAMES[g]!, { attributes: { [ATTRIBUTE_A]: g, [ATTRIBUTE_B]: 'npu-sim' } }, (span) => span.end());
-          }
-          child.end();
-        });
+        tracer.startActiveSpan(
+          NAMES[4 + c]!,
+          { attributes: { [ATTRIBUTE_A]: c, [ATTRIBUTE_B]: 'npu-sim' } },
+          (child) => {
+            if (c === 1) {
+              for (let g = 8; g < 10; g++)
+                tracer.startActiveSpan(
+                  NAMES[g]!,
+                  { attributes: { [ATTRIBUTE_A]: g, [ATTRIBUTE_B]: 'npu-sim' } },
+                  (span) => span.end(),
+                );
+            }
+            child.end();
+          },
+        );
       }
       root.end();
     });
@@ -92,7 +108,12 @@ function median(values: number[]): number {
  * first. Chunks are small enough for the batch processor to keep up: its export starts on a
  * later tick, so the loop yields between pairs.
  */
-async function pairedOverhead(plain: Setup, withRollup: Setup, service: boolean, pairs: number): Promise<{ ratio: number; sdkNs: number; addedNs: number }> {
+async function pairedOverhead(
+  plain: Setup,
+  withRollup: Setup,
+  service: boolean,
+  pairs: number,
+): Promise<{ ratio: number; sdkNs: number; addedNs: number }> {
   const chunkTrees = 40;
   const ratios: number[] = [];
   const baseline: number[] = [];
@@ -138,7 +159,10 @@ export async function measureProcessorOverhead(options: { pairs?: number } = {})
   // One rollup processor for both workloads, as a process has one (its name and path tables and
   // its window's rows are then as warm for the second workload as a service keeps them).
   const plain = providerWith([new BatchSpanProcessor({ exporter: new DiscardingExporter() })]);
-  const withRollup = providerWith([new RollupSpanProcessor({ serviceName: 'bench' }), new BatchSpanProcessor({ exporter: new DiscardingExporter() })]);
+  const withRollup = providerWith([
+    new RollupSpanProcessor({ serviceName: 'bench' }),
+    new BatchSpanProcessor({ exporter: new DiscardingExporter() }),
+  ]);
   try {
     const service = await pairedOverhead(plain, withRollup, true, pairs);
     const bare = await pairedOverhead(plain, withRollup, false, pairs);
@@ -203,5 +227,11 @@ export async function measureHeapGrowth(options: { spans?: number } = {}): Promi
 }
 
 if (import.meta.main) {
-  console.log(JSON.stringify({ accuracy: measureAccuracy(), heap: await measureHeapGrowth(), overhead: await measureProcessorOverhead() }, null, 2));
+  console.log(
+    JSON.stringify(
+      { accuracy: measureAccuracy(), heap: await measureHeapGrowth(), overhead: await measureProcessorOverhead() },
+      null,
+      2,
+    ),
+  );
 }

@@ -9,12 +9,16 @@ import { dirname, resolve } from 'node:path';
 import { UsageError } from '../src/cli/usage.ts';
 import { parseBenchArgs, USAGE } from './args.ts';
 import { machineInfo } from './machine.ts';
-import { benchPlan, type BenchPlan } from './plan.ts';
-import { benchDocument, renderTable, type BenchDocument, type Row } from './report.ts';
+import { type BenchPlan, benchPlan } from './plan.ts';
+import { type BenchDocument, benchDocument, type Row, renderTable } from './report.ts';
 import { STEPS, type Step } from './steps.ts';
 
 /** Runs `steps` in order; a step that throws is reported in `errors` and the run goes on. */
-export async function runSteps(plan: BenchPlan, steps: readonly Step[], log: (line: string) => void): Promise<{ rows: Row[]; errors: string[] }> {
+export async function runSteps(
+  plan: BenchPlan,
+  steps: readonly Step[],
+  log: (line: string) => void,
+): Promise<{ rows: Row[]; errors: string[] }> {
   const started = performance.now();
   const elapsedS = (): number => (performance.now() - started) / 1000;
   const rows: Row[] = [];
@@ -22,7 +26,13 @@ export async function runSteps(plan: BenchPlan, steps: readonly Step[], log: (li
   for (const step of steps) {
     log(`[${elapsedS().toFixed(0)} s] ${step.name}...`);
     try {
-      rows.push(...(await step.run({ plan, log: (line) => log(`[${elapsedS().toFixed(0)} s]   ${line}`), remainingS: () => plan.budgetS - elapsedS() })));
+      rows.push(
+        ...(await step.run({
+          plan,
+          log: (line) => log(`[${elapsedS().toFixed(0)} s]   ${line}`),
+          remainingS: () => plan.budgetS - elapsedS(),
+        })),
+      );
     } catch (error) {
       errors.push(`${step.name}: ${(error as Error).message}`);
       log(`[${elapsedS().toFixed(0)} s] ${step.name} failed: ${(error as Error).message}`);
@@ -41,11 +51,23 @@ function notes(plan: BenchPlan): string[] {
 }
 
 /** The whole benchmark run; resolves with the document. */
-export async function runBench(plan: BenchPlan, log: (line: string) => void, steps: readonly Step[] = STEPS): Promise<BenchDocument> {
+export async function runBench(
+  plan: BenchPlan,
+  log: (line: string) => void,
+  steps: readonly Step[] = STEPS,
+): Promise<BenchDocument> {
   const machine = machineInfo();
   const startedAt = new Date();
   const { rows, errors } = await runSteps(plan, steps, log);
-  return benchDocument({ mode: plan.mode, startedAt, finishedAt: new Date(), machine, rows, notes: notes(plan), errors });
+  return benchDocument({
+    mode: plan.mode,
+    startedAt,
+    finishedAt: new Date(),
+    machine,
+    rows,
+    notes: notes(plan),
+    errors,
+  });
 }
 
 async function main(argv: readonly string[]): Promise<number> {

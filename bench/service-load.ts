@@ -13,10 +13,25 @@ import { prepareAudio, runLoad } from '../src/loadgen/run-load.ts';
 const REQUEST_TIMEOUT_MS = 300_000;
 
 /** A load run of one closed scenario: `streams` loops sending `requests` clips in total. */
-export function closedLoad(url: string, streams: number, requests: number, audio: BuiltinAudio, warmup = 0): LoadOptions {
+export function closedLoad(
+  url: string,
+  streams: number,
+  requests: number,
+  audio: BuiltinAudio,
+  warmup = 0,
+): LoadOptions {
   return {
     url,
-    scenarios: [{ name: `${streams}x${requests} ${audio}`, model: 'closed', streams, audio: { kind: 'builtin', name: audio }, requests, warmup }],
+    scenarios: [
+      {
+        name: `${streams}x${requests} ${audio}`,
+        model: 'closed',
+        streams,
+        audio: { kind: 'builtin', name: audio },
+        requests,
+        warmup,
+      },
+    ],
     timeoutMs: REQUEST_TIMEOUT_MS,
     model: 'whisper-1',
     trace: false,
@@ -80,7 +95,15 @@ export function busySecondsFromProcStat(stat: string): number | undefined {
   const ticks = line.trim().split(/\s+/).slice(1).map(Number);
   if (ticks.length < 5 || ticks.some((t) => !Number.isFinite(t))) return undefined;
   // Guest time is already counted in user and nice; steal is time the hypervisor gave elsewhere.
-  const [user, nice, system, , , irq = 0, softirq = 0] = ticks as [number, number, number, number, number, number?, number?];
+  const [user, nice, system, , , irq = 0, softirq = 0] = ticks as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number?,
+    number?,
+  ];
   return (user + nice + system + irq + softirq) / USER_HZ;
 }
 

@@ -57,13 +57,21 @@ export async function measureService(options: ServiceBenchOptions): Promise<Serv
           const result = await runClosed(closedLoad(service.url, streams, streams * options.requestsPerStream, '1s'));
           (streams === 4 ? rtf4 : rtf8).push(result.throughput_rtf);
           failedRequests += result.failed;
-          log(`scaling round ${round + 1}, ${streams} streams: ${result.throughput_rtf.toFixed(2)}x realtime, ${result.succeeded}/${result.requests} ok`);
+          log(
+            `scaling round ${round + 1}, ${streams} streams: ${result.throughput_rtf.toFixed(2)}x realtime, ${result.succeeded}/${result.requests} ok`,
+          );
         }
       }
       const suite = await runSuite({ url: service.url, suite: options.suite, trace: false });
       failedRequests += suite.scenarios.reduce((sum, s) => sum + s.failed, 0);
       log(`${options.suite} suite: ${suite.scenarios.map((s) => `${s.name} ${s.throughput_rtf}x`).join(', ')}`);
-      return { scalingEfficiency: rtf4.map((r, i) => scalingEfficiency(r, rtf8[i]!)), rtf4, rtf8, suite, failedRequests };
+      return {
+        scalingEfficiency: rtf4.map((r, i) => scalingEfficiency(r, rtf8[i]!)),
+        rtf4,
+        rtf8,
+        suite,
+        failedRequests,
+      };
     } finally {
       await service.stop();
     }

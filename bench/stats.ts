@@ -29,7 +29,13 @@ export function summarize(values: readonly number[]): Summary {
   const mid = median(values);
   const min = Math.min(...values);
   const max = Math.max(...values);
-  return { median: mid, min, max, relativeSpread: mid === 0 ? (max === min ? 0 : Infinity) : (max - min) / Math.abs(mid), repeats: values.length };
+  return {
+    median: mid,
+    min,
+    max,
+    relativeSpread: mid === 0 ? (max === min ? 0 : Infinity) : (max - min) / Math.abs(mid),
+    repeats: values.length,
+  };
 }
 
 /**
@@ -37,7 +43,8 @@ export function summarize(values: readonly number[]): Summary {
  * a shared machine (slow for a minute, fast the next) cancels within each pair.
  */
 export function pairedRatios(numerators: readonly number[], denominators: readonly number[]): number[] {
-  if (numerators.length !== denominators.length) throw new Error(`unpaired measurements: ${numerators.length} vs ${denominators.length}`);
+  if (numerators.length !== denominators.length)
+    throw new Error(`unpaired measurements: ${numerators.length} vs ${denominators.length}`);
   return numerators.map((n, i) => {
     const d = denominators[i]!;
     if (d === 0) throw new Error(`pair ${i}: the anchor measured 0`);

@@ -59,7 +59,9 @@ const overhead: Step = {
 const mel: Step = {
   name: 'log-mel',
   async run({ plan }) {
-    const runs = await repeat(plan.mel.repeats, () => measureMel({ repeats: plan.mel.innerRepeats, durationS: plan.mel.durationS }));
+    const runs = await repeat(plan.mel.repeats, () =>
+      measureMel({ repeats: plan.mel.innerRepeats, durationS: plan.mel.durationS }),
+    );
     return [
       {
         key: 'mel.ratio_to_fft_floor',
@@ -67,7 +69,11 @@ const mel: Step = {
         goal: { op: '<=', target: 2.5 },
         anchor: `bare fft.js 512-point real transform over the same ${plan.mel.durationS * 100} frames (${plan.mel.durationS} s), paired back to back`,
         samples: runs.map((r) => r.ratioToFftFloor),
-        details: { inner_pairs_per_repeat: plan.mel.innerRepeats, mel_ms: round(median(runs.map((r) => r.melMs)), 2), fft_floor_ms: round(median(runs.map((r) => r.fftFloorMs)), 2) },
+        details: {
+          inner_pairs_per_repeat: plan.mel.innerRepeats,
+          mel_ms: round(median(runs.map((r) => r.melMs)), 2),
+          fft_floor_ms: round(median(runs.map((r) => r.fftFloorMs)), 2),
+        },
       },
       {
         key: 'mel.max_abs_error',
@@ -139,7 +145,13 @@ const service: Step = {
         goal: null,
         anchor: `4-stream throughput of the same npu-sim service (--columns ${columns}, 1 s clips): (rtf8 / rtf4) / 2, ideal 1`,
         samples: result.scalingEfficiency,
-        details: { rtf_4_streams: result.rtf4, rtf_8_streams: result.rtf8, requests_per_stream: requestsPerStream, suite_scaling_efficiency: result.suite.scaling_efficiency, failed_requests: result.failedRequests },
+        details: {
+          rtf_4_streams: result.rtf4,
+          rtf_8_streams: result.rtf8,
+          requests_per_stream: requestsPerStream,
+          suite_scaling_efficiency: result.suite.scaling_efficiency,
+          failed_requests: result.failedRequests,
+        },
       },
     ];
     for (const scenario of result.suite.scenarios) {
@@ -149,7 +161,12 @@ const service: Step = {
         goal: null,
         anchor: `audio s / wall s of the ${suite} suite's scenario (one run, for the record)`,
         samples: [scenario.throughput_rtf],
-        details: { requests: scenario.requests, failed: scenario.failed, latency_p50_ms: scenario.latency_ms.p50, latency_p99_ms: scenario.latency_ms.p99 },
+        details: {
+          requests: scenario.requests,
+          failed: scenario.failed,
+          latency_p50_ms: scenario.latency_ms.p50,
+          latency_p99_ms: scenario.latency_ms.p99,
+        },
       });
     }
     return rows;
@@ -187,7 +204,14 @@ function phaseDetails(phase: PhaseResult): Record<string, unknown> {
     rounds: phase.rounds,
     rtf: phase.rtf,
     cpu_s_per_request: rounded(phase.cpuSecondsPerRequest),
-    main_thread_cpu_ms_per_request: rounded(Object.fromEntries(Object.entries(phase.mainThreadCpuSecondsPerRequest).map(([config, list]) => [config, list.map((v) => v * 1000)]))),
+    main_thread_cpu_ms_per_request: rounded(
+      Object.fromEntries(
+        Object.entries(phase.mainThreadCpuSecondsPerRequest).map(([config, list]) => [
+          config,
+          list.map((v) => v * 1000),
+        ]),
+      ),
+    ),
     other_processes_cores: phase.foreignCores.map((v) => round(v, 3)),
   };
 }
@@ -217,15 +241,53 @@ const tracing: Step = {
       elapsed_s: round(result.elapsedS, 1),
     };
     const concurrentAnchor = `the untraced service (OTEL_SDK_DISABLED=true) running at the same time: its CPU s per request / the traced one's; ${shape}`;
-    const mainAnchor = 'main-thread CPU per request the traced service adds over the untraced one (spans, rollups, export), / the untraced service\'s total CPU per request; concurrent rounds';
+    const mainAnchor =
+      "main-thread CPU per request the traced service adds over the untraced one (spans, rollups, export), / the untraced service's total CPU per request; concurrent rounds";
     const sequentialAnchor = `the untraced service's throughput_rtf in the same rotated round (services taking turns); ${shape}`;
     return [
-      { key: 'tracing.throughput_ratio_medium', unit: 'ratio', goal: { op: '>=', target: 0.98 }, anchor: concurrentAnchor, samples: result.concurrent.ratioMedium, details },
-      { key: 'tracing.throughput_ratio_fine', unit: 'ratio', goal: { op: '>=', target: 0.95 }, anchor: concurrentAnchor, samples: result.concurrent.ratioFine },
-      { key: 'tracing.main_thread_cost_medium', unit: 'ratio', goal: null, anchor: mainAnchor, samples: mainThreadCost(result.concurrent, 'medium') },
-      { key: 'tracing.main_thread_cost_fine', unit: 'ratio', goal: null, anchor: mainAnchor, samples: mainThreadCost(result.concurrent, 'fine') },
-      { key: 'tracing.wall_throughput_ratio_medium', unit: 'ratio', goal: null, anchor: sequentialAnchor, samples: result.sequential.ratioMedium },
-      { key: 'tracing.wall_throughput_ratio_fine', unit: 'ratio', goal: null, anchor: sequentialAnchor, samples: result.sequential.ratioFine },
+      {
+        key: 'tracing.throughput_ratio_medium',
+        unit: 'ratio',
+        goal: { op: '>=', target: 0.98 },
+        anchor: concurrentAnchor,
+        samples: result.concurrent.ratioMedium,
+        details,
+      },
+      {
+        key: 'tracing.throughput_ratio_fine',
+        unit: 'ratio',
+        goal: { op: '>=', target: 0.95 },
+        anchor: concurrentAnchor,
+        samples: result.concurrent.ratioFine,
+      },
+      {
+        key: 'tracing.main_thread_cost_medium',
+        unit: 'ratio',
+        goal: null,
+        anchor: mainAnchor,
+        samples: mainThreadCost(result.concurrent, 'medium'),
+      },
+      {
+        key: 'tracing.main_thread_cost_fine',
+        unit: 'ratio',
+        goal: null,
+        anchor: mainAnchor,
+        samples: mainThreadCost(result.concurrent, 'fine'),
+      },
+      {
+        key: 'tracing.wall_throughput_ratio_medium',
+        unit: 'ratio',
+        goal: null,
+        anchor: sequentialAnchor,
+        samples: result.sequential.ratioMedium,
+      },
+      {
+        key: 'tracing.wall_throughput_ratio_fine',
+        unit: 'ratio',
+        goal: null,
+        anchor: sequentialAnchor,
+        samples: result.sequential.ratioFine,
+      },
     ];
   },
 };

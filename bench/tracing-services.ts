@@ -8,7 +8,7 @@
 import type { ChildService } from '../src/cli/child-service.ts';
 import { startChildService } from '../src/cli/child-service.ts';
 import type { ScenarioResult } from '../src/loadgen/report.ts';
-import { startOtlpSink, type SinkCounts } from './otlp-sink.ts';
+import { type SinkCounts, startOtlpSink } from './otlp-sink.ts';
 import { closedLoad, machineBusySeconds, mainThreadCpuSeconds, processCpuSeconds, runClosed } from './service-load.ts';
 
 export const TRACING_CONFIGS = ['off', 'medium', 'fine'] as const;
@@ -51,7 +51,11 @@ export async function startTracingServices(offload: 'fused' | 'matmul'): Promise
     await stopAll();
     throw failed.reason;
   }
-  const [off, medium, fine] = started.map((s) => (s as PromiseFulfilledResult<ChildService>).value) as [ChildService, ChildService, ChildService];
+  const [off, medium, fine] = started.map((s) => (s as PromiseFulfilledResult<ChildService>).value) as [
+    ChildService,
+    ChildService,
+    ChildService,
+  ];
   const services = { off, medium, fine };
   try {
     for (const config of TRACING_CONFIGS) await runClosed(closedLoad(services[config].url, 2, 2, '1s'));
@@ -59,7 +63,8 @@ export async function startTracingServices(offload: 'fused' | 'matmul'): Promise
     await stopAll();
     throw error;
   }
-  const dropped = async (service: ChildService): Promise<number> => ((await (await fetch(`${service.url}/health`)).json()) as { dropped_spans?: number }).dropped_spans ?? 0;
+  const dropped = async (service: ChildService): Promise<number> =>
+    ((await (await fetch(`${service.url}/health`)).json()) as { dropped_spans?: number }).dropped_spans ?? 0;
   return {
     services,
     exported: () => sink.counts(),
@@ -90,14 +95,23 @@ export async function measureRun(service: ChildService, streams: number, request
   const mainCpuS = (mainThreadCpuSeconds(pid) ?? NaN) - mainBefore;
   // The load run's preflight is one more request, the same for every configuration.
   const counted = result.requests + 1;
-  return { result, cpuPerRequest: serviceCpuS / counted, mainThreadCpuPerRequest: mainCpuS / counted, serviceCpuS, wallS: (performance.now() - at) / 1000 };
+  return {
+    result,
+    cpuPerRequest: serviceCpuS / counted,
+    mainThreadCpuPerRequest: mainCpuS / counted,
+    serviceCpuS,
+    wallS: (performance.now() - at) / 1000,
+  };
 }
 
 /**
  * Runs `fn` and returns how many cores' worth of CPU processes other than this one and
  * `ownCpuS()` (the services measured) used meanwhile: 0 on a quiet machine.
  */
-export async function withForeignLoad<T>(fn: () => Promise<T>, ownCpuS: (result: T) => number): Promise<{ result: T; foreignCores: number }> {
+export async function withForeignLoad<T>(
+  fn: () => Promise<T>,
+  ownCpuS: (result: T) => number,
+): Promise<{ result: T; foreignCores: number }> {
   const machineBefore = machineBusySeconds() ?? NaN;
   const selfBefore = process.cpuUsage();
   const at = performance.now();

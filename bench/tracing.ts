@@ -15,9 +15,17 @@
  *   rotated order, and each round compares wall-clock throughput_rtf, traced / untraced: the
  *   literal throughput ratio, exposed to everything that changes between one run and the next.
  */
-import { pairedRatios, rotation } from './stats.ts';
-import { measureRun, startTracingServices, TRACING_CONFIGS, withForeignLoad, type RunMeasurement, type TracingConfig } from './tracing-services.ts';
+
 import type { SinkCounts } from './otlp-sink.ts';
+import { pairedRatios, rotation } from './stats.ts';
+import {
+  measureRun,
+  type RunMeasurement,
+  startTracingServices,
+  TRACING_CONFIGS,
+  type TracingConfig,
+  withForeignLoad,
+} from './tracing-services.ts';
 
 export interface PhaseOptions {
   /** Rounds always run, and the most that run. */
@@ -69,7 +77,10 @@ export interface TracingBenchResult {
  * untraced service's whole CPU per request. The main thread makes, rolls up and exports the spans
  * while the workers compute, so this is tracing's cost there without the compute's noise.
  */
-export function mainThreadCost(phase: Pick<PhaseResult, 'cpuSecondsPerRequest' | 'mainThreadCpuSecondsPerRequest'>, config: 'medium' | 'fine'): number[] {
+export function mainThreadCost(
+  phase: Pick<PhaseResult, 'cpuSecondsPerRequest' | 'mainThreadCpuSecondsPerRequest'>,
+  config: 'medium' | 'fine',
+): number[] {
   const main = phase.mainThreadCpuSecondsPerRequest;
   return phase.cpuSecondsPerRequest.off.map((total, i) => (main[config][i]! - main.off[i]!) / total);
 }
@@ -77,7 +88,11 @@ export function mainThreadCost(phase: Pick<PhaseResult, 'cpuSecondsPerRequest' |
 const perConfig = (): PerConfig => ({ off: [], medium: [], fine: [] });
 
 /** Calls `round(r)` for r = 0, 1, ... as the phase's options allow; returns how many ran. */
-async function runRounds(options: PhaseOptions, elapsedS: () => number, round: (index: number) => Promise<void>): Promise<number> {
+async function runRounds(
+  options: PhaseOptions,
+  elapsedS: () => number,
+  round: (index: number) => Promise<void>,
+): Promise<number> {
   let rounds = 0;
   while (rounds < options.maxRounds) {
     const roundStarted = elapsedS();
@@ -97,41 +112,74 @@ export async function measureTracingCost(options: TracingBenchOptions): Promise<
   const setup = await startTracingServices(options.offload);
   const { services } = setup;
   let failedRequests = 0;
-  const record = (phase: { rtf: PerConfig; cpuSecondsPerRequest: PerConfig; mainThreadCpuSecondsPerRequest: PerConfig }, config: TracingConfig, run: RunMeasurement): void => {
+  const record = (
+    phase: { rtf: PerConfig; cpuSecondsPerRequest: PerConfig; mainThreadCpuSecondsPerRequest: PerConfig },
+    config: TracingConfig,
+    run: RunMeasurement,
+  ): void => {
     phase.rtf[config].push(run.result.throughput_rtf);
     phase.cpuSecondsPerRequest[config].push(run.cpuPerRequest);
     phase.mainThreadCpuSecondsPerRequest[config].push(run.mainThreadCpuPerRequest);
     failedRequests += run.result.failed;
   };
   try {
-    const concurrent = { rtf: perConfig(), cpuSecondsPerRequest: perConfig(), mainThreadCpuSecondsPerRequest: perConfig(), foreignCores: [] as number[] };
+    const concurrent = {
+      rtf: perConfig(),
+      cpuSecondsPerRequest: perConfig(),
+      mainThreadCpuSecondsPerRequest: perConfig(),
+      foreignCores: [] as number[],
+    };
     const concurrentRounds = await runRounds(options.concurrent, elapsedS, async (round) => {
       const { result: runs, foreignCores } = await withForeignLoad(
         () => Promise.all(TRACING_CONFIGS.map((config) => measureRun(services[config], streams, requests))),
         (all) => all.reduce((sum, run) => sum + run.serviceCpuS, 0),
       );
-      runs.forEach((run, i) => record(concurrent, TRACING_CONFIGS[i]!, run));
+      runs.forEach((run, i) => {
+        record(concurrent, TRACING_CONFIGS[i]!, run);
+      });
       concurrent.foreignCores.push(foreignCores);
       const cpu = runs.map((run) => run.cpuPerRequest.toFixed(3)).join(' / ');
       const walls = runs.map((run) => run.wallS.toFixed(1)).join(' / ');
-      log(`tracing concurrent round ${round + 1}: CPU s per request off / medium / fine ${cpu} (${walls} s), other processes ${foreignCores.toFixed(2)} cores`);
+      log(
+        `tracing concurrent round ${round + 1}: CPU s per request off / medium / fine ${cpu} (${walls} s), other processes ${foreignCores.toFixed(2)} cores`,
+      );
     });
 
-    const sequential = { rtf: perConfig(), cpuSecondsPerRequest: perConfig(), mainThreadCpuSecondsPerRequest: perConfig(), foreignCores: [] as number[] };
+    const sequential = {
+      rtf: perConfig(),
+      cpuSecondsPerRequest: perConfig(),
+      mainThreadCpuSecondsPerRequest: perConfig(),
+      foreignCores: [] as number[],
+    };
     const sequentialRounds = await runRounds(options.sequential, elapsedS, async (round) => {
       for (const config of rotation(TRACING_CONFIGS, round)) {
-        const { result: run, foreignCores } = await withForeignLoad(() => measureRun(services[config], streams, requests), (r) => r.serviceCpuS);
+        const { result: run, foreignCores } = await withForeignLoad(
+          () => measureRun(services[config], streams, requests),
+          (r) => r.serviceCpuS,
+        );
         record(sequential, config, run);
         sequential.foreignCores.push(foreignCores);
-        log(`tracing sequential round ${round + 1} ${config}: ${run.result.throughput_rtf.toFixed(3)}x realtime, ${run.wallS.toFixed(1)} s, other processes ${foreignCores.toFixed(2)} cores`);
+        log(
+          `tracing sequential round ${round + 1} ${config}: ${run.result.throughput_rtf.toFixed(3)}x realtime, ${run.wallS.toFixed(1)} s, other processes ${foreignCores.toFixed(2)} cores`,
+        );
       }
     });
 
     const cpu = concurrent.cpuSecondsPerRequest;
     const rtf = sequential.rtf;
     return {
-      concurrent: { ...concurrent, ratioMedium: pairedRatios(cpu.off, cpu.medium), ratioFine: pairedRatios(cpu.off, cpu.fine), rounds: concurrentRounds },
-      sequential: { ...sequential, ratioMedium: pairedRatios(rtf.medium, rtf.off), ratioFine: pairedRatios(rtf.fine, rtf.off), rounds: sequentialRounds },
+      concurrent: {
+        ...concurrent,
+        ratioMedium: pairedRatios(cpu.off, cpu.medium),
+        ratioFine: pairedRatios(cpu.off, cpu.fine),
+        rounds: concurrentRounds,
+      },
+      sequential: {
+        ...sequential,
+        ratioMedium: pairedRatios(rtf.medium, rtf.off),
+        ratioFine: pairedRatios(rtf.fine, rtf.off),
+        rounds: sequentialRounds,
+      },
       exported: await setup.exported(),
       droppedSpans: await setup.droppedSpans(),
       failedRequests,

@@ -26,10 +26,22 @@ function wholeNumber(name: string, text: string | undefined, fallback: number, m
   return n;
 }
 
+function parseFuzzArgs(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      cases: { type: 'string' },
+      seed: { type: 'string' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  }).values;
+}
+
 async function main(): Promise<number> {
-  let values;
+  let values: ReturnType<typeof parseFuzzArgs>;
   try {
-    ({ values } = parseArgs({ args: process.argv.slice(2), options: { cases: { type: 'string' }, seed: { type: 'string' }, concurrency: { type: 'string' }, help: { type: 'boolean' } } }));
+    values = parseFuzzArgs(process.argv.slice(2));
   } catch (error) {
     process.stderr.write(`fuzz: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
@@ -53,9 +65,12 @@ async function main(): Promise<number> {
   });
   const alive = service.child.exitCode === null && service.child.signalCode === null;
   const exitCode = await service.stop();
-  process.stdout.write(`fuzz: seed ${seed}, ${cases} cases in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `fuzz: seed ${seed}, ${cases} cases in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   process.stdout.write(`statuses ${JSON.stringify(report.statuses)}\nkinds    ${JSON.stringify(report.kinds)}\n`);
-  for (const failure of report.failures.slice(0, 20)) process.stdout.write(`FAIL case ${failure.index} (${failure.kind}): ${failure.reason}\n`);
+  for (const failure of report.failures.slice(0, 20))
+    process.stdout.write(`FAIL case ${failure.index} (${failure.kind}): ${failure.reason}\n`);
   if (report.failures.length > 20) process.stdout.write(`... and ${report.failures.length - 20} more\n`);
   if (!alive) process.stdout.write('FAIL the service died during the run\n');
   if (exitCode !== 0) process.stdout.write(`FAIL the service exited ${exitCode} on SIGTERM\n`);

@@ -11,11 +11,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { startChildService, type ChildService } from '../src/cli/child-service.ts';
+import { type ChildService, startChildService } from '../src/cli/child-service.ts';
 import { parseLoadOptions } from '../src/loadgen/options.ts';
-import { runLoad } from '../src/loadgen/run-load.ts';
 import type { ScenarioResult } from '../src/loadgen/report.ts';
-import { startReceiver, type Receiver } from '../test/support/otlp-receiver.ts';
+import { runLoad } from '../src/loadgen/run-load.ts';
+import { type Receiver, startReceiver } from '../test/support/otlp-receiver.ts';
 
 const USAGE = `usage: node scripts/soak.ts [--minutes N | --seconds N] [options]
   --minutes N         measured duration in minutes (default 10)
@@ -67,10 +67,15 @@ function parseSettings(argv: string[]): Settings {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  if (values.minutes !== undefined && values.seconds !== undefined) throw new UsageProblem('--minutes and --seconds are alternatives: give one');
-  const measuredS = values.seconds !== undefined ? positive('seconds', values.seconds, 0) : positive('minutes', values.minutes, 10) * 60;
+  if (values.minutes !== undefined && values.seconds !== undefined)
+    throw new UsageProblem('--minutes and --seconds are alternatives: give one');
+  const measuredS =
+    values.seconds !== undefined
+      ? positive('seconds', values.seconds, 0)
+      : positive('minutes', values.minutes, 10) * 60;
   const exportMode = values.export ?? 'receiver';
-  if (exportMode !== 'receiver' && exportMode !== 'none' && exportMode !== 'env') throw new UsageProblem(`--export must be receiver, none or env, got '${exportMode}'`);
+  if (exportMode !== 'receiver' && exportMode !== 'none' && exportMode !== 'env')
+    throw new UsageProblem(`--export must be receiver, none or env, got '${exportMode}'`);
   const streams = positive('streams', values.streams, 16);
   if (!Number.isInteger(streams)) throw new UsageProblem('--streams must be a whole number');
   return {
@@ -94,16 +99,33 @@ async function health(url: string): Promise<Health> {
   return (await response.json()) as Health;
 }
 
-async function serviceEnv(mode: Settings['exportMode']): Promise<{ env: Record<string, string>; receiver: Receiver | undefined }> {
+async function serviceEnv(
+  mode: Settings['exportMode'],
+): Promise<{ env: Record<string, string>; receiver: Receiver | undefined }> {
   if (mode === 'none') return { env: { OTEL_TRACES_EXPORTER: 'none' }, receiver: undefined };
   if (mode === 'env') return { env: {}, receiver: undefined };
   const receiver = await startReceiver();
-  return { env: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }, receiver };
+  return {
+    env: {
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    },
+    receiver,
+  };
 }
 
 /** One closed-model phase of `seconds` at the settings' streams and audio. */
 async function phase(url: string, settings: Settings, seconds: number): Promise<ScenarioResult> {
-  const options = parseLoadOptions({ url, streams: String(settings.streams), duration: String(seconds), audio: [settings.audio], warmup: '0', progress: 'none', trace: false });
+  const options = parseLoadOptions({
+    url,
+    streams: String(settings.streams),
+    duration: String(seconds),
+    audio: [settings.audio],
+    warmup: '0',
+    progress: 'none',
+    trace: false,
+  });
   const results = await runLoad(options);
   return results.scenarios[0]!;
 }
@@ -130,7 +152,9 @@ async function soak(settings: Settings): Promise<boolean> {
     let baseline: number;
     let end: number;
     try {
-      process.stdout.write(`soak: warm-up ${settings.warmupS} s, then ${settings.measuredS} s at ${settings.streams} streams of ${settings.audio} audio (spans: ${settings.exportMode})\n`);
+      process.stdout.write(
+        `soak: warm-up ${settings.warmupS} s, then ${settings.measuredS} s at ${settings.streams} streams of ${settings.audio} audio (spans: ${settings.exportMode})\n`,
+      );
       warmup = await phase(url, settings, settings.warmupS);
       baseline = await sample();
       measured = await phase(url, settings, settings.measuredS);
@@ -164,13 +188,13 @@ async function soak(settings: Settings): Promise<boolean> {
     if (settings.out) await writeFile(settings.out, `${JSON.stringify(figures, null, 2)}\n`);
     const ok = failures === 0 && growth < settings.maxGrowth && exitCode === 0;
     process.stdout.write(
-      [
+      `${[
         `requests   ${figures.requests} (${measured.requests_per_s.toFixed(2)}/s measured), failures ${failures}${failures ? ` ${JSON.stringify(figures.errors)}` : ''}`,
         `latency    p50 ${ms(measured.latency_ms.p50)}, p99 ${ms(measured.latency_ms.p99)}`,
         `rss        after warm-up ${mib(baseline)}, end ${mib(end)}, peak ${mib(peak)}: growth ${(growth * 100).toFixed(1)}% (limit ${(settings.maxGrowth * 100).toFixed(0)}%)`,
         `spans      dropped ${finalHealth.dropped_spans}; service exit code ${exitCode}`,
         ok ? 'soak: PASS' : 'soak: FAIL',
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     return ok;
   } finally {

@@ -102,7 +102,10 @@ async function slowestExemplar(notBefore: number): Promise<{ traceId: string; du
   const doc = JSON.parse(await readFile(join(resultsDir, 'span-summary.json'), 'utf8')) as SummaryDoc;
   if (Date.parse(doc.generated_at) < notBefore) return undefined;
   const exemplars = doc.spans.find((span) => span.name === 'transcribe')?.exemplars ?? [];
-  const slowest = exemplars.reduce<(typeof exemplars)[number] | undefined>((a, b) => (!a || b.duration_ms > a.duration_ms ? b : a), undefined);
+  const slowest = exemplars.reduce<(typeof exemplars)[number] | undefined>(
+    (a, b) => (!a || b.duration_ms > a.duration_ms ? b : a),
+    undefined,
+  );
   return slowest && { traceId: slowest.trace_id, durationMs: slowest.duration_ms };
 }
 
@@ -131,11 +134,26 @@ interface ExemplarSeries {
 }
 
 /** Exemplars Prometheus stored for `selector` since `sinceMillis`, slowest first. */
-async function storedExemplars(selector: string, sinceMillis: number): Promise<Array<{ traceId: string; seconds: number; spanName: string }>> {
-  const params = new URLSearchParams({ query: selector, start: String(sinceMillis / 1000), end: String(Date.now() / 1000 + 60) });
-  const body = (await getJson(`${prometheusUrl}/api/v1/query_exemplars?${params}`)) as { data?: ExemplarSeries[] } | undefined;
+async function storedExemplars(
+  selector: string,
+  sinceMillis: number,
+): Promise<Array<{ traceId: string; seconds: number; spanName: string }>> {
+  const params = new URLSearchParams({
+    query: selector,
+    start: String(sinceMillis / 1000),
+    end: String(Date.now() / 1000 + 60),
+  });
+  const body = (await getJson(`${prometheusUrl}/api/v1/query_exemplars?${params}`)) as
+    | { data?: ExemplarSeries[] }
+    | undefined;
   return (body?.data ?? [])
-    .flatMap((series) => series.exemplars.map((e) => ({ traceId: e.labels.trace_id ?? '', seconds: Number(e.value), spanName: series.seriesLabels.span_name ?? '?' })))
+    .flatMap((series) =>
+      series.exemplars.map((e) => ({
+        traceId: e.labels.trace_id ?? '',
+        seconds: Number(e.value),
+        spanName: series.seriesLabels.span_name ?? '?',
+      })),
+    )
     .filter((e) => /^[0-9a-f]{32}$/.test(e.traceId))
     .sort((a, b) => b.seconds - a.seconds);
 }
@@ -147,14 +165,19 @@ async function checkExemplars(since: number): Promise<void> {
     return found.length > 0 ? found : undefined;
   });
   const slowest = fromService[0]!;
-  step(`Prometheus: ${fromService.length} exemplars of ${serviceHistogram}; slowest ${slowest.spanName} ${slowest.seconds} s, trace ${slowest.traceId}`);
+  step(
+    `Prometheus: ${fromService.length} exemplars of ${serviceHistogram}; slowest ${slowest.spanName} ${slowest.seconds} s, trace ${slowest.traceId}`,
+  );
   await poll(`exemplar trace ${slowest.traceId} in Jaeger`, 60_000, async () => {
     const body = (await getJson(`${jaegerUrl}/api/v3/traces/${slowest.traceId}`)) as { result?: OtlpTrace } | undefined;
     return body?.result ? spanNamesByService(body.result) : undefined;
   });
   step(`exemplar -> trace: ${jaegerUrl}/trace/${slowest.traceId} is in Jaeger`);
   const fromCollector = await poll('exemplars of the collector span metrics in Prometheus', 90_000, async () => {
-    const found = await storedExemplars('traces_span_metrics_duration_milliseconds_bucket{service_name="amanuensis"}', since);
+    const found = await storedExemplars(
+      'traces_span_metrics_duration_milliseconds_bucket{service_name="amanuensis"}',
+      since,
+    );
     return found.length > 0 ? found : undefined;
   });
   step(`Prometheus: ${fromCollector.length} exemplars of the collector's span metrics`);
@@ -162,10 +185,14 @@ async function checkExemplars(since: number): Promise<void> {
 
 /** Grafana, as the anonymous viewer a browser is: the dashboard, and its p99 query answered with exemplars. */
 async function checkGrafana(): Promise<void> {
-  const dashboard = (await poll('the provisioned dashboard in Grafana', 60_000, () => getJson(`${grafanaUrl}/api/dashboards/uid/${dashboardUid}`))) as {
+  const dashboard = (await poll('the provisioned dashboard in Grafana', 60_000, () =>
+    getJson(`${grafanaUrl}/api/dashboards/uid/${dashboardUid}`),
+  )) as {
     dashboard?: { panels?: Array<{ targets?: Array<{ expr?: string }> }> };
   };
-  const expr = dashboard.dashboard?.panels?.flatMap((panel) => panel.targets ?? []).find((target) => target.expr?.includes(serviceHistogram))?.expr;
+  const expr = dashboard.dashboard?.panels
+    ?.flatMap((panel) => panel.targets ?? [])
+    .find((target) => target.expr?.includes(serviceHistogram))?.expr;
   if (!expr) throw new CheckFailed(`Grafana's dashboard ${dashboardUid} has no query on ${serviceHistogram}`);
   const traceIds = await poll('exemplars through Grafana (/api/ds/query)', 60_000, async () => {
     const response = await fetch(`${grafanaUrl}/api/ds/query`, {
@@ -174,20 +201,39 @@ async function checkGrafana(): Promise<void> {
       body: JSON.stringify({
         from: 'now-15m',
         to: 'now',
-        queries: [{ refId: 'A', datasource: { type: 'prometheus', uid: 'prometheus' }, expr, exemplar: true, range: true, instant: false, intervalMs: 15_000, maxDataPoints: 200 }],
+        queries: [
+          {
+            refId: 'A',
+            datasource: { type: 'prometheus', uid: 'prometheus' },
+            expr,
+            exemplar: true,
+            range: true,
+            instant: false,
+            intervalMs: 15_000,
+            maxDataPoints: 200,
+          },
+        ],
       }),
       signal: AbortSignal.timeout(10_000),
     });
-    if (!response.ok) throw new Error(`/api/ds/query answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    if (!response.ok)
+      throw new Error(`/api/ds/query answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
     // Exemplars come back as a frame with a trace_id field; read every frame's trace_id values.
-    const body = (await response.json()) as { results?: Record<string, { frames?: Array<{ schema?: { fields?: Array<{ name: string }> }; data?: { values?: unknown[][] } }> }> };
+    const body = (await response.json()) as {
+      results?: Record<
+        string,
+        { frames?: Array<{ schema?: { fields?: Array<{ name: string }> }; data?: { values?: unknown[][] } }> }
+      >;
+    };
     const ids = (body.results?.A?.frames ?? []).flatMap((frame) => {
       const index = frame.schema?.fields?.findIndex((field) => field.name === 'trace_id') ?? -1;
       return index >= 0 ? ((frame.data?.values?.[index] ?? []) as string[]) : [];
     });
     return ids.length > 0 ? ids : undefined;
   });
-  step(`Grafana: dashboard ${dashboardUid} answers its p99 query with ${traceIds.length} exemplar trace ids (anonymous viewer)`);
+  step(
+    `Grafana: dashboard ${dashboardUid} answers its p99 query with ${traceIds.length} exemplar trace ids (anonymous viewer)`,
+  );
 }
 
 async function checkTrace(traceId: string): Promise<void> {
@@ -195,30 +241,44 @@ async function checkTrace(traceId: string): Promise<void> {
     const body = (await getJson(`${jaegerUrl}/api/v3/traces/${traceId}`)) as { result?: OtlpTrace } | undefined;
     const names = body?.result ? spanNamesByService(body.result) : undefined;
     // Spans of one trace arrive in several batches; wait until the stages are all there.
-    return names?.get('amanuensis')?.has('transcribe') && [...names.get('amanuensis')!].some((n) => n.startsWith('npu.')) ? names : undefined;
+    return names?.get('amanuensis')?.has('transcribe') &&
+      [...names.get('amanuensis')!].some((n) => n.startsWith('npu.'))
+      ? names
+      : undefined;
   });
   const service = [...byService.get('amanuensis')!];
   for (const expected of ['transcribe', 'audio.decode', 'mel', 'encoder', 'decoder']) {
-    if (!service.includes(expected)) throw new CheckFailed(`trace ${traceId} has no ${expected} span (has: ${service.join(', ')})`);
+    if (!service.includes(expected))
+      throw new CheckFailed(`trace ${traceId} has no ${expected} span (has: ${service.join(', ')})`);
   }
-  if (!service.some((name) => name.startsWith('POST '))) throw new CheckFailed(`trace ${traceId} has no HTTP SERVER span`);
-  if (!byService.get('amanuensis-loadgen')?.size) throw new CheckFailed(`trace ${traceId} has no load generator CLIENT span: context did not propagate`);
+  if (!service.some((name) => name.startsWith('POST ')))
+    throw new CheckFailed(`trace ${traceId} has no HTTP SERVER span`);
+  if (!byService.get('amanuensis-loadgen')?.size)
+    throw new CheckFailed(`trace ${traceId} has no load generator CLIENT span: context did not propagate`);
   step(`trace ${traceId}: ${service.length} span names from amanuensis, joined by the load generator's client span`);
 }
 
 async function checkSpanMetrics(): Promise<void> {
-  const query = encodeURIComponent('sum(traces_span_metrics_calls_total{service_name="amanuensis",span_name="transcribe"})');
+  const query = encodeURIComponent(
+    'sum(traces_span_metrics_calls_total{service_name="amanuensis",span_name="transcribe"})',
+  );
   const calls = await poll('span metrics in Prometheus', 90_000, async () => {
-    const body = (await getJson(`${prometheusUrl}/api/v1/query?query=${query}`)) as { data?: { result?: Array<{ value: [number, string] }> } };
+    const body = (await getJson(`${prometheusUrl}/api/v1/query?query=${query}`)) as {
+      data?: { result?: Array<{ value: [number, string] }> };
+    };
     const value = Number(body?.data?.result?.[0]?.value[1]);
     return value > 0 ? value : undefined;
   });
   step(`Prometheus: ${calls} transcribe calls counted by the span_metrics connector`);
   const operations = await poll("stage spans in Jaeger's Monitor API", 120_000, async () => {
-    const body = (await getJson(`${jaegerUrl}/api/metrics/calls?service=amanuensis&spanKind=internal&groupByOperation=true`)) as {
+    const body = (await getJson(
+      `${jaegerUrl}/api/metrics/calls?service=amanuensis&spanKind=internal&groupByOperation=true`,
+    )) as {
       metrics?: Array<{ labels: Array<{ name: string; value: string }>; metricPoints: unknown[] }>;
     };
-    const names = (body?.metrics ?? []).filter((m) => m.metricPoints.length > 0).flatMap((m) => m.labels.filter((l) => l.name === 'operation').map((l) => l.value));
+    const names = (body?.metrics ?? [])
+      .filter((m) => m.metricPoints.length > 0)
+      .flatMap((m) => m.labels.filter((l) => l.name === 'operation').map((l) => l.value));
     return names.includes('transcribe') ? names : undefined;
   });
   step(`Monitor tab (span kind Internal): ${operations.length} operations, e.g. ${operations.slice(0, 4).join(', ')}`);
@@ -232,9 +292,26 @@ async function run(suite: string): Promise<void> {
   const loadStarted = Date.now();
   step(`load generator, suite ${suite}`);
   // Exit 1 means a latency threshold failed: slow, but the telemetry path is what this checks.
-  await composeOrFail(['run', '--rm', 'loadgen', 'load', '--url', 'http://service:8080', '--suite', suite, '--out', '/results/load-results.json'], 30 * 60_000, [0, 1]);
+  await composeOrFail(
+    [
+      'run',
+      '--rm',
+      'loadgen',
+      'load',
+      '--url',
+      'http://service:8080',
+      '--suite',
+      suite,
+      '--out',
+      '/results/load-results.json',
+    ],
+    30 * 60_000,
+    [0, 1],
+  );
   await copyResults();
-  const results = JSON.parse(await readFile(join(resultsDir, 'load-results.json'), 'utf8')) as { scenarios: Array<{ succeeded: number }> };
+  const results = JSON.parse(await readFile(join(resultsDir, 'load-results.json'), 'utf8')) as {
+    scenarios: Array<{ succeeded: number }>;
+  };
   const succeeded = results.scenarios.reduce((sum, scenario) => sum + scenario.succeeded, 0);
   if (succeeded === 0) throw new CheckFailed('the load generator completed no request');
   step(`${succeeded} requests succeeded`);
@@ -252,11 +329,20 @@ async function run(suite: string): Promise<void> {
 async function main(): Promise<number> {
   let options: { suite: string; keep: boolean; help: boolean };
   try {
-    const { values } = parseArgs({ options: { suite: { type: 'string', default: 'quick' }, keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+    const { values } = parseArgs({
+      options: {
+        suite: { type: 'string', default: 'quick' },
+        keep: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
     options = { suite: values.suite, keep: values.keep, help: values.help };
-    if (!['quick', 'standard'].includes(options.suite)) throw new Error(`--suite must be quick or standard, not "${options.suite}"`);
+    if (!['quick', 'standard'].includes(options.suite))
+      throw new Error(`--suite must be quick or standard, not "${options.suite}"`);
   } catch (error) {
-    process.stderr.write(`stack-check: ${error instanceof Error ? error.message : String(error)} (run with --help for usage)\n`);
+    process.stderr.write(
+      `stack-check: ${error instanceof Error ? error.message : String(error)} (run with --help for usage)\n`,
+    );
     return 2;
   }
   if (options.help) {
@@ -264,7 +350,9 @@ async function main(): Promise<number> {
     return 0;
   }
   if ((await docker(['info'])) !== 0 || (await docker(['compose', 'version'])) !== 0) {
-    process.stderr.write('stack-check: needs a running Docker engine and Compose v2 (`docker info` or `docker compose version` failed)\n');
+    process.stderr.write(
+      'stack-check: needs a running Docker engine and Compose v2 (`docker info` or `docker compose version` failed)\n',
+    );
     return 2;
   }
   try {

@@ -19,12 +19,19 @@
  * console.log(renderComparison(compareRuns(a, b), { labels: ['A', 'B'], color: false }));
  * ```
  */
-export { RollupSpanProcessor, type RollupSpanProcessorOptions, type SummaryOptions } from './rollup/processor.ts';
-export { mergeSummaries, SummaryMergeError } from './rollup/merge.ts';
-export { LogHistogram } from './rollup/sketch.ts';
-export { startSummaryWriter, type SummaryWriter, type SummaryWriterOptions } from './rollup/writer.ts';
-export { createSpanMetrics, type SpanMetrics, type SpanMetricsOptions } from './rollup/metrics.ts';
-export { subtractSummary, type SummaryDifference } from './rollup/subtract.ts';
+
+export type { LoadResults } from './loadgen/report.ts';
+export {
+  type CompareOptions,
+  type ComparisonTextOptions,
+  compareRuns,
+  type RunComparison,
+  renderComparison,
+} from './report/compare.ts';
+export { renderReportHtml } from './report/html.ts';
+export type { LabelledRun, ReportInput, RunDocuments } from './report/input.ts';
+export { readRunFolder } from './report/run-folder.ts';
+export { renderTerminalReport, type TerminalOptions } from './report/terminal.ts';
 export type {
   Exemplar,
   KeptSpan,
@@ -40,13 +47,13 @@ export type {
   TailAttribution,
   TailStage,
 } from './rollup/document.ts';
+export { mergeSummaries, SummaryMergeError } from './rollup/merge.ts';
+export { createSpanMetrics, type SpanMetrics, type SpanMetricsOptions } from './rollup/metrics.ts';
+export { RollupSpanProcessor, type RollupSpanProcessorOptions, type SummaryOptions } from './rollup/processor.ts';
+export { LogHistogram } from './rollup/sketch.ts';
+export { type SummaryDifference, subtractSummary } from './rollup/subtract.ts';
+export { type SummaryWriter, type SummaryWriterOptions, startSummaryWriter } from './rollup/writer.ts';
+export { ATTR, type Detail, SPAN } from './telemetry/names.ts';
+export { type StageAttributes, type StageRecord, StageRecorder } from './telemetry/recorder.ts';
 export { ResourceMeter, type ResourceReading, type ResourceSource } from './telemetry/resource-meter.ts';
 export { configureStages, replaySpans, stage } from './telemetry/stage.ts';
-export { StageRecorder, type StageAttributes, type StageRecord } from './telemetry/recorder.ts';
-export { SPAN, ATTR, type Detail } from './telemetry/names.ts';
-export { renderReportHtml } from './report/html.ts';
-export { renderTerminalReport, type TerminalOptions } from './report/terminal.ts';
-export { compareRuns, renderComparison, type CompareOptions, type ComparisonTextOptions, type RunComparison } from './report/compare.ts';
-export { readRunFolder } from './report/run-folder.ts';
-export type { LabelledRun, ReportInput, RunDocuments } from './report/input.ts';
-export type { LoadResults } from './loadgen/report.ts';

@@ -8,14 +8,14 @@
  * encoder's time stays covered by named spans to its end.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { TaskName, WorkerPool } from '../engine/pool.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { nowMs } from '../telemetry/recorder.ts';
-import { openStage } from '../telemetry/stage.ts';
-import type { TaskName, WorkerPool } from '../engine/pool.ts';
-import { ColumnScheduler, type ColumnLease } from './columns.ts';
-import type { DeviceName, DeviceTarget, OffloadMode } from './device.ts';
 import type { ResourceSource } from '../telemetry/resource-meter.ts';
-import { resolveTiming, type NpuTiming } from './npu-timing.ts';
+import { openStage } from '../telemetry/stage.ts';
+import { type ColumnLease, ColumnScheduler } from './columns.ts';
+import type { DeviceName, DeviceTarget, OffloadMode } from './device.ts';
+import { type NpuTiming, resolveTiming } from './npu-timing.ts';
 
 export interface AcceleratorOptions {
   pool: WorkerPool;
@@ -53,10 +53,17 @@ async function sleepUntil(endMs: number, signal: AbortSignal | undefined): Promi
 
 export function createAccelerator(options: AcceleratorOptions): Accelerator {
   const { pool, device, offload } = options;
-  const timing = resolveTiming(options.columns === undefined ? options.timing : { ...options.timing, columns: options.columns });
+  const timing = resolveTiming(
+    options.columns === undefined ? options.timing : { ...options.timing, columns: options.columns },
+  );
   const scheduler = device === 'npu-sim' ? new ColumnScheduler(timing.columns) : undefined;
 
-  async function runOnColumn<R extends PassResult>(columns: ColumnScheduler, task: TaskName, payload: Record<string, unknown>, signal?: AbortSignal): Promise<R> {
+  async function runOnColumn<R extends PassResult>(
+    columns: ColumnScheduler,
+    task: TaskName,
+    payload: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<R> {
     // Both waits are opened before they end, so their bookkeeping falls inside them, not after.
     const queueWait = openStage(SPAN.NPU_QUEUE_WAIT, 'medium', nowMs(), { [ATTR.NPU_COLUMNS]: columns.columns });
     let lease: ColumnLease;
@@ -70,7 +77,10 @@ export function createAccelerator(options: AcceleratorOptions): Accelerator {
       const target: DeviceTarget = { device, offload, column: lease.column, timing };
       const result = await pool.run<R>(task, { ...payload, target }, signal ? { signal } : {});
       // Until the modelled end (or the worker's answer, if that came later) the pass's own spans cover the time.
-      const completionWait = openStage(SPAN.NPU_COMPLETION_WAIT, 'medium', Math.max(result.endMs, nowMs()), { [ATTR.NPU_COLUMN]: lease.column, [ATTR.NPU_COLUMNS]: columns.columns });
+      const completionWait = openStage(SPAN.NPU_COMPLETION_WAIT, 'medium', Math.max(result.endMs, nowMs()), {
+        [ATTR.NPU_COLUMN]: lease.column,
+        [ATTR.NPU_COLUMNS]: columns.columns,
+      });
       try {
         await sleepUntil(result.endMs, signal);
       } finally {

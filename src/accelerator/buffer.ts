@@ -26,18 +26,22 @@ export class SharedBufferObject implements BufferObject {
 
   write(source: Float32Array, offset = 0): void {
     if (offset < 0 || offset + source.length > this.length) {
-      throw new RangeError(`bo.write of ${source.length} elements at ${offset} overflows a ${this.length}-element buffer`);
+      throw new RangeError(
+        `bo.write of ${source.length} elements at ${offset} overflows a ${this.length}-element buffer`,
+      );
     }
     this.owner.host(() => this.storage.set(source, offset));
   }
 
   sync(direction: SyncDirection, bytes = this.bytes): void {
-    if (bytes < 0 || bytes > this.bytes) throw new RangeError(`bo.sync of ${bytes} bytes on a ${this.bytes}-byte buffer`);
+    if (bytes < 0 || bytes > this.bytes)
+      throw new RangeError(`bo.sync of ${bytes} bytes on a ${this.bytes}-byte buffer`);
     this.owner.synced(bytes, direction);
   }
 
   read(target: Float32Array): Float32Array {
-    if (target.length > this.length) throw new RangeError(`bo.read of ${target.length} elements from a ${this.length}-element buffer`);
+    if (target.length > this.length)
+      throw new RangeError(`bo.read of ${target.length} elements from a ${this.length}-element buffer`);
     this.owner.host(() => target.set(this.storage.subarray(0, target.length)));
     return target;
   }

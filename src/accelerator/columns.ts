@@ -27,7 +27,8 @@ export class ColumnScheduler {
   private readonly waiters: Waiter[] = [];
 
   constructor(columns: number) {
-    if (!Number.isInteger(columns) || columns < 1) throw new Error(`columns must be a positive integer, got ${columns}`);
+    if (!Number.isInteger(columns) || columns < 1)
+      throw new Error(`columns must be a positive integer, got ${columns}`);
     this.columns = columns;
     this.meter = new ResourceMeter('npu_columns', columns);
     this.free = Array.from({ length: columns }, (_, i) => i);

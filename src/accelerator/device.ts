@@ -4,7 +4,7 @@
  * and wait, `sync(FROM_DEVICE)` + `read`. Devices live in pool workers; each encoder pass opens
  * one for its duration (see open-device.ts).
  */
-import type { NpuTiming, KernelCost } from './npu-timing.ts';
+import type { KernelCost, NpuTiming } from './npu-timing.ts';
 
 export type DeviceName = 'npu-sim' | 'cpu';
 export type OffloadMode = 'fused' | 'matmul';

@@ -10,7 +10,15 @@
  * C (m×n) = A (m×k) · Wᵀ (+ bias), with W stored n×k. Blocks of 2 rows × 4 columns keep eight
  * accumulators in registers and load each A and W element once per block.
  */
-export function matmulNT(a: Float32Array, w: Float32Array, c: Float32Array, m: number, k: number, n: number, bias?: Float32Array): void {
+export function matmulNT(
+  a: Float32Array,
+  w: Float32Array,
+  c: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  bias?: Float32Array,
+): void {
   const n4 = n - (n % 4);
   let i = 0;
   for (; i + 2 <= m; i += 2) {
@@ -24,7 +32,14 @@ export function matmulNT(a: Float32Array, w: Float32Array, c: Float32Array, m: n
       const w1 = w0 + k;
       const w2 = w1 + k;
       const w3 = w2 + k;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
       for (let p = 0; p < k; p++) {
         const x0 = a[a0 + p]!;
         const x1 = a[a1 + p]!;
@@ -32,19 +47,32 @@ export function matmulNT(a: Float32Array, w: Float32Array, c: Float32Array, m: n
         const y1 = w[w1 + p]!;
         const y2 = w[w2 + p]!;
         const y3 = w[w3 + p]!;
-        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
       }
       const b0 = bias ? bias[j]! : 0;
       const b1 = bias ? bias[j + 1]! : 0;
       const b2 = bias ? bias[j + 2]! : 0;
       const b3 = bias ? bias[j + 3]! : 0;
-      c[c0 + j] = s00 + b0; c[c0 + j + 1] = s01 + b1; c[c0 + j + 2] = s02 + b2; c[c0 + j + 3] = s03 + b3;
-      c[c1 + j] = s10 + b0; c[c1 + j + 1] = s11 + b1; c[c1 + j + 2] = s12 + b2; c[c1 + j + 3] = s13 + b3;
+      c[c0 + j] = s00 + b0;
+      c[c0 + j + 1] = s01 + b1;
+      c[c0 + j + 2] = s02 + b2;
+      c[c0 + j + 3] = s03 + b3;
+      c[c1 + j] = s10 + b0;
+      c[c1 + j + 1] = s11 + b1;
+      c[c1 + j + 2] = s12 + b2;
+      c[c1 + j + 3] = s13 + b3;
     }
     for (; j < n; j++) {
       const w0 = j * k;
-      let s0 = 0, s1 = 0;
+      let s0 = 0,
+        s1 = 0;
       for (let p = 0; p < k; p++) {
         const y = w[w0 + p]!;
         s0 += a[a0 + p]! * y;
@@ -59,7 +87,14 @@ export function matmulNT(a: Float32Array, w: Float32Array, c: Float32Array, m: n
 }
 
 /** y (n) = Wᵀx (+ bias) for one row x (k), W stored n×k: the per-token product of a decoder. */
-export function matvecNT(x: Float32Array, w: Float32Array, y: Float32Array, k: number, n: number, bias?: Float32Array): void {
+export function matvecNT(
+  x: Float32Array,
+  w: Float32Array,
+  y: Float32Array,
+  k: number,
+  n: number,
+  bias?: Float32Array,
+): void {
   const n4 = n - (n % 4);
   let j = 0;
   for (; j < n4; j += 4) {
@@ -67,10 +102,16 @@ export function matvecNT(x: Float32Array, w: Float32Array, y: Float32Array, k: n
     const w1 = w0 + k;
     const w2 = w1 + k;
     const w3 = w2 + k;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let p = 0; p < k; p++) {
       const v = x[p]!;
-      s0 += v * w[w0 + p]!; s1 += v * w[w1 + p]!; s2 += v * w[w2 + p]!; s3 += v * w[w3 + p]!;
+      s0 += v * w[w0 + p]!;
+      s1 += v * w[w1 + p]!;
+      s2 += v * w[w2 + p]!;
+      s3 += v * w[w3 + p]!;
     }
     y[j] = s0 + (bias ? bias[j]! : 0);
     y[j + 1] = s1 + (bias ? bias[j + 1]! : 0);
@@ -86,7 +127,14 @@ export function matvecNT(x: Float32Array, w: Float32Array, y: Float32Array, k: n
 }
 
 /** LayerNorm over each of `rows` rows of width d (eps 1e-5, as torch.nn.LayerNorm). `out` may be `x`. */
-export function layerNorm(x: Float32Array, out: Float32Array, rows: number, d: number, gain: Float32Array, shift: Float32Array): void {
+export function layerNorm(
+  x: Float32Array,
+  out: Float32Array,
+  rows: number,
+  d: number,
+  gain: Float32Array,
+  shift: Float32Array,
+): void {
   for (let r = 0; r < rows; r++) {
     const o = r * d;
     let mean = 0;
@@ -144,7 +192,16 @@ export function addInPlace(x: Float32Array, y: Float32Array, length = x.length):
  * into out, with attention confined to consecutive blocks of `windowRows` rows (Whisper's 30 s
  * windows): cost is linear in the number of windows rather than quadratic in the audio length.
  */
-export function windowedSelfAttention(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, rows: number, d: number, heads: number, windowRows: number): void {
+export function windowedSelfAttention(
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  out: Float32Array,
+  rows: number,
+  d: number,
+  heads: number,
+  windowRows: number,
+): void {
   const hd = d / heads;
   const scale = 1 / Math.sqrt(hd);
   for (let w0 = 0; w0 < rows; w0 += windowRows) {
@@ -177,7 +234,14 @@ export function windowedSelfAttention(q: Float32Array, k: Float32Array, v: Float
  * convolution with weights [out][in][3] becomes matmulNT(col, W). Input element (c, p) is read at
  * input[c·channelStride + p·positionStride], which serves both channel-major and position-major inputs.
  */
-export function im2col3(input: Float32Array, channels: number, length: number, channelStride: number, positionStride: number, stride: number): { col: Float32Array; rows: number } {
+export function im2col3(
+  input: Float32Array,
+  channels: number,
+  length: number,
+  channelStride: number,
+  positionStride: number,
+  stride: number,
+): { col: Float32Array; rows: number } {
   const rows = length === 0 ? 0 : Math.floor((length - 1) / stride) + 1;
   const width = channels * 3;
   const col = new Float32Array(rows * width);

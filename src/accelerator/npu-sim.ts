@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { nowMs } from '../telemetry/recorder.ts';
 import { SharedBufferObject } from './buffer.ts';
 import type { BufferObject, Device, Kernel, PhaseTrace } from './device.ts';
-import { kernelMs, syncMs, type NpuTiming } from './npu-timing.ts';
+import { kernelMs, type NpuTiming, syncMs } from './npu-timing.ts';
 
 export class NpuSimDevice implements Device {
   readonly name = 'npu-sim';

@@ -68,7 +68,8 @@ export function kernelMs(timing: NpuTiming, cost: KernelCost): number {
 /** Merges overrides into the defaults and rejects values that would make the model meaningless. */
 export function resolveTiming(overrides: Partial<NpuTiming> = {}): NpuTiming {
   const timing = { ...DEFAULT_NPU_TIMING, ...overrides };
-  if (!Number.isInteger(timing.columns) || timing.columns < 1) throw new Error(`npu-sim columns must be a positive integer, got ${timing.columns}`);
+  if (!Number.isInteger(timing.columns) || timing.columns < 1)
+    throw new Error(`npu-sim columns must be a positive integer, got ${timing.columns}`);
   for (const key of ['syncGBps', 'dmaGBps', 'computeGflops'] as const) {
     if (!(timing[key] > 0)) throw new Error(`npu-sim ${key} must be positive, got ${timing[key]}`);
   }

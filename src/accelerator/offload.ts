@@ -3,7 +3,7 @@
  * run + wait (`npu.kernel_execution`), sync + read the output (`npu.result_retrieval`) -- with span
  * times taken from the device timeline (modelled on npu-sim, real on cpu).
  */
-import { ATTR, SPAN, type Detail } from '../telemetry/names.ts';
+import { ATTR, type Detail, SPAN } from '../telemetry/names.ts';
 import type { StageAttributes, StageRecorder } from '../telemetry/recorder.ts';
 import type { BufferObject, Device, Kernel, PhaseTrace } from './device.ts';
 
@@ -11,7 +11,14 @@ import type { BufferObject, Device, Kernel, PhaseTrace } from './device.ts';
  * Runs `fn` as stage `name` with start and end read from the device clock rather than the wall
  * clock, so modelled device time lands in the trace where the model put it.
  */
-export function deviceStage<T>(rec: StageRecorder, device: Device, name: string, level: Detail, attributes: StageAttributes, fn: () => T): T {
+export function deviceStage<T>(
+  rec: StageRecorder,
+  device: Device,
+  name: string,
+  level: Detail,
+  attributes: StageAttributes,
+  fn: () => T,
+): T {
   if (!rec.wants(level)) return fn();
   const startMs = device.now();
   const index = rec.records.length;
@@ -83,7 +90,13 @@ export class LaunchTotals {
  * Runs one launch as its XRT sequence, recording the three stages at `level`, and adds it to
  * `totals` when given.
  */
-export function offload<A>(device: Device, rec: StageRecorder, launch: Launch<A>, level: Detail, totals?: LaunchTotals): void {
+export function offload<A>(
+  device: Device,
+  rec: StageRecorder,
+  launch: Launch<A>,
+  level: Detail,
+  totals?: LaunchTotals,
+): void {
   const { kernel, args, inputs, output, result, layer } = launch;
   const base: StageAttributes = { [ATTR.NPU_KERNEL]: kernel.name, [ATTR.DEVICE]: device.name };
   if (layer !== undefined) base[ATTR.NPU_LAYER] = layer;
@@ -94,19 +107,38 @@ export function offload<A>(device: Device, rec: StageRecorder, launch: Launch<A>
   const outBytes = result.byteLength;
 
   const t0 = device.now();
-  deviceStage(rec, device, SPAN.NPU_BUFFER_TRANSFER, level, { ...base, [ATTR.NPU_BYTES]: inBytes, [ATTR.NPU_DIRECTION]: 'to_device' }, () => {
-    for (const input of inputs) input.bo.write(input.data);
-    for (const input of inputs) input.bo.sync('to_device', input.data.byteLength);
-  });
+  deviceStage(
+    rec,
+    device,
+    SPAN.NPU_BUFFER_TRANSFER,
+    level,
+    { ...base, [ATTR.NPU_BYTES]: inBytes, [ATTR.NPU_DIRECTION]: 'to_device' },
+    () => {
+      for (const input of inputs) input.bo.write(input.data);
+      for (const input of inputs) input.bo.sync('to_device', input.data.byteLength);
+    },
+  );
   const t1 = device.now();
-  deviceStage(rec, device, SPAN.NPU_KERNEL_EXECUTION, level, { ...base, [ATTR.NPU_FLOPS]: plan.flops, [ATTR.NPU_BYTES]: plan.bytesIn + plan.bytesOut, [ATTR.NPU_LAUNCHES]: 1 }, () =>
-    device.run(kernel, args, layerTrace(rec, device)),
+  deviceStage(
+    rec,
+    device,
+    SPAN.NPU_KERNEL_EXECUTION,
+    level,
+    { ...base, [ATTR.NPU_FLOPS]: plan.flops, [ATTR.NPU_BYTES]: plan.bytesIn + plan.bytesOut, [ATTR.NPU_LAUNCHES]: 1 },
+    () => device.run(kernel, args, layerTrace(rec, device)),
   );
   const t2 = device.now();
-  deviceStage(rec, device, SPAN.NPU_RESULT_RETRIEVAL, level, { ...base, [ATTR.NPU_BYTES]: outBytes, [ATTR.NPU_DIRECTION]: 'from_device' }, () => {
-    output.sync('from_device', outBytes);
-    output.read(result);
-  });
+  deviceStage(
+    rec,
+    device,
+    SPAN.NPU_RESULT_RETRIEVAL,
+    level,
+    { ...base, [ATTR.NPU_BYTES]: outBytes, [ATTR.NPU_DIRECTION]: 'from_device' },
+    () => {
+      output.sync('from_device', outBytes);
+      output.read(result);
+    },
+  );
   const t3 = device.now();
 
   if (!totals) return;
@@ -136,9 +168,21 @@ export function recordTotals(rec: StageRecorder, device: Device, totals: LaunchT
   let at = totals.firstStartMs;
   const parts: [string, OperationTotal, StageAttributes][] = [
     [SPAN.NPU_HOST_COMPUTE, totals.host, where],
-    [SPAN.NPU_BUFFER_TRANSFER, totals.transfer, { ...base, [ATTR.NPU_BYTES]: totals.transfer.bytes, [ATTR.NPU_DIRECTION]: 'to_device' }],
-    [SPAN.NPU_KERNEL_EXECUTION, totals.kernel, { ...base, [ATTR.NPU_FLOPS]: totals.flops, [ATTR.NPU_BYTES]: totals.kernel.bytes }],
-    [SPAN.NPU_RESULT_RETRIEVAL, totals.retrieval, { ...base, [ATTR.NPU_BYTES]: totals.retrieval.bytes, [ATTR.NPU_DIRECTION]: 'from_device' }],
+    [
+      SPAN.NPU_BUFFER_TRANSFER,
+      totals.transfer,
+      { ...base, [ATTR.NPU_BYTES]: totals.transfer.bytes, [ATTR.NPU_DIRECTION]: 'to_device' },
+    ],
+    [
+      SPAN.NPU_KERNEL_EXECUTION,
+      totals.kernel,
+      { ...base, [ATTR.NPU_FLOPS]: totals.flops, [ATTR.NPU_BYTES]: totals.kernel.bytes },
+    ],
+    [
+      SPAN.NPU_RESULT_RETRIEVAL,
+      totals.retrieval,
+      { ...base, [ATTR.NPU_BYTES]: totals.retrieval.bytes, [ATTR.NPU_DIRECTION]: 'from_device' },
+    ],
   ];
   for (const [name, total, attributes] of parts) {
     // A pass without host work (fused) shows no empty host span.

@@ -64,7 +64,13 @@ function scaleToRms(signal: Float64Array, rms: number): void {
 }
 
 /** One syllable of `length` samples: optional fricative onset, then a voiced vowel. */
-function syllable(length: number, vowel: readonly [number, number, number], f0Hz: number, fricative: boolean, next: () => number): Float64Array {
+function syllable(
+  length: number,
+  vowel: readonly [number, number, number],
+  f0Hz: number,
+  fricative: boolean,
+  next: () => number,
+): Float64Array {
   const voiced = new Float64Array(length);
   let phase = next();
   for (let i = 0; i < length; i++) {

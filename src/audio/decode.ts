@@ -2,8 +2,9 @@
  * Upload bytes -> 16 kHz mono float32, the input of every engine: WAV parsing (wav.ts), channel
  * downmix by averaging, and anti-aliased resampling (resample.ts).
  */
-import { parseWav } from './wav.ts';
+
 import { resampleTo16k } from './resample.ts';
+import { parseWav } from './wav.ts';
 
 /** The decoded upload, as `audio.decode` hands it to the engine. */
 export interface DecodedAudio {

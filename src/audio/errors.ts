@@ -42,11 +42,19 @@ export function truncatedAudio(what: string, declaredBytes: number, availableByt
 }
 
 export function unsupportedEncoding(detail: string): ServiceError {
-  return audioError(415, AUDIO_ERROR.UNSUPPORTED_ENCODING, `unsupported audio encoding: ${detail}; send PCM (8/16/24/32-bit integer) or IEEE float (32/64-bit) WAV`);
+  return audioError(
+    415,
+    AUDIO_ERROR.UNSUPPORTED_ENCODING,
+    `unsupported audio encoding: ${detail}; send PCM (8/16/24/32-bit integer) or IEEE float (32/64-bit) WAV`,
+  );
 }
 
 export function invalidSampleRate(sampleRateHz: number, minHz: number, maxHz: number): ServiceError {
-  return audioError(400, AUDIO_ERROR.INVALID_SAMPLE_RATE, `invalid sample rate ${sampleRateHz} Hz: expected ${minHz} to ${maxHz} Hz`);
+  return audioError(
+    400,
+    AUDIO_ERROR.INVALID_SAMPLE_RATE,
+    `invalid sample rate ${sampleRateHz} Hz: expected ${minHz} to ${maxHz} Hz`,
+  );
 }
 
 export function invalidChannels(channels: number, max: number): ServiceError {
@@ -63,5 +71,9 @@ export function emptyAudio(): ServiceError {
  * validation failure of a well-formed request.
  */
 export function audioTooLong(durationS: number, maxDurationS: number): ServiceError {
-  return audioError(400, AUDIO_ERROR.AUDIO_TOO_LONG, `audio is ${durationS.toFixed(2)} s long; the limit is ${maxDurationS} s`);
+  return audioError(
+    400,
+    AUDIO_ERROR.AUDIO_TOO_LONG,
+    `audio is ${durationS.toFixed(2)} s long; the limit is ${maxDurationS} s`,
+  );
 }

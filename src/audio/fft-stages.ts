@@ -22,7 +22,13 @@ export interface Stage {
  * out[k + span*q] = sum_r W_L^{r k} W_radix^{r q} in_r[k].
  */
 
-export function radix2(stage: Stage, inRe: Float64Array, inIm: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
+export function radix2(
+  stage: Stage,
+  inRe: Float64Array,
+  inIm: Float64Array,
+  outRe: Float64Array,
+  outIm: Float64Array,
+): void {
   const { span, stride, twRe, twIm } = stage;
   const outStep = span * stride;
   for (let k = 0; k < span; k++) {
@@ -48,7 +54,13 @@ export function radix2(stage: Stage, inRe: Float64Array, inIm: Float64Array, out
   }
 }
 
-export function radix3(stage: Stage, inRe: Float64Array, inIm: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
+export function radix3(
+  stage: Stage,
+  inRe: Float64Array,
+  inIm: Float64Array,
+  outRe: Float64Array,
+  outIm: Float64Array,
+): void {
   const { span, stride, twRe, twIm } = stage;
   const outStep = span * stride;
   const s60 = Math.sqrt(3) / 2;
@@ -91,7 +103,13 @@ export function radix3(stage: Stage, inRe: Float64Array, inIm: Float64Array, out
   }
 }
 
-export function radix4(stage: Stage, inRe: Float64Array, inIm: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
+export function radix4(
+  stage: Stage,
+  inRe: Float64Array,
+  inIm: Float64Array,
+  outRe: Float64Array,
+  outIm: Float64Array,
+): void {
   const { span, stride, twRe, twIm } = stage;
   const outStep = span * stride;
   for (let k = 0; k < span; k++) {
@@ -149,7 +167,13 @@ const C2 = Math.cos((4 * Math.PI) / 5);
 const S1 = Math.sin((2 * Math.PI) / 5);
 const S2 = Math.sin((4 * Math.PI) / 5);
 
-export function radix5(stage: Stage, inRe: Float64Array, inIm: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
+export function radix5(
+  stage: Stage,
+  inRe: Float64Array,
+  inIm: Float64Array,
+  outRe: Float64Array,
+  outIm: Float64Array,
+): void {
   const { span, stride, twRe, twIm } = stage;
   const outStep = span * stride;
   for (let k = 0; k < span; k++) {

@@ -44,7 +44,9 @@ export function slaneyMelFilters(options: MelFilterOptions): MelFilterBank {
   const fftFreqs = Float64Array.from({ length: bins }, (_, k) => (k * sampleRateHz) / nFft);
   const melMin = hzToMel(fmin);
   const melMax = hzToMel(fmax);
-  const edges = Float64Array.from({ length: nMels + 2 }, (_, i) => melToHz(melMin + ((melMax - melMin) * i) / (nMels + 1)));
+  const edges = Float64Array.from({ length: nMels + 2 }, (_, i) =>
+    melToHz(melMin + ((melMax - melMin) * i) / (nMels + 1)),
+  );
   const weights = new Float64Array(nMels * bins);
   for (let m = 0; m < nMels; m++) {
     const left = edges[m]!;

@@ -9,10 +9,11 @@
  * Inputs of 200 samples or fewer, where torch's reflect pad would refuse, reflect repeatedly
  * (numpy's `pad(mode='reflect')`); fewer than 160 samples give zero frames.
  */
-import { RealFft } from './real-fft.ts';
-import { slaneyMelFilters, toSparse, type SparseMelFilterBank } from './mel-filters.ts';
+
 import { SPAN } from '../telemetry/names.ts';
 import type { StageRecorder } from '../telemetry/recorder.ts';
+import { type SparseMelFilterBank, slaneyMelFilters, toSparse } from './mel-filters.ts';
+import { RealFft } from './real-fft.ts';
 
 export const MEL_SAMPLE_RATE_HZ = 16000;
 export const N_FFT = 400;
@@ -35,14 +36,25 @@ export interface LogMel {
 }
 
 /** Periodic Hann window (torch.hann_window(400), periodic=True). */
-export const HANN_400: Float64Array = Float64Array.from({ length: N_FFT }, (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / N_FFT));
+export const HANN_400: Float64Array = Float64Array.from(
+  { length: N_FFT },
+  (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / N_FFT),
+);
 
 const filterCache = new Map<number, SparseMelFilterBank>();
 
 function filtersFor(nMels: number): SparseMelFilterBank {
   let bank = filterCache.get(nMels);
   if (!bank) {
-    bank = toSparse(slaneyMelFilters({ sampleRateHz: MEL_SAMPLE_RATE_HZ, nFft: N_FFT, nMels, fminHz: 0, fmaxHz: MEL_SAMPLE_RATE_HZ / 2 }));
+    bank = toSparse(
+      slaneyMelFilters({
+        sampleRateHz: MEL_SAMPLE_RATE_HZ,
+        nFft: N_FFT,
+        nMels,
+        fminHz: 0,
+        fmaxHz: MEL_SAMPLE_RATE_HZ / 2,
+      }),
+    );
     filterCache.set(nMels, bank);
   }
   return bank;
@@ -91,7 +103,14 @@ function powerSpectrogram(pcm: Float32Array, from: number, count: number, power:
 }
 
 /** Mel projection and log10 of frames [from, from + count) into `out[m * frames + t]`; returns their maximum. */
-function logMel(power: Float64Array, from: number, count: number, frames: number, bank: SparseMelFilterBank, out: Float32Array): number {
+function logMel(
+  power: Float64Array,
+  from: number,
+  count: number,
+  frames: number,
+  bank: SparseMelFilterBank,
+  out: Float32Array,
+): number {
   const { nMels, start, length, offset, values } = bank;
   let max = -Infinity;
   for (let t = from; t < from + count; t++) {
@@ -103,7 +122,7 @@ function logMel(power: Float64Array, from: number, count: number, frames: number
       let sum = 0;
       for (let i = 0; i < count; i++) sum += values[w + i]! * power[first + i]!;
       // ln * log10(e) instead of Math.log10: measured ~35% faster here, within an ulp or two.
-      const value = Math.log(sum > 1e-10 ? sum : 1e-10) * Math.LOG10E;
+      const value = Math.log(Math.max(sum, 1e-10)) * Math.LOG10E;
       out[m * frames + t] = value;
       if (value > max) max = value;
     }
@@ -116,7 +135,7 @@ function normalize(out: Float32Array, max: number): void {
   const floor = max - 8;
   for (let i = 0; i < out.length; i++) {
     const value = out[i]!;
-    out[i] = ((value > floor ? value : floor) + 4) / 4;
+    out[i] = (Math.max(value, floor) + 4) / 4;
   }
 }
 

@@ -67,7 +67,8 @@ export function decodeToMono(bytes: Uint8Array, byteOffset: number, layout: PcmL
       const scale = 1 / channels;
       for (let i = 0; i < frames; i++) {
         let sum = 0;
-        for (let c = 0; c < channels; c++, at += size) sum += size === 4 ? view.getFloat32(at, true) : view.getFloat64(at, true);
+        for (let c = 0; c < channels; c++, at += size)
+          sum += size === 4 ? view.getFloat32(at, true) : view.getFloat64(at, true);
         out[i] = sum * scale;
       }
       for (let i = 0; i < frames; i++) {

@@ -15,7 +15,8 @@ export class RealFft {
   private readonly sinTable: Float64Array;
 
   constructor(size: number) {
-    if (!Number.isInteger(size) || size < 2 || size % 2 !== 0) throw new RangeError(`real FFT size must be an even integer >= 2, got ${size}`);
+    if (!Number.isInteger(size) || size < 2 || size % 2 !== 0)
+      throw new RangeError(`real FFT size must be an even integer >= 2, got ${size}`);
     this.size = size;
     this.bins = size / 2 + 1;
     this.half = new ComplexFft(size / 2);

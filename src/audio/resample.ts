@@ -77,11 +77,13 @@ function tapsAt(kernel: Kernel, frac: number, out: Float64Array): void {
   const left = frac * resolution;
   let index = Math.floor(left);
   let weight = left - index;
-  for (let m = 0; m < halfWidth; m++, index += resolution) out[halfWidth - 1 - m] = table[index]! + weight * (table[index + 1]! - table[index]!);
+  for (let m = 0; m < halfWidth; m++, index += resolution)
+    out[halfWidth - 1 - m] = table[index]! + weight * (table[index + 1]! - table[index]!);
   const right = (1 - frac) * resolution;
   index = Math.floor(right);
   weight = right - index;
-  for (let m = 0; m < halfWidth; m++, index += resolution) out[halfWidth + m] = table[index]! + weight * (table[index + 1]! - table[index]!);
+  for (let m = 0; m < halfWidth; m++, index += resolution)
+    out[halfWidth + m] = table[index]! + weight * (table[index + 1]! - table[index]!);
 }
 
 function gcd(a: number, b: number): number {
@@ -108,7 +110,8 @@ export interface ResampleOptions {
  * `input` itself (no copy). Samples outside the input count as zero.
  */
 export function resampleTo16k(input: Float32Array, inputRateHz: number, options: ResampleOptions = {}): Float32Array {
-  if (!Number.isInteger(inputRateHz) || inputRateHz <= 0) throw new RangeError(`input rate must be a positive integer, got ${inputRateHz}`);
+  if (!Number.isInteger(inputRateHz) || inputRateHz <= 0)
+    throw new RangeError(`input rate must be a positive integer, got ${inputRateHz}`);
   if (inputRateHz === TARGET_RATE_HZ) return input;
   const kernel = kernelFor(inputRateHz);
   const width = 2 * kernel.halfWidth;

@@ -4,7 +4,7 @@
  * and the main thread replays them as spans.
  */
 import type { StageRecorder } from '../telemetry/recorder.ts';
-import { decodeAudio, type DecodedAudio } from './decode.ts';
+import { type DecodedAudio, decodeAudio } from './decode.ts';
 import { logMelSpectrogram } from './mel.ts';
 
 export type { DecodedAudio } from './decode.ts';

@@ -3,7 +3,14 @@
  * (format 1 or 3), or WAVE_FORMAT_EXTENSIBLE on request, then `data`. Integer encodings round to
  * nearest and clip to the representable range, matching the scales the parser divides by.
  */
-import { bytesPerSample, SUBFORMAT_GUID_TAIL, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM, type PcmEncoding } from './wav-format.ts';
+import {
+  bytesPerSample,
+  type PcmEncoding,
+  SUBFORMAT_GUID_TAIL,
+  WAVE_FORMAT_EXTENSIBLE,
+  WAVE_FORMAT_IEEE_FLOAT,
+  WAVE_FORMAT_PCM,
+} from './wav-format.ts';
 
 export interface EncodeWavOptions {
   /** Default 'pcm_s16'. */
@@ -16,7 +23,7 @@ export interface EncodeWavOptions {
 
 function quantize(value: number, scale: number, min: number, max: number): number {
   const scaled = Math.round(value * scale);
-  return scaled < min ? min : scaled > max ? max : scaled;
+  return scaled < min ? min : Math.min(scaled, max);
 }
 
 function writeSample(view: DataView, at: number, value: number, encoding: PcmEncoding): void {
@@ -53,9 +60,12 @@ function writeAscii(view: DataView, at: number, text: string): void {
 export function encodeWav(samples: Float32Array, sampleRateHz: number, options: EncodeWavOptions = {}): Uint8Array {
   const encoding = options.encoding ?? 'pcm_s16';
   const channels = options.channels ?? 1;
-  if (!Number.isInteger(channels) || channels < 1 || channels > 0xffff) throw new RangeError(`channels must be an integer 1..65535, got ${channels}`);
-  if (!Number.isInteger(sampleRateHz) || sampleRateHz < 1) throw new RangeError(`sampleRateHz must be a positive integer, got ${sampleRateHz}`);
-  if (samples.length % channels !== 0) throw new RangeError(`${samples.length} samples is not a whole number of ${channels}-channel frames`);
+  if (!Number.isInteger(channels) || channels < 1 || channels > 0xffff)
+    throw new RangeError(`channels must be an integer 1..65535, got ${channels}`);
+  if (!Number.isInteger(sampleRateHz) || sampleRateHz < 1)
+    throw new RangeError(`sampleRateHz must be a positive integer, got ${sampleRateHz}`);
+  if (samples.length % channels !== 0)
+    throw new RangeError(`${samples.length} samples is not a whole number of ${channels}-channel frames`);
   const sampleBytes = bytesPerSample(encoding);
   const blockAlign = channels * sampleBytes;
   const dataBytes = samples.length * sampleBytes;
@@ -80,7 +90,9 @@ export function encodeWav(samples: Float32Array, sampleRateHz: number, options: 
     view.setUint16(38, sampleBytes * 8, true);
     view.setUint32(40, 0, true);
     view.setUint16(44, tag, true);
-    SUBFORMAT_GUID_TAIL.forEach((byte, i) => view.setUint8(46 + i, byte));
+    SUBFORMAT_GUID_TAIL.forEach((byte, i) => {
+      view.setUint8(46 + i, byte);
+    });
   }
   const dataHeader = 20 + fmtBytes;
   writeAscii(view, dataHeader, 'data');

@@ -18,17 +18,19 @@ export const WAVE_FORMAT_IEEE_FLOAT = 0x0003;
 export const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
 /** Bytes 2..15 of every KSDATAFORMAT_SUBTYPE_* GUID; bytes 0..1 hold the format tag. */
-export const SUBFORMAT_GUID_TAIL: readonly number[] = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
+export const SUBFORMAT_GUID_TAIL: readonly number[] = [
+  0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71,
+];
 
 /** Names for the tags people actually send, so a 415 says what was received. */
 const KNOWN_TAGS: Record<number, string> = {
-  0x0002: 'Microsoft ADPCM',
-  0x0006: 'A-law',
-  0x0007: 'mu-law',
-  0x0011: 'IMA ADPCM',
-  0x0031: 'GSM 6.10',
-  0x0050: 'MPEG',
-  0x0055: 'MP3',
+  2: 'Microsoft ADPCM',
+  6: 'A-law',
+  7: 'mu-law',
+  17: 'IMA ADPCM',
+  49: 'GSM 6.10',
+  80: 'MPEG',
+  85: 'MP3',
 };
 
 export function bytesPerSample(encoding: PcmEncoding): number {
@@ -80,7 +82,8 @@ function extensibleTag(view: DataView, offset: number, size: number, bits: numbe
   const validBits = view.getUint16(offset + 18, true);
   if (validBits > bits) throw invalidWav(`${validBits} valid bits in a ${bits}-bit sample container`);
   for (let i = 0; i < SUBFORMAT_GUID_TAIL.length; i++) {
-    if (view.getUint8(offset + 26 + i) !== SUBFORMAT_GUID_TAIL[i]) throw unsupportedEncoding('WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID');
+    if (view.getUint8(offset + 26 + i) !== SUBFORMAT_GUID_TAIL[i])
+      throw unsupportedEncoding('WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID');
   }
   return view.getUint16(offset + 24, true);
 }
@@ -101,10 +104,13 @@ export function parseFmtChunk(view: DataView, offset: number, size: number): Wav
   if (tag === WAVE_FORMAT_EXTENSIBLE) tag = extensibleTag(view, offset, size, bits);
   const encoding = encodingFor(tag, bits);
   if (channels === 0 || channels > MAX_CHANNELS) throw invalidChannels(channels, MAX_CHANNELS);
-  if (sampleRateHz < MIN_SAMPLE_RATE_HZ || sampleRateHz > MAX_SAMPLE_RATE_HZ) throw invalidSampleRate(sampleRateHz, MIN_SAMPLE_RATE_HZ, MAX_SAMPLE_RATE_HZ);
+  if (sampleRateHz < MIN_SAMPLE_RATE_HZ || sampleRateHz > MAX_SAMPLE_RATE_HZ)
+    throw invalidSampleRate(sampleRateHz, MIN_SAMPLE_RATE_HZ, MAX_SAMPLE_RATE_HZ);
   const expectedAlign = channels * bytesPerSample(encoding);
   if (blockAlign !== expectedAlign) {
-    throw invalidWav(`block align is ${blockAlign} bytes, but ${channels} channel(s) of ${bits}-bit samples need ${expectedAlign}`);
+    throw invalidWav(
+      `block align is ${blockAlign} bytes, but ${channels} channel(s) of ${bits}-bit samples need ${expectedAlign}`,
+    );
   }
   return { encoding, channels, sampleRateHz, blockAlign };
 }

@@ -11,7 +11,7 @@
  */
 import { audioTooLong, emptyAudio, invalidWav, truncatedAudio, unsupportedEncoding } from './errors.ts';
 import { decodeToMono } from './pcm.ts';
-import { parseFmtChunk, type PcmEncoding, type WavFormat } from './wav-format.ts';
+import { type PcmEncoding, parseFmtChunk, type WavFormat } from './wav-format.ts';
 
 const PLACEHOLDERS = new Set([0, 0xffffffff, 0x7ffff000, 0x7ffff024]);
 
@@ -60,7 +60,14 @@ function riffEnd(bytes: Uint8Array, view: DataView): number {
  * truncated upload, as is any chunk running past a streamed body (RIFF size placeholder); any other
  * chunk overrunning a declared RIFF size is a header that lies.
  */
-function checkChunkFits(bytes: Uint8Array, id: string, start: number, size: number, end: number, riffDeclared: boolean): void {
+function checkChunkFits(
+  bytes: Uint8Array,
+  id: string,
+  start: number,
+  size: number,
+  end: number,
+  riffDeclared: boolean,
+): void {
   if (start + size <= end) return;
   const beyondBody = start + size > bytes.length;
   if ((id === 'data' && beyondBody) || !riffDeclared) throw truncatedAudio(`'${id}' chunk`, size, bytes.length - start);
@@ -127,7 +134,18 @@ export interface ParseWavOptions {
 export function parseWav(bytes: Uint8Array, options: ParseWavOptions = {}): WavAudio {
   const layout = readWavLayout(bytes);
   if (layout.frames === 0) throw emptyAudio();
-  if (options.maxDurationS !== undefined && layout.durationS > options.maxDurationS) throw audioTooLong(layout.durationS, options.maxDurationS);
-  const samples = decodeToMono(bytes, layout.dataOffset, { encoding: layout.encoding, channels: layout.channels, frames: layout.frames });
-  return { samples, sampleRateHz: layout.sampleRateHz, channels: layout.channels, encoding: layout.encoding, durationS: layout.durationS };
+  if (options.maxDurationS !== undefined && layout.durationS > options.maxDurationS)
+    throw audioTooLong(layout.durationS, options.maxDurationS);
+  const samples = decodeToMono(bytes, layout.dataOffset, {
+    encoding: layout.encoding,
+    channels: layout.channels,
+    frames: layout.frames,
+  });
+  return {
+    samples,
+    sampleRateHz: layout.sampleRateHz,
+    channels: layout.channels,
+    encoding: layout.encoding,
+    durationS: layout.durationS,
+  };
 }

@@ -3,7 +3,7 @@
  * separate process keeps the service's telemetry (its own SDK and resource) and its CPU apart from
  * the load generator's, as they are in production.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,10 @@ export interface ChildService {
 }
 
 /** Starts `amanuensis serve --port 0 <args>` with `env` added to this process's environment. */
-export async function startChildService(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<ChildService> {
+export async function startChildService(
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+): Promise<ChildService> {
   const child = spawn(process.execPath, [BIN_PATH, 'serve', '--port', '0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,15 +3,15 @@
  * start client telemetry unless --no-trace, run, print the table, write --out, and turn the
  * thresholds into the exit code. Telemetry is shut down, bounded, whatever happens.
  */
-import { writeFileAtomic } from '../rollup/writer.ts';
-import { checkOutputFile } from './output-path.ts';
+
 import { parseLoadOptions, type RawLoadOptions } from '../loadgen/options.ts';
 import { barProgress, jsonProgress, type LoadEvent } from '../loadgen/progress.ts';
 import { formatReport } from '../loadgen/table.ts';
+import { writeFileAtomic } from '../rollup/writer.ts';
 import { startTelemetry, type TelemetryHandle } from '../telemetry/sdk.ts';
+import { checkOutputFile } from './output-path.ts';
 
 const SHUTDOWN_MILLIS = 5000;
-
 
 /** Runs the command; returns the exit code (0 done, 1 a threshold failed). Throws UsageError/TargetError (exit 2). */
 export async function runLoadCli(raw: RawLoadOptions & { apiKey?: string }): Promise<number> {
@@ -28,7 +28,9 @@ export async function runLoadCli(raw: RawLoadOptions & { apiKey?: string }): Pro
   }
   const json = options.progress === 'json';
   const bar = options.progress === 'auto' && process.stderr.isTTY ? barProgress(process.stderr) : undefined;
-  const onProgress: ((event: LoadEvent) => void) | undefined = json ? jsonProgress((line) => process.stdout.write(line)) : bar?.onEvent;
+  const onProgress: ((event: LoadEvent) => void) | undefined = json
+    ? jsonProgress((line) => process.stdout.write(line))
+    : bar?.onEvent;
   try {
     const results = await runLoad(options, {
       audio,
@@ -37,10 +39,10 @@ export async function runLoadCli(raw: RawLoadOptions & { apiKey?: string }): Pro
       ...(raw.apiKey ? { headers: { authorization: `Bearer ${raw.apiKey}` } } : {}),
     });
     bar?.stop();
-    if (out) await writeFileAtomic(out, JSON.stringify(results, null, 2) + '\n');
+    if (out) await writeFileAtomic(out, `${JSON.stringify(results, null, 2)}\n`);
     const report = formatReport(results);
     if (json) {
-      process.stdout.write(JSON.stringify({ type: 'results', results }) + '\n');
+      process.stdout.write(`${JSON.stringify({ type: 'results', results })}\n`);
       process.stderr.write(report);
     } else {
       process.stdout.write(report);

@@ -13,22 +13,74 @@ function collect(value: string, previous: string[] | undefined): string[] {
 /** The `load` command. */
 export function loadCommand(): Command {
   return new Command('load')
-    .description('load-test an OpenAI-compatible transcription endpoint: closed-model streams or an open-model arrival rate')
-    .addOption(new Option('--url <url>', 'base URL of the target (the transcription path is appended), e.g. http://127.0.0.1:8080'))
-    .addOption(new Option('--streams <list>', `concurrent streams, closed model; a list runs each in turn (default ${DEFAULT_STREAMS})`))
-    .addOption(new Option('--rate <rps>', 'requests per second at evenly spaced intended start times, open model (instead of --streams)'))
-    .addOption(new Option('--audio <audio...>', `${BUILTIN_AUDIO.join('|')} (a comma list runs each) or WAV file paths (used in turn, one scenario) (default 1s)`))
-    .addOption(new Option('--requests <n>', 'measured requests per scenario across all its streams (default 8 per stream; 10 s worth for --rate)'))
+    .description(
+      'load-test an OpenAI-compatible transcription endpoint: closed-model streams or an open-model arrival rate',
+    )
+    .addOption(
+      new Option(
+        '--url <url>',
+        'base URL of the target (the transcription path is appended), e.g. http://127.0.0.1:8080',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--streams <list>',
+        `concurrent streams, closed model; a list runs each in turn (default ${DEFAULT_STREAMS})`,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--rate <rps>',
+        'requests per second at evenly spaced intended start times, open model (instead of --streams)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--audio <audio...>',
+        `${BUILTIN_AUDIO.join('|')} (a comma list runs each) or WAV file paths (used in turn, one scenario) (default 1s)`,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--requests <n>',
+        'measured requests per scenario across all its streams (default 8 per stream; 10 s worth for --rate)',
+      ),
+    )
     .addOption(new Option('--duration <seconds>', 'measure for this long instead of a request count'))
-    .addOption(new Option('--warmup <n>', 'requests before measuring, excluded from the results (default one per stream; 2 for --rate)'))
+    .addOption(
+      new Option(
+        '--warmup <n>',
+        'requests before measuring, excluded from the results (default one per stream; 2 for --rate)',
+      ),
+    )
     .addOption(new Option('--timeout <seconds>', `per-request timeout, whole request (default ${DEFAULT_TIMEOUT_S})`))
-    .addOption(new Option('--suite <name>', 'run a fixed suite instead: standard (the seed scenarios) or quick (a small version for CI)'))
-    .addOption(new Option('--threshold <expr>', `fail (exit 1) unless every scenario meets it, e.g. 'p99<800', 'success>=0.99'; metrics: ${THRESHOLD_METRICS.join(', ')}`).argParser(collect))
+    .addOption(
+      new Option(
+        '--suite <name>',
+        'run a fixed suite instead: standard (the seed scenarios) or quick (a small version for CI)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--threshold <expr>',
+        `fail (exit 1) unless every scenario meets it, e.g. 'p99<800', 'success>=0.99'; metrics: ${THRESHOLD_METRICS.join(', ')}`,
+      ).argParser(collect),
+    )
     .addOption(new Option('--out <file>', 'write the load-results JSON here'))
-    .addOption(new Option('--progress <mode>', 'auto (a bar on a TTY), json (NDJSON snapshots on stdout) or none (default auto)'))
+    .addOption(
+      new Option(
+        '--progress <mode>',
+        'auto (a bar on a TTY), json (NDJSON snapshots on stdout) or none (default auto)',
+      ),
+    )
     .addOption(new Option('--model <name>', 'the multipart model field (default whisper-1)'))
     .addOption(new Option('--api-key <key>', 'send Authorization: Bearer <key>').env('AMANUENSIS_API_KEY'))
-    .addOption(new Option('--no-trace', 'make no client spans (by default each request is a CLIENT span exported like the service\'s)'))
+    .addOption(
+      new Option(
+        '--no-trace',
+        "make no client spans (by default each request is a CLIENT span exported like the service's)",
+      ),
+    )
     .action(async (options: RawLoadOptions & { apiKey?: string }) => {
       const { runLoadCli } = await import('./load-run.ts');
       process.exitCode = await runLoadCli(options);

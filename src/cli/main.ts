@@ -3,21 +3,25 @@
  * parses and validates its options; this file only assembles them and maps failures to exit codes.
  */
 import { Command, CommanderError } from 'commander';
-import { serveCommand } from './serve.ts';
-import { profileCommand } from './profile.ts';
 import { loadCommand } from './load.ts';
+import { profileCommand } from './profile.ts';
+import { serveCommand } from './serve.ts';
 import { summaryCommand } from './summary.ts';
 import { CliError, UsageError } from './usage.ts';
 
 /** addCommand() does not pass settings down, so every command gets the conventions here. */
 function withConventions(command: Command): Command {
-  command
-    .exitOverride()
-    .configureOutput({
-      writeErr: (text) => process.stderr.write(text),
-      // One line, like every other failure: `amanuensis: <what is wrong>`.
-      outputError: (text, write) => write(`amanuensis: ${text.replace(/^error: /, '').trimEnd().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
-    });
+  command.exitOverride().configureOutput({
+    writeErr: (text) => process.stderr.write(text),
+    // One line, like every other failure: `amanuensis: <what is wrong>`.
+    outputError: (text, write) =>
+      write(
+        `amanuensis: ${text
+          .replace(/^error: /, '')
+          .trimEnd()
+          .replace(/\s*\n\s*/g, ' ')} (see --help)\n`,
+      ),
+  });
   for (const sub of command.commands) withConventions(sub);
   return command;
 }
@@ -39,7 +43,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return 0;
       return 2;
     }
     if (error instanceof UsageError) {

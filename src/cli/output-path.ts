@@ -25,15 +25,18 @@ export async function checkOutputFile(path: string, option: string): Promise<str
   if (path.split(/[\\/]/).includes('..')) throw refuse("'..' is not allowed; name the folder directly");
   const absolute = resolve(path);
   const name = basename(absolute);
-  if (path.endsWith('/') || path.endsWith(sep) || name === '' || name === '.') throw refuse('give a file name, not a folder');
+  if (path.endsWith('/') || path.endsWith(sep) || name === '' || name === '.')
+    throw refuse('give a file name, not a folder');
   const folder = dirname(absolute);
   const folderStat = await stat(folder).catch(() => undefined);
   if (!folderStat?.isDirectory()) throw refuse(`folder ${folder} does not exist`);
   const real = await realpath(folder);
-  if (real !== folder) throw refuse(`folder ${folder} is reached through a symbolic link (its real path is ${real}); give the real path`);
+  if (real !== folder)
+    throw refuse(`folder ${folder} is reached through a symbolic link (its real path is ${real}); give the real path`);
   const existing = await lstat(absolute).catch(() => undefined);
   if (existing?.isDirectory()) throw refuse('is a folder; give a file name');
-  if (existing && !existing.isFile()) throw refuse('exists and is not a regular file (a symbolic link or a device); refusing to replace it');
+  if (existing && !existing.isFile())
+    throw refuse('exists and is not a regular file (a symbolic link or a device); refusing to replace it');
   const probe = join(folder, `.${name}.probe-${randomBytes(4).toString('hex')}`);
   try {
     await writeFile(probe, '', { flag: 'wx' });

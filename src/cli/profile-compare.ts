@@ -6,9 +6,11 @@ import { compareRuns, renderComparison } from '../report/compare.ts';
 import { readRunFolder } from '../report/run-folder.ts';
 import { CliError } from './usage.ts';
 
+type RunFolder = Awaited<ReturnType<typeof readRunFolder>>;
+
 /** Prints the comparison of run folders `a` (baseline) and `b`. */
 export async function runCompare(a: string, b: string): Promise<void> {
-  let runs;
+  let runs: [RunFolder, RunFolder];
   try {
     runs = await Promise.all([readRunFolder(a), readRunFolder(b)]);
   } catch (error) {

@@ -9,37 +9,62 @@ import { barProgress, type LoadEvent } from '../loadgen/progress.ts';
 import type { LoadResults } from '../loadgen/report.ts';
 import { runSuite } from '../loadgen/run-load.ts';
 import { renderReportHtml } from '../report/html.ts';
-import { renderTerminalReport } from '../report/terminal.ts';
-import { writeFileAtomic } from '../rollup/writer.ts';
-import type { SpanSummaryDocument } from '../rollup/document.ts';
 import type { LabelledRun } from '../report/input.ts';
+import { renderTerminalReport } from '../report/terminal.ts';
+import type { SpanSummaryDocument } from '../rollup/document.ts';
+import { writeFileAtomic } from '../rollup/writer.ts';
+import { formatDelaySpec } from '../service/inject-delay.ts';
 import { otlpTracesUrl, sdkDisabled, tracesExporters } from '../telemetry/env.ts';
 import { startTelemetry } from '../telemetry/sdk.ts';
 import { startChildService } from './child-service.ts';
 import { httpReachable, tcpReachable } from './probe.ts';
 import type { ProfileOptions } from './profile.ts';
 import { CliError } from './usage.ts';
-import { formatDelaySpec } from '../service/inject-delay.ts';
 
 const SHUTDOWN_MILLIS = 5000;
 
 /** `serve` arguments for one profiled run. */
 export function serveArgs(options: ProfileOptions, offload: ProfileOptions['offload'], summaryOut: string): string[] {
   return [
-    '--host', '127.0.0.1', '--quiet',
-    '--device', options.device, '--offload', offload, '--detail', options.detail, '--engine', options.engine,
-    '--columns', String(options.columns), '--warmup-spans', String(options.warmupSpans),
-    '--max-upload-mb', String(options.maxUploadMb), '--max-duration-s', String(options.maxDurationS),
-    '--max-concurrent', String(options.maxConcurrent), '--max-queue', String(options.maxQueue),
-    '--request-timeout-s', String(options.requestTimeoutS),
-    '--summary-out', summaryOut, '--summary-interval', '0',
+    '--host',
+    '127.0.0.1',
+    '--quiet',
+    '--device',
+    options.device,
+    '--offload',
+    offload,
+    '--detail',
+    options.detail,
+    '--engine',
+    options.engine,
+    '--columns',
+    String(options.columns),
+    '--warmup-spans',
+    String(options.warmupSpans),
+    '--max-upload-mb',
+    String(options.maxUploadMb),
+    '--max-duration-s',
+    String(options.maxDurationS),
+    '--max-concurrent',
+    String(options.maxConcurrent),
+    '--max-queue',
+    String(options.maxQueue),
+    '--request-timeout-s',
+    String(options.requestTimeoutS),
+    '--summary-out',
+    summaryOut,
+    '--summary-interval',
+    '0',
     ...options.injectDelay.flatMap((spec) => ['--inject-delay', formatDelaySpec(spec)]),
   ];
 }
 
 /** A run folder name that sorts by time and is safe on every file system. */
 export function runFolderName(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
 }
 
 /** Decides once whether spans can be exported; says so when no collector answers. */
@@ -65,7 +90,9 @@ function progressPrinter(label: string): { onProgress: (event: LoadEvent) => voi
     onProgress: (event) => {
       if (event.type !== 'scenario-end') return;
       const r = event.result;
-      process.stderr.write(`[${label} ${event.index + 1}/${event.count}] ${r.name}: ${r.succeeded}/${r.requests} ok, ${r.throughput_rtf.toFixed(1)}x realtime\n`);
+      process.stderr.write(
+        `[${label} ${event.index + 1}/${event.count}] ${r.name}: ${r.succeeded}/${r.requests} ok, ${r.throughput_rtf.toFixed(1)}x realtime\n`,
+      );
     },
     stop: () => {},
   };
@@ -76,7 +103,13 @@ interface RunOutcome {
   failed: number;
 }
 
-async function profileOnce(options: ProfileOptions, offload: ProfileOptions['offload'], folder: string, suffix: string, env: Record<string, string>): Promise<RunOutcome> {
+async function profileOnce(
+  options: ProfileOptions,
+  offload: ProfileOptions['offload'],
+  folder: string,
+  suffix: string,
+  env: Record<string, string>,
+): Promise<RunOutcome> {
   const summaryFile = join(folder, `span-summary${suffix}.json`);
   const service = await startChildService(serveArgs(options, offload, summaryFile), {
     ...env,
@@ -89,7 +122,10 @@ async function profileOnce(options: ProfileOptions, offload: ProfileOptions['off
   try {
     load = await runSuite(
       { url: service.url, suite: options.suite, trace: tracesExporters().includes('otlp') && !sdkDisabled() },
-      { onProgress: progress.onProgress, ...(options.apiKey ? { headers: { authorization: `Bearer ${options.apiKey}` } } : {}) },
+      {
+        onProgress: progress.onProgress,
+        ...(options.apiKey ? { headers: { authorization: `Bearer ${options.apiKey}` } } : {}),
+      },
     );
   } finally {
     progress.stop();
@@ -108,10 +144,13 @@ export async function runProfile(options: ProfileOptions): Promise<number> {
   await mkdir(folder, { recursive: true });
   const [env, jaegerReachable] = await Promise.all([exportEnv(), httpReachable(options.jaegerUrl)]);
   const telemetry = await startTelemetry({ serviceName: 'amanuensis-loadgen', instrumentHttpServer: false });
-  const offloads: Array<ProfileOptions['offload']> = options.compareOffload ? [options.offload, options.offload === 'fused' ? 'matmul' : 'fused'] : [options.offload];
+  const offloads: Array<ProfileOptions['offload']> = options.compareOffload
+    ? [options.offload, options.offload === 'fused' ? 'matmul' : 'fused']
+    : [options.offload];
   const outcomes: RunOutcome[] = [];
   try {
-    for (const [index, offload] of offloads.entries()) outcomes.push(await profileOnce(options, offload, folder, index === 0 ? '' : `-${offload}`, env));
+    for (const [index, offload] of offloads.entries())
+      outcomes.push(await profileOnce(options, offload, folder, index === 0 ? '' : `-${offload}`, env));
   } finally {
     await telemetry.shutdown(SHUTDOWN_MILLIS);
   }

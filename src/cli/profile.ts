@@ -6,8 +6,7 @@ import { Command, Option } from 'commander';
 import { SUITES, type SuiteName } from '../loadgen/suites.ts';
 import { DEFAULT_JAEGER_URL } from '../report/input.ts';
 import { addServiceOptions, type ListenOptionKeys, type ServeOptions } from './serve.ts';
-import { oneOf } from './usage.ts';
-import { UsageError } from './usage.ts';
+import { oneOf, UsageError } from './usage.ts';
 
 export interface ProfileOptions extends Omit<ServeOptions, ListenOptionKeys> {
   out: string;
@@ -21,10 +20,17 @@ export interface ProfileOptions extends Omit<ServeOptions, ListenOptionKeys> {
 /** The `profile` command. */
 export function profileCommand(): Command {
   const command = new Command('profile')
-    .description('start the service, run a load suite against it, and write span-summary.json, load-results.json and report.html')
+    .description(
+      'start the service, run a load suite against it, and write span-summary.json, load-results.json and report.html',
+    )
     .addOption(new Option('--out <dir>', 'folder for results/<timestamp>/').default('results'))
     .addOption(new Option('--suite <suite>', 'load suite').default('standard').argParser(oneOf(SUITES)))
-    .addOption(new Option('--compare-offload', 'run the suite with both offload modes (fused and matmul) and compare them').default(false))
+    .addOption(
+      new Option(
+        '--compare-offload',
+        'run the suite with both offload modes (fused and matmul) and compare them',
+      ).default(false),
+    )
     .addOption(new Option('--jaeger-url <url>', 'Jaeger UI base for trace links').default(DEFAULT_JAEGER_URL))
     .addOption(new Option('--compare <dirs...>', 'compare two earlier run folders A B instead of running'));
   addServiceOptions(command);

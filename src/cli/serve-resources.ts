@@ -34,11 +34,19 @@ class PendingResource implements ResourceSource {
 
 /** The resources `serve` reports, in the order the summary lists them: npu_columns only where a reference engine runs on npu-sim. */
 export function serviceResourceNames(options: { device: string; engine: string }): string[] {
-  return ['admission', 'uploads', 'worker_pool', ...(options.device === 'npu-sim' && options.engine === 'reference' ? ['npu_columns'] : [])];
+  return [
+    'admission',
+    'uploads',
+    'worker_pool',
+    ...(options.device === 'npu-sim' && options.engine === 'reference' ? ['npu_columns'] : []),
+  ];
 }
 
 /** Stand-ins for `names`; `attach` hands each its meter by name (a name without one stays idle). */
-export function pendingResources(names: readonly string[]): { sources: ResourceSource[]; attach(meters: readonly ResourceSource[]): void } {
+export function pendingResources(names: readonly string[]): {
+  sources: ResourceSource[];
+  attach(meters: readonly ResourceSource[]): void;
+} {
   const pending = names.map((name) => new PendingResource(name));
   return {
     sources: pending,

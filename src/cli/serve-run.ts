@@ -3,20 +3,21 @@
  * worker pool, engine and HTTP service; SIGTERM/SIGINT drain, write the final summary, flush
  * spans and exit within a bounded time even when the collector is down.
  */
+
+import type { Engine } from '../engine/engine.ts';
+import type { WorkerPool } from '../engine/pool.ts';
+import { createSpanMetrics, type SpanMetrics } from '../rollup/metrics.ts';
+import { RollupSpanProcessor } from '../rollup/processor.ts';
+import { type SummaryWriter, startSummaryWriter } from '../rollup/writer.ts';
+import { DelayPlan } from '../service/inject-delay.ts';
+import type { Service } from '../service/server.ts';
+import { sdkDisabled } from '../telemetry/env.ts';
 import { serviceResource, startTelemetry, type TelemetryHandle } from '../telemetry/sdk.ts';
 import { boundedShutdown } from '../telemetry/shutdown.ts';
-import { sdkDisabled } from '../telemetry/env.ts';
-import { RollupSpanProcessor } from '../rollup/processor.ts';
-import { createSpanMetrics, type SpanMetrics } from '../rollup/metrics.ts';
-import { startSummaryWriter, type SummaryWriter } from '../rollup/writer.ts';
 import { checkOutputFile } from './output-path.ts';
-import type { Service } from '../service/server.ts';
-import type { WorkerPool } from '../engine/pool.ts';
-import type { Engine } from '../engine/engine.ts';
 import type { ServeOptions } from './serve.ts';
-import { CliError } from './usage.ts';
-import { DelayPlan } from '../service/inject-delay.ts';
 import { pendingResources, serviceResourceNames } from './serve-resources.ts';
+import { CliError } from './usage.ts';
 
 /**
  * The shutdown budget: SIGTERM must end the process within 10 s (container runtimes kill after
@@ -58,7 +59,8 @@ async function shutdown(running: Running, signal: string): Promise<void> {
   const draining = running.service.drain(DRAIN_MILLIS);
   if (!running.quiet) process.stdout.write(`${signal}: draining\n`);
   const finished = await draining;
-  if (!finished) process.stderr.write(`${signal}: in-flight requests outlasted ${DRAIN_MILLIS} ms; answered them 503\n`);
+  if (!finished)
+    process.stderr.write(`${signal}: in-flight requests outlasted ${DRAIN_MILLIS} ms; answered them 503\n`);
   if (running.writer) {
     await boundedShutdown(
       () => running.writer!.close().catch((error: Error) => process.stderr.write(`span summary: ${error.message}\n`)),
@@ -66,7 +68,10 @@ async function shutdown(running: Running, signal: string): Promise<void> {
     );
   }
   await boundedShutdown(() => Promise.all([running.pool.close(), running.engine.close()]), SMALL_STEP_MILLIS);
-  await Promise.all([running.telemetry.shutdown(FLUSH_MILLIS), boundedShutdown(() => running.metrics?.shutdown() ?? Promise.resolve(), FLUSH_MILLIS)]);
+  await Promise.all([
+    running.telemetry.shutdown(FLUSH_MILLIS),
+    boundedShutdown(() => running.metrics?.shutdown() ?? Promise.resolve(), FLUSH_MILLIS),
+  ]);
   process.exit(0);
 }
 
@@ -85,7 +90,12 @@ export async function runServe(options: ServeOptions): Promise<void> {
   // One resource for traces and metrics: target_info then names the same process as the spans.
   const resource = sdkDisabled() ? undefined : await serviceResource('amanuensis');
   const metrics = resource
-    ? await createSpanMetrics({ serviceName, resource, resources: resources.sources, droppedSpans: () => telemetryRef?.droppedSpans() ?? 0 })
+    ? await createSpanMetrics({
+        serviceName,
+        resource,
+        resources: resources.sources,
+        droppedSpans: () => telemetryRef?.droppedSpans() ?? 0,
+      })
     : undefined;
   const telemetry = await startTelemetry({
     ...(resource ? { resource } : {}),
@@ -106,13 +116,22 @@ export async function runServe(options: ServeOptions): Promise<void> {
   const pool = createWorkerPool();
   let engine: Engine;
   try {
-    engine = await createEngine(options.engine, { pool, device: options.device, offload: options.offload, columns: options.columns });
+    engine = await createEngine(options.engine, {
+      pool,
+      device: options.device,
+      offload: options.offload,
+      columns: options.columns,
+    });
   } catch (error) {
     await pool.close();
     await stopTelemetry();
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
-  const admission = new Admission({ maxConcurrent: options.maxConcurrent, maxQueued: options.maxQueue, retryAfterS: 1 });
+  const admission = new Admission({
+    maxConcurrent: options.maxConcurrent,
+    maxQueued: options.maxQueue,
+    retryAfterS: 1,
+  });
   resources.attach([admission.meter, admission.uploads, pool.meter, ...(engine.resources ?? [])]);
   const startedAt = Date.now();
   const answered = { ok: 0, failed: 0 };
@@ -123,7 +142,11 @@ export async function runServe(options: ServeOptions): Promise<void> {
     maxDurationS: options.maxDurationS,
     ...(options.injectDelay.length > 0 ? { delays: new DelayPlan(options.injectDelay) } : {}),
     requestTimeoutMs: options.requestTimeoutS * 1000,
-    limits: { maxFileBytes: Math.round(options.maxUploadMb * 1024 * 1024), maxFields: MAX_FIELDS, maxFieldBytes: MAX_FIELD_BYTES },
+    limits: {
+      maxFileBytes: Math.round(options.maxUploadMb * 1024 * 1024),
+      maxFields: MAX_FIELDS,
+      maxFieldBytes: MAX_FIELD_BYTES,
+    },
     apiKey: options.apiKey,
     spanSummary: () => rollup.summary(),
     ...(metrics ? { metrics: metrics.handleMetrics } : {}),
@@ -150,9 +173,17 @@ export async function runServe(options: ServeOptions): Promise<void> {
   } catch (error) {
     await Promise.all([pool.close(), engine.close()]);
     await stopTelemetry();
-    throw new CliError(`cannot listen on ${options.host}:${options.port}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CliError(
+      `cannot listen on ${options.host}:${options.port}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  const writer = summaryOut ? startSummaryWriter({ path: summaryOut, summary: () => rollup.summary(), intervalMs: options.summaryInterval * 1000 }) : undefined;
+  const writer = summaryOut
+    ? startSummaryWriter({
+        path: summaryOut,
+        summary: () => rollup.summary(),
+        intervalMs: options.summaryInterval * 1000,
+      })
+    : undefined;
   const running: Running = { service, pool, engine, telemetry, metrics, writer, quiet: options.quiet };
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -166,6 +197,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
   process.on('SIGINT', onSignal);
   process.stdout.write(`amanuensis listening on ${url}\n`);
   if (!options.quiet) {
-    process.stdout.write(`engine ${engine.name} (${engine.model}), device ${options.device}, offload ${options.offload}, detail ${options.detail}, tracing ${telemetry.enabled ? 'on' : 'off'}\n`);
+    process.stdout.write(
+      `engine ${engine.name} (${engine.model}), device ${options.device}, offload ${options.offload}, detail ${options.detail}, tracing ${telemetry.enabled ? 'on' : 'off'}\n`,
+    );
   }
 }

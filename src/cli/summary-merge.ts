@@ -13,11 +13,12 @@ export async function runMerge(files: readonly string[], out: string): Promise<v
   const target = await checkOutputFile(out, '-o');
   const documents = [];
   for (const file of files) documents.push(await readSummaryFile(file));
-  let merged;
+  let merged: ReturnType<typeof mergeSummaries>;
   try {
     merged = mergeSummaries(documents);
   } catch (error) {
-    if (error instanceof SummaryMergeError && error.index >= 0) throw new CliError(`${files[error.index]}: cannot merge: ${error.message}`);
+    if (error instanceof SummaryMergeError && error.index >= 0)
+      throw new CliError(`${files[error.index]}: cannot merge: ${error.message}`);
     throw new CliError(`cannot merge: ${(error as Error).message}`);
   }
   try {
@@ -26,5 +27,7 @@ export async function runMerge(files: readonly string[], out: string): Promise<v
     throw new CliError(`${out}: cannot write: ${(error as Error).message}`);
   }
   const spans = merged.spans.reduce((total, entry) => total + entry.count, 0);
-  process.stdout.write(`merged ${files.length} summaries (${spans} spans over ${merged.spans.length} names) into ${out}\n`);
+  process.stdout.write(
+    `merged ${files.length} summaries (${spans} spans over ${merged.spans.length} names) into ${out}\n`,
+  );
 }

@@ -4,10 +4,11 @@
  * waterfall of a typical request (mean start offset and mean duration of every path under one
  * root), the slowest request's exact waterfall, and links to the slowest traces.
  */
-import type { PathEntry, SpanSummaryDocument } from '../rollup/document.ts';
+
 import { percent, requestEntries, requestLine, resourceEntries, slowestKept } from '../report/attribution.ts';
 import { isSaturated } from '../report/saturation.ts';
 import { textWaterfall } from '../report/text-waterfall.ts';
+import type { PathEntry, SpanSummaryDocument } from '../rollup/document.ts';
 import { UsageError } from './usage.ts';
 
 /** Spans drawn of the slowest request; per-launch spans can make a trace hundreds long. */
@@ -52,7 +53,9 @@ export function renderSummary(document: SpanSummaryDocument, options: RenderOpti
   );
   const overflow = document.overflow;
   if (overflow && overflow.names + overflow.paths + overflow.in_flight > 0) {
-    lines.push(`bounds reached: ${overflow.names} spans beyond the name limit, ${overflow.paths} without a path, ${overflow.in_flight} not tracked in flight`);
+    lines.push(
+      `bounds reached: ${overflow.names} spans beyond the name limit, ${overflow.paths} without a path, ${overflow.in_flight} not tracked in flight`,
+    );
   }
   if (document.spans.length === 0) {
     lines.push('', 'No spans in this summary.');
@@ -71,10 +74,14 @@ export function renderSummary(document: SpanSummaryDocument, options: RenderOpti
 function attribution(document: SpanSummaryDocument): string[] {
   const roots = requestEntries(document);
   const resources = resourceEntries(document);
-  const lines = roots.length > 0 ? ['', 'Why the tail is slow', ...roots.map((entry) => `  ${requestLine(entry)}`)] : [];
+  const lines =
+    roots.length > 0 ? ['', 'Why the tail is slow', ...roots.map((entry) => `  ${requestLine(entry)}`)] : [];
   if (resources.length > 0) {
     lines.push('', 'Resources (utilization: busy time / capacity / window)');
-    for (const r of resources) lines.push(`  ${r.name}: capacity ${r.capacity}, utilization ${percent(r.utilization)}, queue ${r.queue_mean.toFixed(2)} mean, ${r.queue_max} max${isSaturated(r) ? ' -- saturated' : ''}`);
+    for (const r of resources)
+      lines.push(
+        `  ${r.name}: capacity ${r.capacity}, utilization ${percent(r.utilization)}, queue ${r.queue_mean.toFixed(2)} mean, ${r.queue_max} max${isSaturated(r) ? ' -- saturated' : ''}`,
+      );
   }
   return lines;
 }
@@ -82,7 +89,8 @@ function attribution(document: SpanSummaryDocument): string[] {
 /** The slowest kept request, every span exact; a plain sentence when the document keeps none. */
 function slowestKeptWaterfall(document: SpanSummaryDocument, options: RenderOptions): string[] {
   const trace = slowestKept(document);
-  if (!trace) return ['', 'No slowest request to draw: this summary keeps no single requests (written by an older version).'];
+  if (!trace)
+    return ['', 'No slowest request to draw: this summary keeps no single requests (written by an older version).'];
   return [
     '',
     `The slowest request, exact: ${ms(trace.duration_ms)} ms, ${options.jaegerUrl}/trace/${trace.trace_id}`,
@@ -97,7 +105,9 @@ function selfTimeBars(document: SpanSummaryDocument, width: number): string[] {
   const lines = ['Where the time goes: self time per span name (its duration minus its direct children)'];
   for (const entry of entries) {
     const share = total > 0 ? entry.self_total_ms / total : 0;
-    lines.push(`  ${pad(entry.name, nameWidth)} ${bar(share, width)} ${padLeft((share * 100).toFixed(1), 5)}%  ${padLeft(ms(entry.self_total_ms), 8)} ms`);
+    lines.push(
+      `  ${pad(entry.name, nameWidth)} ${bar(share, width)} ${padLeft((share * 100).toFixed(1), 5)}%  ${padLeft(ms(entry.self_total_ms), 8)} ms`,
+    );
   }
   return lines;
 }
@@ -107,7 +117,17 @@ function percentileTable(document: SpanSummaryDocument): string[] {
   const columns = ['count', 'errors', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max', 'self mean'];
   const lines = [`Per span name (ms)`, `  ${pad('name', nameWidth)} ${columns.map((c) => padLeft(c, 9)).join(' ')}`];
   for (const e of document.spans) {
-    const cells = [String(e.count), String(e.errors), ms(e.mean_ms), ms(e.p50_ms), ms(e.p90_ms), ms(e.p99_ms), ms(e.p999_ms), ms(e.max_ms), ms(e.self_mean_ms)];
+    const cells = [
+      String(e.count),
+      String(e.errors),
+      ms(e.mean_ms),
+      ms(e.p50_ms),
+      ms(e.p90_ms),
+      ms(e.p99_ms),
+      ms(e.p999_ms),
+      ms(e.max_ms),
+      ms(e.self_mean_ms),
+    ];
     lines.push(`  ${pad(e.name, nameWidth)} ${cells.map((c) => padLeft(c, 9)).join(' ')}`);
   }
   return lines;
@@ -118,10 +138,14 @@ function chooseRoot(document: SpanSummaryDocument, name: string | undefined): Pa
   const roots = document.paths.filter((path) => path.names.length === 1);
   if (name !== undefined) {
     const root = roots.find((path) => path.names[0] === name);
-    if (!root) throw new UsageError(`--root ${name}: no such root span; roots are ${roots.map((r) => r.names[0]).join(', ') || 'none'}`);
+    if (!root)
+      throw new UsageError(
+        `--root ${name}: no such root span; roots are ${roots.map((r) => r.names[0]).join(', ') || 'none'}`,
+      );
     return root;
   }
-  const descendants = (root: PathEntry): number => document.paths.filter((path) => path.names[0] === root.names[0]).length;
+  const descendants = (root: PathEntry): number =>
+    document.paths.filter((path) => path.names[0] === root.names[0]).length;
   return roots.sort((a, b) => descendants(b) - descendants(a) || b.total_ms - a.total_ms)[0];
 }
 
@@ -134,7 +158,9 @@ function waterfall(document: SpanSummaryDocument, root: PathEntry, width: number
   const rows: { label: string; entry: PathEntry }[] = [];
   const visit = (entry: PathEntry, depth: number): void => {
     rows.push({ label: `${'  '.repeat(depth)}${entry.names.at(-1)}`, entry });
-    const children = document.paths.filter((path) => isChild(entry.names, path.names)).sort((a, b) => a.start_offset_mean_ms - b.start_offset_mean_ms);
+    const children = document.paths
+      .filter((path) => isChild(entry.names, path.names))
+      .sort((a, b) => a.start_offset_mean_ms - b.start_offset_mean_ms);
     for (const child of children) visit(child, depth + 1);
   };
   visit(root, 0);
@@ -148,8 +174,11 @@ function waterfall(document: SpanSummaryDocument, root: PathEntry, width: number
     const length = Math.max(1, Math.min(width - start, Math.round((entry.mean_ms / scaleMs) * width)));
     const cells = ' '.repeat(start) + '█'.repeat(length) + ' '.repeat(width - start - length);
     const perRequest = entry.count / root.count;
-    const repeat = perRequest > 1.0001 ? `  ×${perRequest % 1 === 0 ? perRequest : perRequest.toFixed(1)} per request` : '';
-    lines.push(`  ${pad(label, labelWidth)} |${cells}| ${padLeft(ms(entry.start_offset_mean_ms), 7)} +${padLeft(ms(entry.mean_ms), 7)} ms${repeat}`);
+    const repeat =
+      perRequest > 1.0001 ? `  ×${perRequest % 1 === 0 ? perRequest : perRequest.toFixed(1)} per request` : '';
+    lines.push(
+      `  ${pad(label, labelWidth)} |${cells}| ${padLeft(ms(entry.start_offset_mean_ms), 7)} +${padLeft(ms(entry.mean_ms), 7)} ms${repeat}`,
+    );
   }
   return lines;
 }
@@ -158,6 +187,8 @@ function slowest(root: PathEntry, jaegerUrl: string): string[] {
   if (root.exemplars.length === 0) return [];
   return [
     `Slowest ${root.names[0]} traces`,
-    ...root.exemplars.map((exemplar) => `  ${padLeft(ms(exemplar.duration_ms), 8)} ms  ${jaegerUrl}/trace/${exemplar.trace_id}`),
+    ...root.exemplars.map(
+      (exemplar) => `  ${padLeft(ms(exemplar.duration_ms), 8)} ms  ${jaegerUrl}/trace/${exemplar.trace_id}`,
+    ),
   ];
 }

@@ -29,10 +29,21 @@ export interface ShowOptions {
 /** The `summary` command with its `show` and `merge` subcommands. */
 export function summaryCommand(): Command {
   const show = new Command('show')
-    .description('print where the time goes (self time per stage), percentiles per stage, why the tail is slow, the resources, the slowest request exactly, a typical one as a waterfall, and links to the slowest traces')
+    .description(
+      'print where the time goes (self time per stage), percentiles per stage, why the tail is slow, the resources, the slowest request exactly, a typical one as a waterfall, and links to the slowest traces',
+    )
     .argument('<file>', 'a span-summary.json')
-    .addOption(new Option('--jaeger-url <url>', 'Jaeger UI base URL for trace links').default(DEFAULT_JAEGER_URL).argParser(baseUrl))
-    .addOption(new Option('--root <name>', 'span name whose requests the waterfall shows (default: the root with the most stages)'))
+    .addOption(
+      new Option('--jaeger-url <url>', 'Jaeger UI base URL for trace links')
+        .default(DEFAULT_JAEGER_URL)
+        .argParser(baseUrl),
+    )
+    .addOption(
+      new Option(
+        '--root <name>',
+        'span name whose requests the waterfall shows (default: the root with the most stages)',
+      ),
+    )
     .addOption(new Option('--width <columns>', 'width of the bars').default(40).argParser(positiveInt))
     .action(async (file: string, options: ShowOptions) => {
       const { runShow } = await import('./summary-show.ts');
@@ -46,5 +57,8 @@ export function summaryCommand(): Command {
       const { runMerge } = await import('./summary-merge.ts');
       await runMerge(files, options.out);
     });
-  return new Command('summary').description('show or merge span summaries (span-summary.json)').addCommand(show).addCommand(merge);
+  return new Command('summary')
+    .description('show or merge span summaries (span-summary.json)')
+    .addCommand(show)
+    .addCommand(merge);
 }

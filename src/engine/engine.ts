@@ -3,8 +3,9 @@
  * options) and what it gets back (an OpenAI-shaped transcript and this request's own stage
  * timings). Engines make their stage spans under the caller's active `transcribe` span.
  */
-import type { WorkerPool } from './pool.ts';
+
 import type { ResourceSource } from '../telemetry/resource-meter.ts';
+import type { WorkerPool } from './pool.ts';
 
 export interface TranscribeRequest {
   /** 16 kHz mono in [-1, 1]. */

@@ -2,9 +2,10 @@
  * Engine factory. `reference` is built in; `pocketsphinx` is loaded on demand, so the service
  * starts without it when it is not selected.
  */
+
+import { siblingModule } from '../telemetry/module-file.ts';
 import type { Engine, EngineOptions } from './engine.ts';
 import { createReferenceEngine } from './reference/engine.ts';
-import { siblingModule } from '../telemetry/module-file.ts';
 
 export type EngineName = 'reference' | 'pocketsphinx';
 
@@ -20,7 +21,9 @@ export async function createEngine(name: EngineName, options: EngineOptions): Pr
   try {
     loaded = (await import(specifier)) as PocketSphinxModule;
   } catch (error) {
-    throw new Error(`engine 'pocketsphinx' is not available: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `engine 'pocketsphinx' is not available: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return loaded.createPocketSphinxEngine(options);
 }

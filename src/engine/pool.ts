@@ -10,14 +10,14 @@
  * gap in the caller's stage.
  */
 import os from 'node:os';
-import { context, type Context } from '@opentelemetry/api';
+import { type Context, context } from '@opentelemetry/api';
 import { Piscina } from 'piscina';
+import { serviceErrorFromData } from '../service/errors.ts';
 import { siblingModule } from '../telemetry/module-file.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { nowMs, StageRecorder } from '../telemetry/recorder.ts';
 import { ResourceMeter, type ResourceSource } from '../telemetry/resource-meter.ts';
 import { injectedDelays, openStage, replaySpans, stageDetail, stagesEnabled } from '../telemetry/stage.ts';
-import { serviceErrorFromData } from '../service/errors.ts';
 import type { TaskName } from './tasks.ts';
 import type { TaskFailure, TaskMessage, TaskReply } from './worker.ts';
 
@@ -103,8 +103,13 @@ function replayTask(parent: Context, timing: TaskTiming, reply: TaskReply): void
   const extent = stagesExtent(reply);
   const readyMs = Math.max(reply.endMs, extent?.endMs ?? reply.endMs);
   const answer = nowMs() > readyMs ? openStage(SPAN.WORKER_REPLY, 'medium', readyMs, own, parent) : undefined;
-  waits.add(SPAN.WORKER_QUEUE_WAIT, 'medium', submittedMs, Math.max(submittedMs, reply.startMs), { ...own, [ATTR.POOL_QUEUED]: timing.queued, [ATTR.POOL_THREADS]: timing.threads });
-  if (extent && extent.startMs > reply.startMs) waits.add(SPAN.WORKER_SETUP, 'medium', reply.startMs, extent.startMs, own);
+  waits.add(SPAN.WORKER_QUEUE_WAIT, 'medium', submittedMs, Math.max(submittedMs, reply.startMs), {
+    ...own,
+    [ATTR.POOL_QUEUED]: timing.queued,
+    [ATTR.POOL_THREADS]: timing.threads,
+  });
+  if (extent && extent.startMs > reply.startMs)
+    waits.add(SPAN.WORKER_SETUP, 'medium', reply.startMs, extent.startMs, own);
   if (extent && reply.endMs > extent.endMs) waits.add(SPAN.WORKER_FINISH, 'medium', extent.endMs, reply.endMs, own);
   replaySpans(waits.records, parent);
   replaySpans(reply.records, parent);
@@ -131,7 +136,13 @@ export function createWorkerPool(options: { threads?: number } = {}): WorkerPool
     async run<T>(task: TaskName, payload: unknown, runOptions: { signal?: AbortSignal } = {}): Promise<T> {
       const parent = context.active();
       const delays = injectedDelays(parent);
-      const message: TaskMessage = { task, payload, detail: stageDetail(), enabled: stagesEnabled(), ...(delays ? { delays } : {}) };
+      const message: TaskMessage = {
+        task,
+        payload,
+        detail: stageDetail(),
+        enabled: stagesEnabled(),
+        ...(delays ? { delays } : {}),
+      };
       const submittedMs = nowMs();
       const queued = occupancy.submit();
       let reply: TaskReply;

@@ -3,9 +3,10 @@
  * function `(payload, recorder) => result` with no OpenTelemetry import; the stages it records
  * come back to the main thread and are replayed as spans there.
  */
-import type { StageRecorder } from '../telemetry/recorder.ts';
+
+import { type DecodeAudioPayload, decodeAudioTask, melTask } from '../audio/tasks.ts';
 import { SPAN } from '../telemetry/names.ts';
-import { decodeAudioTask, melTask, type DecodeAudioPayload } from '../audio/tasks.ts';
+import type { StageRecorder } from '../telemetry/recorder.ts';
 import { decoderTask } from './reference/decoder.ts';
 import { encoderTask } from './reference/encoder.ts';
 
@@ -27,5 +28,7 @@ export type TaskName = keyof typeof TASKS;
 
 /** Looks a task up by a name that came over a message port. */
 export function findTask(name: string): ((payload: unknown, rec: StageRecorder) => unknown) | undefined {
-  return Object.hasOwn(TASKS, name) ? (TASKS[name as TaskName] as (payload: unknown, rec: StageRecorder) => unknown) : undefined;
+  return Object.hasOwn(TASKS, name)
+    ? (TASKS[name as TaskName] as (payload: unknown, rec: StageRecorder) => unknown)
+    : undefined;
 }

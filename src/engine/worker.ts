@@ -5,10 +5,11 @@
  * recorded before the failure still reach the trace, and a ServiceError keeps its status and code
  * (structured clone would keep only an Error's name and message).
  */
-import { nowMs, StageRecorder, type StageRecord } from '../telemetry/recorder.ts';
-import type { Detail } from '../telemetry/names.ts';
+
+import { ServiceError, type ServiceErrorData, serviceErrorToData } from '../service/errors.ts';
 import type { InjectedDelays } from '../telemetry/injected-delay.ts';
-import { ServiceError, serviceErrorToData, type ServiceErrorData } from '../service/errors.ts';
+import type { Detail } from '../telemetry/names.ts';
+import { nowMs, type StageRecord, StageRecorder } from '../telemetry/recorder.ts';
 import { findTask } from './tasks.ts';
 
 /** What the pool posts for each task. */
@@ -39,12 +40,20 @@ export default function runTask(message: TaskMessage): TaskReply {
   const startMs = nowMs();
   const recorder = new StageRecorder(message.detail, message.enabled, message.delays);
   const task = findTask(message.task);
-  if (!task) return { ok: false, failure: { kind: 'error', error: new Error(`unknown worker task '${message.task}'`) }, records: [], startMs, endMs: nowMs() };
+  if (!task)
+    return {
+      ok: false,
+      failure: { kind: 'error', error: new Error(`unknown worker task '${message.task}'`) },
+      records: [],
+      startMs,
+      endMs: nowMs(),
+    };
   try {
     const result = task(message.payload, recorder);
     return { ok: true, result, records: recorder.records, startMs, endMs: nowMs() };
   } catch (error) {
-    const failure: TaskFailure = error instanceof ServiceError ? { kind: 'service', data: serviceErrorToData(error) } : { kind: 'error', error };
+    const failure: TaskFailure =
+      error instanceof ServiceError ? { kind: 'service', data: serviceErrorToData(error) } : { kind: 'error', error };
     return { ok: false, failure, records: recorder.records, startMs, endMs: nowMs() };
   }
 }

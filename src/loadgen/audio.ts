@@ -4,10 +4,10 @@
  * Every request of a scenario shares these Buffers.
  */
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../cli/usage.ts';
-import { clipDurationS, makeClip, type ClipKind } from '../audio/clips.ts';
-import { encodeWav } from '../audio/wav-encode.ts';
+import { type ClipKind, clipDurationS, makeClip } from '../audio/clips.ts';
 import { readWavLayout } from '../audio/wav.ts';
+import { encodeWav } from '../audio/wav-encode.ts';
+import { UsageError } from '../cli/usage.ts';
 import { buildTranscriptionBody } from './multipart.ts';
 import type { AudioSpec, BuiltinAudio } from './options.ts';
 
@@ -51,7 +51,10 @@ export class AudioLibrary {
   #builtin(kind: ClipKind): PreparedClip {
     let clip = this.#builtins.get(kind);
     if (!clip) {
-      clip = { durationS: clipDurationS(kind), ...buildTranscriptionBody(encodeWav(makeClip(kind), CLIP_SAMPLE_RATE_HZ), this.#model) };
+      clip = {
+        durationS: clipDurationS(kind),
+        ...buildTranscriptionBody(encodeWav(makeClip(kind), CLIP_SAMPLE_RATE_HZ), this.#model),
+      };
       this.#builtins.set(kind, clip);
     }
     return clip;
@@ -65,7 +68,9 @@ export class AudioLibrary {
       bytes = await readFile(path);
     } catch (error) {
       const code = (error as { code?: string }).code;
-      throw new UsageError(`--audio '${path}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}${code && code !== 'ENOENT' && code !== 'EISDIR' ? ` (${code})` : ''}`);
+      throw new UsageError(
+        `--audio '${path}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}${code && code !== 'ENOENT' && code !== 'EISDIR' ? ` (${code})` : ''}`,
+      );
     }
     let durationS: number;
     try {
@@ -73,7 +78,9 @@ export class AudioLibrary {
       if (layout.frames === 0) throw new Error('it holds no audio frames');
       durationS = layout.durationS;
     } catch (error) {
-      throw new UsageError(`--audio '${path}' is not a usable WAV file: ${error instanceof Error ? error.message : String(error)}`);
+      throw new UsageError(
+        `--audio '${path}' is not a usable WAV file: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const clip: PreparedClip = { durationS, ...buildTranscriptionBody(bytes, this.#model) };
     this.#files.set(path, clip);

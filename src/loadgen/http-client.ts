@@ -6,7 +6,7 @@
  * byte. A sweep aborts requests older than the total timeout, so a timeout is the whole request,
  * not one phase of it.
  */
-import { Pool, type Dispatcher } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 
 /** Error taxonomy keys: `http_<status>`, `timeout`, `connection`, `bad_body`. */
 export type FailureType = `http_${number}` | 'timeout' | 'connection' | 'bad_body';
@@ -94,10 +94,14 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
     this.controller = controller;
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     this.#headersAtMs = performance.now();
     this.#status = statusCode;
-    const header = headers['traceresponse'];
+    const header = headers.traceresponse;
     this.#traceResponse = Array.isArray(header) ? header[0] : header;
   }
 
@@ -120,7 +124,8 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
     this.#chunks = [];
     const body = keepBody ? text : undefined;
     if (!success) this.finish(false, `http_${status}`, `HTTP ${status}`, body);
-    else if (check === 'transcription' && (text === undefined || !transcriptionBodyOk(text))) this.finish(false, 'bad_body', 'the response is not JSON with a "text" string', body);
+    else if (check === 'transcription' && (text === undefined || !transcriptionBodyOk(text)))
+      this.finish(false, 'bad_body', 'the response is not JSON with a "text" string', body);
     else this.finish(true, undefined, undefined, body);
   }
 
@@ -187,7 +192,14 @@ export class TargetClient {
       this.#inFlight.add(handler);
       try {
         this.#pool.dispatch(
-          { method: options.method, path: this.#prefix + options.path, headers: options.headers, body: options.body ?? null, idempotent: false, blocking: true },
+          {
+            method: options.method,
+            path: this.#prefix + options.path,
+            headers: options.headers,
+            body: options.body ?? null,
+            idempotent: false,
+            blocking: true,
+          },
           handler,
         );
       } catch (error) {

@@ -21,7 +21,8 @@ function field(boundary: string, name: string, value: string): string {
 export function buildTranscriptionBody(wav: Uint8Array, model: string): MultipartBody {
   const boundary = `amanuensis-loadgen-${randomBytes(12).toString('hex')}`;
   const head =
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${UPLOAD_FILE_NAME}"\r\n` + `Content-Type: audio/wav\r\n\r\n`;
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${UPLOAD_FILE_NAME}"\r\n` +
+    `Content-Type: audio/wav\r\n\r\n`;
   const tail = `\r\n${field(boundary, 'model', model)}${field(boundary, 'response_format', 'json')}--${boundary}--\r\n`;
   return {
     body: Buffer.concat([Buffer.from(head, 'latin1'), wav, Buffer.from(tail, 'utf8')]),

@@ -4,8 +4,8 @@
  * exits 2 without a stack trace.
  */
 import { UsageError } from '../cli/usage.ts';
+import { SUITES, type SuiteName, suiteScenarios } from './suites.ts';
 import { parseThresholds, type Threshold } from './thresholds.ts';
-import { suiteScenarios, SUITES, type SuiteName } from './suites.ts';
 
 /** Built-in generated clips; `mixed` alternates 1 s and 5 s. */
 export const BUILTIN_AUDIO = ['1s', '5s', '30s', 'silence', 'mixed'] as const;
@@ -104,7 +104,8 @@ function parseUrl(text: string | undefined): string {
   } catch {
     throw new UsageError(`--url must be an absolute http(s) URL, got '${text}'`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must use http or https, got '${url.protocol}'`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--url must use http or https, got '${url.protocol}'`);
   if (url.search || url.hash) throw new UsageError(`--url must be a base URL without query or fragment, got '${text}'`);
   return url.href.replace(/\/+$/, '');
 }
@@ -117,7 +118,8 @@ export function parseAudio(values: readonly string[] | undefined): AudioSpec[] {
     const parts = value.split(',');
     if (parts.every((part) => (BUILTIN_AUDIO as readonly string[]).includes(part))) {
       for (const name of parts as BuiltinAudio[]) {
-        if (specs.some((spec) => spec.kind === 'builtin' && spec.name === name)) throw new UsageError(`--audio lists '${name}' twice`);
+        if (specs.some((spec) => spec.kind === 'builtin' && spec.name === name))
+          throw new UsageError(`--audio lists '${name}' twice`);
         specs.push({ kind: 'builtin', name });
       }
     } else if (value.trim() === '') {
@@ -136,8 +138,10 @@ export function audioLabel(audio: AudioSpec): string {
 }
 
 function customScenarios(raw: RawLoadOptions): ScenarioSpec[] {
-  if (raw.streams !== undefined && raw.rate !== undefined) throw new UsageError('--streams and --rate are alternatives: give one of them');
-  if (raw.requests !== undefined && raw.duration !== undefined) throw new UsageError('--requests and --duration are alternatives: give one of them');
+  if (raw.streams !== undefined && raw.rate !== undefined)
+    throw new UsageError('--streams and --rate are alternatives: give one of them');
+  if (raw.requests !== undefined && raw.duration !== undefined)
+    throw new UsageError('--requests and --duration are alternatives: give one of them');
   const requests = raw.requests === undefined ? undefined : positiveInteger('--requests', raw.requests);
   const durationS = raw.duration === undefined ? undefined : positiveNumber('--duration', raw.duration);
   const warmup = raw.warmup === undefined ? undefined : nonNegativeInteger('--warmup', raw.warmup);
@@ -146,9 +150,19 @@ function customScenarios(raw: RawLoadOptions): ScenarioSpec[] {
   if (raw.rate !== undefined) {
     for (const rate of list('--rate', raw.rate, positiveNumber)) {
       for (const audio of audios) {
-        const amount = durationS !== undefined ? { durationS } : { requests: requests ?? Math.max(1, Math.ceil(rate * DEFAULT_OPEN_SECONDS)) };
+        const amount =
+          durationS !== undefined
+            ? { durationS }
+            : { requests: requests ?? Math.max(1, Math.ceil(rate * DEFAULT_OPEN_SECONDS)) };
         const size = amount.durationS !== undefined ? `for ${amount.durationS}s` : `x${amount.requests}`;
-        scenarios.push({ name: `${rate}/s ${size} ${audioLabel(audio)}`, model: 'open', rate, audio, ...amount, warmup: warmup ?? DEFAULT_OPEN_WARMUP });
+        scenarios.push({
+          name: `${rate}/s ${size} ${audioLabel(audio)}`,
+          model: 'open',
+          rate,
+          audio,
+          ...amount,
+          warmup: warmup ?? DEFAULT_OPEN_WARMUP,
+        });
       }
     }
     return scenarios;
@@ -156,9 +170,17 @@ function customScenarios(raw: RawLoadOptions): ScenarioSpec[] {
   const streamsList = raw.streams === undefined ? [DEFAULT_STREAMS] : list('--streams', raw.streams, positiveInteger);
   for (const streams of streamsList) {
     for (const audio of audios) {
-      const amount = durationS !== undefined ? { durationS } : { requests: requests ?? streams * DEFAULT_REQUESTS_PER_STREAM };
+      const amount =
+        durationS !== undefined ? { durationS } : { requests: requests ?? streams * DEFAULT_REQUESTS_PER_STREAM };
       const size = amount.durationS !== undefined ? ` streams for ${amount.durationS}s` : `x${amount.requests}`;
-      scenarios.push({ name: `${streams}${size} ${audioLabel(audio)}`, model: 'closed', streams, audio, ...amount, warmup: warmup ?? streams });
+      scenarios.push({
+        name: `${streams}${size} ${audioLabel(audio)}`,
+        model: 'closed',
+        streams,
+        audio,
+        ...amount,
+        warmup: warmup ?? streams,
+      });
     }
   }
   return scenarios;
@@ -170,8 +192,11 @@ export function parseLoadOptions(raw: RawLoadOptions): LoadOptions {
   let suite: SuiteName | undefined;
   let scenarios: ScenarioSpec[];
   if (raw.suite !== undefined) {
-    if (!(SUITES as readonly string[]).includes(raw.suite)) throw new UsageError(`--suite must be one of ${SUITES.join(', ')}, got '${raw.suite}'`);
-    const clash = (['streams', 'rate', 'audio', 'requests', 'duration', 'warmup'] as const).find((key) => raw[key] !== undefined);
+    if (!(SUITES as readonly string[]).includes(raw.suite))
+      throw new UsageError(`--suite must be one of ${SUITES.join(', ')}, got '${raw.suite}'`);
+    const clash = (['streams', 'rate', 'audio', 'requests', 'duration', 'warmup'] as const).find(
+      (key) => raw[key] !== undefined,
+    );
     if (clash) throw new UsageError(`--suite defines its own scenarios: drop --${clash}`);
     suite = raw.suite as SuiteName;
     scenarios = suiteScenarios(suite);
@@ -179,7 +204,8 @@ export function parseLoadOptions(raw: RawLoadOptions): LoadOptions {
     scenarios = customScenarios(raw);
   }
   const progress = raw.progress ?? 'auto';
-  if (progress !== 'auto' && progress !== 'json' && progress !== 'none') throw new UsageError(`--progress must be one of auto, json, none, got '${progress}'`);
+  if (progress !== 'auto' && progress !== 'json' && progress !== 'none')
+    throw new UsageError(`--progress must be one of auto, json, none, got '${progress}'`);
   const model = raw.model ?? 'whisper-1';
   if (model.trim() === '') throw new UsageError('--model must not be empty');
   return {

@@ -48,16 +48,22 @@ export function toProgressSnapshot(snapshot: Snapshot): ProgressSnapshot {
     in_flight: snapshot.inFlight,
     p50_ms: orNull(stats.latency.quantile(0.5)),
     p99_ms: orNull(stats.latency.quantile(0.99)),
-    requests_per_s: snapshot.phase === 'measure' && snapshot.elapsedS > 0 ? Number((stats.completed / snapshot.elapsedS).toFixed(3)) : 0,
+    requests_per_s:
+      snapshot.phase === 'measure' && snapshot.elapsedS > 0
+        ? Number((stats.completed / snapshot.elapsedS).toFixed(3))
+        : 0,
   };
 }
 
 /** Writes each event as one JSON line. */
 export function jsonProgress(write: (line: string) => void): (event: LoadEvent) => void {
   return (event) => {
-    if (event.type === 'snapshot') write(JSON.stringify({ type: 'snapshot', ...event.snapshot }) + '\n');
-    else if (event.type === 'scenario-start') write(JSON.stringify(event) + '\n');
-    else write(JSON.stringify({ type: 'scenario-end', index: event.index, count: event.count, scenario: event.result }) + '\n');
+    if (event.type === 'snapshot') write(`${JSON.stringify({ type: 'snapshot', ...event.snapshot })}\n`);
+    else if (event.type === 'scenario-start') write(`${JSON.stringify(event)}\n`);
+    else
+      write(
+        `${JSON.stringify({ type: 'scenario-end', index: event.index, count: event.count, scenario: event.result })}\n`,
+      );
   };
 }
 
@@ -82,7 +88,8 @@ export function barProgress(stream: NodeJS.WritableStream): { onEvent: (event: L
       bar.start(BAR_UNITS, 0, { scenario: event.scenario, done: '0', failed: 0, p50: '-', p99: '-', phase: 'warm-up' });
     } else if (event.type === 'snapshot' && bar) {
       const s = event.snapshot;
-      const fraction = s.phase === 'warmup' ? 0 : s.planned ? s.completed / s.planned : s.duration_s ? s.elapsed_s / s.duration_s : 0;
+      const fraction =
+        s.phase === 'warmup' ? 0 : s.planned ? s.completed / s.planned : s.duration_s ? s.elapsed_s / s.duration_s : 0;
       bar.update(Math.min(BAR_UNITS, Math.round(fraction * BAR_UNITS)), {
         done: s.planned ? `${s.completed}/${s.planned}` : String(s.completed),
         failed: s.failed,

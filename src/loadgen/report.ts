@@ -6,7 +6,7 @@
 import { audioLabel } from './options.ts';
 import type { ScenarioRun } from './runner.ts';
 import type { StageBreakdown } from './stage-diff.ts';
-import { micros, percentiles, type Percentiles, type SlowRequest } from './stats.ts';
+import { micros, type Percentiles, percentiles, type SlowRequest } from './stats.ts';
 import type { ThresholdCheck, ThresholdValues } from './thresholds.ts';
 
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -63,7 +63,8 @@ export interface LoadResults {
   thresholds: ThresholdCheck[];
 }
 
-const round = (value: number, digits: number): number => (Number.isFinite(value) ? Number(value.toFixed(digits)) : value);
+const round = (value: number, digits: number): number =>
+  Number.isFinite(value) ? Number(value.toFixed(digits)) : value;
 
 function orNull(p: Percentiles | null): PercentilesOrNull {
   return p ?? { mean: null, p50: null, p90: null, p95: null, p99: null, max: null };

@@ -4,19 +4,27 @@
  * profile` calls). Neither starts telemetry: client spans go to whatever tracer provider the
  * caller registered (the CLI starts one unless `--no-trace`).
  */
+
+import type { SpanSummaryDocument } from '../rollup/document.ts';
+import { redactUrl } from '../telemetry/redact.ts';
 import { AudioLibrary, type PreparedAudio } from './audio.ts';
 import { TargetClient } from './http-client.ts';
 import type { LoadOptions } from './options.ts';
-import { toProgressSnapshot, type LoadEvent } from './progress.ts';
-import { RESULTS_SCHEMA_VERSION, scalingEfficiency, scenarioResult, thresholdValues, type LoadResults, type ScenarioResult } from './report.ts';
+import { type LoadEvent, toProgressSnapshot } from './progress.ts';
+import {
+  type LoadResults,
+  RESULTS_SCHEMA_VERSION,
+  type ScenarioResult,
+  scalingEfficiency,
+  scenarioResult,
+  thresholdValues,
+} from './report.ts';
 import { runScenario } from './runner.ts';
-import { isSpanSummary, stageBreakdown, type StageBreakdown } from './stage-diff.ts';
-import { suiteScenarios, type SuiteName } from './suites.ts';
+import { isSpanSummary, type StageBreakdown, stageBreakdown } from './stage-diff.ts';
+import { type SuiteName, suiteScenarios } from './suites.ts';
 import { checkHealth, preflight } from './target.ts';
 import { checkThresholds, type Threshold } from './thresholds.ts';
 import { ClientSpans } from './tracing.ts';
-import { redactUrl } from '../telemetry/redact.ts';
-import type { SpanSummaryDocument } from '../rollup/document.ts';
 
 export interface LoadHooks {
   onProgress?: (event: LoadEvent) => void;
@@ -31,8 +39,17 @@ export interface LoadHooks {
 /** Health checks and summaries must not wait a minute for a black-holed address. */
 const CONTROL_TIMEOUT_MS = 10_000;
 
-async function fetchSummary(control: TargetClient, headers: Record<string, string>): Promise<SpanSummaryDocument | undefined> {
-  const outcome = await control.send({ method: 'GET', path: '/v1/span-summary', headers, check: 'none', keepBody: true });
+async function fetchSummary(
+  control: TargetClient,
+  headers: Record<string, string>,
+): Promise<SpanSummaryDocument | undefined> {
+  const outcome = await control.send({
+    method: 'GET',
+    path: '/v1/span-summary',
+    headers,
+    check: 'none',
+    keepBody: true,
+  });
   if (outcome.status !== 200 || outcome.body === undefined) return undefined;
   try {
     const doc = JSON.parse(outcome.body) as unknown;
@@ -56,7 +73,10 @@ export async function runLoad(options: LoadOptions, hooks: LoadHooks = {}): Prom
   const headers = hooks.headers ?? {};
   const audio = hooks.audio ?? (await prepareAudio(options));
   const spans = new ClientSpans(options.trace);
-  const control = new TargetClient(options.url, { connections: 2, timeoutMs: Math.min(options.timeoutMs, CONTROL_TIMEOUT_MS) });
+  const control = new TargetClient(options.url, {
+    connections: 2,
+    timeoutMs: Math.min(options.timeoutMs, CONTROL_TIMEOUT_MS),
+  });
   const scenarios: ScenarioResult[] = [];
   try {
     await checkHealth(control, headers);
@@ -64,7 +84,10 @@ export async function runLoad(options: LoadOptions, hooks: LoadHooks = {}): Prom
     const count = options.scenarios.length;
     for (const [index, spec] of options.scenarios.entries()) {
       hooks.onProgress?.({ type: 'scenario-start', scenario: spec.name, index, count });
-      const client = new TargetClient(options.url, { connections: spec.model === 'closed' ? spec.streams! : null, timeoutMs: options.timeoutMs });
+      const client = new TargetClient(options.url, {
+        connections: spec.model === 'closed' ? spec.streams! : null,
+        timeoutMs: options.timeoutMs,
+      });
       let before: SpanSummaryDocument | undefined;
       try {
         if (index === 0) await preflight(client, audio[index]!.clips[0]!, spans, headers);
@@ -74,7 +97,12 @@ export async function runLoad(options: LoadOptions, hooks: LoadHooks = {}): Prom
           spans,
           headers,
           snapshotIntervalMs: hooks.snapshotIntervalMs ?? 1000,
-          ...(hooks.onProgress ? { onSnapshot: (snapshot) => hooks.onProgress!({ type: 'snapshot', snapshot: toProgressSnapshot(snapshot) }) } : {}),
+          ...(hooks.onProgress
+            ? {
+                onSnapshot: (snapshot) =>
+                  hooks.onProgress!({ type: 'snapshot', snapshot: toProgressSnapshot(snapshot) }),
+              }
+            : {}),
           ...(summaries
             ? {
                 beforeMeasure: async () => {

@@ -8,9 +8,9 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR, SPAN } from '../telemetry/names.ts';
+import type { PreparedAudio } from './audio.ts';
 import type { TargetClient } from './http-client.ts';
 import { audioLabel, type ScenarioSpec } from './options.ts';
-import type { PreparedAudio } from './audio.ts';
 import { ScenarioStats } from './stats.ts';
 import { ClientSpans } from './tracing.ts';
 
@@ -85,7 +85,11 @@ class Sender {
     this.#attributes = [];
     for (const warmup of [false, true]) {
       for (let stream = 0; stream < streams; stream++) {
-        this.#attributes.push({ ...base, ...(spec.streams ? { [ATTR.LOADGEN_STREAM]: stream } : {}), [ATTR.LOADGEN_WARMUP]: warmup });
+        this.#attributes.push({
+          ...base,
+          ...(spec.streams ? { [ATTR.LOADGEN_STREAM]: stream } : {}),
+          [ATTR.LOADGEN_WARMUP]: warmup,
+        });
       }
     }
   }
@@ -100,10 +104,20 @@ class Sender {
     const headers = this.#context.spans.enabled ? { ...fixed } : fixed;
     const measured = this.measuring;
     const streams = this.#attributes.length / 2;
-    const span = this.#context.spans.start(SPAN.LOADGEN_REQUEST, this.#attributes[(measured ? 0 : streams) + stream]!, headers);
+    const span = this.#context.spans.start(
+      SPAN.LOADGEN_REQUEST,
+      this.#attributes[(measured ? 0 : streams) + stream]!,
+      headers,
+    );
     this.inFlight++;
     const sentAtMs = performance.now();
-    const outcome = await this.#context.client.send({ method: 'POST', path: TRANSCRIPTIONS_PATH, headers, body: clip.body, check: 'transcription' });
+    const outcome = await this.#context.client.send({
+      method: 'POST',
+      path: TRANSCRIPTIONS_PATH,
+      headers,
+      body: clip.body,
+      check: 'transcription',
+    });
     ClientSpans.end(span, outcome);
     if (measured) {
       this.stats.record({
@@ -167,14 +181,18 @@ export async function runScenario(spec: ScenarioSpec, context: RunContext): Prom
       scenario: spec.name,
       phase: phaseStart.phase,
       elapsedS: (performance.now() - phaseStart.ms) / 1000,
-      total: spec.model === 'open' && spec.durationS !== undefined ? Math.round(spec.rate! * spec.durationS) : spec.requests,
+      total:
+        spec.model === 'open' && spec.durationS !== undefined ? Math.round(spec.rate! * spec.durationS) : spec.requests,
       durationS: spec.durationS,
       inFlight: sender.inFlight,
       stats: sender.stats,
     });
   const interval = context.onSnapshot ? setInterval(snapshot, context.snapshotIntervalMs ?? 1000) : undefined;
   try {
-    const run = spec.model === 'open' ? await runOpen(spec, sender, context, phaseStart) : await runClosed(spec, sender, context, phaseStart);
+    const run =
+      spec.model === 'open'
+        ? await runOpen(spec, sender, context, phaseStart)
+        : await runClosed(spec, sender, context, phaseStart);
     if (context.onSnapshot) snapshot();
     return run;
   } finally {
@@ -193,7 +211,8 @@ async function runOpen(spec: ScenarioSpec, sender: Sender, context: RunContext, 
 async function runClosed(spec: ScenarioSpec, sender: Sender, context: RunContext, phase: Phase): Promise<ScenarioRun> {
   const streams = spec.streams!;
   let next = 0;
-  if (spec.warmup > 0) await closedStreams(sender, Math.min(streams, spec.warmup), () => (next < spec.warmup ? next++ : undefined));
+  if (spec.warmup > 0)
+    await closedStreams(sender, Math.min(streams, spec.warmup), () => (next < spec.warmup ? next++ : undefined));
   await context.beforeMeasure?.();
   return measure(spec, sender, phase, () => {
     const deadlineMs = spec.durationS !== undefined ? performance.now() + spec.durationS * 1000 : Infinity;
@@ -202,7 +221,12 @@ async function runClosed(spec: ScenarioSpec, sender: Sender, context: RunContext
   });
 }
 
-async function measure(spec: ScenarioSpec, sender: Sender, phaseStart: Phase, run: () => Promise<void>): Promise<ScenarioRun> {
+async function measure(
+  spec: ScenarioSpec,
+  sender: Sender,
+  phaseStart: Phase,
+  run: () => Promise<void>,
+): Promise<ScenarioRun> {
   const loop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
   sender.measuring = true;
   phaseStart.phase = 'measure';

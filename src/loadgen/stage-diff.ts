@@ -38,11 +38,19 @@ export interface StageBreakdown {
 export function isSpanSummary(value: unknown): value is SpanSummaryDocument {
   if (typeof value !== 'object' || value === null) return false;
   const doc = value as Partial<SpanSummaryDocument>;
-  return doc.schema_version === 1 && Array.isArray(doc.spans) && doc.spans.every((span) => typeof span?.name === 'string' && typeof span.count === 'number');
+  return (
+    doc.schema_version === 1 &&
+    Array.isArray(doc.spans) &&
+    doc.spans.every((span) => typeof span?.name === 'string' && typeof span.count === 'number')
+  );
 }
 
 function sameParameters(a: SketchState, b: SketchState): boolean {
-  return a.relative_accuracy === b.relative_accuracy && a.min_trackable_ms === b.min_trackable_ms && a.max_trackable_ms === b.max_trackable_ms;
+  return (
+    a.relative_accuracy === b.relative_accuracy &&
+    a.min_trackable_ms === b.min_trackable_ms &&
+    a.max_trackable_ms === b.max_trackable_ms
+  );
 }
 
 /** Removes `before`'s raw values from `after`'s (a multiset difference); undefined if they do not nest. */
@@ -60,7 +68,11 @@ function valueDifference(after: number[], before: number[]): number[] | undefine
 }
 
 /** The value of rank ceil(q n) among the difference of two sketches; undefined when they do not nest. */
-export function quantilesOfDifference(after: SketchState, before: SketchState | undefined, qs: readonly number[]): number[] | undefined {
+export function quantilesOfDifference(
+  after: SketchState,
+  before: SketchState | undefined,
+  qs: readonly number[],
+): number[] | undefined {
   if (before && !sameParameters(after, before)) return undefined;
   const count = after.count - (before?.count ?? 0);
   if (count <= 0) return undefined;
@@ -70,8 +82,12 @@ export function quantilesOfDifference(after: SketchState, before: SketchState | 
     return values && values.length === count ? qs.map((q) => values[rankOf(q) - 1]!) : undefined;
   }
   const counts = new Map<number, number>();
-  after.counts.forEach((n, i) => counts.set(after.offset + i, n));
-  before?.counts.forEach((n, i) => counts.set(before.offset + i, (counts.get(before.offset + i) ?? 0) - n));
+  after.counts.forEach((n, i) => {
+    counts.set(after.offset + i, n);
+  });
+  before?.counts.forEach((n, i) => {
+    counts.set(before.offset + i, (counts.get(before.offset + i) ?? 0) - n);
+  });
   const zero = after.zero_count - (before?.zero_count ?? 0);
   if (zero < 0 || [...counts.values()].some((n) => n < 0)) return undefined;
   const gamma = (1 + after.relative_accuracy) / (1 - after.relative_accuracy);
@@ -82,7 +98,7 @@ export function quantilesOfDifference(after: SketchState, before: SketchState | 
     if (seen >= rank) return 0;
     for (const [index, n] of buckets) {
       seen += n;
-      if (seen >= rank) return (2 * Math.pow(gamma, index)) / (gamma + 1);
+      if (seen >= rank) return (2 * gamma ** index) / (gamma + 1);
     }
     return after.max_ms ?? NaN;
   });
@@ -113,7 +129,8 @@ export function stageBreakdown(before: SpanSummaryDocument, after: SpanSummaryDo
     .map((span) => delta(span, previous.get(span.name)))
     .sort((a, b) => b.total_ms - a.total_ms);
   const breakdown: StageBreakdown = { stages };
-  if (stages.some((stage) => stage.p99_ms === null)) breakdown.note = 'quantiles are null where the two summaries\' sketches could not be subtracted';
+  if (stages.some((stage) => stage.p99_ms === null))
+    breakdown.note = "quantiles are null where the two summaries' sketches could not be subtracted";
   return { ...breakdown, ...attributionBetween(before, after) };
 }
 
@@ -123,7 +140,10 @@ export function stageBreakdown(before: SpanSummaryDocument, after: SpanSummaryDo
  * attribution, entries without state). The request states are dropped: they are the summary's
  * business, and they would make every load result carry sketches.
  */
-function attributionBetween(before: SpanSummaryDocument, after: SpanSummaryDocument): Pick<StageBreakdown, 'requests' | 'resources'> | undefined {
+function attributionBetween(
+  before: SpanSummaryDocument,
+  after: SpanSummaryDocument,
+): Pick<StageBreakdown, 'requests' | 'resources'> | undefined {
   try {
     const { requests, resources } = subtractSummary(after, before);
     return { requests: requests.map(({ state: _state, ...entry }) => entry), resources };

@@ -108,7 +108,11 @@ export class ScenarioStats {
   #keepIfSlow(sample: RequestSample, latencyMs: number): void {
     const list = this.slowest;
     if (list.length === SLOWEST_KEPT && latencyMs <= list[list.length - 1]!.latency_ms) return;
-    const entry: SlowRequest = { trace_id: traceIdOf(sample), latency_ms: micros(latencyMs), outcome: sample.ok ? 'ok' : (sample.failure ?? 'connection') };
+    const entry: SlowRequest = {
+      trace_id: traceIdOf(sample),
+      latency_ms: micros(latencyMs),
+      outcome: sample.ok ? 'ok' : (sample.failure ?? 'connection'),
+    };
     let at = list.length;
     while (at > 0 && list[at - 1]!.latency_ms < entry.latency_ms) at--;
     list.splice(at, 0, entry);

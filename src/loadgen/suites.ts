@@ -14,7 +14,14 @@ function single(name: BuiltinAudio, requests: number, warmup: number): ScenarioS
 }
 
 function multi(streams: number, requests: number, name: BuiltinAudio): ScenarioSpec {
-  return { name: `${streams}x${requests} ${name}`, model: 'closed', streams, audio: { kind: 'builtin', name }, requests, warmup: streams };
+  return {
+    name: `${streams}x${requests} ${name}`,
+    model: 'closed',
+    streams,
+    audio: { kind: 'builtin', name },
+    requests,
+    warmup: streams,
+  };
 }
 
 /** The scenarios of a suite, in run order. */

@@ -16,7 +16,14 @@ function ms(value: number | null | undefined): string {
 
 function grid(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function scenarioRow(s: ScenarioResult): string[] {
@@ -41,11 +48,18 @@ function details(s: ScenarioResult): string[] {
   const lines: string[] = [];
   const errors = Object.entries(s.errors);
   if (errors.length > 0) lines.push(`  errors: ${errors.map(([type, n]) => `${type} ${n}`).join(', ')}`);
-  if (s.service_time_ms) lines.push(`  service time (from actual send): p50 ${ms(s.service_time_ms.p50)} p99 ${ms(s.service_time_ms.p99)} ms; send lag p99 ${ms(s.send_lag_ms?.p99)} ms`);
-  const slow = s.slowest.slice(0, SLOWEST_SHOWN).map((r) => `${ms(r.latency_ms)} ms ${r.trace_id ?? '(no trace id)'}${r.outcome === 'ok' ? '' : ` ${r.outcome}`}`);
+  if (s.service_time_ms)
+    lines.push(
+      `  service time (from actual send): p50 ${ms(s.service_time_ms.p50)} p99 ${ms(s.service_time_ms.p99)} ms; send lag p99 ${ms(s.send_lag_ms?.p99)} ms`,
+    );
+  const slow = s.slowest
+    .slice(0, SLOWEST_SHOWN)
+    .map((r) => `${ms(r.latency_ms)} ms ${r.trace_id ?? '(no trace id)'}${r.outcome === 'ok' ? '' : ` ${r.outcome}`}`);
   if (slow.length > 0) lines.push(`  slowest: ${slow.join('; ')}`);
   if (s.server_stages) {
-    const stages = s.server_stages.stages.slice(0, STAGES_SHOWN).map((st) => `${st.name} ${st.count}x mean ${ms(st.mean_ms)} p99 ${ms(st.p99_ms)}`);
+    const stages = s.server_stages.stages
+      .slice(0, STAGES_SHOWN)
+      .map((st) => `${st.name} ${st.count}x mean ${ms(st.mean_ms)} p99 ${ms(st.p99_ms)}`);
     if (stages.length > 0) lines.push(`  server stages (ms): ${stages.join('; ')}`);
   } else if (s.server_stages === null) {
     lines.push('  server stages: unavailable (the span summary was reset or not comparable)');
@@ -55,15 +69,42 @@ function details(s: ScenarioResult): string[] {
 
 /** Renders the results as the text report printed at the end of a run. */
 export function formatReport(results: LoadResults): string {
-  const header = ['scenario', 'streams/rate', 'requests', 'ok', 'failed', 'req/s', 'RTF', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'ttfb p50', 'client loop p99'];
-  const out = [`target ${results.target}${results.suite ? `, suite ${results.suite}` : ''}`, grid([header, ...results.scenarios.map(scenarioRow)])];
+  const header = [
+    'scenario',
+    'streams/rate',
+    'requests',
+    'ok',
+    'failed',
+    'req/s',
+    'RTF',
+    'p50 ms',
+    'p90 ms',
+    'p99 ms',
+    'max ms',
+    'ttfb p50',
+    'client loop p99',
+  ];
+  const out = [
+    `target ${results.target}${results.suite ? `, suite ${results.suite}` : ''}`,
+    grid([header, ...results.scenarios.map(scenarioRow)]),
+  ];
   const more = results.scenarios.flatMap(details);
   if (more.length > 0) out.push('', ...more);
-  out.push('', `scaling efficiency (8 vs 4 streams): ${results.scaling_efficiency === null ? 'n/a (needs a 4- and an 8-stream run of the same audio)' : results.scaling_efficiency.toFixed(3)}`);
+  out.push(
+    '',
+    `scaling efficiency (8 vs 4 streams): ${results.scaling_efficiency === null ? 'n/a (needs a 4- and an 8-stream run of the same audio)' : results.scaling_efficiency.toFixed(3)}`,
+  );
   const failed = results.thresholds.filter((check) => !check.passed);
   if (results.thresholds.length > 0) {
-    out.push(failed.length === 0 ? `thresholds: all ${results.thresholds.length} checks passed` : `thresholds: ${failed.length} of ${results.thresholds.length} checks FAILED`);
-    for (const check of failed) out.push(`  FAILED ${check.threshold} in '${check.scenario}' (actual ${Number.isFinite(check.actual) ? Number(check.actual.toFixed(4)) : 'n/a'})`);
+    out.push(
+      failed.length === 0
+        ? `thresholds: all ${results.thresholds.length} checks passed`
+        : `thresholds: ${failed.length} of ${results.thresholds.length} checks FAILED`,
+    );
+    for (const check of failed)
+      out.push(
+        `  FAILED ${check.threshold} in '${check.scenario}' (actual ${Number.isFinite(check.actual) ? Number(check.actual.toFixed(4)) : 'n/a'})`,
+      );
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

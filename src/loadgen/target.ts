@@ -7,9 +7,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { redactUrl } from '../telemetry/redact.ts';
+import type { PreparedClip } from './audio.ts';
 import { TargetError } from './errors.ts';
 import type { Outcome, TargetClient } from './http-client.ts';
-import type { PreparedClip } from './audio.ts';
 import { TRANSCRIPTIONS_PATH } from './runner.ts';
 import { ClientSpans } from './tracing.ts';
 
@@ -28,7 +28,9 @@ function jsonObject(text: string | undefined): Record<string, unknown> | undefin
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -41,11 +43,15 @@ export async function checkHealth(client: TargetClient, headers: Record<string, 
   const giveUpAt = performance.now() + NOT_READY_GRACE_MS;
   for (;;) {
     const outcome = await client.send({ method: 'GET', path: '/health', headers, check: 'none', keepBody: true });
-    if (outcome.status === 0) throw new TargetError(`cannot reach ${url}: ${outcome.detail ?? 'no response'} (is the target running?)`);
+    if (outcome.status === 0)
+      throw new TargetError(`cannot reach ${url}: ${outcome.detail ?? 'no response'} (is the target running?)`);
     const body = jsonObject(outcome.body);
-    if (outcome.status === 200 && body?.['status'] === 'ok') return { amanuensis: true, health: body };
-    if (outcome.status === 503 && typeof body?.['status'] === 'string') {
-      if (performance.now() >= giveUpAt) throw new TargetError(`${url} still answers 503 (status '${String(body['status'])}') after ${NOT_READY_GRACE_MS / 1000} s: the service is not ready`);
+    if (outcome.status === 200 && body?.status === 'ok') return { amanuensis: true, health: body };
+    if (outcome.status === 503 && typeof body?.status === 'string') {
+      if (performance.now() >= giveUpAt)
+        throw new TargetError(
+          `${url} still answers 503 (status '${String(body.status)}') after ${NOT_READY_GRACE_MS / 1000} s: the service is not ready`,
+        );
       await delay(NOT_READY_POLL_MS);
       continue;
     }
@@ -55,7 +61,7 @@ export async function checkHealth(client: TargetClient, headers: Record<string, 
 }
 
 function serverMessage(outcome: Outcome): string {
-  const error = jsonObject(outcome.body)?.['error'];
+  const error = jsonObject(outcome.body)?.error;
   const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
   return typeof message === 'string' ? `: ${message.slice(0, 200)}` : '';
 }
@@ -65,18 +71,43 @@ function serverMessage(outcome: Outcome): string {
  * shows the run would be meaningless: wrong path, a rejected upload, or a non-transcription body.
  * Server-side failures (5xx, 429, 408) are left for the run to measure.
  */
-export async function preflight(client: TargetClient, clip: PreparedClip, spans: ClientSpans, headers: Record<string, string>): Promise<void> {
+export async function preflight(
+  client: TargetClient,
+  clip: PreparedClip,
+  spans: ClientSpans,
+  headers: Record<string, string>,
+): Promise<void> {
   const target = client.url(TRANSCRIPTIONS_PATH);
   const url = redactUrl(target);
   const requestHeaders = { ...headers, 'content-type': clip.contentType };
-  const span = spans.start(SPAN.LOADGEN_REQUEST, { ...ClientSpans.httpAttributes('POST', target), [ATTR.LOADGEN_WARMUP]: true }, requestHeaders);
-  const outcome = await client.send({ method: 'POST', path: TRANSCRIPTIONS_PATH, headers: requestHeaders, body: clip.body, check: 'transcription', keepBody: true });
+  const span = spans.start(
+    SPAN.LOADGEN_REQUEST,
+    { ...ClientSpans.httpAttributes('POST', target), [ATTR.LOADGEN_WARMUP]: true },
+    requestHeaders,
+  );
+  const outcome = await client.send({
+    method: 'POST',
+    path: TRANSCRIPTIONS_PATH,
+    headers: requestHeaders,
+    body: clip.body,
+    check: 'transcription',
+    keepBody: true,
+  });
   ClientSpans.end(span, outcome);
   const { status } = outcome;
   if (status === 0) throw new TargetError(`POST ${url} failed: ${outcome.detail ?? 'no response'}`);
-  if (status >= 300 && status < 400) throw new TargetError(`POST ${url} answered a ${status} redirect: give the final URL with --url`);
-  if (status === 404 || status === 405) throw new TargetError(`POST ${url} answered ${status}${serverMessage(outcome)}: is --url the base URL of an OpenAI-compatible transcription service?`);
-  if (status === 401 || status === 403) throw new TargetError(`POST ${url} answered ${status}${serverMessage(outcome)}: give the key with --api-key`);
-  if (status >= 400 && status < 500 && status !== 408 && status !== 429) throw new TargetError(`POST ${url} rejected the upload with ${status}${serverMessage(outcome)}`);
-  if (outcome.failure === 'bad_body') throw new TargetError(`POST ${url} answered ${status} without a JSON transcription ({"text": ...}): not an OpenAI-compatible transcription endpoint?`);
+  if (status >= 300 && status < 400)
+    throw new TargetError(`POST ${url} answered a ${status} redirect: give the final URL with --url`);
+  if (status === 404 || status === 405)
+    throw new TargetError(
+      `POST ${url} answered ${status}${serverMessage(outcome)}: is --url the base URL of an OpenAI-compatible transcription service?`,
+    );
+  if (status === 401 || status === 403)
+    throw new TargetError(`POST ${url} answered ${status}${serverMessage(outcome)}: give the key with --api-key`);
+  if (status >= 400 && status < 500 && status !== 408 && status !== 429)
+    throw new TargetError(`POST ${url} rejected the upload with ${status}${serverMessage(outcome)}`);
+  if (outcome.failure === 'bad_body')
+    throw new TargetError(
+      `POST ${url} answered ${status} without a JSON transcription ({"text": ...}): not an OpenAI-compatible transcription endpoint?`,
+    );
 }

@@ -5,7 +5,20 @@
 import { UsageError } from '../cli/usage.ts';
 
 /** What a threshold can constrain; latency and TTFB in milliseconds. */
-export const THRESHOLD_METRICS = ['mean', 'p50', 'p90', 'p95', 'p99', 'max', 'ttfb_p50', 'ttfb_p99', 'success', 'failed', 'rps', 'rtf'] as const;
+export const THRESHOLD_METRICS = [
+  'mean',
+  'p50',
+  'p90',
+  'p95',
+  'p99',
+  'max',
+  'ttfb_p50',
+  'ttfb_p99',
+  'success',
+  'failed',
+  'rps',
+  'rtf',
+] as const;
 export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
 export type ThresholdOperator = '<' | '<=' | '>' | '>=';
 
@@ -27,25 +40,43 @@ export interface ThresholdCheck {
   passed: boolean;
 }
 
-const MILLISECOND_METRICS = new Set<ThresholdMetric>(['mean', 'p50', 'p90', 'p95', 'p99', 'max', 'ttfb_p50', 'ttfb_p99']);
+const MILLISECOND_METRICS = new Set<ThresholdMetric>([
+  'mean',
+  'p50',
+  'p90',
+  'p95',
+  'p99',
+  'max',
+  'ttfb_p50',
+  'ttfb_p99',
+]);
 const PATTERN = /^\s*([a-z0-9_]+)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|%)?\s*$/;
 
 /** Parses one threshold expression; throws UsageError saying what is accepted. */
 export function parseThreshold(source: string): Threshold {
   const match = PATTERN.exec(source);
-  if (!match) throw new UsageError(`--threshold '${source}' is not METRIC OP NUMBER (e.g. 'p99<800' or 'success>=0.99')`);
-  const [, name, operator, number, unit] = match as unknown as [string, string, ThresholdOperator, string, string | undefined];
+  if (!match)
+    throw new UsageError(`--threshold '${source}' is not METRIC OP NUMBER (e.g. 'p99<800' or 'success>=0.99')`);
+  const [, name, operator, number, unit] = match as unknown as [
+    string,
+    string,
+    ThresholdOperator,
+    string,
+    string | undefined,
+  ];
   if (!(THRESHOLD_METRICS as readonly string[]).includes(name)) {
     throw new UsageError(`--threshold '${source}': unknown metric '${name}' (one of ${THRESHOLD_METRICS.join(', ')})`);
   }
   const metric = name as ThresholdMetric;
   let value = Number(number);
-  if (unit === 'ms' && !MILLISECOND_METRICS.has(metric)) throw new UsageError(`--threshold '${source}': '${metric}' is not in milliseconds`);
+  if (unit === 'ms' && !MILLISECOND_METRICS.has(metric))
+    throw new UsageError(`--threshold '${source}': '${metric}' is not in milliseconds`);
   if (unit === '%') {
     if (metric !== 'success') throw new UsageError(`--threshold '${source}': only 'success' takes a percentage`);
     value /= 100;
   }
-  if (metric === 'success' && value > 1) throw new UsageError(`--threshold '${source}': success is a fraction from 0 to 1 (or a percentage with %)`);
+  if (metric === 'success' && value > 1)
+    throw new UsageError(`--threshold '${source}': success is a fraction from 0 to 1 (or a percentage with %)`);
   return { source: source.trim(), metric, operator, value };
 }
 
@@ -69,12 +100,20 @@ function holds(actual: number, operator: ThresholdOperator, value: number): bool
 }
 
 /** Checks every threshold against every scenario. */
-export function checkThresholds(thresholds: readonly Threshold[], scenarios: readonly { name: string; values: ThresholdValues }[]): ThresholdCheck[] {
+export function checkThresholds(
+  thresholds: readonly Threshold[],
+  scenarios: readonly { name: string; values: ThresholdValues }[],
+): ThresholdCheck[] {
   const checks: ThresholdCheck[] = [];
   for (const threshold of thresholds) {
     for (const scenario of scenarios) {
       const actual = scenario.values[threshold.metric];
-      checks.push({ threshold: threshold.source, scenario: scenario.name, actual, passed: holds(actual, threshold.operator, threshold.value) });
+      checks.push({
+        threshold: threshold.source,
+        scenario: scenario.name,
+        actual,
+        passed: holds(actual, threshold.operator, threshold.value),
+      });
     }
   }
   return checks;

@@ -4,7 +4,17 @@
  * generator's trace. Works against whatever tracer provider is registered; with none (or with
  * `--no-trace`) nothing is made or injected.
  */
-import { isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  type Attributes,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -13,9 +23,9 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
 } from '@opentelemetry/semantic-conventions';
-import type { Outcome } from './http-client.ts';
 import { redactUrl } from '../telemetry/redact.ts';
 import { PACKAGE_VERSION } from '../telemetry/version.ts';
+import type { Outcome } from './http-client.ts';
 
 const TRACER_NAME = 'amanuensis-loadgen';
 
@@ -33,7 +43,12 @@ export class ClientSpans {
   static httpAttributes(method: string, url: string): Attributes {
     const parsed = new URL(url);
     const port = parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
-    return { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_FULL]: redactUrl(url), [ATTR_SERVER_ADDRESS]: parsed.hostname, [ATTR_SERVER_PORT]: port };
+    return {
+      [ATTR_HTTP_REQUEST_METHOD]: method,
+      [ATTR_URL_FULL]: redactUrl(url),
+      [ATTR_SERVER_ADDRESS]: parsed.hostname,
+      [ATTR_SERVER_PORT]: port,
+    };
   }
 
   /** Starts a CLIENT span in a fresh trace and injects its context into `headers`. */

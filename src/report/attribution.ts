@@ -3,7 +3,14 @@
  * why the tail is slow ("p95+ requests are +412 ms: worker.queue_wait +380 ms (92 %)"). The HTML
  * report, the terminal report and `summary show` all print this same line.
  */
-import type { KeptTrace, RequestEntry, ResourceEntry, SpanSummaryDocument, TailAttribution, TailStage } from '../rollup/document.ts';
+import type {
+  KeptTrace,
+  RequestEntry,
+  ResourceEntry,
+  SpanSummaryDocument,
+  TailAttribution,
+  TailStage,
+} from '../rollup/document.ts';
 
 /** Stages named in the line: the first always, more until they explain this much of the extra time. */
 const EXPLAINED_SHARE = 0.8;
@@ -80,10 +87,13 @@ export function namedStages(tail: TailAttribution): TailStage[] {
 /** The line: e.g. `p95+ requests are +412 ms: worker.queue_wait +380 ms (92 %)`. */
 export function tailLine(tail: TailAttribution): string {
   const slow = `${quantileName(tail.slow_quantile)}+ requests`;
-  if (tail.slow_count === 0 || tail.baseline_count === 0) return `${slow}: too few requests to compare with the median ones`;
+  if (tail.slow_count === 0 || tail.baseline_count === 0)
+    return `${slow}: too few requests to compare with the median ones`;
   const extra = tailExtraMs(tail);
   if (extra <= 0) return `${slow} are no slower than the median ones`;
-  const stages = namedStages(tail).map((stage) => `${stage.name} ${signedMs(stage.delta_ms)} (${percent(stage.share)})`);
+  const stages = namedStages(tail).map(
+    (stage) => `${stage.name} ${signedMs(stage.delta_ms)} (${percent(stage.share)})`,
+  );
   return `${slow} are ${signedMs(extra)}: ${stages.length > 0 ? stages.join(', ') : 'no stage stands out'}`;
 }
 

@@ -2,7 +2,7 @@
  * The page's own script: reads the chart specifications from the embedded JSON, gives every
  * tooltip its unit, and draws each chart with the inlined Chart.js. Plain ES2017, no modules.
  */
-export const CLIENT_SCRIPT = String.raw`(function () {
+export const CLIENT_SCRIPT = `(function () {
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
   function number(v) {

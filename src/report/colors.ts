@@ -13,7 +13,16 @@ const FAMILIES: Record<string, readonly string[]> = {
 };
 
 /** For anything else, and for series such as runs and percentiles. */
-export const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d'] as const;
+export const PALETTE = [
+  '#2563eb',
+  '#dc2626',
+  '#059669',
+  '#d97706',
+  '#7c3aed',
+  '#db2777',
+  '#0891b2',
+  '#65a30d',
+] as const;
 
 /** A colour per series index. */
 export function seriesColor(index: number): string {

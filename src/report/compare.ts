@@ -53,7 +53,14 @@ export interface CompareOptions {
 
 type Better = 'lower' | 'higher' | 'fewer';
 
-function change(metric: string, unit: Unit, better: Better, before: number | null | undefined, after: number | null | undefined, t: RunComparison['thresholds']): Change {
+function change(
+  metric: string,
+  unit: Unit,
+  better: Better,
+  before: number | null | undefined,
+  after: number | null | undefined,
+  t: RunComparison['thresholds'],
+): Change {
   const b = typeof before === 'number' && Number.isFinite(before) ? before : null;
   const a = typeof after === 'number' && Number.isFinite(after) ? after : null;
   const delta = a !== null && b !== null ? a - b : null;
@@ -77,13 +84,15 @@ function stageNames(a: RunDocuments, b: RunDocuments): string[] {
   for (const run of [a, b]) {
     const tree = spanTree(run.summary);
     const names = tree ? nameHierarchy(tree).names : [];
-    for (const name of [...names, ...run.summary.spans.map((s) => s.name)]) if (!ordered.includes(name)) ordered.push(name);
+    for (const name of [...names, ...run.summary.spans.map((s) => s.name)])
+      if (!ordered.includes(name)) ordered.push(name);
   }
   return ordered;
 }
 
 function compareStage(name: string, a: RunDocuments, b: RunDocuments, t: RunComparison['thresholds']): Compared {
-  const find = (run: RunDocuments): SpanEntry | undefined => run.summary.spans.find((s) => s.name === name && s.count > 0);
+  const find = (run: RunDocuments): SpanEntry | undefined =>
+    run.summary.spans.find((s) => s.name === name && s.count > 0);
   const before = find(a);
   const after = find(b);
   const perRequest = (entry: SpanEntry | undefined, run: RunDocuments): number | null => {
@@ -100,7 +109,12 @@ function compareStage(name: string, a: RunDocuments, b: RunDocuments, t: RunComp
   };
 }
 
-function compareScenario(name: string, before: ScenarioResult | undefined, after: ScenarioResult | undefined, t: RunComparison['thresholds']): Compared {
+function compareScenario(
+  name: string,
+  before: ScenarioResult | undefined,
+  after: ScenarioResult | undefined,
+  t: RunComparison['thresholds'],
+): Compared {
   return {
     name,
     inBoth: before !== undefined && after !== undefined,
@@ -120,7 +134,12 @@ export function compareRuns(a: RunDocuments, b: RunDocuments, options: CompareOp
   const stages = stageNames(a, b).map((name) => compareStage(name, a, b, thresholds));
   const scenarioNames = [...new Set([...a.load.scenarios, ...b.load.scenarios].map((s) => s.name))];
   const scenarios = scenarioNames.map((name) =>
-    compareScenario(name, a.load.scenarios.find((s) => s.name === name), b.load.scenarios.find((s) => s.name === name), thresholds),
+    compareScenario(
+      name,
+      a.load.scenarios.find((s) => s.name === name),
+      b.load.scenarios.find((s) => s.name === name),
+      thresholds,
+    ),
   );
   const regressed = (list: Compared[]): number => list.filter((c) => c.changes.some((x) => x.regression)).length;
   const regressions = { stages: regressed(stages), scenarios: regressed(scenarios) };
@@ -143,7 +162,8 @@ function pair(c: Change | undefined, format: (v: number) => string): string {
 
 function percentCell(c: Change | undefined, color: boolean): string {
   if (!c) return MISSING;
-  const text = c.percent !== null ? formatPercentChange(c.percent) : c.delta !== null ? formatSigned(c.delta, String) : MISSING;
+  const text =
+    c.percent !== null ? formatPercentChange(c.percent) : c.delta !== null ? formatSigned(c.delta, String) : MISSING;
   return c.regression ? paint(text, 'red', color) : c.improvement ? paint(text, 'green', color) : text;
 }
 
@@ -160,7 +180,9 @@ export function regressionSummary(comparison: RunComparison, color: boolean): st
   const { stages, scenarios } = comparison.regressions;
   if (stages + scenarios === 0) return paint('no regressions', 'green', color);
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const parts = [stages > 0 ? plural(stages, 'stage') : '', scenarios > 0 ? plural(scenarios, 'scenario') : ''].filter(Boolean);
+  const parts = [stages > 0 ? plural(stages, 'stage') : '', scenarios > 0 ? plural(scenarios, 'scenario') : ''].filter(
+    Boolean,
+  );
   return paint(`regressions in ${parts.join(' and ')}`, 'red', color);
 }
 
@@ -169,7 +191,8 @@ export function renderComparison(comparison: RunComparison, options: ComparisonT
   const [a, b] = options.labels ?? ['A', 'B'];
   const { color } = options;
   const nameWidth = Math.max(12, Math.min(40, (options.width ?? 100) - 80));
-  const get = (compared: Compared, metric: string): Change | undefined => compared.changes.find((c) => c.metric === metric);
+  const get = (compared: Compared, metric: string): Change | undefined =>
+    compared.changes.find((c) => c.metric === metric);
   const t = comparison.thresholds;
   const heading = `${paint(`${a} → ${b}`, 'bold', color)}: ${regressionSummary(comparison, color)}`;
   const rule = `(a time regresses when it grows by more than ${t.percent}% and ${t.ms} ms; a rate when it falls by more than ${t.percent}%; failures when there are more)`;
@@ -198,6 +221,11 @@ export function renderComparison(comparison: RunComparison, options: ComparisonT
     '',
     table(['stage', 'per request (ms)', 'change', 'p99 (ms)', 'change', ''], stageRows, color, true),
     '',
-    table(['scenario', 'throughput (x realtime)', 'change', 'p50 (ms)', 'change', 'p99 (ms)', 'change', 'failed', ''], scenarioRows, color, true),
+    table(
+      ['scenario', 'throughput (x realtime)', 'change', 'p50 (ms)', 'change', 'p99 (ms)', 'change', 'failed', ''],
+      scenarioRows,
+      color,
+      true,
+    ),
   ].join('\n');
 }

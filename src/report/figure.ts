@@ -45,7 +45,10 @@ export function axis(title: string, extra: Record<string, unknown> = {}): Record
 }
 
 /** Options every chart shares; the rest is per chart. */
-export function baseOptions(scales: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function baseOptions(
+  scales: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     responsive: true,
     maintainAspectRatio: false,

@@ -3,15 +3,22 @@
  * self time, throughput and p99 latency side by side, and the change tables of `compareRuns`.
  */
 import { seriesColor } from './colors.ts';
-import { compareRuns, regressionSummary, type Change, type Compared } from './compare.ts';
+import { type Change, type Compared, compareRuns, regressionSummary } from './compare.ts';
 import { axis, baseOptions, type Figure } from './figure.ts';
 import { formatMs, formatPercentChange, formatRps, formatRtf, formatSigned, MISSING, msNumber } from './format.ts';
-import { escapeHtml, htmlTable, num, type Cell } from './html-util.ts';
+import { type Cell, escapeHtml, htmlTable, num } from './html-util.ts';
 import type { LabelledRun } from './input.ts';
 import { stageChart } from './stages.ts';
 
-function grouped(labels: string[], runs: LabelledRun[], values: (run: LabelledRun) => (number | null)[]): { labels: string[]; datasets: { label: string; data: (number | null)[]; backgroundColor: string }[] } {
-  return { labels, datasets: runs.map((run, i) => ({ label: run.label, data: values(run), backgroundColor: seriesColor(i) })) };
+function grouped(
+  labels: string[],
+  runs: LabelledRun[],
+  values: (run: LabelledRun) => (number | null)[],
+): { labels: string[]; datasets: { label: string; data: (number | null)[]; backgroundColor: string }[] } {
+  return {
+    labels,
+    datasets: runs.map((run, i) => ({ label: run.label, data: values(run), backgroundColor: seriesColor(i) })),
+  };
 }
 
 function union(lists: string[][]): string[] {
@@ -36,10 +43,21 @@ export function compareStagesFigure(runs: LabelledRun[], id: string): Figure | u
     title: 'Stage time per request, by run',
     captionHtml: 'Mean self time per request of each span over the whole run, one bar per run (ms).',
     altText: 'Grouped horizontal bar chart of milliseconds per request per stage for each run.',
-    tableHtml: htmlTable('Self time per request per stage, by run', ['span', ...runs.map((r) => `${r.label} (ms)`)], rows),
+    tableHtml: htmlTable(
+      'Self time per request per stage, by run',
+      ['span', ...runs.map((r) => `${r.label} (ms)`)],
+      rows,
+    ),
     chart: {
       id,
-      config: { type: 'bar', data, options: baseOptions({ x: axis('ms per request', { beginAtZero: true }), y: { ticks: { autoSkip: false } } }, { indexAxis: 'y' }) },
+      config: {
+        type: 'bar',
+        data,
+        options: baseOptions(
+          { x: axis('ms per request', { beginAtZero: true }), y: { ticks: { autoSkip: false } } },
+          { indexAxis: 'y' },
+        ),
+      },
       units: runs.map(() => 'ms'),
     },
     heightPx: 90 + 18 * labels.length * Math.max(2, runs.length),
@@ -54,7 +72,8 @@ function scenarioNames(runs: LabelledRun[]): string[] {
 /** Throughput per scenario, one bar per run. */
 export function compareThroughputFigure(runs: LabelledRun[], id: string): Figure {
   const labels = scenarioNames(runs);
-  const value = (run: LabelledRun, name: string): number | null => run.load.scenarios.find((s) => s.name === name)?.throughput_rtf ?? null;
+  const value = (run: LabelledRun, name: string): number | null =>
+    run.load.scenarios.find((s) => s.name === name)?.throughput_rtf ?? null;
   const rows = labels.map((name) => [name, ...runs.map((run) => num(formatRtf(value(run, name))))]);
   return {
     id,
@@ -64,7 +83,11 @@ export function compareThroughputFigure(runs: LabelledRun[], id: string): Figure
     tableHtml: htmlTable('Throughput per scenario, by run', ['scenario', ...runs.map((r) => r.label)], rows),
     chart: {
       id,
-      config: { type: 'bar', data: grouped(labels, runs, (run) => labels.map((n) => value(run, n))), options: baseOptions({ y: axis('throughput (x realtime)', { beginAtZero: true }) }) },
+      config: {
+        type: 'bar',
+        data: grouped(labels, runs, (run) => labels.map((n) => value(run, n))),
+        options: baseOptions({ y: axis('throughput (x realtime)', { beginAtZero: true }) }),
+      },
       units: runs.map(() => 'x realtime'),
     },
     heightPx: 320,
@@ -74,7 +97,8 @@ export function compareThroughputFigure(runs: LabelledRun[], id: string): Figure
 /** p99 latency per scenario, one bar per run. */
 export function compareLatencyFigure(runs: LabelledRun[], id: string): Figure {
   const labels = scenarioNames(runs);
-  const value = (run: LabelledRun, name: string): number | null => run.load.scenarios.find((s) => s.name === name)?.latency_ms.p99 ?? null;
+  const value = (run: LabelledRun, name: string): number | null =>
+    run.load.scenarios.find((s) => s.name === name)?.latency_ms.p99 ?? null;
   const rows = labels.map((name) => [name, ...runs.map((run) => num(formatMs(value(run, name))))]);
   return {
     id,
@@ -84,7 +108,11 @@ export function compareLatencyFigure(runs: LabelledRun[], id: string): Figure {
     tableHtml: htmlTable('p99 latency per scenario, by run', ['scenario', ...runs.map((r) => r.label)], rows),
     chart: {
       id,
-      config: { type: 'bar', data: grouped(labels, runs, (run) => labels.map((n) => value(run, n))), options: baseOptions({ y: axis('p99 latency (ms)', { beginAtZero: true }) }) },
+      config: {
+        type: 'bar',
+        data: grouped(labels, runs, (run) => labels.map((n) => value(run, n))),
+        options: baseOptions({ y: axis('p99 latency (ms)', { beginAtZero: true }) }),
+      },
       units: runs.map(() => 'ms'),
     },
     heightPx: 320,
@@ -93,15 +121,34 @@ export function compareLatencyFigure(runs: LabelledRun[], id: string): Figure {
 
 function valueText(c: Change, v: number | null): string {
   if (v === null) return MISSING;
-  return c.unit === 'ms' ? `${msNumber(v)} ms` : c.unit === 'x realtime' ? formatRtf(v) : c.unit === 'req/s' ? formatRps(v) : `${v} ${c.unit}`;
+  return c.unit === 'ms'
+    ? `${msNumber(v)} ms`
+    : c.unit === 'x realtime'
+      ? formatRtf(v)
+      : c.unit === 'req/s'
+        ? formatRps(v)
+        : `${v} ${c.unit}`;
 }
 
 function changeRows(list: Compared[]): Cell[][] {
   return list.flatMap((compared) =>
     compared.changes.map((c) => {
-      const mark = c.regression ? '<strong class="bad">regression</strong>' : c.improvement ? '<span class="good">better</span>' : compared.inBoth ? '' : '<span class="muted">in one run only</span>';
+      const mark = c.regression
+        ? '<strong class="bad">regression</strong>'
+        : c.improvement
+          ? '<span class="good">better</span>'
+          : compared.inBoth
+            ? ''
+            : '<span class="muted">in one run only</span>';
       const delta = c.delta === null ? MISSING : formatSigned(c.delta, (v) => valueText(c, v));
-      return [`${compared.name}: ${c.metric}`, num(valueText(c, c.before)), num(valueText(c, c.after)), num(delta), num(formatPercentChange(c.percent)), { html: mark }];
+      return [
+        `${compared.name}: ${c.metric}`,
+        num(valueText(c, c.before)),
+        num(valueText(c, c.after)),
+        num(delta),
+        num(formatPercentChange(c.percent)),
+        { html: mark },
+      ];
     }),
   );
 }
@@ -112,7 +159,10 @@ function regressionList(list: Compared[]): string {
     .map((compared) => {
       const worse = compared.changes.filter((c) => c.regression);
       if (worse.length === 0) return '';
-      const changes = worse.map((c) => `${escapeHtml(c.metric)} ${escapeHtml(valueText(c, c.before))} → ${escapeHtml(valueText(c, c.after))} (${escapeHtml(formatPercentChange(c.percent))})`);
+      const changes = worse.map(
+        (c) =>
+          `${escapeHtml(c.metric)} ${escapeHtml(valueText(c, c.before))} → ${escapeHtml(valueText(c, c.after))} (${escapeHtml(formatPercentChange(c.percent))})`,
+      );
       return `<li><strong>${escapeHtml(compared.name)}</strong>: ${changes.join('; ')}</li>`;
     })
     .filter(Boolean);

@@ -19,7 +19,11 @@ const PERCENTILES = [
 ] as const;
 
 function load(s: ScenarioResult): string {
-  return s.streams !== undefined ? `${s.streams} stream${s.streams === 1 ? '' : 's'}` : s.rate !== undefined ? `${s.rate} req/s offered` : MISSING;
+  return s.streams !== undefined
+    ? `${s.streams} stream${s.streams === 1 ? '' : 's'}`
+    : s.rate !== undefined
+      ? `${s.rate} req/s offered`
+      : MISSING;
 }
 
 /** Stacked self time per stage for each scenario, plus the whole run from the span summary. */
@@ -46,7 +50,13 @@ export function stageFigure(run: RunDocuments, id: string): Figure | undefined {
     borderColor: '#111827',
     backgroundColor: '#111827',
   };
-  const header = ['scenario', 'requests', ...chart.segments.map((s) => `${s.label} (ms)`), 'server total (ms)', 'client mean (ms)'];
+  const header = [
+    'scenario',
+    'requests',
+    ...chart.segments.map((s) => `${s.label} (ms)`),
+    'server total (ms)',
+    'client mean (ms)',
+  ];
   const rows = chart.bars.map((bar) => [
     bar.label,
     num(formatCount(bar.requests)),
@@ -54,7 +64,8 @@ export function stageFigure(run: RunDocuments, id: string): Figure | undefined {
     num(msNumber(bar.totalMs)),
     num(msNumber(bar.clientMeanMs)),
   ]);
-  const missing = chart.missing.length > 0 ? ` No server stages were recorded for ${escapeHtml(chart.missing.join(', '))}.` : '';
+  const missing =
+    chart.missing.length > 0 ? ` No server stages were recorded for ${escapeHtml(chart.missing.join(', '))}.` : '';
   return {
     id,
     title: 'Where the time goes, per scenario',
@@ -81,17 +92,34 @@ export function stageFigure(run: RunDocuments, id: string): Figure | undefined {
 /** Latency percentiles (successful requests) per scenario. */
 export function latencyFigure(run: RunDocuments, id: string): Figure {
   const scenarios = run.load.scenarios;
-  const datasets = PERCENTILES.map(([key, color]) => ({ label: key, data: scenarios.map((s) => s.latency_ms[key]), backgroundColor: color }));
-  const rows = scenarios.map((s) => [s.name, num(formatCount(s.succeeded)), ...(['mean', 'p50', 'p90', 'p95', 'p99', 'max'] as const).map((k) => num(formatMs(s.latency_ms[k])))]);
+  const datasets = PERCENTILES.map(([key, color]) => ({
+    label: key,
+    data: scenarios.map((s) => s.latency_ms[key]),
+    backgroundColor: color,
+  }));
+  const rows = scenarios.map((s) => [
+    s.name,
+    num(formatCount(s.succeeded)),
+    ...(['mean', 'p50', 'p90', 'p95', 'p99', 'max'] as const).map((k) => num(formatMs(s.latency_ms[k]))),
+  ]);
   return {
     id,
     title: 'Latency percentiles per scenario',
-    captionHtml: 'Client latency of successful requests (send to last byte), in ms: p50 is the median, p99 the latency 1 in 100 requests exceeded, max the slowest.',
+    captionHtml:
+      'Client latency of successful requests (send to last byte), in ms: p50 is the median, p99 the latency 1 in 100 requests exceeded, max the slowest.',
     altText: 'Grouped bar chart of p50, p90, p95, p99 and max latency in milliseconds per scenario.',
-    tableHtml: htmlTable('Latency of successful requests per scenario', ['scenario', 'successful requests', 'mean', 'p50', 'p90', 'p95', 'p99', 'max'], rows),
+    tableHtml: htmlTable(
+      'Latency of successful requests per scenario',
+      ['scenario', 'successful requests', 'mean', 'p50', 'p90', 'p95', 'p99', 'max'],
+      rows,
+    ),
     chart: {
       id,
-      config: { type: 'bar', data: { labels: scenarios.map((s) => s.name), datasets }, options: baseOptions({ y: axis('latency (ms)', { beginAtZero: true }) }) },
+      config: {
+        type: 'bar',
+        data: { labels: scenarios.map((s) => s.name), datasets },
+        options: baseOptions({ y: axis('latency (ms)', { beginAtZero: true }) }),
+      },
       units: datasets.map(() => 'ms'),
     },
     heightPx: 340,
@@ -101,13 +129,26 @@ export function latencyFigure(run: RunDocuments, id: string): Figure {
 /** Throughput (x realtime) and request rate per scenario. */
 export function throughputFigure(run: RunDocuments, id: string): Figure {
   const scenarios = run.load.scenarios;
-  const rows = scenarios.map((s) => [s.name, load(s), s.audio, num(formatSeconds(s.audio_s)), num(formatSeconds(s.wall_s)), num(formatRtf(s.throughput_rtf)), num(formatRps(s.requests_per_s))]);
+  const rows = scenarios.map((s) => [
+    s.name,
+    load(s),
+    s.audio,
+    num(formatSeconds(s.audio_s)),
+    num(formatSeconds(s.wall_s)),
+    num(formatRtf(s.throughput_rtf)),
+    num(formatRps(s.requests_per_s)),
+  ]);
   return {
     id,
     title: 'Throughput per scenario',
-    captionHtml: 'Bars: seconds of audio transcribed per second of wall time (x realtime; successful requests only). Diamonds: completed requests per second (req/s, right axis).',
+    captionHtml:
+      'Bars: seconds of audio transcribed per second of wall time (x realtime; successful requests only). Diamonds: completed requests per second (req/s, right axis).',
     altText: 'Bar chart of throughput in times realtime per scenario, with requests per second as points.',
-    tableHtml: htmlTable('Throughput per scenario', ['scenario', 'load', 'audio', 'audio transcribed', 'wall time', 'throughput', 'request rate'], rows),
+    tableHtml: htmlTable(
+      'Throughput per scenario',
+      ['scenario', 'load', 'audio', 'audio transcribed', 'wall time', 'throughput', 'request rate'],
+      rows,
+    ),
     chart: {
       id,
       config: {
@@ -115,8 +156,24 @@ export function throughputFigure(run: RunDocuments, id: string): Figure {
         data: {
           labels: scenarios.map((s) => s.name),
           datasets: [
-            { label: 'throughput (x realtime)', data: scenarios.map((s) => s.throughput_rtf), backgroundColor: seriesColor(0), yAxisID: 'y' },
-            { type: 'line', label: 'request rate (req/s)', data: scenarios.map((s) => s.requests_per_s), yAxisID: 'y1', order: -1, showLine: false, pointStyle: 'rectRot', pointRadius: 7, backgroundColor: seriesColor(3), borderColor: seriesColor(3) },
+            {
+              label: 'throughput (x realtime)',
+              data: scenarios.map((s) => s.throughput_rtf),
+              backgroundColor: seriesColor(0),
+              yAxisID: 'y',
+            },
+            {
+              type: 'line',
+              label: 'request rate (req/s)',
+              data: scenarios.map((s) => s.requests_per_s),
+              yAxisID: 'y1',
+              order: -1,
+              showLine: false,
+              pointStyle: 'rectRot',
+              pointRadius: 7,
+              backgroundColor: seriesColor(3),
+              borderColor: seriesColor(3),
+            },
           ],
         },
         options: baseOptions({
@@ -133,7 +190,8 @@ export function throughputFigure(run: RunDocuments, id: string): Figure {
 /** Throughput over concurrent streams, one line per audio clip; undefined without two stream counts of one clip. */
 export function scalingFigure(run: RunDocuments, id: string): Figure | undefined {
   const byAudio = new Map<string, ScenarioResult[]>();
-  for (const s of run.load.scenarios) if (s.streams !== undefined) byAudio.set(s.audio, [...(byAudio.get(s.audio) ?? []), s]);
+  for (const s of run.load.scenarios)
+    if (s.streams !== undefined) byAudio.set(s.audio, [...(byAudio.get(s.audio) ?? []), s]);
   const groups = [...byAudio].map(([audio, list]) => [audio, list.sort((a, b) => a.streams! - b.streams!)] as const);
   if (!groups.some(([, list]) => new Set(list.map((s) => s.streams)).size >= 2)) return undefined;
   const datasets = groups.map(([audio, list], i) => ({
@@ -145,20 +203,39 @@ export function scalingFigure(run: RunDocuments, id: string): Figure | undefined
     pointRadius: 5,
   }));
   const efficiency = run.load.scaling_efficiency;
-  const rows = groups.flatMap(([audio, list]) => list.map((s) => [`${audio} audio`, num(formatCount(s.streams)), num(formatRtf(s.throughput_rtf)), num(formatRps(s.requests_per_s)), num(formatMs(s.latency_ms.p99)), s.name]));
-  const note = efficiency === null ? '' : ` Scaling efficiency (throughput at 8 streams ÷ at 4 streams ÷ 2): <strong>${efficiency.toFixed(2)}</strong> (1.00 would be linear).`;
+  const rows = groups.flatMap(([audio, list]) =>
+    list.map((s) => [
+      `${audio} audio`,
+      num(formatCount(s.streams)),
+      num(formatRtf(s.throughput_rtf)),
+      num(formatRps(s.requests_per_s)),
+      num(formatMs(s.latency_ms.p99)),
+      s.name,
+    ]),
+  );
+  const note =
+    efficiency === null
+      ? ''
+      : ` Scaling efficiency (throughput at 8 streams ÷ at 4 streams ÷ 2): <strong>${efficiency.toFixed(2)}</strong> (1.00 would be linear).`;
   return {
     id,
     title: 'Scaling over concurrent streams',
     captionHtml: `Throughput (x realtime) against the number of concurrent streams, one line per audio clip. A line that flattens means more streams only queue.${note}`,
     altText: 'Line chart of throughput in times realtime against the number of concurrent streams.',
-    tableHtml: htmlTable('Throughput by concurrent streams', ['audio', 'streams', 'throughput', 'request rate', 'p99 latency', 'scenario'], rows),
+    tableHtml: htmlTable(
+      'Throughput by concurrent streams',
+      ['audio', 'streams', 'throughput', 'request rate', 'p99 latency', 'scenario'],
+      rows,
+    ),
     chart: {
       id,
       config: {
         type: 'scatter',
         data: { datasets },
-        options: baseOptions({ x: axis('concurrent streams', { beginAtZero: true }), y: axis('throughput (x realtime)', { beginAtZero: true }) }),
+        options: baseOptions({
+          x: axis('concurrent streams', { beginAtZero: true }),
+          y: axis('throughput (x realtime)', { beginAtZero: true }),
+        }),
       },
       units: datasets.map(() => 'x realtime'),
       xUnit: 'streams',

@@ -10,7 +10,7 @@ import { axis, baseOptions, type Figure } from './figure.ts';
 import { formatCount, formatMs } from './format.ts';
 import { escapeHtml, htmlTable, jaegerNote, num, traceLink } from './html-util.ts';
 import type { ReportInput, RunDocuments } from './input.ts';
-import { keptRows, type KeptRow } from './kept.ts';
+import { type KeptRow, keptRows } from './kept.ts';
 import { typicalWaterfall, type WaterfallRow } from './waterfall.ts';
 
 const INDENT = '\u2003';
@@ -38,7 +38,13 @@ function keptColors(rows: KeptRow[]): string[] {
 export function meanWaterfallFigure(run: RunDocuments, id: string): Figure | undefined {
   const typical = typicalWaterfall(run.summary);
   if (!typical) return undefined;
-  const rows = typical.rows.map((r) => [`${INDENT.repeat(r.depth)}${r.name}`, num(formatMs(r.startMs)), num(formatMs(r.durationMs)), num(r.perRequest.toFixed(2)), r.path]);
+  const rows = typical.rows.map((r) => [
+    `${INDENT.repeat(r.depth)}${r.name}`,
+    num(formatMs(r.startMs)),
+    num(formatMs(r.durationMs)),
+    num(r.perRequest.toFixed(2)),
+    r.path,
+  ]);
   return {
     id,
     title: 'Waterfall of a typical request',
@@ -47,16 +53,35 @@ export function meanWaterfallFigure(run: RunDocuments, id: string): Figure | und
       `over all ${formatCount(typical.requests)} requests of the run (all scenarios). ×n marks a span that runs n times per request; its bar is one typical occurrence. ` +
       `(This span summary keeps no single requests, so the means stand in for one.)`,
     altText: 'Horizontal waterfall chart of mean start and duration of each stage of a request, in milliseconds.',
-    tableHtml: htmlTable('Typical request: mean start and duration per span', ['span', 'mean start', 'mean duration', 'spans per request', 'path'], rows),
+    tableHtml: htmlTable(
+      'Typical request: mean start and duration per span',
+      ['span', 'mean start', 'mean duration', 'spans per request', 'path'],
+      rows,
+    ),
     chart: {
       id,
       config: {
         type: 'bar',
-        data: { labels: typical.rows.map(label), datasets: [{ label: 'mean start → mean end', data: typical.rows.map((r) => [r.startMs, r.startMs + r.durationMs]), backgroundColor: colorsOf(typical.rows) }] },
-        options: baseOptions({ x: axis(`ms since ${typical.rows[0]!.name} started`, { beginAtZero: true }), y: { ticks: { autoSkip: false, crossAlign: 'far' } } }, {
-          indexAxis: 'y',
-          plugins: { legend: { display: false } },
-        }),
+        data: {
+          labels: typical.rows.map(label),
+          datasets: [
+            {
+              label: 'mean start → mean end',
+              data: typical.rows.map((r) => [r.startMs, r.startMs + r.durationMs]),
+              backgroundColor: colorsOf(typical.rows),
+            },
+          ],
+        },
+        options: baseOptions(
+          {
+            x: axis(`ms since ${typical.rows[0]!.name} started`, { beginAtZero: true }),
+            y: { ticks: { autoSkip: false, crossAlign: 'far' } },
+          },
+          {
+            indexAxis: 'y',
+            plugins: { legend: { display: false } },
+          },
+        ),
       },
       units: ['ms'],
     },
@@ -65,10 +90,21 @@ export function meanWaterfallFigure(run: RunDocuments, id: string): Figure | und
 }
 
 /** One kept request, every span at its exact start for its exact duration. */
-export function keptWaterfallFigure(trace: KeptTrace, id: string, title: string, what: string, input: ReportInput): Figure {
+export function keptWaterfallFigure(
+  trace: KeptTrace,
+  id: string,
+  title: string,
+  what: string,
+  input: ReportInput,
+): Figure {
   const rows = keptRows(trace);
   const rootName = rows[0]?.name ?? 'the root';
-  const table = rows.map((r) => [`${INDENT.repeat(r.depth)}${r.name}`, num(formatMs(r.startMs)), num(formatMs(r.durationMs)), num(formatMs(r.startMs + r.durationMs))]);
+  const table = rows.map((r) => [
+    `${INDENT.repeat(r.depth)}${r.name}`,
+    num(formatMs(r.startMs)),
+    num(formatMs(r.durationMs)),
+    num(formatMs(r.startMs + r.durationMs)),
+  ]);
   return {
     id,
     title,
@@ -76,19 +112,41 @@ export function keptWaterfallFigure(trace: KeptTrace, id: string, title: string,
       `${what} took <strong>${formatMs(trace.duration_ms)}</strong>; trace ${traceLink(input.jaegerUrl, trace.trace_id)}. ` +
       `Every span of the request as the span summary kept it: each bar starts at the span's start, measured from the start of <code>${escapeHtml(rootName)}</code>, and lasts its duration. ` +
       `Red bars are waiting (for a worker thread, an admission slot, the NPU); a span too short to see is drawn two pixels wide.` +
-      (trace.truncated_spans ? ` ${formatCount(trace.truncated_spans)} more spans of this request were left out (the summary bounds a kept trace's size); Jaeger has them all.` : '') +
+      (trace.truncated_spans
+        ? ` ${formatCount(trace.truncated_spans)} more spans of this request were left out (the summary bounds a kept trace's size); Jaeger has them all.`
+        : '') +
       jaegerNote(input.jaegerReachable),
     altText: `Horizontal waterfall chart of every span of one request (${rows.length} spans), start and duration in milliseconds.`,
-    tableHtml: htmlTable(`Trace ${trace.trace_id}: every span's start and duration`, ['span', 'start', 'duration', 'end'], table),
+    tableHtml: htmlTable(
+      `Trace ${trace.trace_id}: every span's start and duration`,
+      ['span', 'start', 'duration', 'end'],
+      table,
+    ),
     chart: {
       id,
       config: {
         type: 'bar',
-        data: { labels: rows.map((r) => `${INDENT.repeat(r.depth)}${r.name}`), datasets: [{ label: 'start → end', data: rows.map((r) => [r.startMs, r.startMs + r.durationMs]), backgroundColor: keptColors(rows), minBarLength: 2 }] },
-        options: baseOptions({ x: axis(`ms since ${rootName} started`, { beginAtZero: true }), y: { ticks: { autoSkip: false, crossAlign: 'far' } } }, {
-          indexAxis: 'y',
-          plugins: { legend: { display: false } },
-        }),
+        data: {
+          labels: rows.map((r) => `${INDENT.repeat(r.depth)}${r.name}`),
+          datasets: [
+            {
+              label: 'start → end',
+              data: rows.map((r) => [r.startMs, r.startMs + r.durationMs]),
+              backgroundColor: keptColors(rows),
+              minBarLength: 2,
+            },
+          ],
+        },
+        options: baseOptions(
+          {
+            x: axis(`ms since ${rootName} started`, { beginAtZero: true }),
+            y: { ticks: { autoSkip: false, crossAlign: 'far' } },
+          },
+          {
+            indexAxis: 'y',
+            plugins: { legend: { display: false } },
+          },
+        ),
       },
       units: ['ms'],
     },
@@ -100,11 +158,15 @@ export function keptWaterfallFigure(trace: KeptTrace, id: string, title: string,
 /** The typical request: a kept one near the median when the summary has one, else the means of every path. */
 export function typicalWaterfallFigure(run: RunDocuments, id: string, input: ReportInput): Figure | undefined {
   const kept = typicalKept(run.summary);
-  return kept ? keptWaterfallFigure(kept, id, 'Waterfall of a typical request', 'A request near the median', input) : meanWaterfallFigure(run, id);
+  return kept
+    ? keptWaterfallFigure(kept, id, 'Waterfall of a typical request', 'A request near the median', input)
+    : meanWaterfallFigure(run, id);
 }
 
 /** The slowest request the summary kept; undefined when it keeps none (the section says so instead). */
 export function slowestWaterfallFigure(run: RunDocuments, id: string, input: ReportInput): Figure | undefined {
   const kept = slowestKept(run.summary);
-  return kept ? keptWaterfallFigure(kept, id, 'Waterfall of the slowest request', 'The slowest request of the run', input) : undefined;
+  return kept
+    ? keptWaterfallFigure(kept, id, 'Waterfall of the slowest request', 'The slowest request of the run', input)
+    : undefined;
 }

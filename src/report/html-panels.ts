@@ -9,7 +9,11 @@ import type { LabelledRun, ReportInput } from './input.ts';
 import { slowestRequests, slowestServerSpans } from './slowest.ts';
 
 function load(s: ScenarioResult): string {
-  return s.streams !== undefined ? `${s.streams} stream${s.streams === 1 ? '' : 's'}` : s.rate !== undefined ? `${s.rate} req/s offered` : MISSING;
+  return s.streams !== undefined
+    ? `${s.streams} stream${s.streams === 1 ? '' : 's'}`
+    : s.rate !== undefined
+      ? `${s.rate} req/s offered`
+      : MISSING;
 }
 
 function sum(values: number[]): number {
@@ -23,12 +27,25 @@ export function facts(run: LabelledRun): string {
     ['target', `<code>${escapeHtml(l.target)}</code>`],
     ['suite', escapeHtml(l.suite ?? 'custom')],
     ['load ran', `${escapeHtml(l.started_at)} to ${escapeHtml(l.finished_at)}`],
-    ['requests', `${formatCount(sum(l.scenarios.map((x) => x.requests)))} measured, ${formatCount(sum(l.scenarios.map((x) => x.failed)))} failed, ${formatSeconds(sum(l.scenarios.map((x) => x.audio_s)))} of audio transcribed`],
-    ['service', `<code>${escapeHtml(s.service.name)}</code>, span summary ${escapeHtml(s.window.start)} to ${escapeHtml(s.window.end)}`],
-    ['spans left out', `${formatCount(s.warmup_spans_skipped)} warm-up, ${formatCount(s.dropped_spans)} dropped by the exporter, ${formatCount(s.overflow.names + s.overflow.paths + s.overflow.in_flight)} over the summary's bounds`],
+    [
+      'requests',
+      `${formatCount(sum(l.scenarios.map((x) => x.requests)))} measured, ${formatCount(sum(l.scenarios.map((x) => x.failed)))} failed, ${formatSeconds(sum(l.scenarios.map((x) => x.audio_s)))} of audio transcribed`,
+    ],
+    [
+      'service',
+      `<code>${escapeHtml(s.service.name)}</code>, span summary ${escapeHtml(s.window.start)} to ${escapeHtml(s.window.end)}`,
+    ],
+    [
+      'spans left out',
+      `${formatCount(s.warmup_spans_skipped)} warm-up, ${formatCount(s.dropped_spans)} dropped by the exporter, ${formatCount(s.overflow.names + s.overflow.paths + s.overflow.in_flight)} over the summary's bounds`,
+    ],
     ['sampler', `<code>${escapeHtml(s.sampling.sampler)}</code>`],
   ];
-  if (l.scaling_efficiency !== null) items.push(['scaling efficiency', `${l.scaling_efficiency.toFixed(2)} (throughput at 8 streams ÷ at 4 streams ÷ 2; 1.00 is linear)`]);
+  if (l.scaling_efficiency !== null)
+    items.push([
+      'scaling efficiency',
+      `${l.scaling_efficiency.toFixed(2)} (throughput at 8 streams ÷ at 4 streams ÷ 2; 1.00 is linear)`,
+    ]);
   return `<dl class="facts">${items.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
 
@@ -46,19 +63,49 @@ export function scenarioPanel(run: LabelledRun): string {
     num(formatMs(s.latency_ms.p50)),
     num(formatMs(s.latency_ms.p99)),
   ]);
-  const header = ['scenario', 'load', 'audio', 'requests', 'ok', 'failed', 'throughput', 'request rate', 'p50 latency', 'p99 latency'];
+  const header = [
+    'scenario',
+    'load',
+    'audio',
+    'requests',
+    'ok',
+    'failed',
+    'throughput',
+    'request rate',
+    'p50 latency',
+    'p99 latency',
+  ];
   return `<div class="panel"><h3>Scenarios</h3>${htmlTable('Scenarios in run order', header, rows)}</div>`;
 }
 
 /** The slowest client requests and server spans, linked to Jaeger. */
 export function slowestPanel(run: LabelledRun, input: ReportInput): string {
-  const client = slowestRequests(run).map((t, i) => [String(i + 1), t.source, num(formatMs(t.latencyMs)), t.outcome, { html: traceLink(input.jaegerUrl, t.traceId) }]);
-  const server = slowestServerSpans(run).map((t, i) => [String(i + 1), t.outcome, num(formatMs(t.latencyMs)), { html: traceLink(input.jaegerUrl, t.traceId) }]);
+  const client = slowestRequests(run).map((t, i) => [
+    String(i + 1),
+    t.source,
+    num(formatMs(t.latencyMs)),
+    t.outcome,
+    { html: traceLink(input.jaegerUrl, t.traceId) },
+  ]);
+  const server = slowestServerSpans(run).map((t, i) => [
+    String(i + 1),
+    t.outcome,
+    num(formatMs(t.latencyMs)),
+    { html: traceLink(input.jaegerUrl, t.traceId) },
+  ]);
   return (
     `<div class="panel"><h3>Slowest requests</h3>` +
     jaegerNote(input.jaegerReachable) +
-    (client.length > 0 ? htmlTable('Slowest requests across scenarios (client latency)', ['rank', 'scenario', 'latency', 'outcome', 'trace'], client) : '<p>No requests recorded.</p>') +
-    (server.length > 0 ? htmlTable('Slowest server spans (span summary exemplars)', ['rank', 'span', 'duration', 'trace'], server) : '') +
+    (client.length > 0
+      ? htmlTable(
+          'Slowest requests across scenarios (client latency)',
+          ['rank', 'scenario', 'latency', 'outcome', 'trace'],
+          client,
+        )
+      : '<p>No requests recorded.</p>') +
+    (server.length > 0
+      ? htmlTable('Slowest server spans (span summary exemplars)', ['rank', 'span', 'duration', 'trace'], server)
+      : '') +
     `</div>`
   );
 }

@@ -7,14 +7,16 @@ import { mainRequests, percent, resourceEntries } from './attribution.ts';
 import { formatCount, MISSING } from './format.ts';
 import { escapeHtml, htmlTable, num } from './html-util.ts';
 import type { RunDocuments } from './input.ts';
-import { resourceChecks, scalingVerdict, scenarioChecks, verdict, type ResourceCheck } from './saturation.ts';
+import { type ResourceCheck, resourceChecks, scalingVerdict, scenarioChecks, verdict } from './saturation.ts';
 
 function rows(label: string, checks: readonly ResourceCheck[]) {
   return checks.map((c) => [
     label,
     c.resource.name,
     num(formatCount(c.resource.capacity)),
-    c.saturated ? { html: `<strong class="bad">${escapeHtml(percent(c.resource.utilization))}</strong>`, numeric: true } : num(percent(c.resource.utilization)),
+    c.saturated
+      ? { html: `<strong class="bad">${escapeHtml(percent(c.resource.utilization))}</strong>`, numeric: true }
+      : num(percent(c.resource.utilization)),
     num(c.resource.queue_mean.toFixed(2)),
     num(formatCount(c.resource.queue_max)),
     num(c.busyMsPerRequest.toFixed(1)),
@@ -42,7 +44,18 @@ export function resourcesPanel(run: RunDocuments): string {
   const wholeChecks = resourceChecks(whole, wholeWindowS > 0 ? requests / wholeWindowS : 0, requests);
   const table = htmlTable(
     'Resources per scenario: utilization, queue and the utilization law (throughput × busy time per request ÷ capacity)',
-    ['scenario', 'resource', 'capacity', 'utilization', 'queue (mean)', 'queue (max)', 'busy ms per request', 'req/s', 'law: X·S/c', 'verdict'],
+    [
+      'scenario',
+      'resource',
+      'capacity',
+      'utilization',
+      'queue (mean)',
+      'queue (max)',
+      'busy ms per request',
+      'req/s',
+      'law: X·S/c',
+      'verdict',
+    ],
     [...perScenario.flatMap((p) => (p.checks ? rows(p.s.name, p.checks) : [])), ...rows('whole run', wholeChecks)],
   );
   return (

@@ -10,7 +10,7 @@ import { formatCount, formatMs, formatSigned, msNumber } from './format.ts';
 import { escapeHtml, htmlTable, num } from './html-util.ts';
 import type { RunDocuments } from './input.ts';
 import { families } from './stages.ts';
-import { chartedStages, hasAttribution, tailSplit, tailViews, type TailView } from './tail.ts';
+import { chartedStages, hasAttribution, type TailView, tailSplit, tailViews } from './tail.ts';
 import { spanTree } from './tree.ts';
 
 /** Ranked rows shown per view; the whole ranking is in the span summary. */
@@ -32,18 +32,27 @@ function shareBar(share: number): string {
 
 function viewHtml(view: TailView, open: boolean): string {
   const { tail } = view.entry;
-  const rows = tail.stages.slice(0, RANKED_ROWS).map((s, i) => [
-    String(i + 1),
-    s.name,
-    num(formatMs(s.slow_mean_ms)),
-    num(formatMs(s.baseline_mean_ms)),
-    num(formatSigned(s.delta_ms, formatMs)),
-    { html: shareBar(s.share) },
-  ]);
+  const rows = tail.stages
+    .slice(0, RANKED_ROWS)
+    .map((s, i) => [
+      String(i + 1),
+      s.name,
+      num(formatMs(s.slow_mean_ms)),
+      num(formatMs(s.baseline_mean_ms)),
+      num(formatSigned(s.delta_ms, formatMs)),
+      { html: shareBar(s.share) },
+    ]);
   const who =
     `${formatCount(tail.slow_count)} requests at or above ${quantileName(tail.slow_quantile)} of <code>${escapeHtml(view.entry.root)}</code> ` +
     `(${formatMs(tail.slow_threshold_ms)} or more) against ${formatCount(tail.baseline_count)} between p25 and p75; ${escapeHtml(unattributedLine(view.entry))}.`;
-  const table = rows.length > 0 ? htmlTable(`${view.label}: stages ranked by extra self time per slow request`, ['rank', 'stage', 'slow requests', 'median requests', 'extra', 'share of the extra'], rows) : '';
+  const table =
+    rows.length > 0
+      ? htmlTable(
+          `${view.label}: stages ranked by extra self time per slow request`,
+          ['rank', 'stage', 'slow requests', 'median requests', 'extra', 'share of the extra'],
+          rows,
+        )
+      : '';
   return (
     `<details class="tail"${open ? ' open' : ''}><summary><strong>${escapeHtml(view.label)}</strong>: <span class="tail-line">${escapeHtml(tailLine(tail))}</span></summary>` +
     `<p class="muted">${who}</p>${table}</details>`
@@ -55,7 +64,7 @@ export function tailPanel(run: RunDocuments): string {
   const views = tailViews(run);
   const intro =
     '<p>Slow requests (at or above p95 of the request span, unless the summary says otherwise) against median ones (p25 to p75): the mean <em>self time</em> per request ' +
-    'of each span name in each group, and the difference. The stages with the largest difference are where the tail\'s extra time goes; the shares add up to about 100 %. ' +
+    "of each span name in each group, and the difference. The stages with the largest difference are where the tail's extra time goes; the shares add up to about 100 %. " +
     'Waiting has spans of its own (<code>worker.queue_wait</code>, <code>admission.wait</code>), so queueing shows up here by name.</p>';
   const body = hasAttribution(run)
     ? views.map((view, i) => viewHtml(view, i === 0)).join('')
@@ -71,24 +80,45 @@ export function tailFigure(run: RunDocuments, id: string): Figure | undefined {
   const splits = views.map((v) => tailSplit(v, stages));
   const palette = colors(run, stages);
   const datasets = [
-    ...stages.map((name, i) => ({ label: name, data: splits.map((s) => s.perStage[i]), backgroundColor: palette[i], stack: 'tail' })),
+    ...stages.map((name, i) => ({
+      label: name,
+      data: splits.map((s) => s.perStage[i]),
+      backgroundColor: palette[i],
+      stack: 'tail',
+    })),
     { label: 'other stages', data: splits.map((s) => s.otherMs), backgroundColor: OTHER_COLOR, stack: 'tail' },
   ];
-  const rows = views.map((v, i) => [v.label, num(msNumber(tailExtraMs(v.entry.tail))), ...splits[i]!.perStage.map((ms) => num(msNumber(ms))), num(msNumber(splits[i]!.otherMs))]);
+  const rows = views.map((v, i) => [
+    v.label,
+    num(msNumber(tailExtraMs(v.entry.tail))),
+    ...splits[i]!.perStage.map((ms) => num(msNumber(ms))),
+    num(msNumber(splits[i]!.otherMs)),
+  ]);
   return {
     id,
-    title: 'Where the tail\'s extra time goes',
+    title: "Where the tail's extra time goes",
     captionHtml:
       'Each bar is how much longer a slow request (p95 and above) takes than a median one (p25 to p75), split by the stages that take the extra time ' +
       '(extra self time per request, ms); one bar for the whole run, one per scenario. A bar dominated by one colour names the cause.',
-    altText: 'Stacked horizontal bar chart of the extra milliseconds of slow requests per stage, for the run and each scenario.',
-    tableHtml: htmlTable('Extra self time per slow request, by stage, ms', ['view', 'extra in all', ...stages, 'other stages'], rows),
+    altText:
+      'Stacked horizontal bar chart of the extra milliseconds of slow requests per stage, for the run and each scenario.',
+    tableHtml: htmlTable(
+      'Extra self time per slow request, by stage, ms',
+      ['view', 'extra in all', ...stages, 'other stages'],
+      rows,
+    ),
     chart: {
       id,
       config: {
         type: 'bar',
         data: { labels: views.map((v) => v.label), datasets },
-        options: baseOptions({ x: axis('extra ms per slow request', { stacked: true, beginAtZero: true }), y: { stacked: true, ticks: { autoSkip: false } } }, { indexAxis: 'y' }),
+        options: baseOptions(
+          {
+            x: axis('extra ms per slow request', { stacked: true, beginAtZero: true }),
+            y: { stacked: true, ticks: { autoSkip: false } },
+          },
+          { indexAxis: 'y' },
+        ),
       },
       units: datasets.map(() => 'ms'),
     },

@@ -40,7 +40,12 @@ export function num(text: string): Cell {
 /** A table with a caption, a header row and a row header in the first column. */
 export function htmlTable(caption: string, header: readonly string[], rows: readonly (readonly Cell[])[]): string {
   const head = `<tr>${header.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr>`;
-  const body = rows.map((row) => `<tr>${row.map((cell, i) => (i === 0 ? cellHtml(cell, 'th').replace('<th', '<th scope="row"') : cellHtml(cell, 'td'))).join('')}</tr>`).join('\n');
+  const body = rows
+    .map(
+      (row) =>
+        `<tr>${row.map((cell, i) => (i === 0 ? cellHtml(cell, 'th').replace('<th', '<th scope="row"') : cellHtml(cell, 'td'))).join('')}</tr>`,
+    )
+    .join('\n');
   return `<table><caption>${escapeHtml(caption)}</caption><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
 }
 
@@ -53,7 +58,9 @@ export function numbersDetails(tableHtml: string): string {
 export function traceLink(jaegerUrl: string | undefined, traceId: string | null | undefined): string {
   if (!traceId) return '<span class="muted">no trace id</span>';
   const url = traceUrl(jaegerUrl, traceId);
-  return url ? `<a href="${escapeHtml(url)}" rel="noreferrer"><code>${escapeHtml(traceId)}</code></a>` : `<code>${escapeHtml(traceId)}</code>`;
+  return url
+    ? `<a href="${escapeHtml(url)}" rel="noreferrer"><code>${escapeHtml(traceId)}</code></a>`
+    : `<code>${escapeHtml(traceId)}</code>`;
 }
 
 /** The note shown next to trace links when Jaeger was not reachable (empty when it was). */

@@ -6,17 +6,23 @@
 import { chartJsSource } from './chartjs.ts';
 import { CLIENT_SCRIPT } from './client-script.ts';
 import type { Figure } from './figure.ts';
-import { compareLatencyFigure, compareStagesFigure, compareThroughputFigure, comparisonTables } from './figures-compare.ts';
+import {
+  compareLatencyFigure,
+  compareStagesFigure,
+  compareThroughputFigure,
+  comparisonTables,
+} from './figures-compare.ts';
 import { latencyFigure, scalingFigure, stageFigure, throughputFigure } from './figures-run.ts';
 import { slowestWaterfallFigure, typicalWaterfallFigure } from './figures-waterfall.ts';
-import { escapeHtml, jsonForScript, numbersDetails } from './html-util.ts';
 import { facts, scenarioPanel, slowestPanel } from './html-panels.ts';
 import { resourcesPanel } from './html-resources.ts';
 import { tailFigure, tailPanel } from './html-tail.ts';
+import { escapeHtml, jsonForScript, numbersDetails } from './html-util.ts';
 import type { LabelledRun, ReportInput } from './input.ts';
 import { STYLES } from './styles.ts';
 
-const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+const CSP =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 function figureHtml(figure: Figure): string {
   const titleId = `${figure.id}-title`;
@@ -48,7 +54,9 @@ function runFigures(run: LabelledRun, index: number, input: ReportInput): Figure
 }
 
 function runSection(run: LabelledRun, index: number, input: ReportInput, figures: Figure[]): string {
-  const noScaling = figures.some((f) => f.id.endsWith('-scaling')) ? '' : '<p class="muted">No scaling chart: the run has no two stream counts of the same audio.</p>';
+  const noScaling = figures.some((f) => f.id.endsWith('-scaling'))
+    ? ''
+    : '<p class="muted">No scaling chart: the run has no two stream counts of the same audio.</p>';
   const noSlowest = figures.some((f) => f.id.endsWith('-slowest'))
     ? ''
     : '<p class="note" role="note">No waterfall of the slowest request: this span summary keeps no single requests (it was written by a version that did not), so there is nothing exact to draw. Its trace is linked under "Slowest requests".</p>';
@@ -82,7 +90,11 @@ export function renderReportHtml(input: ReportInput): string {
   const perRun = input.runs.map((run, i) => runFigures(run, i, input));
   const compared = input.runs.length >= 2;
   const compareFigures = compared
-    ? present([compareStagesFigure(input.runs, 'chart-compare-stages'), compareThroughputFigure(input.runs, 'chart-compare-throughput'), compareLatencyFigure(input.runs, 'chart-compare-latency')])
+    ? present([
+        compareStagesFigure(input.runs, 'chart-compare-stages'),
+        compareThroughputFigure(input.runs, 'chart-compare-throughput'),
+        compareLatencyFigure(input.runs, 'chart-compare-latency'),
+      ])
     : [];
   const charts = [...perRun.flat(), ...compareFigures].map((f) => f.chart);
   const labels = input.runs.map((r) => r.label).join(', ');

@@ -30,7 +30,8 @@ export interface ReportInput {
 export const DEFAULT_JAEGER_URL = 'http://localhost:16686';
 
 /** The hint printed next to trace links when Jaeger was not reachable. */
-export const JAEGER_HINT = 'Jaeger was not reachable during this run: start Jaeger with `docker compose up jaeger` to open these';
+export const JAEGER_HINT =
+  'Jaeger was not reachable during this run: start Jaeger with `docker compose up jaeger` to open these';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 

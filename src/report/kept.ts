@@ -24,20 +24,31 @@ export function keptRows(trace: KeptTrace): KeptRow[] {
   const children = new Map<string, KeptSpan[]>();
   const roots: KeptSpan[] = [];
   for (const span of trace.spans) {
-    if (span.parent_span_id && ids.has(span.parent_span_id)) children.set(span.parent_span_id, [...(children.get(span.parent_span_id) ?? []), span]);
+    if (span.parent_span_id && ids.has(span.parent_span_id))
+      children.set(span.parent_span_id, [...(children.get(span.parent_span_id) ?? []), span]);
     else roots.push(span);
   }
   const byStart = (a: KeptSpan, b: KeptSpan): number => a.start_ms - b.start_ms || b.duration_ms - a.duration_ms;
   const rows: KeptRow[] = [];
   // Iterative, so a deep or malformed trace cannot overflow the stack; `seen` guards against cycles.
   const seen = new Set<string>();
-  const stack: { span: KeptSpan; depth: number; lineage: string[] }[] = roots.sort(byStart).reverse().map((span) => ({ span, depth: 0, lineage: [] }));
+  const stack: { span: KeptSpan; depth: number; lineage: string[] }[] = roots
+    .sort(byStart)
+    .reverse()
+    .map((span) => ({ span, depth: 0, lineage: [] }));
   while (stack.length > 0) {
     const { span, depth, lineage } = stack.pop()!;
     if (seen.has(span.span_id)) continue;
     seen.add(span.span_id);
     const line = [...lineage, span.name];
-    rows.push({ spanId: span.span_id, name: span.name, depth, startMs: span.start_ms, durationMs: span.duration_ms, family: familyOf(line) });
+    rows.push({
+      spanId: span.span_id,
+      name: span.name,
+      depth,
+      startMs: span.start_ms,
+      durationMs: span.duration_ms,
+      family: familyOf(line),
+    });
     const mine = [...(children.get(span.span_id) ?? [])].sort(byStart).reverse();
     for (const child of mine) stack.push({ span: child, depth: depth + 1, lineage: line });
   }

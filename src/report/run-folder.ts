@@ -38,7 +38,15 @@ export async function readRunFolder(dir: string): Promise<RunDocuments> {
   const summaryFile = join(dir, RUN_FILES.summary);
   const loadFile = join(dir, RUN_FILES.load);
   const [summary, load] = await Promise.all([readJson(summaryFile), readJson(loadFile)]);
-  check(isRecord(summary) && summary.schema_version === 1 && Array.isArray(summary.spans) && Array.isArray(summary.paths), summaryFile, 'a span summary (schema_version 1 with spans and paths)');
-  check(isRecord(load) && load.schema_version === 1 && Array.isArray(load.scenarios), loadFile, 'load results (schema_version 1 with scenarios)');
+  check(
+    isRecord(summary) && summary.schema_version === 1 && Array.isArray(summary.spans) && Array.isArray(summary.paths),
+    summaryFile,
+    'a span summary (schema_version 1 with spans and paths)',
+  );
+  check(
+    isRecord(load) && load.schema_version === 1 && Array.isArray(load.scenarios),
+    loadFile,
+    'load results (schema_version 1 with scenarios)',
+  );
   return { summary: summary as unknown as SpanSummaryDocument, load: load as unknown as LoadResults };
 }

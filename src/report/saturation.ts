@@ -34,7 +34,11 @@ export function isSaturated(resource: ResourceEntry): boolean {
 }
 
 /** Every resource of a scenario, checked against the scenario's throughput; `requests` is the server's count when known. */
-export function resourceChecks(resources: readonly ResourceEntry[], requestsPerS: number, requests: number): ResourceCheck[] {
+export function resourceChecks(
+  resources: readonly ResourceEntry[],
+  requestsPerS: number,
+  requests: number,
+): ResourceCheck[] {
   return resources.map((resource) => {
     const busyMsPerRequest = requests > 0 ? resource.busy_ms / requests : 0;
     const lawUtilization = resource.capacity > 0 ? (requestsPerS * busyMsPerRequest) / 1000 / resource.capacity : 0;
@@ -44,7 +48,11 @@ export function resourceChecks(resources: readonly ResourceEntry[], requestsPerS
 
 /** The saturated resource that limits: the most utilized of the saturated ones, then the longest queue. */
 export function bottleneck(checks: readonly ResourceCheck[]): ResourceCheck | undefined {
-  return checks.filter((c) => c.saturated).sort((a, b) => b.resource.utilization - a.resource.utilization || b.resource.queue_mean - a.resource.queue_mean)[0];
+  return checks
+    .filter((c) => c.saturated)
+    .sort(
+      (a, b) => b.resource.utilization - a.resource.utilization || b.resource.queue_mean - a.resource.queue_mean,
+    )[0];
 }
 
 /** `41.2 req/s × 94.0 ms busy per request ÷ capacity 4 = 0.97; measured 0.97`. */
@@ -75,7 +83,9 @@ export function scenarioChecks(scenario: ScenarioResult): ResourceCheck[] | unde
 }
 
 /** The scenario with the most streams that has resource figures: where a saturation shows first. */
-function busiestScenario(scenarios: readonly ScenarioResult[]): { scenario: ScenarioResult; checks: ResourceCheck[] } | undefined {
+function busiestScenario(
+  scenarios: readonly ScenarioResult[],
+): { scenario: ScenarioResult; checks: ResourceCheck[] } | undefined {
   let best: { scenario: ScenarioResult; checks: ResourceCheck[] } | undefined;
   for (const scenario of scenarios) {
     const checks = scenarioChecks(scenario);
@@ -89,6 +99,10 @@ export function scalingVerdict(scenarios: readonly ScenarioResult[], efficiency:
   const busiest = busiestScenario(scenarios);
   if (!busiest) return undefined;
   const scaling =
-    efficiency === null ? '' : efficiency < SCALING_OK ? `Throughput stops growing with streams (scaling efficiency ${efficiency.toFixed(2)}). ` : `Throughput grows with streams (scaling efficiency ${efficiency.toFixed(2)}). `;
+    efficiency === null
+      ? ''
+      : efficiency < SCALING_OK
+        ? `Throughput stops growing with streams (scaling efficiency ${efficiency.toFixed(2)}). `
+        : `Throughput grows with streams (scaling efficiency ${efficiency.toFixed(2)}). `;
   return `${scaling}At ${busiest.scenario.name}: ${verdict(busiest.checks)}.`;
 }

@@ -18,7 +18,9 @@ export interface SlowTrace {
 /** Up to `limit` of the slowest client requests across all scenarios, slowest first. */
 export function slowestRequests(run: RunDocuments, limit = 5): SlowTrace[] {
   return run.load.scenarios
-    .flatMap((s) => s.slowest.map((r) => ({ traceId: r.trace_id, latencyMs: r.latency_ms, source: s.name, outcome: r.outcome })))
+    .flatMap((s) =>
+      s.slowest.map((r) => ({ traceId: r.trace_id, latencyMs: r.latency_ms, source: s.name, outcome: r.outcome })),
+    )
     .sort((x, y) => y.latencyMs - x.latencyMs)
     .slice(0, limit);
 }
@@ -27,5 +29,10 @@ export function slowestRequests(run: RunDocuments, limit = 5): SlowTrace[] {
 export function slowestServerSpans(run: RunDocuments): SlowTrace[] {
   const root = spanTree(run.summary);
   if (!root) return [];
-  return root.entry.exemplars.map((e) => ({ traceId: e.trace_id, latencyMs: e.duration_ms, source: 'server', outcome: root.name }));
+  return root.entry.exemplars.map((e) => ({
+    traceId: e.trace_id,
+    latencyMs: e.duration_ms,
+    source: 'server',
+    outcome: root.name,
+  }));
 }

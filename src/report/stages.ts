@@ -57,7 +57,12 @@ export function families(root: TreeNode): Map<string, string> {
   return family;
 }
 
-function scenarioBar(scenario: ScenarioResult, rootName: string, names: string[], children: Map<string, Set<string>>): StageBar | undefined {
+function scenarioBar(
+  scenario: ScenarioResult,
+  rootName: string,
+  names: string[],
+  children: Map<string, Set<string>>,
+): StageBar | undefined {
   const stages = scenario.server_stages?.stages;
   if (!stages) return undefined;
   const total = new Map(stages.map((s) => [s.name, s.total_ms]));
@@ -68,7 +73,13 @@ function scenarioBar(scenario: ScenarioResult, rootName: string, names: string[]
     for (const child of children.get(name) ?? []) own -= total.get(child) ?? 0;
     return Math.max(0, own) / requests;
   });
-  return { label: scenario.name, requests, selfMs, totalMs: (total.get(rootName) ?? 0) / requests, clientMeanMs: scenario.latency_ms.mean };
+  return {
+    label: scenario.name,
+    requests,
+    selfMs,
+    totalMs: (total.get(rootName) ?? 0) / requests,
+    clientMeanMs: scenario.latency_ms.mean,
+  };
 }
 
 /** Stacked self time per stage: one bar per scenario with server stages, and one for the whole run. */
@@ -90,7 +101,8 @@ export function stageChart(run: RunDocuments): StageChart | undefined {
     else missing.push(scenario.name);
   }
   const selfByName = new Map<string, number>();
-  for (const node of flatten(root)) selfByName.set(node.name, (selfByName.get(node.name) ?? 0) + node.entry.self_total_ms);
+  for (const node of flatten(root))
+    selfByName.set(node.name, (selfByName.get(node.name) ?? 0) + node.entry.self_total_ms);
   bars.push({
     label: 'whole run',
     requests: root.entry.count,

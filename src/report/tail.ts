@@ -36,8 +36,12 @@ export function hasAttribution(run: RunDocuments): boolean {
 /** The stages to chart: every view's named stages, largest total delta first, at most MAX_CHARTED. */
 export function chartedStages(views: readonly TailView[]): string[] {
   const weight = new Map<string, number>();
-  for (const { entry } of views) for (const stage of namedStages(entry.tail)) weight.set(stage.name, (weight.get(stage.name) ?? 0) + stage.delta_ms);
-  return [...weight].sort((a, b) => b[1] - a[1]).slice(0, MAX_CHARTED).map(([name]) => name);
+  for (const { entry } of views)
+    for (const stage of namedStages(entry.tail)) weight.set(stage.name, (weight.get(stage.name) ?? 0) + stage.delta_ms);
+  return [...weight]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_CHARTED)
+    .map(([name]) => name);
 }
 
 /** A view's extra time split into the charted stages (positive deltas only) and the rest. */

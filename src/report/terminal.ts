@@ -7,11 +7,11 @@
 import type { ScenarioResult } from '../loadgen/report.ts';
 import { compareRuns, renderComparison } from './compare.ts';
 import { formatMs, formatShare, msNumber, rpsNumber, rtfNumber } from './format.ts';
-import { JAEGER_HINT, traceUrl, type LabelledRun, type ReportInput } from './input.ts';
-import { slowestRequests, slowestServerSpans, type SlowTrace } from './slowest.ts';
+import { JAEGER_HINT, type LabelledRun, type ReportInput, traceUrl } from './input.ts';
+import { type SlowTrace, slowestRequests, slowestServerSpans } from './slowest.ts';
 import { timeShares } from './stages.ts';
 import { tailSection } from './terminal-tail.ts';
-import { paint, table, truncate, bar } from './text.ts';
+import { bar, paint, table, truncate } from './text.ts';
 import { spanTree } from './tree.ts';
 
 export interface TerminalOptions {
@@ -22,7 +22,11 @@ export interface TerminalOptions {
 }
 
 function concurrency(s: ScenarioResult): string {
-  return s.streams !== undefined ? `${s.streams} stream${s.streams === 1 ? '' : 's'}` : s.rate !== undefined ? `${s.rate} req/s offered` : '';
+  return s.streams !== undefined
+    ? `${s.streams} stream${s.streams === 1 ? '' : 's'}`
+    : s.rate !== undefined
+      ? `${s.rate} req/s offered`
+      : '';
 }
 
 function scenarioTable(run: LabelledRun, color: boolean): string {
@@ -37,9 +41,16 @@ function scenarioTable(run: LabelledRun, color: boolean): string {
     msNumber(s.latency_ms.p50),
     msNumber(s.latency_ms.p99),
   ]);
-  const text = table(['scenario', 'load', 'requests', 'ok', 'failed', 'x realtime', 'req/s', 'p50 (ms)', 'p99 (ms)'], rows, color);
+  const text = table(
+    ['scenario', 'load', 'requests', 'ok', 'failed', 'x realtime', 'req/s', 'p50 (ms)', 'p99 (ms)'],
+    rows,
+    color,
+  );
   const efficiency = run.load.scaling_efficiency;
-  const note = efficiency === null ? '' : `\nscaling efficiency (throughput at 8 streams / at 4 streams / 2): ${efficiency.toFixed(2)}`;
+  const note =
+    efficiency === null
+      ? ''
+      : `\nscaling efficiency (throughput at 8 streams / at 4 streams / 2): ${efficiency.toFixed(2)}`;
   return text + note;
 }
 
@@ -70,16 +81,28 @@ function slowest(run: LabelledRun, input: ReportInput, color: boolean): string {
   const server = slowestServerSpans(run).slice(0, 1);
   const lines = [paint('slowest requests (client latency)', 'bold', color), ...client.map((t) => traceLine(t, input))];
   if (client.length === 0) lines.push('  none recorded');
-  if (server.length > 0) lines.push(paint('slowest server span', 'bold', color), ...server.map((t) => traceLine(t, input)));
+  if (server.length > 0)
+    lines.push(paint('slowest server span', 'bold', color), ...server.map((t) => traceLine(t, input)));
   if (!input.jaegerReachable) lines.push(paint(JAEGER_HINT, 'yellow', color));
   return lines.join('\n');
 }
 
 function runSection(run: LabelledRun, input: ReportInput, options: TerminalOptions): string {
   const s = run.summary;
-  const dropped = s.dropped_spans > 0 ? paint(`, ${s.dropped_spans} spans dropped by the exporter`, 'yellow', options.color) : '';
+  const dropped =
+    s.dropped_spans > 0 ? paint(`, ${s.dropped_spans} spans dropped by the exporter`, 'yellow', options.color) : '';
   const heading = `${paint(`run ${run.label}`, 'bold', options.color)}: ${run.load.target}, ${run.load.scenarios.length} scenario${run.load.scenarios.length === 1 ? '' : 's'}, service ${s.service.name}${dropped}`;
-  return [heading, '', scenarioTable(run, options.color), '', tailSection(run, options.color), '', whereTimeGoes(run, options), '', slowest(run, input, options.color)].join('\n');
+  return [
+    heading,
+    '',
+    scenarioTable(run, options.color),
+    '',
+    tailSection(run, options.color),
+    '',
+    whereTimeGoes(run, options),
+    '',
+    slowest(run, input, options.color),
+  ].join('\n');
 }
 
 /** The terminal report of one or more runs; ends with a newline. */
@@ -89,7 +112,13 @@ export function renderTerminalReport(input: ReportInput, options: TerminalOption
   if (baseline) {
     for (const other of others) {
       const comparison = compareRuns(baseline, other);
-      sections.push(renderComparison(comparison, { labels: [baseline.label, other.label], color: options.color, width: options.width }));
+      sections.push(
+        renderComparison(comparison, {
+          labels: [baseline.label, other.label],
+          color: options.color,
+          width: options.width,
+        }),
+      );
     }
   }
   return `${sections.join('\n\n')}\n`;

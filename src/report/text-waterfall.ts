@@ -25,14 +25,24 @@ export function textWaterfall(trace: KeptTrace, options: TextWaterfallOptions): 
   const labels = rows.map((r) => `${'  '.repeat(r.depth)}${r.name}`);
   const labelWidth = Math.min(40, Math.max(...labels.map((l) => l.length)));
   const width = Math.max(10, options.width);
-  const lines = [`  ${' '.repeat(labelWidth)}  0 ms${' '.repeat(Math.max(1, width - 4 - ms(scale).length - 3))}${ms(scale)} ms`];
+  const lines = [
+    `  ${' '.repeat(labelWidth)}  0 ms${' '.repeat(Math.max(1, width - 4 - ms(scale).length - 3))}${ms(scale)} ms`,
+  ];
   for (const [i, row] of rows.slice(0, options.maxRows).entries()) {
     const start = Math.min(width - 1, Math.max(0, Math.floor((row.startMs / scale) * width)));
     const length = Math.max(1, Math.min(width - start, Math.round((row.durationMs / scale) * width)));
     const cells = ' '.repeat(start) + '█'.repeat(length) + ' '.repeat(width - start - length);
-    lines.push(`  ${truncate(labels[i]!, labelWidth).padEnd(labelWidth)} |${cells}| ${ms(row.startMs).padStart(7)} +${ms(row.durationMs).padStart(7)} ms`);
+    lines.push(
+      `  ${truncate(labels[i]!, labelWidth).padEnd(labelWidth)} |${cells}| ${ms(row.startMs).padStart(7)} +${ms(row.durationMs).padStart(7)} ms`,
+    );
   }
-  if (rows.length > options.maxRows) lines.push(`  … ${rows.length - options.maxRows} more spans (every span is in the summary's kept trace and in Jaeger)`);
-  if (trace.truncated_spans) lines.push(`  (${trace.truncated_spans} more spans of this request were left out of the kept trace: the summary bounds its size)`);
+  if (rows.length > options.maxRows)
+    lines.push(
+      `  … ${rows.length - options.maxRows} more spans (every span is in the summary's kept trace and in Jaeger)`,
+    );
+  if (trace.truncated_spans)
+    lines.push(
+      `  (${trace.truncated_spans} more spans of this request were left out of the kept trace: the summary bounds its size)`,
+    );
   return lines;
 }

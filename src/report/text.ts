@@ -2,8 +2,16 @@
  * Plain-text building blocks for the terminal reports: aligned tables, bars and optional ANSI
  * colour (only when asked for, so output piped to a file stays clean).
  */
+import { stripVTControlCharacters } from 'node:util';
 
-const STYLES = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] } as const;
+const STYLES = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+} as const;
 export type Style = keyof typeof STYLES;
 
 /** `text` in `style` when `color` is on; unchanged otherwise. */
@@ -15,7 +23,7 @@ export function paint(text: string, style: Style, color: boolean): string {
 
 /** Length of `text` as shown, without ANSI sequences. */
 export function visibleLength(text: string): number {
-  return text.replace(/\u001b\[[0-9;]*m/g, '').length;
+  return stripVTControlCharacters(text).length;
 }
 
 function pad(text: string, width: number, left: boolean): string {
@@ -32,11 +40,20 @@ export function truncate(text: string, width: number): string {
  * An aligned table: the first column left-aligned, the others right-aligned, except the last
  * when `lastLeft` (a trailing text column such as a verdict).
  */
-export function table(header: readonly string[], rows: readonly (readonly string[])[], color: boolean, lastLeft = false): string {
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  color: boolean,
+  lastLeft = false,
+): string {
   const all = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...all.map((row) => visibleLength(row[column] ?? ''))));
   const left = (column: number): boolean => column === 0 || (lastLeft && column === header.length - 1);
-  const line = (row: readonly string[]): string => row.map((cell, column) => pad(cell, widths[column]!, left(column))).join('  ').trimEnd();
+  const line = (row: readonly string[]): string =>
+    row
+      .map((cell, column) => pad(cell, widths[column]!, left(column)))
+      .join('  ')
+      .trimEnd();
   return [paint(line(header), 'bold', color), ...rows.map(line)].join('\n');
 }
 

@@ -26,7 +26,8 @@ function chooseRoot(paths: readonly PathEntry[]): PathEntry | undefined {
   const roots = paths.filter((p) => p.names.length === 1 && p.count > 0);
   const transcribe = roots.find((p) => p.names[0] === SPAN.TRANSCRIBE);
   if (transcribe) return transcribe;
-  const hasChildren = (root: PathEntry): boolean => paths.some((p) => p.names.length === 2 && p.names[0] === root.names[0]);
+  const hasChildren = (root: PathEntry): boolean =>
+    paths.some((p) => p.names.length === 2 && p.names[0] === root.names[0]);
   return roots.filter(hasChildren).sort((a, b) => b.total_ms - a.total_ms)[0];
 }
 

@@ -25,7 +25,14 @@ export interface TypicalWaterfall {
 }
 
 function row(node: TreeNode): WaterfallRow {
-  return { name: node.name, path: node.entry.path, depth: node.depth, startMs: node.entry.start_offset_mean_ms, durationMs: node.entry.mean_ms, perRequest: node.perRequest };
+  return {
+    name: node.name,
+    path: node.entry.path,
+    depth: node.depth,
+    startMs: node.entry.start_offset_mean_ms,
+    durationMs: node.entry.mean_ms,
+    perRequest: node.perRequest,
+  };
 }
 
 /** Mean start and duration of every path under the root. */

@@ -55,7 +55,8 @@ export function bucketLayout(options: LogHistogramOptions = {}): BucketLayout {
   const known = layouts.get(key);
   if (known) return known;
   if (!(accuracy > 0 && accuracy < 1)) throw new RangeError(`relativeAccuracy must be in (0, 1), got ${accuracy}`);
-  if (!(minTrackable > 0 && Number.isFinite(minTrackable))) throw new RangeError(`minTrackableMs must be > 0, got ${minTrackable}`);
+  if (!(minTrackable > 0 && Number.isFinite(minTrackable)))
+    throw new RangeError(`minTrackableMs must be > 0, got ${minTrackable}`);
   if (!(maxTrackable > minTrackable && Number.isFinite(maxTrackable))) {
     throw new RangeError(`maxTrackableMs must be finite and > minTrackableMs, got ${maxTrackable}`);
   }
@@ -63,10 +64,12 @@ export function bucketLayout(options: LogHistogramOptions = {}): BucketLayout {
   const inverseLogGamma = 1 / Math.log(gamma);
   const minIndex = Math.ceil(Math.log(minTrackable) * inverseLogGamma);
   const buckets = Math.ceil(Math.log(maxTrackable) * inverseLogGamma) - minIndex + 1;
-  if (buckets > 1_000_000) throw new RangeError(`parameters need ${buckets} buckets; widen relativeAccuracy or narrow the range`);
+  if (buckets > 1_000_000)
+    throw new RangeError(`parameters need ${buckets} buckets; widen relativeAccuracy or narrow the range`);
   const formula = (v: number): number => clampedSlot(Math.ceil(Math.log(v) * inverseLogGamma) - minIndex, buckets);
   const upper = new Float64Array(buckets);
-  for (let slot = 0; slot < buckets - 1; slot++) upper[slot] = largestIn(slot, Math.exp((slot + minIndex) / inverseLogGamma), formula);
+  for (let slot = 0; slot < buckets - 1; slot++)
+    upper[slot] = largestIn(slot, Math.exp((slot + minIndex) / inverseLogGamma), formula);
   upper[buckets - 1] = Infinity;
   // Cells at most half a bucket wide: 2^-bits <= (gamma - 1) / 2.
   const cellBits = Math.ceil(Math.log2(2 / (gamma - 1)));
@@ -86,7 +89,19 @@ export function bucketLayout(options: LogHistogramOptions = {}): BucketLayout {
       cells[cell * 2 + 1] = upper[slot]!;
     }
   }
-  const layout = { relativeAccuracy: accuracy, minTrackableMs: minTrackable, maxTrackableMs: maxTrackable, gamma, inverseLogGamma, minIndex, buckets, cellShift, cellBase, cells, upper };
+  const layout = {
+    relativeAccuracy: accuracy,
+    minTrackableMs: minTrackable,
+    maxTrackableMs: maxTrackable,
+    gamma,
+    inverseLogGamma,
+    minIndex,
+    buckets,
+    cellShift,
+    cellBase,
+    cells,
+    upper,
+  };
   layouts.set(key, layout);
   return layout;
 }
@@ -94,7 +109,8 @@ export function bucketLayout(options: LogHistogramOptions = {}): BucketLayout {
 /** The bucket slot of a finite value >= layout.minTrackableMs: the same as the formula above. */
 export function bucketOf(layout: BucketLayout, valueMs: number): number {
   const cells = layout.cells;
-  if (cells.length === 0) return clampedSlot(Math.ceil(Math.log(valueMs) * layout.inverseLogGamma) - layout.minIndex, layout.buckets);
+  if (cells.length === 0)
+    return clampedSlot(Math.ceil(Math.log(valueMs) * layout.inverseLogGamma) - layout.minIndex, layout.buckets);
   SCRATCH[0] = valueMs;
   const at = ((SCRATCH_WORDS[HIGH_WORD]! >>> layout.cellShift) - layout.cellBase) * 2;
   if (at >= cells.length) return layout.buckets - 1;
@@ -102,7 +118,7 @@ export function bucketOf(layout: BucketLayout, valueMs: number): number {
 }
 
 function clampedSlot(slot: number, buckets: number): number {
-  return slot >= buckets ? buckets - 1 : slot < 0 ? 0 : slot;
+  return slot >= buckets ? buckets - 1 : Math.max(slot, 0);
 }
 
 function highWord(value: number): number {

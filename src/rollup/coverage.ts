@@ -59,8 +59,8 @@ export function coveredMs(starts: Float64Array, ends: Float64Array, n: number, i
   let runStart = 0;
   let runEnd = -Infinity;
   for (let i = 0; i < n; i++) {
-    const start = starts[i]! > fromMs ? starts[i]! : fromMs;
-    const end = ends[i]! < toMs ? ends[i]! : toMs;
+    const start = Math.max(starts[i]!, fromMs);
+    const end = Math.min(ends[i]!, toMs);
     if (end <= start) continue;
     if (start > runEnd) {
       if (runEnd > runStart) covered += runEnd - runStart;

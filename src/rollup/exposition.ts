@@ -55,7 +55,12 @@ export function serializeMetrics(data: ResourceMetrics, openMetrics: boolean, ex
   return `${out.join('\n')}\n`;
 }
 
-function serializeMetric(out: string[], metric: MetricData, openMetrics: boolean, exemplars: ExemplarSource | undefined): void {
+function serializeMetric(
+  out: string[],
+  metric: MetricData,
+  openMetrics: boolean,
+  exemplars: ExemplarSource | undefined,
+): void {
   const name = metricName(metric.descriptor.name);
   const help = escapeHelp(metric.descriptor.description, openMetrics);
   const unit = UNIT_WORDS[metric.descriptor.unit];
@@ -71,7 +76,8 @@ function serializeMetric(out: string[], metric: MetricData, openMetrics: boolean
       const family = counter && openMetrics ? sample.slice(0, -'_total'.length) : sample;
       out.push(`# TYPE ${family} ${counter ? 'counter' : 'gauge'}`, `# HELP ${family} ${help}`);
       unitLine(family);
-      for (const point of metric.dataPoints) out.push(`${sample}${labelString(point.attributes)} ${numberString(point.value)}`);
+      for (const point of metric.dataPoints)
+        out.push(`${sample}${labelString(point.attributes)} ${numberString(point.value)}`);
       return;
     }
     case DataPointType.HISTOGRAM: {
@@ -86,7 +92,9 @@ function serializeMetric(out: string[], metric: MetricData, openMetrics: boolean
           cumulative += counts[i]!;
           const le = i < boundaries.length ? numberString(boundaries[i]!) : '+Inf';
           const exemplar = typeof labelValue === 'string' ? source!.exemplar(labelValue, i) : undefined;
-          out.push(`${name}_bucket${labelString(point.attributes, { le })} ${cumulative}${exemplar ? exemplarString(exemplar) : ''}`);
+          out.push(
+            `${name}_bucket${labelString(point.attributes, { le })} ${cumulative}${exemplar ? exemplarString(exemplar) : ''}`,
+          );
         }
         out.push(`${name}_sum${labelString(point.attributes)} ${numberString(point.value.sum ?? 0)}`);
         out.push(`${name}_count${labelString(point.attributes)} ${point.value.count}`);

@@ -5,8 +5,9 @@
  * on its own, after which V8 would no longer inline it into onEnd.) `toHistogram()` gives the
  * equivalent LogHistogram.
  */
-import * as buckets from './buckets.ts';
+
 import type { BucketLayout } from './buckets.ts';
+import * as buckets from './buckets.ts';
 import * as sketch from './sketch.ts';
 import { LogHistogram, type LogHistogramOptions } from './sketch.ts';
 

@@ -38,13 +38,18 @@ export class KeptTraces {
     // Only a request at most half as far from the median as the farthest kept one: a tree is
     // built for each that is wanted, and requests of about the same duration would otherwise
     // replace each other all the time.
-    return this.maxTypical > 0 && Math.abs(durationMs - this.#medianMs) < 0.5 * Math.abs(this.typical[this.typical.length - 1]!.duration_ms - this.#medianMs);
+    return (
+      this.maxTypical > 0 &&
+      Math.abs(durationMs - this.#medianMs) <
+        0.5 * Math.abs(this.typical[this.typical.length - 1]!.duration_ms - this.#medianMs)
+    );
   }
 
   /** Adds `trace` where wanted (check first with wantsSlowest / wantsTypical). */
   add(trace: KeptTrace): void {
     if (this.wantsSlowest(trace.duration_ms)) this.slowest = slowestOf([this.slowest, [trace]], this.maxSlowest);
-    if (this.wantsTypical(trace.duration_ms)) this.typical = nearestTo([this.typical, [trace]], this.#medianMs, this.maxTypical);
+    if (this.wantsTypical(trace.duration_ms))
+      this.typical = nearestTo([this.typical, [trace]], this.#medianMs, this.maxTypical);
   }
 
   /** The median request duration as now estimated; typical traces are ranked against it. */
@@ -78,7 +83,12 @@ export function slowestOf(lists: readonly (readonly KeptTrace[])[], k: number): 
 export function nearestTo(lists: readonly (readonly KeptTrace[])[], medianMs: number, k: number): KeptTrace[] {
   const all = distinct(lists);
   if (Number.isNaN(medianMs)) return all.slice(0, k);
-  return all.sort((a, b) => Math.abs(a.duration_ms - medianMs) - Math.abs(b.duration_ms - medianMs) || compare(a.trace_id, b.trace_id)).slice(0, k);
+  return all
+    .sort(
+      (a, b) =>
+        Math.abs(a.duration_ms - medianMs) - Math.abs(b.duration_ms - medianMs) || compare(a.trace_id, b.trace_id),
+    )
+    .slice(0, k);
 }
 
 /** The traces of `after` that `before` does not hold (by trace id). */

@@ -7,7 +7,7 @@
  * the typical ones those nearest the merged median); resources as replicas side by side
  * (resource-entries.ts).
  */
-import { SCHEMA_VERSION, type PathEntry, type SpanEntry, type SpanSummaryDocument } from './document.ts';
+import { type PathEntry, SCHEMA_VERSION, type SpanEntry, type SpanSummaryDocument } from './document.ts';
 import { RequestStats } from './request-stats.ts';
 import { mergeResourceEntries } from './resource-entries.ts';
 import { SpanStats } from './stats.ts';
@@ -73,7 +73,8 @@ export function mergeSummaries(documents: readonly unknown[]): SpanSummaryDocume
       throw new SummaryMergeError(error instanceof Error ? error.message : String(error), index);
     }
   });
-  const sum = (field: (d: SpanSummaryDocument) => number | undefined): number => valid.reduce((total, d) => total + (field(d) ?? 0), 0);
+  const sum = (field: (d: SpanSummaryDocument) => number | undefined): number =>
+    valid.reduce((total, d) => total + (field(d) ?? 0), 0);
   const starts = valid.map((d) => Date.parse(d.window.start));
   const ends = valid.map((d) => Date.parse(d.window.end));
   const spanEntries: SpanEntry[] = [...spans].map(([name, stats]) => ({ name, ...stats.toStatistics() }));
@@ -89,10 +90,17 @@ export function mergeSummaries(documents: readonly unknown[]): SpanSummaryDocume
     schema_version: SCHEMA_VERSION,
     service: { name: distinct(valid.map((d) => d.service.name)) },
     generated_at: new Date().toISOString(),
-    window: { start: new Date(Math.min(...starts)).toISOString(), end: new Date(Math.max(...ends)).toISOString(), kind: 'merged' },
+    window: {
+      start: new Date(Math.min(...starts)).toISOString(),
+      end: new Date(Math.max(...ends)).toISOString(),
+      kind: 'merged',
+    },
     warmup_spans_skipped: sum((d) => d.warmup_spans_skipped),
     dropped_spans: sum((d) => d.dropped_spans),
-    sampling: { sampler: distinct(valid.map((d) => d.sampling?.sampler ?? 'unknown')), unsampled_spans: sum((d) => d.sampling?.unsampled_spans) },
+    sampling: {
+      sampler: distinct(valid.map((d) => d.sampling?.sampler ?? 'unknown')),
+      unsampled_spans: sum((d) => d.sampling?.unsampled_spans),
+    },
     overflow: {
       names: sum((d) => d.overflow?.names),
       paths: sum((d) => d.overflow?.paths),

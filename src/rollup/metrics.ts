@@ -11,8 +11,16 @@
  * OTEL_METRIC_EXPORT_INTERVAL ms; `prometheus` names the /metrics endpoint itself.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { AggregationTemporality, ConsoleMetricExporter, InstrumentType, MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  ConsoleMetricExporter,
+  type IMetricReader,
+  InstrumentType,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { metricsExporters } from '../telemetry/env.ts';
@@ -20,12 +28,12 @@ import type { ResourceSource } from '../telemetry/resource-meter.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../telemetry/version.ts';
 import { registerResourceGauges } from './resource-gauges.ts';
 import { ScrapeReader, scrapeHandler } from './scrape-endpoint.ts';
-import { SpanDurationProducer, type HistogramDescription } from './span-duration-producer.ts';
-import { SpanDurationStore, SPAN_NAME_LABEL } from './span-duration-store.ts';
+import { type HistogramDescription, SpanDurationProducer } from './span-duration-producer.ts';
+import { SPAN_NAME_LABEL, SpanDurationStore } from './span-duration-store.ts';
 import { SpanMetricsProcessor } from './span-metrics-processor.ts';
 
-export { OTHER_SPAN_NAME, SPAN_NAME_LABEL } from './span-duration-store.ts';
 export { SPAN_DURATION_BOUNDS_S } from './duration-buckets.ts';
+export { OTHER_SPAN_NAME, SPAN_NAME_LABEL } from './span-duration-store.ts';
 
 /** Prometheus name of the span duration histogram (seconds, the Prometheus base unit). */
 export const SPAN_DURATION_METRIC = 'amanuensis_span_duration_seconds';
@@ -65,31 +73,49 @@ export async function createSpanMetrics(options: SpanMetricsOptions): Promise<Sp
     description: 'Duration of ended spans, by span name',
     scope: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
   };
-  const scrape = new ScrapeReader({ metricProducers: [new SpanDurationProducer(store, histogram, () => AggregationTemporality.CUMULATIVE)] });
+  const scrape = new ScrapeReader({
+    metricProducers: [new SpanDurationProducer(store, histogram, () => AggregationTemporality.CUMULATIVE)],
+  });
   const readers: IMetricReader[] = [scrape];
   for (const kind of metricsExporters(env)) {
     // `prometheus` is the scrape reader above, which the service serves in any case.
     if (kind === 'prometheus') continue;
     const exporter = kind === 'otlp' ? await otlpExporter(env) : new ConsoleMetricExporter();
-    const producer: SpanDurationProducer = new SpanDurationProducer(store, histogram, (): AggregationTemporality => reader.selectAggregationTemporality(InstrumentType.HISTOGRAM));
-    const reader: PeriodicExportingMetricReader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: exportIntervalMillis(env), metricProducers: [producer] });
+    const producer: SpanDurationProducer = new SpanDurationProducer(
+      store,
+      histogram,
+      (): AggregationTemporality => reader.selectAggregationTemporality(InstrumentType.HISTOGRAM),
+    );
+    const reader: PeriodicExportingMetricReader = new PeriodicExportingMetricReader({
+      exporter,
+      exportIntervalMillis: exportIntervalMillis(env),
+      metricProducers: [producer],
+    });
     readers.push(reader);
   }
-  const resource = options.resource ?? resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName, [ATTR_SERVICE_VERSION]: PACKAGE_VERSION });
+  const resource =
+    options.resource ??
+    resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName, [ATTR_SERVICE_VERSION]: PACKAGE_VERSION });
   const provider = new MeterProvider({ resource, readers });
   const meter = provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
   registerResourceGauges(meter, options.resources ?? []);
   const droppedSpans = options.droppedSpans;
   if (droppedSpans) {
     meter
-      .createObservableCounter(DROPPED_SPANS_METRIC.replace(/_total$/, ''), { description: 'Spans that never reached the backend: the export queue was full or an export failed' })
+      .createObservableCounter(DROPPED_SPANS_METRIC.replace(/_total$/, ''), {
+        description: 'Spans that never reached the backend: the export queue was full or an export failed',
+      })
       .addCallback((result) => result.observe(droppedSpans()));
   }
   let stopped: Promise<void> | undefined;
   const shutdown = (): Promise<void> => (stopped ??= provider.shutdown().catch(() => {}));
   return {
     processor: new SpanMetricsProcessor(store, shutdown),
-    handleMetrics: scrapeHandler(scrape, { metric: SPAN_DURATION_METRIC, label: SPAN_NAME_LABEL, exemplar: (value, bucket) => store.exemplar(value, bucket) }),
+    handleMetrics: scrapeHandler(scrape, {
+      metric: SPAN_DURATION_METRIC,
+      label: SPAN_NAME_LABEL,
+      exemplar: (value, bucket) => store.exemplar(value, bucket),
+    }),
     shutdown,
   };
 }
@@ -102,7 +128,8 @@ function exportIntervalMillis(env: Record<string, string | undefined>): number {
 /** The OTLP metric exporter for the configured protocol; each reads its endpoint, headers and temporality from the environment itself. */
 async function otlpExporter(env: Record<string, string | undefined>): Promise<PushMetricExporter> {
   const protocol = (env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? '').trim();
-  if (protocol === 'http/json') return new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter();
+  if (protocol === 'http/json')
+    return new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter();
   if (protocol === 'grpc') return new (await import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter();
   return new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter();
 }

@@ -9,7 +9,7 @@
  * MultiSpanProcessor does not catch, so a throw here would break span.end() for every processor
  * after this one. Internal errors are counted in the document instead.
  */
-import { SpanKind, SpanStatusCode, TraceFlags, type Context } from '@opentelemetry/api';
+import { type Context, SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { ResourceSource } from '../telemetry/resource-meter.ts';
 import type { ResourceEntry, SpanSummaryDocument } from './document.ts';
@@ -33,7 +33,17 @@ import { RollupWindow } from './window.ts';
 // at every use: V8 does not fold them into the code as it folds a module's own constants. With
 // the slot layout imported, onStart and onEnd were half as large again and the overhead ratio
 // 0.02 higher. So they use local copies.
-const { FLOATS_SHIFT, F_CHILD, F_ROOT_START, F_START, INSTANCE_SHIFT, INTS_SHIFT, I_GENERATION, I_INHERIT, I_LAST_CHILD } = inFlight;
+const {
+  FLOATS_SHIFT,
+  F_CHILD,
+  F_ROOT_START,
+  F_START,
+  INSTANCE_SHIFT,
+  INTS_SHIFT,
+  I_GENERATION,
+  I_INHERIT,
+  I_LAST_CHILD,
+} = inFlight;
 const { I_NAME, I_PARENT, I_PARENT_PATH, I_PARENT_TOKEN, I_PATH, I_TOKEN, I_TRACE, NO_SLOT, TAG } = inFlight;
 const { NO_TRACE } = traceBuffer;
 const { SPAN_DURATION, SPAN_OFFSET, SPAN_SELF } = recording;
@@ -140,12 +150,15 @@ export class RollupSpanProcessor implements SpanProcessor {
   constructor(options: RollupSpanProcessorOptions = {}) {
     this.#options = { ...options };
     this.#attribution = options.attribution ?? true;
-    const slowQuantile = (this.#slowQuantile = options.slowQuantile ?? DEFAULT_SLOW_QUANTILE);
-    if (!(slowQuantile > 0 && slowQuantile < 1)) throw new RangeError(`slowQuantile must be in (0, 1), got ${slowQuantile}`);
+    const slowQuantile = options.slowQuantile ?? DEFAULT_SLOW_QUANTILE;
+    this.#slowQuantile = slowQuantile;
+    if (!(slowQuantile > 0 && slowQuantile < 1))
+      throw new RangeError(`slowQuantile must be in (0, 1), got ${slowQuantile}`);
     const maxNames = options.maxNames ?? 256;
     const maxPaths = options.maxPaths ?? 256;
     this.#registry = new SpanRegistry(maxNames, maxPaths);
-    const slots = (this.#slots = new InFlightSlots(options.maxInFlight ?? 4096));
+    const slots = new InFlightSlots(options.maxInFlight ?? 4096);
+    this.#slots = slots;
     this.#ints = slots.ints;
     this.#floats = slots.floats;
     this.#free = slots.free;
@@ -159,9 +172,18 @@ export class RollupSpanProcessor implements SpanProcessor {
     this.#current = new RecordingWindow(now, maxPaths, maxNames, options.sketch);
     this.#closed = new RollupWindow(now, options.sketch);
     const maxSpansPerTrace = options.maxSpansPerTrace ?? 2048;
-    this.#traces = new TraceBuffer({ capacity: options.maxBufferedSpans ?? 32768, maxTraces: options.maxTraces ?? 1024, maxSpansPerTrace }, slots, this.#current);
+    this.#traces = new TraceBuffer(
+      { capacity: options.maxBufferedSpans ?? 32768, maxTraces: options.maxTraces ?? 1024, maxSpansPerTrace },
+      slots,
+      this.#current,
+    );
     this.#requests = new RequestRecorder(
-      { maxRoots: options.maxRoots ?? 16, keepSlowest: options.keepSlowest ?? DEFAULT_SLOWEST, keepTypical: options.keepTypical ?? DEFAULT_TYPICAL, sketch: options.sketch },
+      {
+        maxRoots: options.maxRoots ?? 16,
+        keepSlowest: options.keepSlowest ?? DEFAULT_SLOWEST,
+        keepTypical: options.keepTypical ?? DEFAULT_TYPICAL,
+        sketch: options.sketch,
+      },
       this.#registry,
       maxSpansPerTrace,
       this.#current.counters,
@@ -252,7 +274,12 @@ export class RollupSpanProcessor implements SpanProcessor {
       // A local root (no parent, or a remote one) starts a request; a span whose local parent is
       // not tracked belongs to no buffered request. The buffer reads the start from the slot: a
       // double passed to a call V8 does not inline is boxed, one allocation per request.
-      if (parent === NO_SLOT && this.#attribution && (parentSpanContext === undefined || parentSpanContext.isRemote === true)) trace = this.#traces.open(token, slot);
+      if (
+        parent === NO_SLOT &&
+        this.#attribution &&
+        (parentSpanContext === undefined || parentSpanContext.isRemote === true)
+      )
+        trace = this.#traces.open(token, slot);
       ints[base + I_TRACE] = trace;
     } catch {
       this.#current.counters.internalErrors++;
@@ -296,7 +323,8 @@ export class RollupSpanProcessor implements SpanProcessor {
         trace = ints[base + I_TRACE]!;
         const parent = ints[base + I_PARENT]!;
         // The parent's slot may have been freed and reused if the parent ended first.
-        if (parent !== NO_SLOT && ints[parent << INTS_SHIFT] === ints[base + I_PARENT_TOKEN]) floats[(parent << FLOATS_SHIFT) + F_CHILD]! += durationMs;
+        if (parent !== NO_SLOT && ints[parent << INTS_SHIFT] === ints[base + I_PARENT_TOKEN])
+          floats[(parent << FLOATS_SHIFT) + F_CHILD]! += durationMs;
       } else {
         nameId = registry.nameId(span.name);
       }
@@ -310,7 +338,7 @@ export class RollupSpanProcessor implements SpanProcessor {
       const numbers = window.span;
       numbers[SPAN_DURATION] = durationMs;
       numbers[SPAN_SELF] = durationMs > childMs ? durationMs - childMs : 0;
-      numbers[SPAN_OFFSET] = offsetMs > 0 ? offsetMs : 0;
+      numbers[SPAN_OFFSET] = Math.max(offsetMs, 0);
       // Two calls V8 never inlines (their bytecode is over its per-function limit). A small helper
       // here was inlined, took the room V8 leaves for inlining into onEnd, record() stopped being
       // inlined, and the overhead ratio rose by half.
@@ -336,9 +364,14 @@ export class RollupSpanProcessor implements SpanProcessor {
 
   /** The summary document: cumulative (default) or the last interval. */
   summary(options: SummaryOptions = {}): SpanSummaryDocument {
-    if (options.window === 'interval') return this.#lastInterval ?? this.#document(this.#snapshot(), 'interval', this.#resources.interval());
+    if (options.window === 'interval')
+      return this.#lastInterval ?? this.#document(this.#snapshot(), 'interval', this.#resources.interval());
     const current = this.#snapshot();
-    return this.#document(this.#rotations === 0 ? current : this.#closed.combinedWith(current), 'cumulative', this.#resources.cumulative());
+    return this.#document(
+      this.#rotations === 0 ? current : this.#closed.combinedWith(current),
+      'cumulative',
+      this.#resources.cumulative(),
+    );
   }
 
   /** Ends the current interval window, returns its document and starts the next one. */
@@ -398,7 +431,10 @@ export class RollupSpanProcessor implements SpanProcessor {
 
   /** True while `span` falls in the warm-up; on the first span after it, counting starts. */
   #skipForWarmup(span: ReadableSpan): boolean {
-    if (this.#warmupSeen < (this.#options.warmupSpans ?? 0) || span.endTime[0] * 1e3 + span.endTime[1] / 1e6 < this.#warmupUntilMs) {
+    if (
+      this.#warmupSeen < (this.#options.warmupSpans ?? 0) ||
+      span.endTime[0] * 1e3 + span.endTime[1] / 1e6 < this.#warmupUntilMs
+    ) {
       this.#warmupSeen++;
       return true;
     }

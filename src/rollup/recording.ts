@@ -13,12 +13,12 @@
  * documents, rotation and merging.
  */
 import * as buckets from './buckets.ts';
-import { bucketLayout, bucketOf, type BucketLayout } from './buckets.ts';
+import { type BucketLayout, bucketLayout, bucketOf } from './buckets.ts';
 import * as sketch from './sketch.ts';
 import { LogHistogram, type LogHistogramOptions } from './sketch.ts';
 import * as stats from './stats.ts';
 import { SpanStats } from './stats.ts';
-import { RollupWindow, zeroCounters, type WindowCounters } from './window.ts';
+import { RollupWindow, type WindowCounters, zeroCounters } from './window.ts';
 
 // Local copies: record() runs for every span, and V8 reads an imported binding through its module
 // cell (with a temporal-dead-zone check) at every use instead of folding it (see processor.ts).

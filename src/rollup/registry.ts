@@ -72,7 +72,8 @@ export class SpanRegistry {
   childPath(parent: number, name: string, previous: number): number {
     if (parent === NO_PATH) return NO_PATH;
     const links = this.#links;
-    const guess = previous >= 0 ? links[(previous + 1) * LINK_STRIDE + NEXT]! : links[(parent + 1) * LINK_STRIDE + FIRST_CHILD]!;
+    const guess =
+      previous >= 0 ? links[(previous + 1) * LINK_STRIDE + NEXT]! : links[(parent + 1) * LINK_STRIDE + FIRST_CHILD]!;
     if (guess >= 0) {
       const at = (guess + 1) * LINK_STRIDE;
       if (links[at + PARENT] === parent && this.#names[links[at + NAME]!] === name) return guess;
@@ -121,7 +122,8 @@ export class SpanRegistry {
   /** The names along a path, root first. */
   pathNames(pathId: number): string[] {
     const names: string[] = [];
-    for (let id = pathId; id !== ROOT_PATH; id = this.#links[(id + 1) * LINK_STRIDE + PARENT]!) names.push(this.#names[this.pathLeaf(id)]!);
+    for (let id = pathId; id !== ROOT_PATH; id = this.#links[(id + 1) * LINK_STRIDE + PARENT]!)
+      names.push(this.#names[this.pathLeaf(id)]!);
     return names.reverse();
   }
 }

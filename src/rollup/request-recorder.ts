@@ -11,10 +11,10 @@
  */
 import * as buckets from './buckets.ts';
 import * as coverage from './coverage.ts';
-import { KeptTraces } from './kept-traces.ts';
 import { FlatHistogram } from './flat-histogram.ts';
-import { RequestStats, shareSketchOptions, TAIL_BUCKET_WIDTH } from './request-stats.ts';
+import { KeptTraces } from './kept-traces.ts';
 import type { SpanRegistry } from './registry.ts';
+import { RequestStats, shareSketchOptions, TAIL_BUCKET_WIDTH } from './request-stats.ts';
 import type { LogHistogramOptions } from './sketch.ts';
 import { IN_DURATION, IN_LEAF, IN_SELF, IN_START, type TraceBuffer } from './trace-buffer.ts';
 import type { WindowCounters } from './window.ts';
@@ -74,11 +74,17 @@ export class RequestRecorder {
   readonly #io = new Float64Array(3);
 
   /** `counters` is the window's (overflow.roots); kept, not copied. */
-  constructor(options: RequestRecorderOptions, registry: SpanRegistry, maxSpansPerTrace: number, counters: WindowCounters) {
+  constructor(
+    options: RequestRecorderOptions,
+    registry: SpanRegistry,
+    maxSpansPerTrace: number,
+    counters: WindowCounters,
+  ) {
     this.#options = options;
     this.#registry = registry;
     this.#counters = counters;
-    const layout = (this.#layout = bucketLayout(options.sketch));
+    const layout = bucketLayout(options.sketch);
+    this.#layout = layout;
     this.#firstBucket = Math.floor(layout.minIndex / TAIL_BUCKET_WIDTH);
     this.#buckets = Math.floor((layout.minIndex + layout.buckets - 1) / TAIL_BUCKET_WIDTH) - this.#firstBucket + 1;
     this.#rootOf = new Int32Array(registry.maxNames).fill(-1);
@@ -122,10 +128,17 @@ export class RequestRecorder {
       tables.share.add(durationMs > 0 ? unattributedMs / durationMs : 0);
       const kept = tables.kept;
       const count = tables.duration.count;
-      if ((count & (count - 1)) === 0 || count % MEDIAN_EVERY === 0) kept.medianMs = tables.duration.toHistogram().quantile(0.5);
+      if ((count & (count - 1)) === 0 || count % MEDIAN_EVERY === 0)
+        kept.medianMs = tables.duration.toHistogram().quantile(0.5);
       if (kept.wantsSlowest(durationMs) || kept.wantsTypical(durationMs)) {
         const registry = this.#registry;
-        kept.add(buffer.tree(index, { traceId: root.traceId, spanId: root.spanId, name: registry.name(nameId), startMs, durationMs }, (id) => registry.name(id)));
+        kept.add(
+          buffer.tree(
+            index,
+            { traceId: root.traceId, spanId: root.spanId, name: registry.name(nameId), startMs, durationMs },
+            (id) => registry.name(id),
+          ),
+        );
       }
     } finally {
       buffer.release(index);
@@ -138,7 +151,12 @@ export class RequestRecorder {
     const registry = this.#registry;
     for (const tables of this.#roots) {
       if (tables.duration.count === 0) continue;
-      const stats = new RequestStats(registry.name(tables.nameId), this.#options.sketch, TAIL_BUCKET_WIDTH, shareSketchOptions(this.#options.sketch));
+      const stats = new RequestStats(
+        registry.name(tables.nameId),
+        this.#options.sketch,
+        TAIL_BUCKET_WIDTH,
+        shareSketchOptions(this.#options.sketch),
+      );
       stats.duration.merge(tables.duration.toHistogram());
       stats.unattributed.merge(tables.unattributed.toHistogram());
       stats.share.merge(tables.share.toHistogram());
@@ -183,7 +201,6 @@ export class RequestRecorder {
     this.#roots.push(new RootTables(nameId, this.#buckets, this.#options));
     return this.#roots.length - 1;
   }
-
 
   /** The stage row of `bucket`, long enough for every name id so far (grown as names appear). */
   #row(tables: RootTables, bucket: number): Float64Array {

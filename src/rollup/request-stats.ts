@@ -45,7 +45,12 @@ export class RequestStats {
   /** Nearest the median first. */
   typical: KeptTrace[] = [];
 
-  constructor(root: string, sketch?: LogHistogramOptions, bucketWidth = TAIL_BUCKET_WIDTH, share?: LogHistogramOptions) {
+  constructor(
+    root: string,
+    sketch?: LogHistogramOptions,
+    bucketWidth = TAIL_BUCKET_WIDTH,
+    share?: LogHistogramOptions,
+  ) {
     this.root = root;
     this.bucketWidth = bucketWidth;
     this.duration = new LogHistogram(sketch);
@@ -67,13 +72,17 @@ export class RequestStats {
   /** The bucket `index`, created empty on first use. */
   bucket(index: number): TailBucket {
     let bucket = this.buckets.get(index);
-    if (!bucket) this.buckets.set(index, (bucket = { count: 0, rootMs: 0, stages: new Map() }));
+    if (!bucket) {
+      bucket = { count: 0, rootMs: 0, stages: new Map() };
+      this.buckets.set(index, bucket);
+    }
     return bucket;
   }
 
   /** Adds `other` into this, as if this had seen its requests too. Throws on incompatible states. */
   merge(other: RequestStats): void {
-    if (other.bucketWidth !== this.bucketWidth) throw new Error(`request buckets of width ${this.bucketWidth} and ${other.bucketWidth} cannot be merged`);
+    if (other.bucketWidth !== this.bucketWidth)
+      throw new Error(`request buckets of width ${this.bucketWidth} and ${other.bucketWidth} cannot be merged`);
     this.duration.merge(other.duration);
     this.unattributed.merge(other.unattributed);
     this.share.merge(other.share);
@@ -85,13 +94,18 @@ export class RequestStats {
     }
     // As many kept traces as the larger input held: the processor's K, whatever the inputs.
     this.slowest = slowestOf([this.slowest, other.slowest], Math.max(this.slowest.length, other.slowest.length));
-    this.typical = nearestTo([this.typical, other.typical], this.duration.quantile(0.5), Math.max(this.typical.length, other.typical.length));
+    this.typical = nearestTo(
+      [this.typical, other.typical],
+      this.duration.quantile(0.5),
+      Math.max(this.typical.length, other.typical.length),
+    );
   }
 
   /** The requests `after` saw since `before` (an earlier snapshot of the same processor). Kept
    *  traces are those of `after` that `before` lacks. Throws when `before` is not earlier. */
   static difference(after: RequestStats, before: RequestStats): RequestStats {
-    if (after.bucketWidth !== before.bucketWidth) throw new Error('request states of different bucket widths cannot be subtracted');
+    if (after.bucketWidth !== before.bucketWidth)
+      throw new Error('request states of different bucket widths cannot be subtracted');
     const state = after.toState();
     const old = before.toState();
     const buckets: RequestBucket[] = [];
@@ -107,7 +121,8 @@ export class RequestStats {
       for (const [name, ms] of Object.entries(bucket.stages)) stages[name] = Math.max(0, ms - (b?.stages[name] ?? 0));
       buckets.push({ index: bucket.index, count, root_ms: Math.max(0, bucket.root_ms - (b?.root_ms ?? 0)), stages });
     }
-    if ([...earlier.values()].some((bucket) => bucket.count > 0)) throw new Error('the earlier state has requests the later one lacks');
+    if ([...earlier.values()].some((bucket) => bucket.count > 0))
+      throw new Error('the earlier state has requests the later one lacks');
     const difference: RequestState = {
       ...state,
       duration: subtractSketch(state.duration, old.duration),
@@ -115,14 +130,24 @@ export class RequestStats {
       share: subtractSketch(state.share, old.share),
       buckets,
     };
-    return RequestStats.fromState(after.root, difference, keptSince(after.slowest, before.slowest), keptSince(after.typical, before.typical));
+    return RequestStats.fromState(
+      after.root,
+      difference,
+      keptSince(after.slowest, before.slowest),
+      keptSince(after.typical, before.typical),
+    );
   }
 
   toState(): RequestState {
     const buckets: RequestBucket[] = [...this.buckets]
       .filter(([, bucket]) => bucket.count > 0)
       .sort(([a], [b]) => a - b)
-      .map(([index, bucket]) => ({ index, count: bucket.count, root_ms: bucket.rootMs, stages: Object.fromEntries([...bucket.stages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) }));
+      .map(([index, bucket]) => ({
+        index,
+        count: bucket.count,
+        root_ms: bucket.rootMs,
+        stages: Object.fromEntries([...bucket.stages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      }));
     return {
       version: REQUEST_STATE_VERSION,
       bucket_width: this.bucketWidth,
@@ -140,8 +165,10 @@ export class RequestStats {
   }
 
   static fromState(root: string, state: RequestState, slowest: KeptTrace[], typical: KeptTrace[]): RequestStats {
-    if (state.version !== REQUEST_STATE_VERSION) throw new Error(`unsupported request state version ${String(state.version)} (expected ${REQUEST_STATE_VERSION})`);
-    if (!(Number.isInteger(state.bucket_width) && state.bucket_width > 0)) throw new Error(`bucket_width must be a positive integer, got ${String(state.bucket_width)}`);
+    if (state.version !== REQUEST_STATE_VERSION)
+      throw new Error(`unsupported request state version ${String(state.version)} (expected ${REQUEST_STATE_VERSION})`);
+    if (!(Number.isInteger(state.bucket_width) && state.bucket_width > 0))
+      throw new Error(`bucket_width must be a positive integer, got ${String(state.bucket_width)}`);
     const duration = LogHistogram.fromJSON(state.duration);
     const share = LogHistogram.fromJSON(state.share);
     const stats = new RequestStats(root, optionsOf(duration), state.bucket_width, optionsOf(share));
@@ -156,7 +183,8 @@ export class RequestStats {
       for (const [name, ms] of Object.entries(bucket.stages)) mine.stages.set(name, (mine.stages.get(name) ?? 0) + ms);
       total += bucket.count;
     }
-    if (total !== duration.count) throw new Error(`request buckets count ${total} requests, the duration sketch ${duration.count}`);
+    if (total !== duration.count)
+      throw new Error(`request buckets count ${total} requests, the duration sketch ${duration.count}`);
     stats.slowest = [...slowest];
     stats.typical = [...typical];
     return stats;
@@ -164,5 +192,9 @@ export class RequestStats {
 }
 
 function optionsOf(histogram: LogHistogram): LogHistogramOptions {
-  return { relativeAccuracy: histogram.relativeAccuracy, minTrackableMs: histogram.minTrackableMs, maxTrackableMs: histogram.maxTrackableMs };
+  return {
+    relativeAccuracy: histogram.relativeAccuracy,
+    minTrackableMs: histogram.minTrackableMs,
+    maxTrackableMs: histogram.maxTrackableMs,
+  };
 }

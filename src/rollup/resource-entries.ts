@@ -8,8 +8,9 @@
  * the unit-time there was. For runs one after another the same formula holds with the time-
  * weighted reading: the answer is the fraction of unit-time busy either way.
  */
-import type { ResourceEntry } from './document.ts';
+
 import type { ResourceReading, ResourceSource } from '../telemetry/resource-meter.ts';
+import type { ResourceEntry } from './document.ts';
 
 /** busy / (capacity * window), 0 for an empty window, at most 1 (a meter that over-counts its
  *  units must not report more than full). */
@@ -18,7 +19,12 @@ export function utilization(busyMs: number, capacity: number, windowMs: number):
 }
 
 /** The entry of `source` between two of its readings. */
-export function resourceEntry(source: ResourceSource, start: ResourceReading, now: ResourceReading, queueMax: number): ResourceEntry {
+export function resourceEntry(
+  source: ResourceSource,
+  start: ResourceReading,
+  now: ResourceReading,
+  queueMax: number,
+): ResourceEntry {
   const windowMs = Math.max(0, now.atMs - start.atMs);
   const busyMs = Math.max(0, now.busyMs - start.busyMs);
   const queueMs = Math.max(0, now.queueMs - start.queueMs);
@@ -44,7 +50,8 @@ function queueMsOf(entry: ResourceEntry): number {
 /** Entries of the same name from several documents, side by side; ordered by name. */
 export function mergeResourceEntries(lists: readonly (readonly ResourceEntry[])[]): ResourceEntry[] {
   const byName = new Map<string, ResourceEntry[]>();
-  for (const list of lists) for (const entry of list) byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
+  for (const list of lists)
+    for (const entry of list) byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
   return [...byName.keys()].sort().map((name) => {
     const entries = byName.get(name)!;
     const capacity = entries.reduce((sum, e) => sum + e.capacity, 0);
@@ -74,7 +81,10 @@ export function mergeResourceEntries(lists: readonly (readonly ResourceEntry[])[
  * cannot be subtracted: it is the peak since `after`'s window started, an upper bound). A resource
  * only `after` has is kept as it is.
  */
-export function subtractResourceEntries(after: readonly ResourceEntry[], before: readonly ResourceEntry[]): ResourceEntry[] {
+export function subtractResourceEntries(
+  after: readonly ResourceEntry[],
+  before: readonly ResourceEntry[],
+): ResourceEntry[] {
   const earlier = new Map(before.map((entry) => [entry.name, entry]));
   return after.map((entry) => {
     const old = earlier.get(entry.name);

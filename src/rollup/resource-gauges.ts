@@ -8,8 +8,8 @@
  * depend on who else collects.
  */
 import type { Meter } from '@opentelemetry/api';
-import { utilization } from './resource-entries.ts';
 import type { ResourceReading, ResourceSource } from '../telemetry/resource-meter.ts';
+import { utilization } from './resource-entries.ts';
 
 /** Label carrying the resource name. */
 export const RESOURCE_LABEL = 'resource';
@@ -26,9 +26,17 @@ export const RESOURCE_GAUGES = {
 /** Registers the gauges of `sources` on `meter`. A source that throws is left out of that collection. */
 export function registerResourceGauges(meter: Meter, sources: readonly ResourceSource[]): void {
   if (sources.length === 0) return;
-  const gauge = (name: string, description: string, unit?: string) => meter.createObservableGauge(name, { description, ...(unit ? { unit } : {}) });
-  const utilizationGauge = gauge(RESOURCE_GAUGES.utilization, 'Busy unit-time over capacity x time since the previous collection, 0..1', '1');
-  const busySeconds = meter.createObservableCounter(RESOURCE_GAUGES.busySeconds, { description: 'Unit-seconds busy since the process started', unit: 's' });
+  const gauge = (name: string, description: string, unit?: string) =>
+    meter.createObservableGauge(name, { description, ...(unit ? { unit } : {}) });
+  const utilizationGauge = gauge(
+    RESOURCE_GAUGES.utilization,
+    'Busy unit-time over capacity x time since the previous collection, 0..1',
+    '1',
+  );
+  const busySeconds = meter.createObservableCounter(RESOURCE_GAUGES.busySeconds, {
+    description: 'Unit-seconds busy since the process started',
+    unit: 's',
+  });
   const inUse = gauge(RESOURCE_GAUGES.inUse, 'Units busy now');
   const queued = gauge(RESOURCE_GAUGES.queued, 'Waiters queued now');
   const capacity = gauge(RESOURCE_GAUGES.capacity, 'Units that can be busy at once');
@@ -52,7 +60,11 @@ export function registerResourceGauges(meter: Meter, sources: readonly ResourceS
         const attributes = { [RESOURCE_LABEL]: source.name };
         const before = previous.get(source) ?? now;
         previous.set(source, now);
-        result.observe(utilizationGauge, utilization(now.busyMs - before.busyMs, source.capacity, now.atMs - before.atMs), attributes);
+        result.observe(
+          utilizationGauge,
+          utilization(now.busyMs - before.busyMs, source.capacity, now.atMs - before.atMs),
+          attributes,
+        );
         result.observe(busySeconds, now.busyMs / 1000, attributes);
         result.observe(inUse, now.inUse, attributes);
         result.observe(queued, now.queued, attributes);

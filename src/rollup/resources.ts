@@ -5,9 +5,10 @@
  * reading now and that one. A source that throws is left out of that document rather than
  * breaking it.
  */
+
+import type { ResourceReading, ResourceSource } from '../telemetry/resource-meter.ts';
 import type { ResourceEntry } from './document.ts';
 import { resourceEntry } from './resource-entries.ts';
-import type { ResourceReading, ResourceSource } from '../telemetry/resource-meter.ts';
 
 interface Tracked {
   source: ResourceSource;
@@ -28,18 +29,30 @@ export class ResourceWindows {
       } catch {
         // Read again at the next document; nothing to do now.
       }
-      return { source, cumulativeStart: start, intervalStart: start, cumulativeMax: start?.queued ?? 0, intervalMax: start?.queued ?? 0 };
+      return {
+        source,
+        cumulativeStart: start,
+        intervalStart: start,
+        cumulativeMax: start?.queued ?? 0,
+        intervalMax: start?.queued ?? 0,
+      };
     });
   }
 
   /** Entries since the processor started or was reset. */
   cumulative(): ResourceEntry[] {
-    return this.#entries((t) => t.cumulativeStart, (t) => t.cumulativeMax);
+    return this.#entries(
+      (t) => t.cumulativeStart,
+      (t) => t.cumulativeMax,
+    );
   }
 
   /** Entries since the current interval started. */
   interval(): ResourceEntry[] {
-    return this.#entries((t) => t.intervalStart, (t) => t.intervalMax);
+    return this.#entries(
+      (t) => t.intervalStart,
+      (t) => t.intervalMax,
+    );
   }
 
   /** The current interval's entries; the next interval starts now. */

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import { MetricReader } from '@opentelemetry/sdk-metrics';
-import { CONTENT_TYPES, serializeMetrics, wantsOpenMetrics, type ExemplarSource } from './exposition.ts';
+import { CONTENT_TYPES, type ExemplarSource, serializeMetrics, wantsOpenMetrics } from './exposition.ts';
 
 /** A reader that only collects when asked: nothing to flush, nothing to stop. */
 export class ScrapeReader extends MetricReader {
@@ -20,13 +20,21 @@ export class ScrapeReader extends MetricReader {
 }
 
 /** The request handler for GET /metrics over `reader`; a failed collection answers 500. */
-export function scrapeHandler(reader: ScrapeReader, exemplars: ExemplarSource): (request: IncomingMessage, response: ServerResponse) => void {
+export function scrapeHandler(
+  reader: ScrapeReader,
+  exemplars: ExemplarSource,
+): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     void respond(reader, exemplars, request, response);
   };
 }
 
-async function respond(reader: ScrapeReader, exemplars: ExemplarSource, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function respond(
+  reader: ScrapeReader,
+  exemplars: ExemplarSource,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   try {
     const { resourceMetrics, errors } = await reader.collect();
     // A throwing gauge callback only loses its own values; say so where the SDK says such things.

@@ -8,16 +8,28 @@ import { EXACT_CAPACITY, type SketchState } from './sketch.ts';
 /** `after` minus `before`; throws when they have different parameters or `before` is not an
  *  earlier state of the same sketch (a count would go negative). */
 export function subtractSketch(after: SketchState, before: SketchState): SketchState {
-  if (after.relative_accuracy !== before.relative_accuracy || after.min_trackable_ms !== before.min_trackable_ms || after.max_trackable_ms !== before.max_trackable_ms) {
+  if (
+    after.relative_accuracy !== before.relative_accuracy ||
+    after.min_trackable_ms !== before.min_trackable_ms ||
+    after.max_trackable_ms !== before.max_trackable_ms
+  ) {
     throw new Error('sketches with different parameters cannot be subtracted');
   }
   const count = after.count - before.count;
   const zero = after.zero_count - before.zero_count;
   const counts = new Map<number, number>();
-  after.counts.forEach((n, i) => counts.set(after.offset + i, n));
-  before.counts.forEach((n, i) => counts.set(before.offset + i, (counts.get(before.offset + i) ?? 0) - n));
-  if (count < 0 || zero < 0 || [...counts.values()].some((n) => n < 0)) throw new Error('the earlier sketch is not part of the later one');
-  const indexes = [...counts].filter(([, n]) => n > 0).map(([index]) => index).sort((a, b) => a - b);
+  after.counts.forEach((n, i) => {
+    counts.set(after.offset + i, n);
+  });
+  before.counts.forEach((n, i) => {
+    counts.set(before.offset + i, (counts.get(before.offset + i) ?? 0) - n);
+  });
+  if (count < 0 || zero < 0 || [...counts.values()].some((n) => n < 0))
+    throw new Error('the earlier sketch is not part of the later one');
+  const indexes = [...counts]
+    .filter(([, n]) => n > 0)
+    .map(([index]) => index)
+    .sort((a, b) => a - b);
   const low = indexes[0] ?? 0;
   const high = indexes[indexes.length - 1] ?? -1;
   const state: SketchState = {
@@ -35,15 +47,21 @@ export function subtractSketch(after: SketchState, before: SketchState): SketchS
   };
   if (count === 0) return { ...state, values: [] };
   const gamma = (1 + after.relative_accuracy) / (1 - after.relative_accuracy);
-  const estimate = (index: number): number => (2 * Math.pow(gamma, index)) / (gamma + 1);
+  const estimate = (index: number): number => (2 * gamma ** index) / (gamma + 1);
   // A new extreme arrived in between exactly when the later state's extreme beats the earlier's.
   const afterMin = after.min_ms ?? 0;
   const afterMax = after.max_ms ?? 0;
   const clamp = (v: number): number => Math.min(afterMax, Math.max(afterMin, v));
-  state.min_ms = before.count === 0 || afterMin < (before.min_ms ?? Infinity) ? afterMin : clamp(zero > 0 ? 0 : estimate(low));
-  state.max_ms = before.count === 0 || afterMax > (before.max_ms ?? -Infinity) ? afterMax : clamp(zero > 0 && indexes.length === 0 ? 0 : estimate(high));
+  state.min_ms =
+    before.count === 0 || afterMin < (before.min_ms ?? Infinity) ? afterMin : clamp(zero > 0 ? 0 : estimate(low));
+  state.max_ms =
+    before.count === 0 || afterMax > (before.max_ms ?? -Infinity)
+      ? afterMax
+      : clamp(zero > 0 && indexes.length === 0 ? 0 : estimate(high));
   if (count <= EXACT_CAPACITY) {
-    state.values = after.values ? multisetDifference(after.values, before.values ?? []) : estimatedValues(state, estimate);
+    state.values = after.values
+      ? multisetDifference(after.values, before.values ?? [])
+      : estimatedValues(state, estimate);
     if (after.values) {
       state.min_ms = Math.min(...state.values);
       state.max_ms = Math.max(...state.values);

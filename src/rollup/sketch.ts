@@ -9,8 +9,8 @@
  * a sketch doubles every count and leaves every quantile where it was.
  */
 
-import * as buckets from './buckets.ts';
 import type { BucketLayout } from './buckets.ts';
+import * as buckets from './buckets.ts';
 
 // Local copies: an imported binding is read through its module cell (with a temporal-dead-zone
 // check) at every use, also in add(); a module's own constants are folded into the code.
@@ -189,7 +189,11 @@ export class LogHistogram {
   /** Adds `other`'s values into this one, as if this histogram had seen them all. Throws on
    *  different parameters. */
   merge(other: LogHistogram): void {
-    if (other.relativeAccuracy !== this.relativeAccuracy || other.minTrackableMs !== this.minTrackableMs || other.maxTrackableMs !== this.maxTrackableMs) {
+    if (
+      other.relativeAccuracy !== this.relativeAccuracy ||
+      other.minTrackableMs !== this.minTrackableMs ||
+      other.maxTrackableMs !== this.maxTrackableMs
+    ) {
       throw new Error(
         `incompatible sketch parameters: relative accuracy ${this.relativeAccuracy} vs ${other.relativeAccuracy}, ` +
           `trackable range [${this.minTrackableMs}, ${this.maxTrackableMs}] vs [${other.minTrackableMs}, ${other.maxTrackableMs}] ms`,
@@ -250,7 +254,8 @@ export class LogHistogram {
   /** Rebuilds a histogram from `toJSON` output; throws an Error saying what is wrong with a bad state. */
   static fromJSON(state: SketchState): LogHistogram {
     if (typeof state !== 'object' || state === null) throw new Error('sketch state is not an object');
-    if (state.version !== SKETCH_STATE_VERSION) throw new Error(`unsupported sketch state version ${String(state.version)} (expected ${SKETCH_STATE_VERSION})`);
+    if (state.version !== SKETCH_STATE_VERSION)
+      throw new Error(`unsupported sketch state version ${String(state.version)} (expected ${SKETCH_STATE_VERSION})`);
     const histogram = new LogHistogram({
       relativeAccuracy: finite(state.relative_accuracy, 'relative_accuracy'),
       minTrackableMs: finite(state.min_trackable_ms, 'min_trackable_ms'),
@@ -261,7 +266,10 @@ export class LogHistogram {
     const offset = finite(state.offset, 'offset');
     if (!Array.isArray(state.counts)) throw new Error('sketch counts must be an array');
     const firstSlot = offset - histogram.#minIndex;
-    if (state.counts.length > 0 && (!Number.isInteger(offset) || firstSlot < 0 || firstSlot + state.counts.length > histogram.#counts.length)) {
+    if (
+      state.counts.length > 0 &&
+      (!Number.isInteger(offset) || firstSlot < 0 || firstSlot + state.counts.length > histogram.#counts.length)
+    ) {
       throw new Error(`sketch buckets [${offset}, ${offset + state.counts.length}) fall outside the trackable range`);
     }
     let bucketTotal = zeroCount;
@@ -281,10 +289,12 @@ export class LogHistogram {
     if (count > 0) {
       histogram.#min = finite(state.min_ms, 'min_ms');
       histogram.#max = finite(state.max_ms, 'max_ms');
-      if (histogram.#min > histogram.#max) throw new Error(`sketch min_ms ${histogram.#min} exceeds max_ms ${histogram.#max}`);
+      if (histogram.#min > histogram.#max)
+        throw new Error(`sketch min_ms ${histogram.#min} exceeds max_ms ${histogram.#max}`);
     }
     if (count <= EXACT_CAPACITY) {
-      if (!Array.isArray(state.values) || state.values.length !== count) throw new Error(`sketch with count ${count} must carry exactly ${count} values`);
+      if (!Array.isArray(state.values) || state.values.length !== count)
+        throw new Error(`sketch with count ${count} must carry exactly ${count} values`);
       for (let i = 0; i < count; i++) histogram.#values[i] = finite(state.values[i], `values[${i}]`);
       histogram.#valuesSorted = false;
     }
@@ -301,16 +311,17 @@ export class LogHistogram {
   }
 
   #estimate(slot: number): number {
-    return (2 * Math.pow(this.#gamma, slot + this.#minIndex)) / (this.#gamma + 1);
+    return (2 * this.#gamma ** (slot + this.#minIndex)) / (this.#gamma + 1);
   }
 
   #clamp(value: number): number {
-    return value < this.#min ? this.#min : value > this.#max ? this.#max : value;
+    return value < this.#min ? this.#min : Math.min(value, this.#max);
   }
 }
 
 function finite(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`sketch ${field} must be a finite number, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new Error(`sketch ${field} must be a finite number, got ${JSON.stringify(value)}`);
   return value;
 }
 

@@ -5,12 +5,18 @@
  * a delta reader (OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta) sees the difference
  * since its previous collection, as the SDK's own histograms would give it.
  */
-import { ValueType, type HrTime } from '@opentelemetry/api';
+import { type HrTime, ValueType } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
-import { AggregationTemporality, DataPointType, type CollectionResult, type MetricProducer, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  type CollectionResult,
+  DataPointType,
+  type MetricProducer,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
 import { SPAN_DURATION_BOUNDS_S } from './duration-buckets.ts';
-import { SPAN_NAME_LABEL, type NameSlot, type SpanDurationStore } from './span-duration-store.ts';
+import { type NameSlot, SPAN_NAME_LABEL, type SpanDurationStore } from './span-duration-store.ts';
 
 /** What the producer says about the histogram it produces. */
 export interface HistogramDescription {
@@ -74,7 +80,12 @@ export class SpanDurationProducer implements MetricProducer {
           scope: this.#description.scope,
           metrics: [
             {
-              descriptor: { name: this.#description.name, description: this.#description.description, unit: 's', valueType: ValueType.DOUBLE },
+              descriptor: {
+                name: this.#description.name,
+                description: this.#description.description,
+                unit: 's',
+                valueType: ValueType.DOUBLE,
+              },
               aggregationTemporality: temporality,
               dataPointType: DataPointType.HISTOGRAM,
               dataPoints,

@@ -3,7 +3,7 @@
  * offsets, the slowest few spans and a LogHistogram. Mergeable (Chan et al.'s parallel variance)
  * and convertible to and from the document's statistics entry.
  */
-import { QUANTILE_FIELDS, type Exemplar, type SpanStatistics } from './document.ts';
+import { type Exemplar, QUANTILE_FIELDS, type SpanStatistics } from './document.ts';
 import { LogHistogram, type LogHistogramOptions } from './sketch.ts';
 
 /** Exemplars kept per name or path. */
@@ -68,7 +68,11 @@ export class SpanStats {
   exemplars(): Exemplar[] {
     const list: Exemplar[] = [];
     for (let i = 0; i < this.#exemplars; i++) {
-      list.push({ trace_id: this.#exemplarTrace[i]!, span_id: this.#exemplarSpan[i]!, duration_ms: this.#exemplarMs[i]! });
+      list.push({
+        trace_id: this.#exemplarTrace[i]!,
+        span_id: this.#exemplarSpan[i]!,
+        duration_ms: this.#exemplarMs[i]!,
+      });
     }
     return list.sort((a, b) => b.duration_ms - a.duration_ms);
   }
@@ -90,7 +94,8 @@ export class SpanStats {
     this.selfTotalMs += other.selfTotalMs;
     this.startOffsetTotalMs += other.startOffsetTotalMs;
     for (const e of exemplars) {
-      if (e.duration_ms > this.exemplarFloorMs && !this.#hasExemplar(e.span_id)) this.offerExemplar(e.duration_ms, e.trace_id, e.span_id);
+      if (e.duration_ms > this.exemplarFloorMs && !this.#hasExemplar(e.span_id))
+        this.offerExemplar(e.duration_ms, e.trace_id, e.span_id);
     }
   }
 
@@ -133,8 +138,13 @@ export class SpanStats {
   /** Rebuilds statistics from a document entry (already structurally validated). Throws on a bad sketch. */
   static fromStatistics(entry: SpanStatistics, startOffsetMeanMs = 0): SpanStats {
     const sketch = LogHistogram.fromJSON(entry.sketch);
-    if (sketch.count !== entry.count) throw new Error(`count ${entry.count} disagrees with its sketch's count ${sketch.count}`);
-    const stats = new SpanStats({ relativeAccuracy: sketch.relativeAccuracy, minTrackableMs: sketch.minTrackableMs, maxTrackableMs: sketch.maxTrackableMs });
+    if (sketch.count !== entry.count)
+      throw new Error(`count ${entry.count} disagrees with its sketch's count ${sketch.count}`);
+    const stats = new SpanStats({
+      relativeAccuracy: sketch.relativeAccuracy,
+      minTrackableMs: sketch.minTrackableMs,
+      maxTrackableMs: sketch.maxTrackableMs,
+    });
     stats.sketch.merge(sketch);
     const n = entry.count;
     stats.errors = entry.errors;
@@ -142,7 +152,8 @@ export class SpanStats {
     stats.m2 = n > 1 ? entry.stddev_ms * entry.stddev_ms * (n - 1) : 0;
     stats.selfTotalMs = entry.self_total_ms;
     stats.startOffsetTotalMs = startOffsetMeanMs * n;
-    for (const e of entry.exemplars) if (e.duration_ms > stats.exemplarFloorMs) stats.offerExemplar(e.duration_ms, e.trace_id, e.span_id);
+    for (const e of entry.exemplars)
+      if (e.duration_ms > stats.exemplarFloorMs) stats.offerExemplar(e.duration_ms, e.trace_id, e.span_id);
     return stats;
   }
 }

@@ -40,7 +40,9 @@ export function subtractSummary(after: SpanSummaryDocument, before: SpanSummaryD
       const difference = previous ? RequestStats.difference(stats, RequestStats.fromEntry(previous)) : stats;
       if (difference.count > 0) requests.push(requestEntry(difference, entry.tail.slow_quantile));
     } catch (error) {
-      throw new Error(`requests ${JSON.stringify(entry.root)}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `requests ${JSON.stringify(entry.root)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return {

@@ -3,7 +3,13 @@
  * by merging that name's paths with its path-less spans (so per-name statistics stay complete
  * when the path table overflows).
  */
-import { SCHEMA_VERSION, type PathEntry, type ResourceEntry, type SpanEntry, type SpanSummaryDocument } from './document.ts';
+import {
+  type PathEntry,
+  type ResourceEntry,
+  SCHEMA_VERSION,
+  type SpanEntry,
+  type SpanSummaryDocument,
+} from './document.ts';
 import type { SpanRegistry } from './registry.ts';
 import type { LogHistogramOptions } from './sketch.ts';
 import { SpanStats } from './stats.ts';
@@ -27,7 +33,10 @@ export function buildDocument(window: RollupWindow, registry: SpanRegistry, meta
   const byName = new Map<number, SpanStats>();
   const nameStats = (id: number): SpanStats => {
     let stats = byName.get(id);
-    if (!stats) byName.set(id, (stats = new SpanStats(meta.sketchOptions)));
+    if (!stats) {
+      stats = new SpanStats(meta.sketchOptions);
+      byName.set(id, stats);
+    }
     return stats;
   };
   const paths: PathEntry[] = [];
@@ -56,7 +65,14 @@ export function buildDocument(window: RollupWindow, registry: SpanRegistry, meta
     warmup_spans_skipped: c.warmupSkipped,
     dropped_spans: meta.droppedSpans,
     sampling: { sampler: meta.sampler, unsampled_spans: c.unsampled },
-    overflow: { names: c.nameOverflow, paths: c.pathOverflow, in_flight: c.inFlightOverflow, traces: c.traceOverflow, trace_spans: c.traceSpanOverflow, roots: c.rootOverflow },
+    overflow: {
+      names: c.nameOverflow,
+      paths: c.pathOverflow,
+      in_flight: c.inFlightOverflow,
+      traces: c.traceOverflow,
+      trace_spans: c.traceSpanOverflow,
+      roots: c.rootOverflow,
+    },
     internal_errors: c.internalErrors,
     spans,
     paths,

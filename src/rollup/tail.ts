@@ -54,7 +54,13 @@ function tailAttribution(stats: RequestStats, slowQuantile: number): TailAttribu
     const slowMean = (slow.stages.get(name) ?? 0) / slow.count;
     const baselineMean = (baseline.stages.get(name) ?? 0) / baseline.count;
     const delta = slowMean - baselineMean;
-    return { name, slow_mean_ms: slowMean, baseline_mean_ms: baselineMean, delta_ms: delta, share: extraMs > 0 ? delta / extraMs : 0 };
+    return {
+      name,
+      slow_mean_ms: slowMean,
+      baseline_mean_ms: baselineMean,
+      delta_ms: delta,
+      share: extraMs > 0 ? delta / extraMs : 0,
+    };
   });
   stages.sort((a, b) => b.delta_ms - a.delta_ms || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
@@ -72,7 +78,12 @@ export function requestEntry(stats: RequestStats, slowQuantile: number): Request
   return {
     root: stats.root,
     count: stats.count,
-    unattributed_ms: { mean: unattributed.sum / unattributed.count, p50: unattributed.quantile(0.5), p99: unattributed.quantile(0.99), max: unattributed.max },
+    unattributed_ms: {
+      mean: unattributed.sum / unattributed.count,
+      p50: unattributed.quantile(0.5),
+      p99: unattributed.quantile(0.99),
+      max: unattributed.max,
+    },
     unattributed_share: { p50: stats.share.quantile(0.5), p99: stats.share.quantile(0.99) },
     tail: tailAttribution(stats, slowQuantile),
     slowest: stats.slowest,

@@ -19,10 +19,10 @@
  * buffered: its numbers are at hand when it ends.
  */
 import type { KeptSpan, KeptTrace } from './document.ts';
-import * as inFlight from './in-flight.ts';
 import type { InFlightSlots } from './in-flight.ts';
-import * as recording from './recording.ts';
+import * as inFlight from './in-flight.ts';
 import type { RecordingWindow } from './recording.ts';
+import * as recording from './recording.ts';
 import type { WindowCounters } from './window.ts';
 
 // Local copies: append() runs for every span (see processor.ts on imported bindings).
@@ -125,8 +125,13 @@ export class TraceBuffer {
    *  the overflow counts go to `window.counters`. */
   constructor(options: TraceBufferOptions, slots: InFlightSlots, window: RecordingWindow) {
     const { capacity, maxTraces, maxSpansPerTrace } = options;
-    for (const [name, value, max] of [['trace buffer capacity', capacity, 1 << 24], ['maxTraces', maxTraces, 1 << 20], ['maxSpansPerTrace', maxSpansPerTrace, 1 << 24]] as const) {
-      if (!(Number.isInteger(value) && value > 0 && value <= max)) throw new RangeError(`${name} must be an integer from 1 to ${max}, got ${value}`);
+    for (const [name, value, max] of [
+      ['trace buffer capacity', capacity, 1 << 24],
+      ['maxTraces', maxTraces, 1 << 20],
+      ['maxSpansPerTrace', maxSpansPerTrace, 1 << 24],
+    ] as const) {
+      if (!(Number.isInteger(value) && value > 0 && value <= max))
+        throw new RangeError(`${name} must be an integer from 1 to ${max}, got ${value}`);
     }
     this.options = { capacity, maxTraces, maxSpansPerTrace };
     this.#counters = window.counters;
@@ -163,7 +168,8 @@ export class TraceBuffer {
     const index = this.#freeTraces[--this.#freeTraceTop]!;
     const table = this.#table;
     const t = index * T_STRIDE;
-    const generation = (table[t + T_GENERATION] = (table[t + T_GENERATION]! + 1) & this.#generationMask);
+    const generation = (table[t + T_GENERATION]! + 1) & this.#generationMask;
+    table[t + T_GENERATION] = generation;
     const token = (generation << this.#bits) | index;
     table[t + T_TOKEN] = token;
     table[t + T_ROOT] = rootToken;
@@ -266,7 +272,9 @@ export class TraceBuffer {
     const t = index * T_STRIDE;
     const ints = this.#ints;
     const floats = this.#floats;
-    const spans: KeptSpan[] = [{ span_id: root.spanId, parent_span_id: '', name: root.name, start_ms: 0, duration_ms: root.durationMs }];
+    const spans: KeptSpan[] = [
+      { span_id: root.spanId, parent_span_id: '', name: root.name, start_ms: 0, duration_ms: root.durationMs },
+    ];
     // Newest first, a token maps to the span that holds it and ended after the ones still to come:
     // a child's parent ended after it, and a slot token is only reused once its span has ended.
     const spanIdOf = new Map<number, string>([[table[t + T_ROOT]!, root.spanId]]);
@@ -311,7 +319,11 @@ export class TraceBuffer {
   #evictOldest(): void {
     let oldest = -1;
     for (let i = 0; i < this.options.maxTraces; i++) {
-      if (this.#table[i * T_STRIDE + T_TOKEN] !== NO_TRACE && (oldest < 0 || this.#startMs[i]! < this.#startMs[oldest]!)) oldest = i;
+      if (
+        this.#table[i * T_STRIDE + T_TOKEN] !== NO_TRACE &&
+        (oldest < 0 || this.#startMs[i]! < this.#startMs[oldest]!)
+      )
+        oldest = i;
     }
     this.#counters.traceOverflow++;
     this.release(oldest);

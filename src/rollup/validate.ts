@@ -14,7 +14,8 @@ export class SummaryFormatError extends Error {
 type Json = Record<string, unknown>;
 
 function object(value: unknown, where: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SummaryFormatError(`${where} must be an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new SummaryFormatError(`${where} must be an object`);
   return value as Json;
 }
 
@@ -24,12 +25,14 @@ function string(value: unknown, where: string): string {
 }
 
 function count(value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new SummaryFormatError(`${where} must be a non-negative integer`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new SummaryFormatError(`${where} must be a non-negative integer`);
   return value;
 }
 
 function number(value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new SummaryFormatError(`${where} must be a finite number`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new SummaryFormatError(`${where} must be a finite number`);
   return value;
 }
 
@@ -41,7 +44,16 @@ function array(value: unknown, where: string): unknown[] {
 function statistics(entry: Json, where: string): void {
   count(entry.count, `${where}.count`);
   count(entry.errors, `${where}.errors`);
-  for (const field of ['total_ms', 'mean_ms', 'stddev_ms', 'min_ms', 'max_ms', 'self_total_ms', 'self_mean_ms'] as const) number(entry[field], `${where}.${field}`);
+  for (const field of [
+    'total_ms',
+    'mean_ms',
+    'stddev_ms',
+    'min_ms',
+    'max_ms',
+    'self_total_ms',
+    'self_mean_ms',
+  ] as const)
+    number(entry[field], `${where}.${field}`);
   for (const [, field] of QUANTILE_FIELDS) number(entry[field], `${where}.${field}`);
   array(entry.exemplars, `${where}.exemplars`).forEach((value, i) => {
     const exemplar = object(value, `${where}.exemplars[${i}]`);
@@ -83,14 +95,21 @@ function requestEntry(value: unknown, where: string): void {
     string(object(stage, `${where}.tail.stages[${i}]`).name, `${where}.tail.stages[${i}].name`);
     numbers(stage, ['slow_mean_ms', 'baseline_mean_ms', 'delta_ms', 'share'], `${where}.tail.stages[${i}]`);
   });
-  for (const list of ['slowest', 'typical'] as const) array(entry[list], `${where}.${list}`).forEach((trace, i) => keptTrace(trace, `${where}.${list}[${i}]`));
+  for (const list of ['slowest', 'typical'] as const)
+    array(entry[list], `${where}.${list}`).forEach((trace, i) => {
+      keptTrace(trace, `${where}.${list}[${i}]`);
+    });
   if (entry.state !== undefined) object(entry.state, `${where}.state`);
 }
 
 function resourceEntry(value: unknown, where: string): void {
   const entry = object(value, where);
   string(entry.name, `${where}.name`);
-  numbers(entry, ['capacity', 'utilization', 'busy_ms', 'window_ms', 'queue_mean', 'queue_max', 'in_use', 'queued'], where);
+  numbers(
+    entry,
+    ['capacity', 'utilization', 'busy_ms', 'window_ms', 'queue_mean', 'queue_max', 'in_use', 'queued'],
+    where,
+  );
   if (entry.queue_ms !== undefined) number(entry.queue_ms, `${where}.queue_ms`);
 }
 
@@ -100,13 +119,16 @@ function resourceEntry(value: unknown, where: string): void {
 export function validateSummary(value: unknown): SpanSummaryDocument {
   const document = object(value, 'document');
   if (document.schema_version !== SCHEMA_VERSION) {
-    throw new SummaryFormatError(`unsupported schema_version ${JSON.stringify(document.schema_version)} (this version reads ${SCHEMA_VERSION})`);
+    throw new SummaryFormatError(
+      `unsupported schema_version ${JSON.stringify(document.schema_version)} (this version reads ${SCHEMA_VERSION})`,
+    );
   }
   string(object(document.service, 'service').name, 'service.name');
   string(document.generated_at, 'generated_at');
   const window = object(document.window, 'window');
   for (const field of ['start', 'end'] as const) {
-    if (Number.isNaN(Date.parse(string(window[field], `window.${field}`)))) throw new SummaryFormatError(`window.${field} must be an ISO-8601 time`);
+    if (Number.isNaN(Date.parse(string(window[field], `window.${field}`))))
+      throw new SummaryFormatError(`window.${field} must be an ISO-8601 time`);
   }
   count(document.warmup_spans_skipped, 'warmup_spans_skipped');
   count(document.dropped_spans, 'dropped_spans');
@@ -118,14 +140,26 @@ export function validateSummary(value: unknown): SpanSummaryDocument {
   array(document.paths, 'paths').forEach((value, i) => {
     const entry = object(value, `paths[${i}]`);
     string(entry.path, `paths[${i}].path`);
-    array(entry.names, `paths[${i}].names`).forEach((name, j) => string(name, `paths[${i}].names[${j}]`));
+    array(entry.names, `paths[${i}].names`).forEach((name, j) => {
+      string(name, `paths[${i}].names[${j}]`);
+    });
     number(entry.start_offset_mean_ms, `paths[${i}].start_offset_mean_ms`);
     statistics(entry, `paths[${i}]`);
   });
-  if (document.requests !== undefined) array(document.requests, 'requests').forEach((entry, i) => requestEntry(entry, `requests[${i}]`));
-  if (document.resources !== undefined) array(document.resources, 'resources').forEach((entry, i) => resourceEntry(entry, `resources[${i}]`));
+  if (document.requests !== undefined)
+    array(document.requests, 'requests').forEach((entry, i) => {
+      requestEntry(entry, `requests[${i}]`);
+    });
+  if (document.resources !== undefined)
+    array(document.resources, 'resources').forEach((entry, i) => {
+      resourceEntry(entry, `resources[${i}]`);
+    });
   if (document.requests === undefined || document.resources === undefined) {
-    return { ...document, requests: document.requests ?? [], resources: document.resources ?? [] } as unknown as SpanSummaryDocument;
+    return {
+      ...document,
+      requests: document.requests ?? [],
+      resources: document.resources ?? [],
+    } as unknown as SpanSummaryDocument;
   }
   return document as unknown as SpanSummaryDocument;
 }
@@ -137,7 +171,9 @@ export function parseSummary(text: string): SpanSummaryDocument {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new SummaryFormatError(`not valid JSON (truncated?): ${error instanceof Error ? error.message : String(error)}`);
+    throw new SummaryFormatError(
+      `not valid JSON (truncated?): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return validateSummary(value);
 }

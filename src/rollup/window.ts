@@ -25,7 +25,17 @@ export interface WindowCounters {
 
 /** Counters at zero. */
 export function zeroCounters(): WindowCounters {
-  return { warmupSkipped: 0, unsampled: 0, nameOverflow: 0, pathOverflow: 0, inFlightOverflow: 0, internalErrors: 0, traceOverflow: 0, traceSpanOverflow: 0, rootOverflow: 0 };
+  return {
+    warmupSkipped: 0,
+    unsampled: 0,
+    nameOverflow: 0,
+    pathOverflow: 0,
+    inFlightOverflow: 0,
+    internalErrors: 0,
+    traceOverflow: 0,
+    traceSpanOverflow: 0,
+    rootOverflow: 0,
+  };
 }
 
 export class RollupWindow {
@@ -46,12 +56,14 @@ export class RollupWindow {
 
   /** The statistics of path `id`, created on first use. */
   path(id: number): SpanStats {
-    return this.paths[id] ?? (this.paths[id] = new SpanStats(this.#sketchOptions));
+    this.paths[id] ??= new SpanStats(this.#sketchOptions);
+    return this.paths[id];
   }
 
   /** The path-less statistics of name `id`, created on first use. */
   unpathedName(id: number): SpanStats {
-    return this.unpathed[id] ?? (this.unpathed[id] = new SpanStats(this.#sketchOptions));
+    this.unpathed[id] ??= new SpanStats(this.#sketchOptions);
+    return this.unpathed[id];
   }
 
   /** Adds `other`'s statistics and counters into this window. */

@@ -49,7 +49,8 @@ export function startSummaryWriter(options: SummaryWriterOptions): SummaryWriter
   let queue: Promise<void> = Promise.resolve();
   let closing: Promise<void> | undefined;
   const onError =
-    options.onError ?? ((error: Error) => process.stderr.write(`span summary: cannot write ${options.path}: ${error.message}\n`));
+    options.onError ??
+    ((error: Error) => process.stderr.write(`span summary: cannot write ${options.path}: ${error.message}\n`));
 
   const write = (): Promise<void> => {
     const next = queue.then(() => writeFileAtomic(options.path, `${JSON.stringify(options.summary(), null, 2)}\n`));
@@ -58,7 +59,8 @@ export function startSummaryWriter(options: SummaryWriterOptions): SummaryWriter
   };
 
   const interval = options.intervalMs ?? 0;
-  const timer = interval > 0 ? setInterval(() => write().catch((error: unknown) => onError(asError(error))), interval) : undefined;
+  const timer =
+    interval > 0 ? setInterval(() => write().catch((error: unknown) => onError(asError(error))), interval) : undefined;
   timer?.unref();
 
   return {

@@ -66,7 +66,8 @@ export class Admission {
    */
   enter(): () => void {
     if (this.draining) throw this.refusal('the service is shutting down', 'draining');
-    if (this.open >= this.options.maxConcurrent + this.options.maxQueued) throw this.refusal('the service is at capacity; retry later', 'overloaded');
+    if (this.open >= this.options.maxConcurrent + this.options.maxQueued)
+      throw this.refusal('the service is at capacity; retry later', 'overloaded');
     this.open++;
     let left = false;
     return () => {
@@ -81,7 +82,8 @@ export class Admission {
   acquire(): Promise<() => void> {
     if (this.draining) return Promise.reject(this.refusal('the service is shutting down', 'draining'));
     if (this.running < this.options.maxConcurrent) return Promise.resolve(this.grant());
-    if (this.waiting.length >= this.options.maxQueued) return Promise.reject(this.refusal('the service is at capacity; retry later', 'overloaded'));
+    if (this.waiting.length >= this.options.maxQueued)
+      return Promise.reject(this.refusal('the service is at capacity; retry later', 'overloaded'));
     this.meter.enqueue();
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
@@ -123,6 +125,11 @@ export class Admission {
   }
 
   private refusal(message: string, code: string): ServiceError {
-    return new ServiceError(message, { status: 503, code, type: 'overloaded_error', retryAfterS: this.options.retryAfterS });
+    return new ServiceError(message, {
+      status: 503,
+      code,
+      type: 'overloaded_error',
+      retryAfterS: this.options.retryAfterS,
+    });
   }
 }

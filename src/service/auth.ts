@@ -14,9 +14,15 @@ export function apiKeyCheck(apiKey: string | undefined): (request: IncomingMessa
   return (request) => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
-    const given = createHash('sha256').update(match?.[1]?.trim() ?? '').digest();
+    const given = createHash('sha256')
+      .update(match?.[1]?.trim() ?? '')
+      .digest();
     if (!match || !timingSafeEqual(given, expected)) {
-      throw new ServiceError('missing or invalid API key (Authorization: Bearer <key>)', { status: 401, code: 'invalid_api_key', type: 'authentication_error' });
+      throw new ServiceError('missing or invalid API key (Authorization: Bearer <key>)', {
+        status: 401,
+        code: 'invalid_api_key',
+        type: 'authentication_error',
+      });
     }
   };
 }

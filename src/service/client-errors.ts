@@ -10,8 +10,14 @@ import { ServiceError, toErrorEnvelope } from './errors.ts';
 
 /** The ServiceError for a parser error code. */
 export function clientErrorFor(code: string | undefined): ServiceError {
-  if (code === 'HPE_HEADER_OVERFLOW') return new ServiceError('request headers are too large', { status: 431, code: 'headers_too_large' });
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return new ServiceError('the request did not arrive in time', { status: 408, code: 'request_timeout', type: 'timeout_error' });
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return new ServiceError('request headers are too large', { status: 431, code: 'headers_too_large' });
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return new ServiceError('the request did not arrive in time', {
+      status: 408,
+      code: 'request_timeout',
+      type: 'timeout_error',
+    });
   return new ServiceError('malformed HTTP request', { status: 400, code: 'bad_http_request' });
 }
 

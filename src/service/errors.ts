@@ -5,7 +5,12 @@
  */
 
 /** OpenAI error `type` values used here. */
-export type ErrorType = 'invalid_request_error' | 'authentication_error' | 'server_error' | 'overloaded_error' | 'timeout_error';
+export type ErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'server_error'
+  | 'overloaded_error'
+  | 'timeout_error';
 
 export interface ServiceErrorOptions {
   /** HTTP status, 4xx or 5xx. */
@@ -48,13 +53,25 @@ export interface ErrorEnvelope {
 }
 
 /** Maps any thrown value to an HTTP status, the OpenAI envelope, and optional extra headers. */
-export function toErrorEnvelope(error: unknown): { status: number; body: ErrorEnvelope; headers: Record<string, string> } {
+export function toErrorEnvelope(error: unknown): {
+  status: number;
+  body: ErrorEnvelope;
+  headers: Record<string, string>;
+} {
   if (error instanceof ServiceError) {
     const headers: Record<string, string> = {};
     if (error.retryAfterS !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterS)));
-    return { status: error.status, body: { error: { message: error.message, type: error.type, param: error.param, code: error.code } }, headers };
+    return {
+      status: error.status,
+      body: { error: { message: error.message, type: error.type, param: error.param, code: error.code } },
+      headers,
+    };
   }
-  return { status: 500, body: { error: { message: 'internal error', type: 'server_error', param: null, code: 'internal_error' } }, headers: {} };
+  return {
+    status: 500,
+    body: { error: { message: 'internal error', type: 'server_error', param: null, code: 'internal_error' } },
+    headers: {},
+  };
 }
 
 /**

@@ -5,40 +5,48 @@
  * request that nothing names.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { ResourceMeter } from '../telemetry/resource-meter.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { nowMs } from '../telemetry/recorder.ts';
+import type { ResourceMeter } from '../telemetry/resource-meter.ts';
 import { activeSpanStartMs, openStage, stage } from '../telemetry/stage.ts';
 import type { Admission } from './admission.ts';
-import { parseUpload, type ParsedUpload, type UploadLimits } from './multipart.ts';
+import { type ParsedUpload, parseUpload, type UploadLimits } from './multipart.ts';
 
 /**
  * Receives and parses the upload inside `http.upload`, counting it on `meter` while it arrives.
  * The span starts with the SERVER span, when the request arrived: the body streams in from then
  * on, and routing before this call takes microseconds.
  */
-export function receiveUpload(request: IncomingMessage, limits: UploadLimits, meter: ResourceMeter): Promise<ParsedUpload> {
+export function receiveUpload(
+  request: IncomingMessage,
+  limits: UploadLimits,
+  meter: ResourceMeter,
+): Promise<ParsedUpload> {
   const arrivedMs = activeSpanStartMs();
-  return stage(SPAN.HTTP_UPLOAD, 'medium', async (span) => {
-    meter.acquire();
-    try {
-      const upload = await parseUpload(request, limits);
-      span?.setAttribute(ATTR.UPLOAD_BYTES, upload.file?.length ?? 0);
-      return upload;
-    } finally {
-      meter.release();
-    }
-  }, undefined, arrivedMs);
+  return stage(
+    SPAN.HTTP_UPLOAD,
+    'medium',
+    async (span) => {
+      meter.acquire();
+      try {
+        const upload = await parseUpload(request, limits);
+        span?.setAttribute(ATTR.UPLOAD_BYTES, upload.file?.length ?? 0);
+        return upload;
+      } finally {
+        meter.release();
+      }
+    },
+    undefined,
+    arrivedMs,
+  );
 }
 
 /** Waits for an admission slot inside `admission.wait`; resolves with the slot's release function. */
 export function admitted(admission: Admission): Promise<() => void> {
-  return stage(
-    SPAN.ADMISSION_WAIT,
-    'medium',
-    () => admission.acquire(),
-    { [ATTR.ADMISSION_QUEUED]: admission.queued, [ATTR.ADMISSION_MAX_CONCURRENT]: admission.maxConcurrent },
-  );
+  return stage(SPAN.ADMISSION_WAIT, 'medium', () => admission.acquire(), {
+    [ATTR.ADMISSION_QUEUED]: admission.queued,
+    [ATTR.ADMISSION_MAX_CONCURRENT]: admission.maxConcurrent,
+  });
 }
 
 /**

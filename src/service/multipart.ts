@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { Busboy } from '@fastify/busboy';
-import { ServiceError, badRequest } from './errors.ts';
+import { badRequest, ServiceError } from './errors.ts';
 
 export interface UploadLimits {
   /** Largest accepted audio file, bytes. */
@@ -24,18 +24,27 @@ export interface ParsedUpload {
 }
 
 function tooLarge(limitBytes: number): ServiceError {
-  return new ServiceError(`file exceeds the upload limit of ${limitBytes} bytes`, { status: 413, code: 'file_too_large', param: 'file' });
+  return new ServiceError(`file exceeds the upload limit of ${limitBytes} bytes`, {
+    status: 413,
+    code: 'file_too_large',
+    param: 'file',
+  });
 }
 
 /** Parses the request body; rejects with a ServiceError (400, 413 or 415) on anything malformed. */
 export function parseUpload(request: IncomingMessage, limits: UploadLimits): Promise<ParsedUpload> {
   const contentType = request.headers['content-type'] ?? '';
   if (!/^multipart\/form-data\b/i.test(contentType)) {
-    return Promise.reject(new ServiceError('expected a multipart/form-data body', { status: 415, code: 'unsupported_media_type' }));
+    return Promise.reject(
+      new ServiceError('expected a multipart/form-data body', { status: 415, code: 'unsupported_media_type' }),
+    );
   }
   const declared = Number(request.headers['content-length']);
   // Multipart framing adds a little to the file size; a body far beyond the file limit can be refused unread.
-  if (Number.isFinite(declared) && declared > limits.maxFileBytes + limits.maxFields * limits.maxFieldBytes + 64 * 1024) {
+  if (
+    Number.isFinite(declared) &&
+    declared > limits.maxFileBytes + limits.maxFields * limits.maxFieldBytes + 64 * 1024
+  ) {
     return Promise.reject(tooLarge(limits.maxFileBytes));
   }
   return new Promise<ParsedUpload>((resolve, reject) => {
@@ -56,7 +65,14 @@ export function parseUpload(request: IncomingMessage, limits: UploadLimits): Pro
     try {
       busboy = Busboy({
         headers: request.headers as { 'content-type': string },
-        limits: { files: 1, fileSize: limits.maxFileBytes, fields: limits.maxFields, fieldSize: limits.maxFieldBytes, parts: limits.maxFields + 1, fieldNameSize: 100 },
+        limits: {
+          files: 1,
+          fileSize: limits.maxFileBytes,
+          fields: limits.maxFields,
+          fieldSize: limits.maxFieldBytes,
+          parts: limits.maxFields + 1,
+          fieldNameSize: 100,
+        },
       });
     } catch {
       reject(badRequest('malformed multipart/form-data: missing or invalid boundary', 'malformed_multipart'));
@@ -76,14 +92,22 @@ export function parseUpload(request: IncomingMessage, limits: UploadLimits): Pro
     });
     busboy.on('field', (name, value, _nameTruncated, valueTruncated) => {
       if (valueTruncated) {
-        fail(badRequest(`field ${name.slice(0, 64)} exceeds ${limits.maxFieldBytes} bytes`, 'field_too_large', name.slice(0, 64)));
+        fail(
+          badRequest(
+            `field ${name.slice(0, 64)} exceeds ${limits.maxFieldBytes} bytes`,
+            'field_too_large',
+            name.slice(0, 64),
+          ),
+        );
         return;
       }
       const list = fields.get(name);
       if (list) list.push(value);
       else fields.set(name, [value]);
     });
-    busboy.on('fieldsLimit', () => fail(badRequest(`too many form fields (limit ${limits.maxFields})`, 'too_many_fields')));
+    busboy.on('fieldsLimit', () =>
+      fail(badRequest(`too many form fields (limit ${limits.maxFields})`, 'too_many_fields')),
+    );
     busboy.on('partsLimit', () => fail(badRequest('too many form parts', 'too_many_fields')));
     busboy.on('filesLimit', () => fail(badRequest('only one file may be uploaded', 'too_many_files', 'file')));
     busboy.on('error', () => fail(badRequest('malformed multipart/form-data body', 'malformed_multipart')));

@@ -4,13 +4,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import { context, type Span } from '@opentelemetry/api';
+import type { DecodedAudio } from '../audio/tasks.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { WorkerPool } from '../engine/pool.ts';
-import type { DecodedAudio } from '../audio/tasks.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { stage, withInjectedDelays } from '../telemetry/stage.ts';
+import { type Rendered, render, timingDocument } from './formats.ts';
 import type { DelayPlan } from './inject-delay.ts';
-import { render, timingDocument, type Rendered } from './formats.ts';
 import type { TranscriptionParams } from './request-params.ts';
 
 export interface PipelineDeps {
@@ -38,7 +38,11 @@ function describeAudio(span: Span | undefined, audio: DecodedAudio, bytes: numbe
 }
 
 /** Runs the whole pipeline for validated parameters. `signal` aborts it (timeout, client gone). */
-export function runPipeline(params: TranscriptionParams, deps: PipelineDeps, signal: AbortSignal): Promise<PipelineResult> {
+export function runPipeline(
+  params: TranscriptionParams,
+  deps: PipelineDeps,
+  signal: AbortSignal,
+): Promise<PipelineResult> {
   const delays = deps.delays?.forNextRequest();
   if (delays) return context.with(withInjectedDelays(context.active(), delays), () => transcribe(params, deps, signal));
   return transcribe(params, deps, signal);
@@ -52,27 +56,43 @@ function transcribe(params: TranscriptionParams, deps: PipelineDeps, signal: Abo
     async (span) => {
       const started = performance.now();
       const audio = await stage(SPAN.AUDIO_DECODE, 'coarse', async (decodeSpan) => {
-        const decoded = await pool.run<DecodedAudio>('audio.decode', { bytes: params.file, maxDurationS: deps.maxDurationS }, { signal });
+        const decoded = await pool.run<DecodedAudio>(
+          'audio.decode',
+          { bytes: params.file, maxDurationS: deps.maxDurationS },
+          { signal },
+        );
         describeAudio(decodeSpan, decoded, params.file.length);
         return decoded;
       });
       const decodeMs = performance.now() - started;
       span?.setAttribute(ATTR.AUDIO_DURATION_S, audio.durationS);
       const { transcript, timing } = await engine.transcribe(
-        { pcm: audio.pcm, durationS: audio.durationS, language: params.language, prompt: params.prompt, temperature: params.temperature, wordTimestamps: params.words },
+        {
+          pcm: audio.pcm,
+          durationS: audio.durationS,
+          language: params.language,
+          prompt: params.prompt,
+          temperature: params.temperature,
+          wordTimestamps: params.words,
+        },
         signal,
       );
-      span?.setAttribute(ATTR.GEN_AI_USAGE_OUTPUT_TOKENS, transcript.segments.reduce((sum, segment) => sum + segment.tokens.length, 0));
+      span?.setAttribute(
+        ATTR.GEN_AI_USAGE_OUTPUT_TOKENS,
+        transcript.segments.reduce((sum, segment) => sum + segment.tokens.length, 0),
+      );
       const document = timingDocument(performance.now() - started, decodeMs, timing);
-      const rendered = stage(SPAN.RESPONSE_RENDER, 'medium', () => render({
-        format: params.responseFormat,
-        transcript,
-        durationS: audio.durationS,
-        model: engine.model,
-        timing: document,
-        words: params.words,
-        segments: params.segments,
-      }));
+      const rendered = stage(SPAN.RESPONSE_RENDER, 'medium', () =>
+        render({
+          format: params.responseFormat,
+          transcript,
+          durationS: audio.durationS,
+          model: engine.model,
+          timing: document,
+          words: params.words,
+          segments: params.segments,
+        }),
+      );
       return { rendered, timing: document };
     },
     {

@@ -38,7 +38,11 @@ export function transcriptionParams(upload: ParsedUpload): TranscriptionParams {
 
   const format = single(fields, 'response_format') ?? 'json';
   if (!isResponseFormat(format)) {
-    throw badRequest(`response_format must be one of ${RESPONSE_FORMATS.join(', ')}`, 'invalid_response_format', 'response_format');
+    throw badRequest(
+      `response_format must be one of ${RESPONSE_FORMATS.join(', ')}`,
+      'invalid_response_format',
+      'response_format',
+    );
   }
   const rawTemperature = single(fields, 'temperature');
   const temperature = rawTemperature === undefined || rawTemperature === '' ? 0 : Number(rawTemperature);
@@ -49,14 +53,25 @@ export function transcriptionParams(upload: ParsedUpload): TranscriptionParams {
   if (language !== undefined && !/^[a-z]{2,3}$/.test(language)) {
     throw badRequest('language must be an ISO-639-1 code such as "en"', 'invalid_language', 'language');
   }
-  const granularities = [...(fields.get('timestamp_granularities[]') ?? []), ...(fields.get('timestamp_granularities') ?? [])];
+  const granularities = [
+    ...(fields.get('timestamp_granularities[]') ?? []),
+    ...(fields.get('timestamp_granularities') ?? []),
+  ];
   for (const granularity of granularities) {
     if (granularity !== 'word' && granularity !== 'segment') {
-      throw badRequest('timestamp_granularities[] values are "word" and "segment"', 'invalid_timestamp_granularities', 'timestamp_granularities[]');
+      throw badRequest(
+        'timestamp_granularities[] values are "word" and "segment"',
+        'invalid_timestamp_granularities',
+        'timestamp_granularities[]',
+      );
     }
   }
   if (granularities.length > 0 && format !== 'verbose_json') {
-    throw badRequest('timestamp_granularities[] needs response_format verbose_json', 'invalid_timestamp_granularities', 'timestamp_granularities[]');
+    throw badRequest(
+      'timestamp_granularities[] needs response_format verbose_json',
+      'invalid_timestamp_granularities',
+      'timestamp_granularities[]',
+    );
   }
   return {
     file: upload.file,

@@ -7,9 +7,18 @@ import { ATTR } from '../telemetry/names.ts';
 import { ServiceError, toErrorEnvelope } from './errors.ts';
 
 /** Sends `body` as JSON with `status`. */
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   response.end(text);
 }
 
@@ -18,7 +27,8 @@ export function sendError(response: ServerResponse, error: unknown): void {
   const { status, body, headers } = toErrorEnvelope(error);
   const span = trace.getActiveSpan();
   if (span && body.error.code) span.setAttribute(ATTR.ERROR_CODE, body.error.code);
-  if (!(error instanceof ServiceError)) process.emitWarning(`unhandled error in request: ${error instanceof Error ? error.message : String(error)}`);
+  if (!(error instanceof ServiceError))
+    process.emitWarning(`unhandled error in request: ${error instanceof Error ? error.message : String(error)}`);
   if (response.headersSent) {
     response.destroy();
     return;

@@ -4,11 +4,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ServiceError } from './errors.ts';
-import { sendError, sendJson } from './respond.ts';
 import { apiKeyCheck } from './auth.ts';
 import { answerClientError } from './client-errors.ts';
 import { dropUnreadBody } from './discard.ts';
+import { ServiceError } from './errors.ts';
+import { sendError, sendJson } from './respond.ts';
 import { handleTranscription, TRANSCRIPTIONS_ROUTE, type TranscriptionDeps } from './transcriptions.ts';
 
 /** Longest time a request (headers and the whole upload) may take to arrive. */
@@ -40,7 +40,12 @@ export interface Service {
 const ABANDON_GRACE_MILLIS = 1000;
 
 function drainingError(): ServiceError {
-  return new ServiceError('the service is shutting down', { status: 503, code: 'draining', type: 'overloaded_error', retryAfterS: 1 });
+  return new ServiceError('the service is shutting down', {
+    status: 503,
+    code: 'draining',
+    type: 'overloaded_error',
+    retryAfterS: 1,
+  });
 }
 
 /** Resolves true when `promise` settles within `millis`, false otherwise. */
@@ -67,17 +72,26 @@ export function createService(deps: ServiceDeps): Service {
   const stop = new AbortController();
   const transcriptionDeps: TranscriptionDeps = { ...deps, stopSignal: stop.signal };
 
-  const routes: Record<string, Record<string, (request: IncomingMessage, response: ServerResponse) => void | Promise<void>>> = {
+  const routes: Record<
+    string,
+    Record<string, (request: IncomingMessage, response: ServerResponse) => void | Promise<void>>
+  > = {
     '/health': {
       GET: (_request, response) => {
         const ready = state === 'ready';
-        sendJson(response, ready ? 200 : 503, { status: ready ? 'ok' : state, ...deps.healthFacts() }, ready ? {} : { 'retry-after': '1' });
+        sendJson(
+          response,
+          ready ? 200 : 503,
+          { status: ready ? 'ok' : state, ...deps.healthFacts() },
+          ready ? {} : { 'retry-after': '1' },
+        );
       },
     },
     [TRANSCRIPTIONS_ROUTE]: { POST: (request, response) => handleTranscription(request, response, transcriptionDeps) },
     '/v1/span-summary': {
       GET: (_request, response) => {
-        if (!deps.spanSummary) throw new ServiceError('span rollups are not enabled', { status: 404, code: 'not_found' });
+        if (!deps.spanSummary)
+          throw new ServiceError('span rollups are not enabled', { status: 404, code: 'not_found' });
         sendJson(response, 200, deps.spanSummary());
       },
     },
@@ -101,7 +115,7 @@ export function createService(deps: ServiceDeps): Service {
       if (!handler) throw methodNotAllowed(method, path);
       await handler(request, response);
     } catch (error) {
-        sendError(response, error);
+      sendError(response, error);
       dropUnreadBody(request);
     }
   });

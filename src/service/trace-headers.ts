@@ -2,7 +2,7 @@
  * The W3C `traceresponse` header: the trace a response belongs to, so a client (or the load
  * generator) can open it in Jaeger.
  */
-import { trace, isSpanContextValid } from '@opentelemetry/api';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 
 /** `00-<trace-id>-<span-id>-<flags>` of the active (SERVER) span, or undefined without one. */
 export function traceResponseHeader(): string | undefined {

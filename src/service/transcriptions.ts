@@ -5,16 +5,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
-import { ServiceError } from './errors.ts';
-import type { UploadLimits } from './multipart.ts';
-import { admitted, receiveUpload, sendAnswer } from './http-spans.ts';
-import { transcriptionParams, type TranscriptionParams } from './request-params.ts';
-import { runPipeline, type PipelineDeps, type PipelineResult } from './pipeline.ts';
-import { serverTiming } from './formats.ts';
+import type { Admission } from './admission.ts';
 import { dropUnreadBody } from './discard.ts';
+import { ServiceError } from './errors.ts';
+import { serverTiming } from './formats.ts';
+import { admitted, receiveUpload, sendAnswer } from './http-spans.ts';
+import type { UploadLimits } from './multipart.ts';
+import { type PipelineDeps, type PipelineResult, runPipeline } from './pipeline.ts';
+import { type TranscriptionParams, transcriptionParams } from './request-params.ts';
 import { sendError } from './respond.ts';
 import { traceResponseHeader } from './trace-headers.ts';
-import type { Admission } from './admission.ts';
 
 export const TRANSCRIPTIONS_ROUTE = '/v1/audio/transcriptions';
 
@@ -30,7 +30,11 @@ export interface TranscriptionDeps extends PipelineDeps {
 }
 
 function timeoutError(timeoutMs: number): ServiceError {
-  return new ServiceError(`processing took longer than ${timeoutMs} ms`, { status: 504, code: 'timeout', type: 'timeout_error' });
+  return new ServiceError(`processing took longer than ${timeoutMs} ms`, {
+    status: 504,
+    code: 'timeout',
+    type: 'timeout_error',
+  });
 }
 
 /** Nobody reads this answer; a ServiceError (499, as nginx logs it) keeps it out of the 5xx and warnings. */
@@ -52,7 +56,11 @@ function whenAborted(signal: AbortSignal): Promise<never> {
  * stopped (the worker task ended), so the caller keeps its admission slot until then: a timed-out
  * request frees its resources before its slot is given to another.
  */
-function runAbortable(params: TranscriptionParams, deps: TranscriptionDeps, controller: AbortController): { result: Promise<PipelineResult>; settled: Promise<void> } {
+function runAbortable(
+  params: TranscriptionParams,
+  deps: TranscriptionDeps,
+  controller: AbortController,
+): { result: Promise<PipelineResult>; settled: Promise<void> } {
   const work = runPipeline(params, deps, controller.signal);
   const settled = work.then(
     () => undefined,
@@ -75,7 +83,11 @@ function responseFlushed(response: ServerResponse): Promise<void> {
 }
 
 /** Handles one transcription request end to end; never throws. */
-export async function handleTranscription(request: IncomingMessage, response: ServerResponse, deps: TranscriptionDeps): Promise<void> {
+export async function handleTranscription(
+  request: IncomingMessage,
+  response: ServerResponse,
+  deps: TranscriptionDeps,
+): Promise<void> {
   const rpc = getRPCMetadata(context.active());
   if (rpc?.type === RPCType.HTTP) rpc.route = TRANSCRIPTIONS_ROUTE;
   let leave: (() => void) | undefined;

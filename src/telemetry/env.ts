@@ -55,12 +55,20 @@ export type TracesExporterKind = 'otlp' | 'console';
  * `otlp` when unset, empty for `none`. Unknown names (zipkin, typos) are skipped with a warning.
  */
 export function tracesExporters(env: Env = process.env): TracesExporterKind[] {
-  const names = [...new Set((env.OTEL_TRACES_EXPORTER ?? '').split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== ''))];
+  const names = [
+    ...new Set(
+      (env.OTEL_TRACES_EXPORTER ?? '')
+        .split(',')
+        .map((name) => name.trim().toLowerCase())
+        .filter((name) => name !== ''),
+    ),
+  ];
   if (names.length === 0) return ['otlp'];
   const kinds: TracesExporterKind[] = [];
   for (const name of names) {
     if (name === 'otlp' || name === 'console') kinds.push(name);
-    else if (name !== 'none') process.emitWarning(`OTEL_TRACES_EXPORTER names an exporter this program does not have: "${name}"; ignored`);
+    else if (name !== 'none')
+      process.emitWarning(`OTEL_TRACES_EXPORTER names an exporter this program does not have: "${name}"; ignored`);
   }
   return kinds;
 }
@@ -75,7 +83,14 @@ export type MetricsExporterKind = 'otlp' | 'console' | 'prometheus';
  * metrics of its own) should be asked for. Unknown names are skipped with a warning.
  */
 export function metricsExporters(env: Env = process.env): MetricsExporterKind[] {
-  const names = [...new Set((env.OTEL_METRICS_EXPORTER ?? '').split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== ''))];
+  const names = [
+    ...new Set(
+      (env.OTEL_METRICS_EXPORTER ?? '')
+        .split(',')
+        .map((name) => name.trim().toLowerCase())
+        .filter((name) => name !== ''),
+    ),
+  ];
   if (names.length === 0) return ['prometheus'];
   if (names.includes('none')) return [];
   const kinds: MetricsExporterKind[] = [];
@@ -95,7 +110,9 @@ export function otlpTracesUrl(env: Env = process.env): string {
   const specific = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
   if (specific) return specific;
   const grpc = otlpProtocol(env) === 'grpc';
-  const base = (env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || (grpc ? 'http://localhost:4317' : 'http://localhost:4318')).replace(/\/+$/, '');
+  const base = (
+    env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || (grpc ? 'http://localhost:4317' : 'http://localhost:4318')
+  ).replace(/\/+$/, '');
   return grpc ? base : `${base}/v1/traces`;
 }
 

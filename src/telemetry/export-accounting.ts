@@ -3,8 +3,13 @@
  * queue is full, and those in batches the exporter failed to deliver. The SDK only logs these, and
  * /health and the span summary must report them.
  */
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { BatchSpanProcessor, type BatchSpanProcessorOptions, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import {
+  BatchSpanProcessor,
+  type BatchSpanProcessorOptions,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace';
 
 /** Running totals shared by the exporter wrapper and the processor. */
 export class ExportAccounting {

@@ -4,14 +4,17 @@
  * themselves.
  */
 import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace';
-import { otlpProtocol, tracesExporters, type TracesExporterKind } from './env.ts';
+import { otlpProtocol, type TracesExporterKind, tracesExporters } from './env.ts';
 
 /** The configured exporters, in the order named; none for OTEL_TRACES_EXPORTER=none. */
 export function createTraceExporters(env: Record<string, string | undefined> = process.env): Promise<SpanExporter[]> {
   return Promise.all(tracesExporters(env).map((kind) => createTraceExporter(kind, env)));
 }
 
-async function createTraceExporter(kind: TracesExporterKind, env: Record<string, string | undefined>): Promise<SpanExporter> {
+async function createTraceExporter(
+  kind: TracesExporterKind,
+  env: Record<string, string | undefined>,
+): Promise<SpanExporter> {
   if (kind === 'console') return new ConsoleSpanExporter();
   switch (otlpProtocol(env)) {
     case 'http/json': {

@@ -3,8 +3,9 @@
  * thread with `replaySpans`. Imports nothing from OpenTelemetry, so workers stay SDK-free: a
  * preloaded SDK per worker would export orphan spans with no parent.
  */
-import { ATTR, detailRank, type Detail } from './names.ts';
+
 import { delayFor, holdThread, type InjectedDelays } from './injected-delay.ts';
+import { ATTR, type Detail, detailRank } from './names.ts';
 
 /** Attribute values a recorded stage may carry. */
 export type StageAttributes = Record<string, string | number | boolean>;
@@ -74,7 +75,14 @@ export class StageRecorder {
   }
 
   /** Adds a stage whose times are already known (a device timeline, for example). Returns its index. */
-  add(name: string, level: Detail, startMs: number, endMs: number, attributes?: StageAttributes, parent = this.current): number {
+  add(
+    name: string,
+    level: Detail,
+    startMs: number,
+    endMs: number,
+    attributes?: StageAttributes,
+    parent = this.current,
+  ): number {
     if (!this.wants(level)) return -1;
     this.records.push({ name, startMs, endMs, parent, ...(attributes ? { attributes } : {}) });
     return this.records.length - 1;

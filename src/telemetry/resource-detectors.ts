@@ -5,13 +5,13 @@
  * honours it (NodeSDK reads it only when given no detectors, and we must give ours).
  */
 import {
+  type DetectedResource,
   envDetector,
   hostDetector,
   osDetector,
   processDetector,
-  serviceInstanceIdDetector,
-  type DetectedResource,
   type ResourceDetector,
+  serviceInstanceIdDetector,
 } from '@opentelemetry/resources';
 import { redactArgs } from './redact.ts';
 

@@ -75,7 +75,14 @@ export class ResourceMeter implements ResourceSource {
 
   read(): ResourceReading {
     this.#advance();
-    return { atMs: this.#lastMs, busyMs: this.#busyMs, queueMs: this.#queueMs, queueMax: Math.max(this.#queueMax, this.#queued), inUse: this.#inUse, queued: this.#queued };
+    return {
+      atMs: this.#lastMs,
+      busyMs: this.#busyMs,
+      queueMs: this.#queueMs,
+      queueMax: Math.max(this.#queueMax, this.#queued),
+      inUse: this.#inUse,
+      queued: this.#queued,
+    };
   }
 
   takeQueueMax(): number {

@@ -7,14 +7,14 @@ import { createRequire } from 'node:module';
 import type { Resource } from '@opentelemetry/resources';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions';
-import { configureStages } from './stage.ts';
-import type { Detail } from './names.ts';
 import { batchSettings, sdkDisabled } from './env.ts';
-import { createTraceExporters } from './exporter.ts';
 import { CountingBatchSpanProcessor, ExportAccounting } from './export-accounting.ts';
-import { boundedShutdown } from './shutdown.ts';
+import { createTraceExporters } from './exporter.ts';
+import type { Detail } from './names.ts';
 import { queryKeysOnly } from './redact.ts';
 import { resourceDetectors } from './resource-detectors.ts';
+import { boundedShutdown } from './shutdown.ts';
+import { configureStages } from './stage.ts';
 import { PACKAGE_VERSION } from './version.ts';
 
 export interface TelemetryOptions {
@@ -52,8 +52,12 @@ const DEFAULT_SHUTDOWN_MILLIS = 5000;
 export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024;
 
 /** The span limits to give NodeSDK: ours only where the environment sets none (NodeSDK reads those itself). */
-export function spanLimits(env: Record<string, string | undefined> = process.env): { attributeValueLengthLimit?: number } {
-  const configured = [env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT].some((value) => value !== undefined && value.trim() !== '');
+export function spanLimits(env: Record<string, string | undefined> = process.env): {
+  attributeValueLengthLimit?: number;
+} {
+  const configured = [env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT].some(
+    (value) => value !== undefined && value.trim() !== '',
+  );
   return configured ? {} : { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT };
 }
 
@@ -69,7 +73,9 @@ export async function serviceResource(serviceName: string): Promise<Resource> {
   const resource = defaultResource()
     .merge(resourceFromAttributes({ [ATTR_SERVICE_VERSION]: PACKAGE_VERSION }))
     .merge(detectResources({ detectors: resourceDetectors() }));
-  return process.env.OTEL_SERVICE_NAME ? resource : resource.merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }));
+  return process.env.OTEL_SERVICE_NAME
+    ? resource
+    : resource.merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }));
 }
 
 /**
@@ -86,7 +92,8 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
   const accounting = new ExportAccounting();
   const exporters = await createTraceExporters();
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
-  for (const exporter of exporters) processors.push(new CountingBatchSpanProcessor({ exporter, ...batchSettings() }, accounting));
+  for (const exporter of exporters)
+    processors.push(new CountingBatchSpanProcessor({ exporter, ...batchSettings() }, accounting));
   // NodeSDK registers no TracerProvider without processors; trace ids (traceresponse) still matter then.
   if (processors.length === 0) processors.push(new NoopSpanProcessor());
 

@@ -4,11 +4,20 @@
  * detail it is a plain call, so instrumented code costs next to nothing with tracing disabled.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { context, createContextKey, trace, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { ATTR, detailRank, type Detail } from './names.ts';
+import {
+  type Attributes,
+  type Context,
+  context,
+  createContextKey,
+  type Span,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { delayFor, holdThread, type InjectedDelays } from './injected-delay.ts';
+import { ATTR, type Detail, detailRank } from './names.ts';
 import { nowMs, type StageRecord } from './recorder.ts';
 import { PACKAGE_VERSION } from './version.ts';
-import { delayFor, holdThread, type InjectedDelays } from './injected-delay.ts';
 
 const TRACER_NAME = 'amanuensis-otel';
 
@@ -70,7 +79,13 @@ function fail(span: Span, error: unknown): void {
  * span (or undefined when none was made) to add attributes it learns while running. `startMs`
  * backdates the start (epoch ms) to when the stage really began, e.g. a request's arrival.
  */
-export function stage<T>(name: string, level: Detail, fn: (span: Span | undefined) => T, attributes?: Attributes, startMs?: number): T {
+export function stage<T>(
+  name: string,
+  level: Detail,
+  fn: (span: Span | undefined) => T,
+  attributes?: Attributes,
+  startMs?: number,
+): T {
   const delayMs = delaysPlanned ? delayFor(injectedDelays(), name) : 0;
   if (delayMs > 0) fn = delayed(fn, delayMs);
   if (!enabled || detailRank(level) > maxRank) return fn(undefined);
@@ -117,7 +132,9 @@ export function replaySpans(records: readonly StageRecord[], parent: Context = c
     const record = records[i]!;
     const parentContext = record.parent >= 0 ? contexts[record.parent] : parent;
     if (!parentContext) continue;
-    const options = record.attributes ? { startTime: record.startMs, attributes: record.attributes } : { startTime: record.startMs };
+    const options = record.attributes
+      ? { startTime: record.startMs, attributes: record.attributes }
+      : { startTime: record.startMs };
     const span = tracer.startSpan(record.name, options, parentContext);
     spans[i] = span;
     contexts[i] = trace.setSpan(parentContext, span);
@@ -131,7 +148,13 @@ export function replaySpans(records: readonly StageRecord[], parent: Context = c
  * caller ends it with `span.end(nowMs())`. Made before the wait ends, its start's bookkeeping
  * falls inside it instead of after it. Undefined when the stage is not recorded.
  */
-export function openStage(name: string, level: Detail, startMs: number, attributes?: Attributes, parent: Context = context.active()): Span | undefined {
+export function openStage(
+  name: string,
+  level: Detail,
+  startMs: number,
+  attributes?: Attributes,
+  parent: Context = context.active(),
+): Span | undefined {
   if (!enabled || detailRank(level) > maxRank) return undefined;
   return tracer.startSpan(name, attributes ? { startTime: startMs, attributes } : { startTime: startMs }, parent);
 }

@@ -9,4 +9,5 @@ import { createRequire } from 'node:module';
 export const PACKAGE_NAME = 'amanuensis-otel';
 
 /** The version field of this package's package.json. */
-export const PACKAGE_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+export const PACKAGE_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string })
+  .version;

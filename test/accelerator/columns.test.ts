@@ -57,7 +57,11 @@ describe('ColumnScheduler', () => {
     assert.deepEqual([columns.meter.read().inUse, columns.meter.read().queued], [1, 1], 'one leased, one waiting');
     columns.release(first.column);
     const second = await waiting;
-    assert.deepEqual([columns.meter.read().inUse, columns.meter.read().queued], [1, 0], 'handed over: still one leased, none waiting');
+    assert.deepEqual(
+      [columns.meter.read().inUse, columns.meter.read().queued],
+      [1, 0],
+      'handed over: still one leased, none waiting',
+    );
     columns.release(second.column);
     assert.equal(columns.meter.read().inUse, 0, 'all free');
     assert.equal(columns.meter.takeQueueMax(), 1, 'at most one pass waited');

@@ -7,7 +7,7 @@ import { NpuSimDevice } from '../../src/accelerator/npu-sim.ts';
 import { DEFAULT_NPU_TIMING, kernelMs, syncMs } from '../../src/accelerator/npu-timing.ts';
 import { LaunchTotals, offload, recordTotals } from '../../src/accelerator/offload.ts';
 import { Xorshift32 } from '../../src/engine/reference/prng.ts';
-import { ATTR, SPAN, type Detail } from '../../src/telemetry/names.ts';
+import { ATTR, type Detail, SPAN } from '../../src/telemetry/names.ts';
 import { StageRecorder } from '../../src/telemetry/recorder.ts';
 
 function random(length: number, seed: number): Float32Array {
@@ -17,12 +17,36 @@ function random(length: number, seed: number): Float32Array {
 }
 
 /** One matmul launch of A (m×k) · Wᵀ (W n×k) on `device`; returns the host result. */
-function launchMatmul(device: Device, rec: StageRecorder, m: number, k: number, n: number, level: Detail = 'fine', totals?: LaunchTotals): { a: Float32Array; w: Float32Array; result: Float32Array } {
+function launchMatmul(
+  device: Device,
+  rec: StageRecorder,
+  m: number,
+  k: number,
+  n: number,
+  level: Detail = 'fine',
+  totals?: LaunchTotals,
+): { a: Float32Array; w: Float32Array; result: Float32Array } {
   const a = random(m * k, 1);
   const w = random(n * k, 2);
   const bos = { a: device.allocate(m * k), w: device.allocate(n * k), c: device.allocate(m * n) };
   const result = new Float32Array(m * n);
-  offload(device, rec, { kernel: MATMUL_KERNEL, args: { ...bos, m, k, n }, inputs: [{ bo: bos.a, data: a }, { bo: bos.w, data: w }], output: bos.c, result, layer: 0 }, level, totals);
+  offload(
+    device,
+    rec,
+    {
+      kernel: MATMUL_KERNEL,
+      args: { ...bos, m, k, n },
+      inputs: [
+        { bo: bos.a, data: a },
+        { bo: bos.w, data: w },
+      ],
+      output: bos.c,
+      result,
+      layer: 0,
+    },
+    level,
+    totals,
+  );
   return { a, w, result };
 }
 
@@ -53,7 +77,10 @@ describe('cpu device', () => {
       for (let j = 0; j < n; j++) {
         let expected = 0;
         for (let p = 0; p < k; p++) expected += a[i * k + p]! * w[j * k + p]!;
-        assert.ok(Math.abs(result[i * n + j]! - expected) < 1e-4, `c[${i}][${j}] = ${result[i * n + j]}, expected ${expected}`);
+        assert.ok(
+          Math.abs(result[i * n + j]! - expected) < 1e-4,
+          `c[${i}][${j}] = ${result[i * n + j]}, expected ${expected}`,
+        );
       }
     }
   });
@@ -61,7 +88,11 @@ describe('cpu device', () => {
   it('records one transfer, kernel and retrieval per launch with bytes, direction, flops and layer', () => {
     const rec = new StageRecorder('fine');
     launchMatmul(new CpuDevice(), rec, 3, 8, 4);
-    assert.deepEqual(rec.records.map((r) => r.name), [SPAN.NPU_BUFFER_TRANSFER, SPAN.NPU_KERNEL_EXECUTION, SPAN.NPU_RESULT_RETRIEVAL], 'the XRT sequence');
+    assert.deepEqual(
+      rec.records.map((r) => r.name),
+      [SPAN.NPU_BUFFER_TRANSFER, SPAN.NPU_KERNEL_EXECUTION, SPAN.NPU_RESULT_RETRIEVAL],
+      'the XRT sequence',
+    );
     const [transfer, kernel, retrieval] = rec.records;
     assert.equal(transfer!.attributes![ATTR.NPU_BYTES], 4 * (3 * 8 + 4 * 8), 'A and W bytes sent');
     assert.equal(transfer!.attributes![ATTR.NPU_DIRECTION], 'to_device', 'direction');
@@ -82,12 +113,25 @@ describe('npu-sim device', () => {
     const before = device.now();
     launchMatmul(device, rec, m, k, n);
     const [transfer, kernel, retrieval] = rec.records;
-    const expectedKernelMs = kernelMs(DEFAULT_NPU_TIMING, { flops: 2 * m * k * n, bytesIn: 4 * (m * k + n * k), bytesOut: 4 * m * n });
-    assert.ok(Math.abs(kernel!.endMs - kernel!.startMs - expectedKernelMs) < 1e-3, `kernel lasts ${kernel!.endMs - kernel!.startMs} ms, model says ${expectedKernelMs}`);
+    const expectedKernelMs = kernelMs(DEFAULT_NPU_TIMING, {
+      flops: 2 * m * k * n,
+      bytesIn: 4 * (m * k + n * k),
+      bytesOut: 4 * m * n,
+    });
+    assert.ok(
+      Math.abs(kernel!.endMs - kernel!.startMs - expectedKernelMs) < 1e-3,
+      `kernel lasts ${kernel!.endMs - kernel!.startMs} ms, model says ${expectedKernelMs}`,
+    );
     const syncs = syncMs(DEFAULT_NPU_TIMING, 4 * m * k) + syncMs(DEFAULT_NPU_TIMING, 4 * n * k);
     assert.ok(transfer!.endMs - transfer!.startMs >= syncs, 'the transfer includes both modelled syncs');
-    assert.ok(retrieval!.endMs - retrieval!.startMs >= syncMs(DEFAULT_NPU_TIMING, 4 * m * n), 'the retrieval includes its sync');
-    assert.ok(transfer!.startMs >= before && transfer!.endMs <= kernel!.startMs && kernel!.endMs <= retrieval!.startMs, 'in XRT order on one timeline');
+    assert.ok(
+      retrieval!.endMs - retrieval!.startMs >= syncMs(DEFAULT_NPU_TIMING, 4 * m * n),
+      'the retrieval includes its sync',
+    );
+    assert.ok(
+      transfer!.startMs >= before && transfer!.endMs <= kernel!.startMs && kernel!.endMs <= retrieval!.startMs,
+      'in XRT order on one timeline',
+    );
     assert.equal(retrieval!.endMs, device.now(), 'the timeline ends where the last stage ends');
     assert.equal(kernel!.attributes![ATTR.NPU_COLUMN], 3, 'the leased column');
   });
@@ -97,7 +141,11 @@ describe('npu-sim device', () => {
     const second = launchMatmul(new NpuSimDevice(1, DEFAULT_NPU_TIMING), new StageRecorder('coarse'), 3, 6, 5);
     assert.deepEqual(Array.from(first.result), Array.from(second.result), 'same inputs, same surrogate');
     const real = launchMatmul(new CpuDevice(), new StageRecorder('coarse'), 3, 6, 5);
-    assert.notDeepEqual(Array.from(first.result), Array.from(real.result), 'the simulator does not compute the product');
+    assert.notDeepEqual(
+      Array.from(first.result),
+      Array.from(real.result),
+      'the simulator does not compute the product',
+    );
   });
 });
 
@@ -113,12 +161,20 @@ describe('launch totals', () => {
 
   it("at 'medium', one span per operation kind, lasting the summed time of all launches", () => {
     const rec = run('medium');
-    assert.deepEqual(rec.records.map((r) => r.name), [SPAN.NPU_BUFFER_TRANSFER, SPAN.NPU_KERNEL_EXECUTION, SPAN.NPU_RESULT_RETRIEVAL], 'three aggregates');
-    for (const record of rec.records) assert.equal(record.attributes![ATTR.NPU_LAUNCHES], 3, `${record.name} counts the launches`);
+    assert.deepEqual(
+      rec.records.map((r) => r.name),
+      [SPAN.NPU_BUFFER_TRANSFER, SPAN.NPU_KERNEL_EXECUTION, SPAN.NPU_RESULT_RETRIEVAL],
+      'three aggregates',
+    );
+    for (const record of rec.records)
+      assert.equal(record.attributes![ATTR.NPU_LAUNCHES], 3, `${record.name} counts the launches`);
     assert.equal(rec.records[1]!.attributes![ATTR.NPU_FLOPS], 3 * 2 * 2 * 8 * 4, 'flops summed');
     const kernelMsEach = kernelMs(DEFAULT_NPU_TIMING, { flops: 2 * 2 * 8 * 4, bytesIn: 4 * (16 + 32), bytesOut: 32 });
     const kernel = rec.records[1]!;
-    assert.ok(Math.abs(kernel.endMs - kernel.startMs - 3 * kernelMsEach) < 1e-3, 'kernel aggregate lasts the three launches');
+    assert.ok(
+      Math.abs(kernel.endMs - kernel.startMs - 3 * kernelMsEach) < 1e-3,
+      'kernel aggregate lasts the three launches',
+    );
     assert.equal(rec.records[0]!.endMs, rec.records[1]!.startMs, 'laid end to end');
   });
 

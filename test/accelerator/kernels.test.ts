@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { geluInPlace, im2col3, layerNorm, matmulNT, matvecNT, softmaxInPlace, windowedSelfAttention } from '../../src/accelerator/kernels.ts';
+import {
+  geluInPlace,
+  im2col3,
+  layerNorm,
+  matmulNT,
+  matvecNT,
+  softmaxInPlace,
+  windowedSelfAttention,
+} from '../../src/accelerator/kernels.ts';
 import { Xorshift32 } from '../../src/engine/reference/prng.ts';
 
 function random(length: number, seed: number): Float32Array {
@@ -25,12 +33,22 @@ function naiveNT(a: Float32Array, w: Float32Array, m: number, k: number, n: numb
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i]! - expected[i]!) <= tolerance, `${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
+    assert.ok(
+      Math.abs(actual[i]! - expected[i]!) <= tolerance,
+      `${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`,
+    );
   }
 }
 
 describe('matmulNT', () => {
-  for (const [m, k, n] of [[1, 1, 1], [2, 4, 4], [3, 5, 7], [7, 33, 9], [16, 64, 20], [5, 512, 6]] as const) {
+  for (const [m, k, n] of [
+    [1, 1, 1],
+    [2, 4, 4],
+    [3, 5, 7],
+    [7, 33, 9],
+    [16, 64, 20],
+    [5, 512, 6],
+  ] as const) {
     it(`equals a naive float64 product for ${m}x${k} · (${n}x${k})ᵀ, with and without bias`, () => {
       const a = random(m * k, 1 + m);
       const w = random(n * k, 2 + n);
@@ -82,7 +100,11 @@ describe('row operations', () => {
     const erf = (v: number): number => {
       // Abramowitz-Stegun 7.1.26, error below 1.5e-7.
       const t = 1 / (1 + 0.3275911 * Math.abs(v));
-      const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-v * v);
+      const y =
+        1 -
+        ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+          t *
+          Math.exp(-v * v);
       return v >= 0 ? y : -y;
     };
     const xs = Float32Array.from({ length: 81 }, (_, i) => -4 + i * 0.1);
@@ -93,7 +115,15 @@ describe('row operations', () => {
 });
 
 describe('windowedSelfAttention', () => {
-  function naiveAttention(q: Float32Array, k: Float32Array, v: Float32Array, rows: number, d: number, heads: number, window: number): Float64Array {
+  function naiveAttention(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    rows: number,
+    d: number,
+    heads: number,
+    window: number,
+  ): Float64Array {
     const hd = d / heads;
     const out = new Float64Array(rows * d);
     for (let t = 0; t < rows; t++) {
@@ -160,7 +190,8 @@ describe('im2col3', () => {
       assertClose(c1, expected, 1e-5, `channel-major stride ${stride}`);
 
       const positionMajor = new Float32Array(length * channels);
-      for (let c = 0; c < channels; c++) for (let p = 0; p < length; p++) positionMajor[p * channels + c] = input[c * length + p]!;
+      for (let c = 0; c < channels; c++)
+        for (let p = 0; p < length; p++) positionMajor[p * channels + c] = input[c * length + p]!;
       const second = im2col3(positionMajor, channels, length, 1, channels, stride);
       const c2 = new Float32Array(second.rows * outputs);
       matmulNT(second.col, w, c2, second.rows, channels * 3, outputs);

@@ -1,5 +1,5 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { CLIP_KINDS, clipDurationS, makeClip } from '../../src/audio/clips.ts';
 import { logMelSpectrogram } from '../../src/audio/mel.ts';
 
@@ -26,7 +26,10 @@ describe('built-in clips', () => {
   });
 
   it('make silence exact zeros', () => {
-    assert.ok(makeClip('silence').every((v) => v === 0), 'all zeros');
+    assert.ok(
+      makeClip('silence').every((v) => v === 0),
+      'all zeros',
+    );
   });
 
   for (const kind of ['1s', '5s', '30s'] as const) {

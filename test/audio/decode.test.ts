@@ -1,11 +1,11 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { decodeAudio } from '../../src/audio/decode.ts';
 import { decodeAudioTask, melTask } from '../../src/audio/tasks.ts';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { ServiceError } from '../../src/service/errors.ts';
-import { StageRecorder } from '../../src/telemetry/recorder.ts';
 import { SPAN } from '../../src/telemetry/names.ts';
+import { StageRecorder } from '../../src/telemetry/recorder.ts';
 import { speechWav } from '../support/speech.ts';
 
 describe('decodeAudio', () => {
@@ -60,6 +60,10 @@ describe('audio worker tasks', () => {
     assert.equal(result.bins, 80, '80 bins');
     assert.equal(result.frames, 100, '100 frames per second');
     assert.equal(result.mel.length, 8000, 'bins x frames');
-    assert.deepEqual(recorder.records.map((r) => r.name), [SPAN.MEL_FFT, SPAN.MEL_LOG_MEL, SPAN.MEL_NORMALIZE], 'stages');
+    assert.deepEqual(
+      recorder.records.map((r) => r.name),
+      [SPAN.MEL_FFT, SPAN.MEL_LOG_MEL, SPAN.MEL_NORMALIZE],
+      'stages',
+    );
   });
 });

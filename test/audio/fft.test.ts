@@ -1,5 +1,5 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { ComplexFft } from '../../src/audio/fft.ts';
 import { RealFft } from '../../src/audio/real-fft.ts';
 

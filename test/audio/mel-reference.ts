@@ -25,7 +25,7 @@ function hzToMelSlaney(hz: number): number {
 
 function melToHzSlaney(mel: number): number {
   if (mel < 15) return (200 * mel) / 3;
-  return 1000 * Math.pow(6.4, (mel - 15) / 27);
+  return 1000 * 6.4 ** ((mel - 15) / 27);
 }
 
 /** librosa.filters.mel(sr=16000, n_fft=400, n_mels, htk=False, norm='slaney') as rows of 201. */

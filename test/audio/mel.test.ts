@@ -1,12 +1,12 @@
-import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BLOCK_FRAMES, logMelSpectrogram, HANN_400 } from '../../src/audio/mel.ts';
-import { slaneyMelFilters, toSparse, hzToMel, melToHz } from '../../src/audio/mel-filters.ts';
+import { before, describe, it } from 'node:test';
+import { BLOCK_FRAMES, HANN_400, logMelSpectrogram } from '../../src/audio/mel.ts';
+import { hzToMel, melToHz, slaneyMelFilters, toSparse } from '../../src/audio/mel-filters.ts';
 import { parseWav } from '../../src/audio/wav.ts';
-import { StageRecorder } from '../../src/telemetry/recorder.ts';
 import { SPAN } from '../../src/telemetry/names.ts';
-import { referenceFilters, referenceLogMel } from './mel-reference.ts';
+import { StageRecorder } from '../../src/telemetry/recorder.ts';
 import { speechWav } from '../support/speech.ts';
+import { referenceFilters, referenceLogMel } from './mel-reference.ts';
 
 const TOLERANCE = 1e-4;
 
@@ -36,7 +36,11 @@ describe('Slaney mel filters', () => {
 
   it('has the 80 x 201 shape (and 128 x 201 for large-v3)', () => {
     assert.equal(bank.weights.length, 80 * 201, '80 mels by 201 rfft bins');
-    assert.equal(slaneyMelFilters({ sampleRateHz: 16000, nFft: 400, nMels: 128 }).weights.length, 128 * 201, '128 mels');
+    assert.equal(
+      slaneyMelFilters({ sampleRateHz: 16000, nFft: 400, nMels: 128 }).weights.length,
+      128 * 201,
+      '128 mels',
+    );
   });
 
   it("equals librosa's published values (Hugging Face WhisperFeatureExtractor.mel_filters)", () => {
@@ -50,7 +54,11 @@ describe('Slaney mel filters', () => {
       assert.ok(Math.abs(row(m)[k]! - value) <= 1e-12 * value, `filter ${m} bin ${k}: ${row(m)[k]} vs ${value}`);
     }
     // Row sums of the same bank, as published alongside it.
-    const sums: [number, number][] = [[0, 0.024862593984176], [40, 0.026664860534783], [79, 0.024925339738859]];
+    const sums: [number, number][] = [
+      [0, 0.024862593984176],
+      [40, 0.026664860534783],
+      [79, 0.024925339738859],
+    ];
     for (const [m, sum] of sums) {
       const got = row(m).reduce((a, b) => a + b, 0);
       assert.ok(Math.abs(got - sum) <= 1e-9 * sum, `row ${m} sum ${got} vs ${sum}`);
@@ -71,7 +79,8 @@ describe('Slaney mel filters', () => {
     for (let m = 0; m < 80; m++) {
       const width = melToHz((top * (m + 2)) / 81) - melToHz((top * m) / 81);
       const area = row(m).reduce((a, b) => a + b, 0) * 40;
-      if (width >= 400) assert.ok(Math.abs(area - 1) < 0.02, `filter ${m} (width ${width.toFixed(0)} Hz) has area ${area}`);
+      if (width >= 400)
+        assert.ok(Math.abs(area - 1) < 0.02, `filter ${m} (width ${width.toFixed(0)} Hz) has area ${area}`);
       const peak = Math.max(...row(m));
       assert.ok(peak <= 2 / width + 1e-15, `filter ${m} never exceeds its normalised height`);
     }
@@ -86,8 +95,10 @@ describe('Slaney mel filters', () => {
       assert.equal(nonZero[0], sparse.start[m], `filter ${m}: sparse run start`);
       assert.equal(nonZero.at(-1)! - nonZero[0]! + 1, nonZero.length, `filter ${m}: contiguous`);
       const peakAt = values.indexOf(Math.max(...values));
-      for (let k = nonZero[0]!; k < peakAt; k++) assert.ok(values[k]! <= values[k + 1]!, `filter ${m} rises to its peak`);
-      for (let k = peakAt; k < nonZero.at(-1)!; k++) assert.ok(values[k]! >= values[k + 1]!, `filter ${m} falls after its peak`);
+      for (let k = nonZero[0]!; k < peakAt; k++)
+        assert.ok(values[k]! <= values[k + 1]!, `filter ${m} rises to its peak`);
+      for (let k = peakAt; k < nonZero.at(-1)!; k++)
+        assert.ok(values[k]! >= values[k + 1]!, `filter ${m} falls after its peak`);
     }
   });
 });
@@ -116,11 +127,21 @@ describe('logMelSpectrogram', () => {
   const synthetic: [string, () => Float32Array][] = [
     ['two tones', () => tone(8000, 440, 0.5).map((v, i) => v + 0.25 * Math.sin((2 * Math.PI * 3000 * i) / 16000))],
     ['white noise', () => seededNoise(6400, 42, 0.3)],
-    ['a chirp 50 Hz .. 7.9 kHz', () => Float32Array.from({ length: 9600 }, (_, i) => 0.8 * Math.sin(2 * Math.PI * (50 * i + (7850 / (2 * 9600)) * i * i) / 16000))],
-    ['a loud tone over a very quiet floor (8 decades matter)', () => {
-      const floor = seededNoise(8000, 77, 1e-4);
-      return tone(8000, 1000, 0.9).map((v, i) => (i < 4000 ? v : 0) + floor[i]!);
-    }],
+    [
+      'a chirp 50 Hz .. 7.9 kHz',
+      () =>
+        Float32Array.from(
+          { length: 9600 },
+          (_, i) => 0.8 * Math.sin((2 * Math.PI * (50 * i + (7850 / (2 * 9600)) * i * i)) / 16000),
+        ),
+    ],
+    [
+      'a loud tone over a very quiet floor (8 decades matter)',
+      () => {
+        const floor = seededNoise(8000, 77, 1e-4);
+        return tone(8000, 1000, 0.9).map((v, i) => (i < 4000 ? v : 0) + floor[i]!);
+      },
+    ],
     ['an impulse train', () => Float32Array.from({ length: 4800 }, (_, i) => (i % 437 === 0 ? 1 : 0))],
     ['full-scale square wave', () => Float32Array.from({ length: 3200 }, (_, i) => (Math.floor(i / 20) % 2 ? 1 : -1))],
   ];
@@ -152,7 +173,10 @@ describe('logMelSpectrogram', () => {
 
   it('maps silence to (log10(1e-10) + 4) / 4 = -1.5 everywhere', () => {
     const { mel } = logMelSpectrogram(new Float32Array(1600));
-    assert.ok(mel.every((v) => v === -1.5), 'the 1e-10 clamp then the scaling');
+    assert.ok(
+      mel.every((v) => v === -1.5),
+      'the 1e-10 clamp then the scaling',
+    );
   });
 
   it('normalises: maximum (max + 4) / 4, nothing below it by more than 2 (8 decades / 4)', () => {
@@ -190,7 +214,8 @@ describe('logMelSpectrogram', () => {
       return best;
     };
     const expected = Math.round((hzToMel(1000) / hzToMel(8000)) * 81) - 1;
-    for (let t = 2; t < frames - 2; t++) assert.ok(Math.abs(peakBin(t) - expected) <= 1, `frame ${t}: peak bin ${peakBin(t)} near ${expected}`);
+    for (let t = 2; t < frames - 2; t++)
+      assert.ok(Math.abs(peakBin(t) - expected) <= 1, `frame ${t}: peak bin ${peakBin(t)} near ${expected}`);
   });
 
   it('supports 128 mel bins', () => {
@@ -203,15 +228,28 @@ describe('logMelSpectrogram', () => {
   it(`matches the reference across blocks of ${BLOCK_FRAMES} frames, the global maximum included`, () => {
     // 2.4 blocks, the loud part only in the last one: normalisation must see every block's maximum.
     const frames = Math.round(BLOCK_FRAMES * 2.4);
-    const samples = seededNoise(frames * 160, 5, 1e-3).map((v, i) => (i > frames * 150 ? v + 0.8 * Math.sin(i / 7) : v));
+    const samples = seededNoise(frames * 160, 5, 1e-3).map((v, i) =>
+      i > frames * 150 ? v + 0.8 * Math.sin(i / 7) : v,
+    );
     const result = logMelSpectrogram(samples);
     assert.equal(result.frames, frames, 'every frame of every block');
-    assert.ok(maxAbsError(result.mel, result.frames, referenceLogMel(samples)) <= TOLERANCE, 'matches the one-piece reference');
+    assert.ok(
+      maxAbsError(result.mel, result.frames, referenceLogMel(samples)) <= TOLERANCE,
+      'matches the one-piece reference',
+    );
     const recorder = new StageRecorder('medium');
     logMelSpectrogram(samples, { recorder });
     assert.deepEqual(
       recorder.records.map((r) => r.name),
-      [SPAN.MEL_FFT, SPAN.MEL_LOG_MEL, SPAN.MEL_FFT, SPAN.MEL_LOG_MEL, SPAN.MEL_FFT, SPAN.MEL_LOG_MEL, SPAN.MEL_NORMALIZE],
+      [
+        SPAN.MEL_FFT,
+        SPAN.MEL_LOG_MEL,
+        SPAN.MEL_FFT,
+        SPAN.MEL_LOG_MEL,
+        SPAN.MEL_FFT,
+        SPAN.MEL_LOG_MEL,
+        SPAN.MEL_NORMALIZE,
+      ],
       'one fft / log_mel pair per block, then one normalize',
     );
   });
@@ -219,7 +257,11 @@ describe('logMelSpectrogram', () => {
   it('records mel.fft, mel.log_mel and mel.normalize at medium detail, nothing at coarse', () => {
     const medium = new StageRecorder('medium');
     logMelSpectrogram(speech, { recorder: medium });
-    assert.deepEqual(medium.records.map((r) => r.name), [SPAN.MEL_FFT, SPAN.MEL_LOG_MEL, SPAN.MEL_NORMALIZE], 'three stages in order');
+    assert.deepEqual(
+      medium.records.map((r) => r.name),
+      [SPAN.MEL_FFT, SPAN.MEL_LOG_MEL, SPAN.MEL_NORMALIZE],
+      'three stages in order',
+    );
     for (const record of medium.records) {
       assert.ok(record.endMs >= record.startMs, `${record.name} has a duration`);
       assert.equal(record.parent, -1, `${record.name} hangs off the replay parent`);

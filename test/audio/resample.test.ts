@@ -1,9 +1,12 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { resampleTo16k, resampledLength } from '../../src/audio/resample.ts';
+import { describe, it } from 'node:test';
+import { resampledLength, resampleTo16k } from '../../src/audio/resample.ts';
 
 function tone(seconds: number, rateHz: number, hz: number, amplitude = 0.5): Float32Array {
-  return Float32Array.from({ length: Math.round(seconds * rateHz) }, (_, i) => amplitude * Math.sin((2 * Math.PI * hz * i) / rateHz));
+  return Float32Array.from(
+    { length: Math.round(seconds * rateHz) },
+    (_, i) => amplitude * Math.sin((2 * Math.PI * hz * i) / rateHz),
+  );
 }
 
 /** RMS over the middle, away from the zero-padded edges the filter sees. */

@@ -64,7 +64,14 @@ export function fmtBody(fields: FmtFields = {}): Uint8Array {
   const tag = fields.tag ?? (extensible ? 0xfffe : 1);
   const base = concat(u16(tag), u16(channels), u32(rate), u32(rate * blockAlign), u16(blockAlign), u16(bits));
   if (!extensible) return base;
-  return concat(base, u16(22), u16(fields.validBits ?? bits), u32(0), u16(fields.subformat!), Uint8Array.from(fields.guidTail ?? GUID_TAIL));
+  return concat(
+    base,
+    u16(22),
+    u16(fields.validBits ?? bits),
+    u32(0),
+    u16(fields.subformat!),
+    Uint8Array.from(fields.guidTail ?? GUID_TAIL),
+  );
 }
 
 /** 16-bit little-endian PCM bytes of the given integer samples. */

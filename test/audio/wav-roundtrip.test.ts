@@ -1,9 +1,9 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { parseWav } from '../../src/audio/wav.ts';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
@@ -26,7 +26,8 @@ const TOLERANCE: Record<PcmEncoding, number> = {
 function frames(count: number, channels: number, rateHz: number): Float32Array {
   const out = new Float32Array(count * channels);
   for (let i = 0; i < count; i++) {
-    for (let c = 0; c < channels; c++) out[i * channels + c] = 0.9 * Math.sin((2 * Math.PI * (110 + 97 * c) * i) / rateHz + c);
+    for (let c = 0; c < channels; c++)
+      out[i * channels + c] = 0.9 * Math.sin((2 * Math.PI * (110 + 97 * c) * i) / rateHz + c);
   }
   return out;
 }
@@ -79,7 +80,11 @@ describe('encodeWav -> parseWav round trips', () => {
   });
 
   it('refuses sample counts that are not whole frames', () => {
-    assert.throws(() => encodeWav(new Float32Array(3), 16000, { channels: 2 }), RangeError, 'three samples are not stereo frames');
+    assert.throws(
+      () => encodeWav(new Float32Array(3), 16000, { channels: 2 }),
+      RangeError,
+      'three samples are not stereo frames',
+    );
   });
 });
 
@@ -107,13 +112,22 @@ describe('real espeak-ng speech', () => {
 
   it('decodes the same speech identically from every sox encoding and channel layout', async () => {
     const reference = parseWav(await speechWav(text)).samples;
-    const variants: [PcmEncoding, number][] = [['pcm_u8', 2], ['pcm_s24', 3], ['pcm_s32', 1], ['float32', 2], ['float64', 6]];
+    const variants: [PcmEncoding, number][] = [
+      ['pcm_u8', 2],
+      ['pcm_s24', 3],
+      ['pcm_s32', 1],
+      ['float32', 2],
+      ['float64', 6],
+    ];
     for (const [encoding, channels] of variants) {
       const wav = parseWav(await speechWav(text, { encoding, channels }));
       assert.equal(wav.encoding, encoding, `${encoding} encoding`);
       assert.equal(wav.channels, channels, `${encoding} channels`);
       const error = maxDiff(wav.samples, reference);
-      assert.ok(error <= (encoding === 'pcm_u8' ? 1 / 128 : 1e-6), `${encoding} x ${channels}: max difference ${error}`);
+      assert.ok(
+        error <= (encoding === 'pcm_u8' ? 1 / 128 : 1e-6),
+        `${encoding} x ${channels}: max difference ${error}`,
+      );
     }
   });
 });

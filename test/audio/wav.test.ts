@@ -1,13 +1,19 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { describe, it } from 'node:test';
 import { parseWav } from '../../src/audio/wav.ts';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { ServiceError } from '../../src/service/errors.ts';
 import { ascii, chunk, concat, fmtBody, riff, s16, u32 } from './wav-builder.ts';
 
 /** Asserts that parsing fails with this ServiceError code and status (and message, if given). */
-function rejects(bytes: Uint8Array, code: string, status: number, message?: RegExp, options?: { maxDurationS?: number }): void {
+function rejects(
+  bytes: Uint8Array,
+  code: string,
+  status: number,
+  message?: RegExp,
+  options?: { maxDurationS?: number },
+): void {
   assert.throws(
     () => parseWav(bytes, options),
     (error: unknown) => {
@@ -24,7 +30,6 @@ function rejects(bytes: Uint8Array, code: string, status: number, message?: RegE
 const SAMPLES = [0, 1000, -1000, 32767, -32768, 7];
 const validData = chunk('data', s16(SAMPLES));
 
-
 /** Deterministic random bytes. */
 function randomBytes(length: number, seed: number): Uint8Array {
   let state = seed;
@@ -37,7 +42,11 @@ function randomBytes(length: number, seed: number): Uint8Array {
 describe('parseWav: accepted structure', () => {
   it('decodes a minimal 16-bit mono file', () => {
     const wav = parseWav(riff([chunk('fmt ', fmtBody()), validData]));
-    assert.deepEqual(Array.from(wav.samples), SAMPLES.map((v) => v / 32768), 'samples scaled by 2^15');
+    assert.deepEqual(
+      Array.from(wav.samples),
+      SAMPLES.map((v) => v / 32768),
+      'samples scaled by 2^15',
+    );
     assert.equal(wav.sampleRateHz, 16000, 'rate');
     assert.equal(wav.channels, 1, 'channels');
     assert.equal(wav.encoding, 'pcm_s16', 'encoding');
@@ -68,7 +77,13 @@ describe('parseWav: accepted structure', () => {
     assert.equal(parseWav(bytes).samples.length, SAMPLES.length, 'trailing bytes are not audio');
   });
 
-  for (const [riffSize, dataSize] of [[0, 0xffffffff], [0xffffffff, 0], [0xffffffff, 0xffffffff], [0, 0], [0x7ffff024, 0x7ffff000]] as const) {
+  for (const [riffSize, dataSize] of [
+    [0, 0xffffffff],
+    [0xffffffff, 0],
+    [0xffffffff, 0xffffffff],
+    [0, 0],
+    [0x7ffff024, 0x7ffff000],
+  ] as const) {
     it(`reads to the end of the body with streaming placeholders (RIFF 0x${riffSize.toString(16)}, data 0x${dataSize.toString(16)})`, () => {
       const bytes = riff([chunk('fmt ', fmtBody()), chunk('data', s16(SAMPLES), dataSize)], riffSize);
       assert.equal(parseWav(bytes).samples.length, SAMPLES.length, 'every sample in the body');
@@ -82,8 +97,15 @@ describe('parseWav: accepted structure', () => {
   });
 
   it('drops a partial frame at the end of a streamed body', () => {
-    const bytes = riff([chunk('fmt ', fmtBody({ channels: 2 })), chunk('data', concat(s16(SAMPLES), Uint8Array.of(9, 9)), 0xffffffff)], 0xffffffff);
-    assert.equal(parseWav(bytes).samples.length, SAMPLES.length / 2, 'three whole stereo frames, the cut-off one dropped');
+    const bytes = riff(
+      [chunk('fmt ', fmtBody({ channels: 2 })), chunk('data', concat(s16(SAMPLES), Uint8Array.of(9, 9)), 0xffffffff)],
+      0xffffffff,
+    );
+    assert.equal(
+      parseWav(bytes).samples.length,
+      SAMPLES.length / 2,
+      'three whole stereo frames, the cut-off one dropped',
+    );
   });
 
   it('averages channels into mono', () => {
@@ -94,9 +116,16 @@ describe('parseWav: accepted structure', () => {
   it('accepts WAVE_FORMAT_EXTENSIBLE PCM and float sub-formats, including 24 valid bits in 32', () => {
     const pcm = parseWav(riff([chunk('fmt ', fmtBody({ subformat: 1, bits: 16 })), validData]));
     assert.equal(pcm.encoding, 'pcm_s16', 'extensible PCM');
-    const float = parseWav(riff([chunk('fmt ', fmtBody({ subformat: 3, bits: 32 })), chunk('data', new Uint8Array(new Float32Array([0.25, -0.5]).buffer))]));
+    const float = parseWav(
+      riff([
+        chunk('fmt ', fmtBody({ subformat: 3, bits: 32 })),
+        chunk('data', new Uint8Array(new Float32Array([0.25, -0.5]).buffer)),
+      ]),
+    );
     assert.deepEqual(Array.from(float.samples), [0.25, -0.5], 'extensible float');
-    const padded = parseWav(riff([chunk('fmt ', fmtBody({ subformat: 1, bits: 32, validBits: 24 })), chunk('data', u32(0x40000000))]));
+    const padded = parseWav(
+      riff([chunk('fmt ', fmtBody({ subformat: 1, bits: 32, validBits: 24 })), chunk('data', u32(0x40000000))]),
+    );
     assert.deepEqual(Array.from(padded.samples), [0.5], 'container scale');
   });
 });
@@ -109,13 +138,23 @@ describe('parseWav: bad input', () => {
   });
 
   it('rejects random bytes after a valid RIFF/WAVE header as malformed chunks', () => {
-    rejects(concat(ascii('RIFF'), u32(0), ascii('WAVE'), Uint8Array.of(0, 1, 2, 3), randomBytes(100, 3)), 'invalid_wav', 400, /malformed chunk header at byte 12/);
+    rejects(
+      concat(ascii('RIFF'), u32(0), ascii('WAVE'), Uint8Array.of(0, 1, 2, 3), randomBytes(100, 3)),
+      'invalid_wav',
+      400,
+      /malformed chunk header at byte 12/,
+    );
   });
 
   it('rejects a truncated file with both sizes in the message (RIFF size)', () => {
     const full = encodeWav(new Float32Array(1000), 16000);
     const cut = full.subarray(0, 1000);
-    rejects(cut, 'truncated_audio', 400, new RegExp(`declares ${full.length - 8} bytes but only ${cut.length - 8} bytes`));
+    rejects(
+      cut,
+      'truncated_audio',
+      400,
+      new RegExp(`declares ${full.length - 8} bytes but only ${cut.length - 8} bytes`),
+    );
   });
 
   it('rejects a truncated data chunk behind a streamed RIFF size, naming both sizes', () => {
@@ -145,8 +184,18 @@ describe('parseWav: bad input', () => {
     rejects(riff([fmt, validData], 2), 'invalid_wav', 400, /smaller than its form type/);
     const shortRiff = riff([fmt, chunk('data', s16(SAMPLES), 4000)], 4 + fmt.length + 8 + SAMPLES.length * 2);
     rejects(concat(shortRiff, new Uint8Array(4000)), 'invalid_wav', 400, /extends past the end of the RIFF chunk/);
-    rejects(riff([fmt, chunk('data', s16(SAMPLES).subarray(0, 11))]), 'invalid_wav', 400, /not a whole number of 2-byte sample frames/);
-    rejects(riff([chunk('fmt ', fmtBody(), 0x7fff0000), validData]), 'invalid_wav', 400, /'fmt ' chunk \(2147418112 bytes\) extends past the end of the RIFF chunk/);
+    rejects(
+      riff([fmt, chunk('data', s16(SAMPLES).subarray(0, 11))]),
+      'invalid_wav',
+      400,
+      /not a whole number of 2-byte sample frames/,
+    );
+    rejects(
+      riff([chunk('fmt ', fmtBody(), 0x7fff0000), validData]),
+      'invalid_wav',
+      400,
+      /'fmt ' chunk \(2147418112 bytes\) extends past the end of the RIFF chunk/,
+    );
     rejects(riff([chunk('LIST', ascii('INFO'), 5000), fmt, validData]), 'invalid_wav', 400, /'LIST' chunk/);
     rejects(riff([chunk('fmt ', fmtBody({ blockAlign: 4 })), validData]), 'invalid_wav', 400, /block align is 4 bytes/);
   });
@@ -163,35 +212,84 @@ describe('parseWav: bad input', () => {
 
   it('rejects unsupported encodings with 415', () => {
     const data = chunk('data', new Uint8Array(64));
-    rejects(riff([chunk('fmt ', fmtBody({ tag: 7, bits: 8 })), data]), 'unsupported_encoding', 415, /0x0007 \(mu-law\)/);
+    rejects(
+      riff([chunk('fmt ', fmtBody({ tag: 7, bits: 8 })), data]),
+      'unsupported_encoding',
+      415,
+      /0x0007 \(mu-law\)/,
+    );
     rejects(riff([chunk('fmt ', fmtBody({ tag: 6, bits: 8 })), data]), 'unsupported_encoding', 415, /A-law/);
-    rejects(riff([chunk('fmt ', fmtBody({ tag: 2, bits: 4, blockAlign: 256 })), data]), 'unsupported_encoding', 415, /Microsoft ADPCM/);
-    rejects(riff([chunk('fmt ', fmtBody({ tag: 0x11, bits: 4, blockAlign: 256 })), data]), 'unsupported_encoding', 415, /IMA ADPCM/);
+    rejects(
+      riff([chunk('fmt ', fmtBody({ tag: 2, bits: 4, blockAlign: 256 })), data]),
+      'unsupported_encoding',
+      415,
+      /Microsoft ADPCM/,
+    );
+    rejects(
+      riff([chunk('fmt ', fmtBody({ tag: 0x11, bits: 4, blockAlign: 256 })), data]),
+      'unsupported_encoding',
+      415,
+      /IMA ADPCM/,
+    );
     rejects(riff([chunk('fmt ', fmtBody({ tag: 0x1234 })), data]), 'unsupported_encoding', 415, /format tag 0x1234/);
-    rejects(riff([chunk('fmt ', fmtBody({ bits: 12, blockAlign: 2 })), data]), 'unsupported_encoding', 415, /12-bit integer PCM/);
-    rejects(riff([chunk('fmt ', fmtBody({ tag: 3, bits: 16 })), data]), 'unsupported_encoding', 415, /16-bit IEEE float/);
+    rejects(
+      riff([chunk('fmt ', fmtBody({ bits: 12, blockAlign: 2 })), data]),
+      'unsupported_encoding',
+      415,
+      /12-bit integer PCM/,
+    );
+    rejects(
+      riff([chunk('fmt ', fmtBody({ tag: 3, bits: 16 })), data]),
+      'unsupported_encoding',
+      415,
+      /16-bit IEEE float/,
+    );
     rejects(riff([chunk('fmt ', fmtBody({ subformat: 7, bits: 8 })), data]), 'unsupported_encoding', 415, /mu-law/);
-    rejects(riff([chunk('fmt ', fmtBody({ subformat: 1, guidTail: new Array(14).fill(1) })), data]), 'unsupported_encoding', 415, /sub-format GUID/);
+    rejects(
+      riff([chunk('fmt ', fmtBody({ subformat: 1, guidTail: new Array(14).fill(1) })), data]),
+      'unsupported_encoding',
+      415,
+      /sub-format GUID/,
+    );
     rejects(concat(ascii('RIFX'), u32(36), ascii('WAVE')), 'unsupported_encoding', 415, /RIFX/);
     rejects(concat(ascii('RF64'), u32(0xffffffff), ascii('WAVE')), 'unsupported_encoding', 415, /RF64/);
   });
 
   it('rejects zero and absurd sample rates (accepts 1000 .. 384000 Hz)', () => {
     for (const rate of [0, 1, 999, 384001, 0xffffffff]) {
-      rejects(riff([chunk('fmt ', fmtBody({ sampleRateHz: rate })), validData]), 'invalid_sample_rate', 400, new RegExp(`invalid sample rate ${rate} Hz`));
+      rejects(
+        riff([chunk('fmt ', fmtBody({ sampleRateHz: rate })), validData]),
+        'invalid_sample_rate',
+        400,
+        new RegExp(`invalid sample rate ${rate} Hz`),
+      );
     }
-    for (const rate of [1000, 384000]) assert.equal(parseWav(riff([chunk('fmt ', fmtBody({ sampleRateHz: rate })), validData])).sampleRateHz, rate, `${rate} Hz accepted`);
+    for (const rate of [1000, 384000])
+      assert.equal(
+        parseWav(riff([chunk('fmt ', fmtBody({ sampleRateHz: rate })), validData])).sampleRateHz,
+        rate,
+        `${rate} Hz accepted`,
+      );
   });
 
   it('rejects 0 or more than 32 channels', () => {
     for (const channels of [0, 33, 65535]) {
-      rejects(riff([chunk('fmt ', fmtBody({ channels, blockAlign: 2 })), validData]), 'invalid_channels', 400, new RegExp(`invalid channel count ${channels}`));
+      rejects(
+        riff([chunk('fmt ', fmtBody({ channels, blockAlign: 2 })), validData]),
+        'invalid_channels',
+        400,
+        new RegExp(`invalid channel count ${channels}`),
+      );
     }
   });
 
   it('rejects a file without a single sample frame as empty_audio', () => {
     rejects(riff([chunk('fmt ', fmtBody()), chunk('data', new Uint8Array(0))]), 'empty_audio', 400);
-    rejects(riff([chunk('fmt ', fmtBody({ channels: 2 })), chunk('data', Uint8Array.of(1, 2), 0xffffffff)]), 'empty_audio', 400);
+    rejects(
+      riff([chunk('fmt ', fmtBody({ channels: 2 })), chunk('data', Uint8Array.of(1, 2), 0xffffffff)]),
+      'empty_audio',
+      400,
+    );
   });
 
   it('rejects audio longer than the limit with audio_too_long (400), before decoding', () => {
@@ -202,7 +300,10 @@ describe('parseWav: bad input', () => {
 
   it('rejects NaN and infinite float samples', () => {
     for (const bad of [NaN, Infinity, -Infinity, 1e300]) {
-      const bytes = riff([chunk('fmt ', fmtBody({ tag: 3, bits: 64 })), chunk('data', new Uint8Array(new Float64Array([0, bad]).buffer))]);
+      const bytes = riff([
+        chunk('fmt ', fmtBody({ tag: 3, bits: 64 })),
+        chunk('data', new Uint8Array(new Float64Array([0, bad]).buffer)),
+      ]);
       rejects(bytes, 'invalid_wav', 400, /NaN, infinite or beyond the float32 range/);
     }
   });

@@ -1,6 +1,6 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs } from '../../bench/args.ts';
 import { UsageError } from '../../src/cli/usage.ts';
@@ -13,7 +13,11 @@ describe('bench parseBenchArgs', () => {
   });
 
   it('reads --quick and --out in either spelling', () => {
-    assert.deepEqual(parseBenchArgs(['--quick', '--out', 'bench.json']), { quick: true, out: 'bench.json', help: false }, 'separate value');
+    assert.deepEqual(
+      parseBenchArgs(['--quick', '--out', 'bench.json']),
+      { quick: true, out: 'bench.json', help: false },
+      'separate value',
+    );
     assert.equal(parseBenchArgs(['--out=b.json']).out, 'b.json', 'inline value');
     assert.equal(parseBenchArgs(['-h']).help, true, 'short help');
   });

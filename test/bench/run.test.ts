@@ -1,6 +1,6 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { benchPlan, type BenchPlan } from '../../bench/plan.ts';
+import { describe, it } from 'node:test';
+import { type BenchPlan, benchPlan } from '../../bench/plan.ts';
 import { runBench } from '../../bench/run.ts';
 import { STEPS, type Step } from '../../bench/steps.ts';
 
@@ -21,10 +21,20 @@ const step = (name: string): Step => STEPS.find((s) => s.name === name) ?? asser
 describe('bench runBench', () => {
   it('runs the in-process steps at tiny sizes and keys their rows as issue 8 names them', async () => {
     const lines: string[] = [];
-    const doc = await runBench(tinyPlan(), (line) => lines.push(line), [step('span processor overhead'), step('log-mel'), step('rollup accuracy and heap')]);
+    const doc = await runBench(tinyPlan(), (line) => lines.push(line), [
+      step('span processor overhead'),
+      step('log-mel'),
+      step('rollup accuracy and heap'),
+    ]);
     assert.deepEqual(
       Object.keys(doc.results),
-      ['span_processor.overhead_ratio', 'mel.ratio_to_fft_floor', 'mel.max_abs_error', 'rollup.max_relative_error', 'rollup.heap_growth_bytes'],
+      [
+        'span_processor.overhead_ratio',
+        'mel.ratio_to_fft_floor',
+        'mel.max_abs_error',
+        'rollup.max_relative_error',
+        'rollup.heap_growth_bytes',
+      ],
       'row keys',
     );
     assert.equal(doc.results['span_processor.overhead_ratio']!.repeats, 2, 'overhead repeated as planned');
@@ -36,7 +46,10 @@ describe('bench runBench', () => {
     }
     assert.equal(doc.mode, 'quick', 'mode');
     assert.deepEqual(doc.errors, [], 'no failed step');
-    assert.ok(lines.some((l) => l.includes('log-mel')), 'progress names each step');
+    assert.ok(
+      lines.some((l) => l.includes('log-mel')),
+      'progress names each step',
+    );
   });
 
   it('keeps going after a failed step and reports it', async () => {
@@ -48,17 +61,25 @@ describe('bench runBench', () => {
         throw new Error('the service exited');
       },
     };
-    const after: Step = { name: 'after', run: async () => [{ key: 'x.ratio', unit: 'ratio', goal: { op: '>=', target: 1 }, anchor: 'itself', samples: [1, 2, 3] }] };
+    const after: Step = {
+      name: 'after',
+      run: async () => [
+        { key: 'x.ratio', unit: 'ratio', goal: { op: '>=', target: 1 }, anchor: 'itself', samples: [1, 2, 3] },
+      ],
+    };
     const doc = await runBench(tinyPlan(), () => {}, [broken, after]);
     assert.deepEqual(doc.errors, ['broken: the service exited'], 'the failure with its step');
     assert.equal(doc.results['x.ratio']?.value, 2, 'the next step still ran');
     assert.equal(doc.all_goals_met, false, 'a failed step fails the run');
-    assert.ok(remainingAtStart > 29 && remainingAtStart <= 30, `the budget is handed to steps, got ${remainingAtStart}`);
+    assert.ok(
+      remainingAtStart > 29 && remainingAtStart <= 30,
+      `the budget is handed to steps, got ${remainingAtStart}`,
+    );
   });
 });
 
 describe('bench plans', () => {
-  it('keep the issue\'s fixed parameters in both modes', () => {
+  it("keep the issue's fixed parameters in both modes", () => {
     for (const plan of [benchPlan(true), benchPlan(false)]) {
       assert.equal(plan.tracing.streams, 16, `${plan.mode}: 16 streams`);
       assert.ok(plan.service.columns >= 8, `${plan.mode}: 8 or more columns`);
@@ -66,7 +87,10 @@ describe('bench plans', () => {
       assert.equal(plan.mel.durationS, 30, `${plan.mode}: 30 s of audio`);
       assert.equal(plan.heap.spans, 1_000_000, `${plan.mode}: 1e6 spans`);
       assert.ok(plan.tracing.concurrent.minRounds >= 3, `${plan.mode}: enough concurrent rounds for a median`);
-      assert.ok(plan.tracing.concurrentShare > 0 && plan.tracing.concurrentShare < 1, `${plan.mode}: both tracing phases get time`);
+      assert.ok(
+        plan.tracing.concurrentShare > 0 && plan.tracing.concurrentShare < 1,
+        `${plan.mode}: both tracing phases get time`,
+      );
     }
     assert.equal(benchPlan(true).service.suite, 'quick', 'quick runs the quick suite');
     assert.equal(benchPlan(false).service.suite, 'standard', 'full runs the standard suite');

@@ -1,9 +1,15 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { startOtlpSink } from '../../bench/otlp-sink.ts';
-import { busySecondsFromProcStat, closedLoad, cpuSecondsFromStat, mainThreadCpuSeconds, processCpuSeconds } from '../../bench/service-load.ts';
+import {
+  busySecondsFromProcStat,
+  closedLoad,
+  cpuSecondsFromStat,
+  mainThreadCpuSeconds,
+  processCpuSeconds,
+} from '../../bench/service-load.ts';
 
 describe('bench otlp sink', () => {
   it('accepts a real OTLP/HTTP protobuf export and counts it under the sender path', async () => {
@@ -16,10 +22,14 @@ describe('bench otlp sink', () => {
       await provider.forceFlush();
       await provider.shutdown();
       const counts = await sink.counts();
-      assert.equal(counts['medium']?.exports, 1, `one export: ${JSON.stringify(counts)}`);
-      assert.ok((counts['medium']?.bytes ?? 0) > 100, 'the protobuf body arrived');
-      assert.equal(counts['fine'], undefined, 'nothing under another sender');
-      const answer = await fetch(sink.tracesUrl('fine'), { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([0x0a, 0x00]) });
+      assert.equal(counts.medium?.exports, 1, `one export: ${JSON.stringify(counts)}`);
+      assert.ok((counts.medium?.bytes ?? 0) > 100, 'the protobuf body arrived');
+      assert.equal(counts.fine, undefined, 'nothing under another sender');
+      const answer = await fetch(sink.tracesUrl('fine'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: new Uint8Array([0x0a, 0x00]),
+      });
       assert.equal(answer.status, 200, 'an export succeeds');
       assert.equal((await answer.arrayBuffer()).byteLength, 0, 'with an empty ExportTraceServiceResponse');
     } finally {
@@ -51,14 +61,30 @@ describe('bench service-load', () => {
     if (seconds === undefined) return; // no /proc on this platform
     assert.ok(seconds > 0, `this process has used CPU: ${seconds}`);
     const main = mainThreadCpuSeconds(process.pid);
-    assert.ok(main !== undefined && main > 0 && main <= seconds + 0.01, `the main thread's part: ${main} of ${seconds}`);
+    assert.ok(
+      main !== undefined && main > 0 && main <= seconds + 0.01,
+      `the main thread's part: ${main} of ${seconds}`,
+    );
     assert.equal(processCpuSeconds(2 ** 30), undefined, 'no such process');
   });
 
   it('builds one closed scenario with client spans off', () => {
     const options = closedLoad('http://127.0.0.1:1', 16, 32, '1s');
     assert.equal(options.trace, false, 'client spans off');
-    assert.deepEqual(options.scenarios, [{ name: '16x32 1s', model: 'closed', streams: 16, audio: { kind: 'builtin', name: '1s' }, requests: 32, warmup: 0 }], 'scenario');
+    assert.deepEqual(
+      options.scenarios,
+      [
+        {
+          name: '16x32 1s',
+          model: 'closed',
+          streams: 16,
+          audio: { kind: 'builtin', name: '1s' },
+          requests: 32,
+          warmup: 0,
+        },
+      ],
+      'scenario',
+    );
   });
 });
 

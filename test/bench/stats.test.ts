@@ -1,7 +1,7 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { median, pairedRatios, rotation, summarize } from '../../bench/stats.ts';
+import { describe, it } from 'node:test';
 import { scalingEfficiency } from '../../bench/service-suite.ts';
+import { median, pairedRatios, rotation, summarize } from '../../bench/stats.ts';
 import { mainThreadCost } from '../../bench/tracing.ts';
 
 describe('bench stats median', () => {
@@ -72,7 +72,8 @@ describe('bench stats rotation', () => {
 
   it('puts every item first equally often over whole cycles', () => {
     const firsts = Array.from({ length: 9 }, (_, r) => rotation(['a', 'b', 'c'], r)[0]);
-    for (const item of ['a', 'b', 'c']) assert.equal(firsts.filter((f) => f === item).length, 3, `${item} first 3 times`);
+    for (const item of ['a', 'b', 'c'])
+      assert.equal(firsts.filter((f) => f === item).length, 3, `${item} first 3 times`);
   });
 });
 
@@ -88,13 +89,20 @@ describe('bench scalingEfficiency', () => {
 });
 
 describe('bench tracing mainThreadCost', () => {
-  it('is the main-thread CPU tracing adds per request over the untraced service\'s total, round by round', () => {
+  it("is the main-thread CPU tracing adds per request over the untraced service's total, round by round", () => {
     const phase = {
       cpuSecondsPerRequest: { off: [1.0, 2.0], medium: [1.1, 2.1], fine: [1.2, 2.2] },
       mainThreadCpuSecondsPerRequest: { off: [0.004, 0.004], medium: [0.009, 0.014], fine: [0.014, 0.004] },
     };
     const medium = mainThreadCost(phase, 'medium');
-    assert.ok(Math.abs(medium[0]! - 0.005) < 1e-12 && Math.abs(medium[1]! - 0.005) < 1e-12, `5 ms of 1 s, 10 ms of 2 s: ${medium}`);
-    assert.deepEqual(mainThreadCost(phase, 'fine').map((v) => Number(v.toFixed(6))), [0.01, 0], 'fine per round');
+    assert.ok(
+      Math.abs(medium[0]! - 0.005) < 1e-12 && Math.abs(medium[1]! - 0.005) < 1e-12,
+      `5 ms of 1 s, 10 ms of 2 s: ${medium}`,
+    );
+    assert.deepEqual(
+      mainThreadCost(phase, 'fine').map((v) => Number(v.toFixed(6))),
+      [0.01, 0],
+      'fine per round',
+    );
   });
 });

@@ -2,12 +2,13 @@
  * `amanuensis profile` end to end on the quick suite: a run folder with the three outputs, a
  * terminal report, no failed request; and `--compare` over two run folders.
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { BIN } from '../support/service.ts';
 
@@ -31,14 +32,29 @@ describe('amanuensis profile', () => {
     for (const file of ['span-summary.json', 'load-results.json', 'report.html']) {
       assert.ok((await stat(join(folder, file))).size > 0, `${file} written`);
     }
-    const load = JSON.parse(await readFile(join(folder, 'load-results.json'), 'utf8')) as { scenarios: Array<{ failed: number; succeeded: number }> };
+    const load = JSON.parse(await readFile(join(folder, 'load-results.json'), 'utf8')) as {
+      scenarios: Array<{ failed: number; succeeded: number }>;
+    };
     assert.ok(load.scenarios.length >= 3, 'the quick suite ran its scenarios');
-    assert.equal(load.scenarios.reduce((n, s) => n + s.failed, 0), 0, 'no failed request');
-    const summary = JSON.parse(await readFile(join(folder, 'span-summary.json'), 'utf8')) as { spans: Array<{ name: string; count: number }> };
+    assert.equal(
+      load.scenarios.reduce((n, s) => n + s.failed, 0),
+      0,
+      'no failed request',
+    );
+    const summary = JSON.parse(await readFile(join(folder, 'span-summary.json'), 'utf8')) as {
+      spans: Array<{ name: string; count: number }>;
+    };
     const transcribe = summary.spans.find((s) => s.name === 'transcribe');
-    assert.ok((transcribe?.count ?? 0) >= load.scenarios.reduce((n, s) => n + s.succeeded, 0), 'every measured request (and the warm-ups) reached the summary');
+    assert.ok(
+      (transcribe?.count ?? 0) >= load.scenarios.reduce((n, s) => n + s.succeeded, 0),
+      'every measured request (and the warm-ups) reached the summary',
+    );
     assert.match(stdout, /where time goes/, 'terminal report printed');
-    assert.equal(stderr.match(/no collector at http:\/\/127\.0\.0\.1:9\/v1\/traces/g)?.length, 1, 'the missing collector is reported exactly once');
+    assert.equal(
+      stderr.match(/no collector at http:\/\/127\.0\.0\.1:9\/v1\/traces/g)?.length,
+      1,
+      'the missing collector is reported exactly once',
+    );
     const html = await readFile(join(folder, 'report.html'), 'utf8');
     assert.ok(!/<script[^>]+src=/i.test(html), 'no external scripts in the report');
 
@@ -48,16 +64,22 @@ describe('amanuensis profile', () => {
   });
 
   it('refuses --compare without two folders, and a folder that is not a run', async () => {
-    await assert.rejects(run(process.execPath, [BIN, 'profile', '--compare', '/tmp']), (error: { code: number; stderr: string }) => {
-      assert.equal(error.code, 2, 'usage error exit code');
-      assert.match(error.stderr, /exactly two run folders/, 'one-line message');
-      return true;
-    });
+    await assert.rejects(
+      run(process.execPath, [BIN, 'profile', '--compare', '/tmp']),
+      (error: { code: number; stderr: string }) => {
+        assert.equal(error.code, 2, 'usage error exit code');
+        assert.match(error.stderr, /exactly two run folders/, 'one-line message');
+        return true;
+      },
+    );
     const empty = await mkdtemp(join(tmpdir(), 'amanuensis-empty-'));
-    await assert.rejects(run(process.execPath, [BIN, 'profile', '--compare', empty, empty]), (error: { code: number; stderr: string }) => {
-      assert.equal(error.code, 2, 'bad folder exit code');
-      assert.equal(error.stderr.trim().split('\n').length, 1, `one line: ${error.stderr}`);
-      return true;
-    });
+    await assert.rejects(
+      run(process.execPath, [BIN, 'profile', '--compare', empty, empty]),
+      (error: { code: number; stderr: string }) => {
+        assert.equal(error.code, 2, 'bad folder exit code');
+        assert.equal(error.stderr.trim().split('\n').length, 1, `one line: ${error.stderr}`);
+        return true;
+      },
+    );
   });
 });

@@ -2,9 +2,10 @@
  * Every command: `--help` shows the defaults and exits 0; bad usage is one line on stderr and exit
  * code 2, whether commander or our own validation catches it.
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
 import { BIN } from '../support/service.ts';
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -29,7 +30,10 @@ describe('amanuensis usage', () => {
       assert.ok(serve.includes(option), `serve lists ${option}`);
       assert.ok(!profile.includes(option), `profile does not list ${option}, which it would ignore`);
     }
-    assert.ok(profile.includes('--inject-delay') && profile.includes('--device'), 'profile lists the service options it passes on');
+    assert.ok(
+      profile.includes('--inject-delay') && profile.includes('--device'),
+      'profile lists the service options it passes on',
+    );
   });
 
   const bad: Array<[string, string[], RegExp]> = [
@@ -40,14 +44,38 @@ describe('amanuensis usage', () => {
     ['a missing required option', ['load'], /--url is required/],
     ['a listener option profile decides itself', ['profile', '--port', '9000'], /unknown option '--port'/],
     ['a summary-out that climbs', ['serve', '--summary-out', '../x.json'], /'\.\.' is not allowed/],
-    ['an --inject-delay of an unknown span', ['serve', '--inject-delay', 'mel.bogus=300'], /--inject-delay.*unknown stage span 'mel\.bogus'/],
-    ['an --inject-delay of a device-timeline span', ['serve', '--inject-delay', 'npu.kernel_execution=5'], /unknown stage span 'npu\.kernel_execution'/],
+    [
+      'an --inject-delay of an unknown span',
+      ['serve', '--inject-delay', 'mel.bogus=300'],
+      /--inject-delay.*unknown stage span 'mel\.bogus'/,
+    ],
+    [
+      'an --inject-delay of a device-timeline span',
+      ['serve', '--inject-delay', 'npu.kernel_execution=5'],
+      /unknown stage span 'npu\.kernel_execution'/,
+    ],
     ['an --inject-delay without a delay', ['serve', '--inject-delay', 'mel.log_mel'], /--inject-delay.*SPAN=MS/],
-    ['an --inject-delay that does not parse', ['serve', '--inject-delay', 'mel.log_mel=fast'], /delay 'fast' must be a number/],
-    ['an --inject-delay of 0 ms', ['serve', '--inject-delay', 'mel=0'], /delay '0' must be a number of milliseconds above 0/],
+    [
+      'an --inject-delay that does not parse',
+      ['serve', '--inject-delay', 'mel.log_mel=fast'],
+      /delay 'fast' must be a number/,
+    ],
+    [
+      'an --inject-delay of 0 ms',
+      ['serve', '--inject-delay', 'mel=0'],
+      /delay '0' must be a number of milliseconds above 0/,
+    ],
     ['an --inject-delay fraction of 0', ['serve', '--inject-delay', 'mel=300@0'], /fraction '0' must be in \(0, 1\]/],
-    ['an --inject-delay fraction above 1', ['serve', '--inject-delay', 'mel=300@1.5'], /fraction '1\.5' must be in \(0, 1\]/],
-    ['an --inject-delay on profile that does not parse', ['profile', '--inject-delay', 'mel=300@x'], /fraction 'x' must be in/],
+    [
+      'an --inject-delay fraction above 1',
+      ['serve', '--inject-delay', 'mel=300@1.5'],
+      /fraction '1\.5' must be in \(0, 1\]/,
+    ],
+    [
+      'an --inject-delay on profile that does not parse',
+      ['profile', '--inject-delay', 'mel=300@x'],
+      /fraction 'x' must be in/,
+    ],
   ];
   for (const [what, args, message] of bad) {
     it(`answers ${what} with one line and exit code 2`, () => {

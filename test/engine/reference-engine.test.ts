@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Engine, Transcript, TranscribeRequest } from '../../src/engine/engine.ts';
+import type { Engine, TranscribeRequest, Transcript } from '../../src/engine/engine.ts';
 import { createEngine } from '../../src/engine/index.ts';
 import { createWorkerPool, type WorkerPool } from '../../src/engine/pool.ts';
 import { SPAN } from '../../src/telemetry/names.ts';
@@ -23,7 +23,15 @@ after(async () => {
 });
 
 function request(pcm: Float32Array, options: Partial<TranscribeRequest> = {}): TranscribeRequest {
-  return { pcm, durationS: pcm.length / 16000, language: undefined, prompt: undefined, temperature: 0, wordTimestamps: false, ...options };
+  return {
+    pcm,
+    durationS: pcm.length / 16000,
+    language: undefined,
+    prompt: undefined,
+    temperature: 0,
+    wordTimestamps: false,
+    ...options,
+  };
 }
 
 const transcribe = (r: TranscribeRequest) => engine.transcribe(r, new AbortController().signal);
@@ -53,12 +61,22 @@ describe('reference engine', () => {
     assert.ok(transcript.segments.length >= 2, `segments ${transcript.segments.length}`);
     let previousEnd = 0;
     for (const segment of transcript.segments) {
-      assert.ok(segment.start >= previousEnd && segment.end > segment.start && segment.end <= 3, `segment ${segment.id} at ${segment.start}-${segment.end}`);
+      assert.ok(
+        segment.start >= previousEnd && segment.end > segment.start && segment.end <= 3,
+        `segment ${segment.id} at ${segment.start}-${segment.end}`,
+      );
       assert.ok(segment.avg_logprob < 0, 'log probabilities are negative');
       assert.ok(segment.no_speech_prob >= 0 && segment.no_speech_prob <= 1, 'no_speech_prob is a probability');
       previousEnd = segment.end;
     }
-    assert.equal(transcript.text, transcript.segments.map((s) => s.text).join('').trim(), 'text is the segments joined');
+    assert.equal(
+      transcript.text,
+      transcript.segments
+        .map((s) => s.text)
+        .join('')
+        .trim(),
+      'text is the segments joined',
+    );
     assert.deepEqual(transcript.words, [], 'no words unless asked');
   });
 
@@ -74,7 +92,10 @@ describe('reference engine', () => {
     assert.equal(transcript.words.length, tokens.length, 'one word per token');
     const segment = transcript.segments[0]!;
     for (const word of transcript.words.slice(0, segment.tokens.length)) {
-      assert.ok(word.start >= segment.start && word.end <= segment.end + 1e-9 && word.end > word.start, `word ${word.word} ${word.start}-${word.end}`);
+      assert.ok(
+        word.start >= segment.start && word.end <= segment.end + 1e-9 && word.end > word.start,
+        `word ${word.word} ${word.start}-${word.end}`,
+      );
       assert.match(word.word, /^[a-z]+$/, 'bare word, no punctuation');
     }
   });
@@ -86,7 +107,11 @@ describe('reference engine', () => {
     const prompted = await transcribe(request(pcm, { prompt: 'the quarterly budget meeting' }));
     assert.equal(plain.transcript.language, 'en', 'default language');
     assert.equal(german.transcript.language, 'de', 'hinted language');
-    assert.notEqual(prompted.transcript.text, plain.transcript.text, 'a prompt changes the decoder input, hence the text');
+    assert.notEqual(
+      prompted.transcript.text,
+      plain.transcript.text,
+      'a prompt changes the decoder input, hence the text',
+    );
   });
 
   it('keeps 8 simultaneous transcriptions apart: each gets its own result and its own spans', async () => {
@@ -94,16 +119,31 @@ describe('reference engine', () => {
     const sequential: Transcript[] = [];
     for (const pcm of clips) sequential.push((await transcribe(request(pcm))).transcript);
     tracing.reset();
-    const concurrent = await Promise.all(clips.map((pcm, i) => withRoot(tracing.exporter, `${SPAN.TRANSCRIBE}-${i}`, () => transcribe(request(pcm)))));
+    const concurrent = await Promise.all(
+      clips.map((pcm, i) => withRoot(tracing.exporter, `${SPAN.TRANSCRIBE}-${i}`, () => transcribe(request(pcm)))),
+    );
     const spans = tracing.spans();
     concurrent.forEach(({ result, root }, i) => {
       assert.deepEqual(result.transcript, sequential[i], `request ${i} got its own transcript`);
-      assert.deepEqual(childrenOf(spans, root).map((s) => s.name), [SPAN.MEL, SPAN.ENCODER, SPAN.DECODER], `request ${i}: its own three stages`);
+      assert.deepEqual(
+        childrenOf(spans, root).map((s) => s.name),
+        [SPAN.MEL, SPAN.ENCODER, SPAN.DECODER],
+        `request ${i}: its own three stages`,
+      );
       const below = descendantsOf(spans, root);
       assert.equal(below.filter((s) => s.name === SPAN.MEL_FFT).length, 1, `request ${i}: one mel.fft`);
-      assert.equal(below.filter((s) => s.name === SPAN.NPU_KERNEL_EXECUTION).length, 1, `request ${i}: one kernel execution`);
-      assert.equal(below.filter((s) => s.name === SPAN.DECODER_TOKEN_GENERATION).length, 1, `request ${i}: one token generation`);
-      for (const span of below) assert.equal(span.spanContext().traceId, root.spanContext().traceId, `request ${i}: ${span.name} in its trace`);
+      assert.equal(
+        below.filter((s) => s.name === SPAN.NPU_KERNEL_EXECUTION).length,
+        1,
+        `request ${i}: one kernel execution`,
+      );
+      assert.equal(
+        below.filter((s) => s.name === SPAN.DECODER_TOKEN_GENERATION).length,
+        1,
+        `request ${i}: one token generation`,
+      );
+      for (const span of below)
+        assert.equal(span.spanContext().traceId, root.spanContext().traceId, `request ${i}: ${span.name} in its trace`);
     });
     const transcriptsWithText = new Set(concurrent.map(({ result }) => result.transcript.text));
     assert.ok(transcriptsWithText.size > 1, 'different audio, different text');

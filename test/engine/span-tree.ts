@@ -13,7 +13,9 @@ export function epochMs(time: [number, number]): number {
 
 /** The direct children of `parent` among `spans`, in start order. */
 export function childrenOf(spans: readonly ReadableSpan[], parent: ReadableSpan): ReadableSpan[] {
-  return spans.filter((span) => parentOf(span) === parent.spanContext().spanId).sort((a, b) => epochMs(a.startTime) - epochMs(b.startTime));
+  return spans
+    .filter((span) => parentOf(span) === parent.spanContext().spanId)
+    .sort((a, b) => epochMs(a.startTime) - epochMs(b.startTime));
 }
 
 /** Every span below `root`, breadth first. */
@@ -36,7 +38,11 @@ export function countNames(spans: readonly ReadableSpan[]): Record<string, numbe
 }
 
 /** Runs `fn` inside an active root span `name` (as the service's `transcribe`) and returns its result and the finished root. */
-export async function withRoot<T>(exporter: InMemorySpanExporter, name: string, fn: () => Promise<T>): Promise<{ result: T; root: ReadableSpan }> {
+export async function withRoot<T>(
+  exporter: InMemorySpanExporter,
+  name: string,
+  fn: () => Promise<T>,
+): Promise<{ result: T; root: ReadableSpan }> {
   let spanId = '';
   const result = await trace.getTracer('amanuensis-test').startActiveSpan(name, async (span) => {
     spanId = span.spanContext().spanId;

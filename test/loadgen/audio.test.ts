@@ -1,10 +1,10 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
+import { describe, it } from 'node:test';
 import { Busboy } from '@fastify/busboy';
+import { readWavLayout } from '../../src/audio/wav.ts';
 import { AudioLibrary } from '../../src/loadgen/audio.ts';
 import { UPLOAD_FILE_NAME } from '../../src/loadgen/multipart.ts';
-import { readWavLayout } from '../../src/audio/wav.ts';
 
 interface Parsed {
   fields: Record<string, string>;
@@ -48,6 +48,10 @@ describe('AudioLibrary', () => {
     const mixed = await library.prepare({ kind: 'builtin', name: 'mixed' });
     assert.equal(mixed.clips.length, 2, 'mixed alternates two clips');
     assert.equal(mixed.clips[0]!.body, one.clips[0]!.body, 'the same Buffer, not a rebuilt copy');
-    assert.deepEqual(mixed.clips.map((c) => c.durationS), [1, 5], '1 s then 5 s');
+    assert.deepEqual(
+      mixed.clips.map((c) => c.durationS),
+      [1, 5],
+      '1 s then 5 s',
+    );
   });
 });

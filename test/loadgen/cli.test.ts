@@ -1,10 +1,10 @@
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeTarget, type FakeTarget } from './fake-target.ts';
-import { load, type Exit } from './helpers.ts';
+import { after, before, describe, it } from 'node:test';
+import { type FakeTarget, startFakeTarget } from './fake-target.ts';
+import { type Exit, load } from './helpers.ts';
 
 function assertUsage(exit: Exit, pattern: RegExp): void {
   assert.equal(exit.code, 2, `exit code 2 (stderr: ${exit.stderr})`);
@@ -37,7 +37,10 @@ describe('amanuensis load (CLI)', () => {
   it('rejects nonsense options with one line and exit code 2', async () => {
     assertUsage(await load(['--url', target.url, '--streams', '0']), /--streams must be a positive integer/);
     assertUsage(await load(['--url', target.url, '--rate', '-1']), /--rate must be a positive number/);
-    assertUsage(await load(['--url', target.url, '--requests', '3', '--duration', '2']), /--requests and --duration are alternatives/);
+    assertUsage(
+      await load(['--url', target.url, '--requests', '3', '--duration', '2']),
+      /--requests and --duration are alternatives/,
+    );
     assertUsage(await load(['--url', target.url, '--threshold', 'p99 under 800']), /--threshold/);
   });
 
@@ -53,7 +56,9 @@ describe('amanuensis load (CLI)', () => {
     await gone.close();
     assertUsage(await load(['--url', gone.url]), /cannot reach .*\/health/);
     assertUsage(await load(['--url', `${target.url}/wrong`]), /answered 404.*base URL/);
-    const html = await startFakeTarget({ answer: () => ({ status: 200, body: '<html></html>', contentType: 'text/html' }) });
+    const html = await startFakeTarget({
+      answer: () => ({ status: 200, body: '<html></html>', contentType: 'text/html' }),
+    });
     try {
       assertUsage(await load(['--url', html.url]), /without a JSON transcription/);
     } finally {
@@ -63,9 +68,25 @@ describe('amanuensis load (CLI)', () => {
 
   it('exits 0 when every threshold holds and 1 when one fails, writing the results either way', async () => {
     const passing = join(dir, 'pass.json');
-    const ok = await load(['--url', target.url, '--streams', '2', '--requests', '6', '--threshold', 'p99<60000', '--threshold', 'success>=0.99', '--out', passing]);
+    const ok = await load([
+      '--url',
+      target.url,
+      '--streams',
+      '2',
+      '--requests',
+      '6',
+      '--threshold',
+      'p99<60000',
+      '--threshold',
+      'success>=0.99',
+      '--out',
+      passing,
+    ]);
     assert.equal(ok.code, 0, `thresholds hold (stderr: ${ok.stderr})`);
-    const results = JSON.parse(await readFile(passing, 'utf8')) as { scenarios: { requests: number; succeeded: number }[]; thresholds: { passed: boolean }[] };
+    const results = JSON.parse(await readFile(passing, 'utf8')) as {
+      scenarios: { requests: number; succeeded: number }[];
+      thresholds: { passed: boolean }[];
+    };
     assert.equal(results.scenarios[0]!.requests, 6, 'the results file has the scenario');
     assert.equal(results.thresholds.length, 2, 'both checks recorded');
     assert.match(ok.stdout, /p99 ms/, 'the table is printed');
@@ -78,9 +99,15 @@ describe('amanuensis load (CLI)', () => {
   it('writes NDJSON progress on stdout with --progress json', async () => {
     const exit = await load(['--url', target.url, '--streams', '2', '--requests', '4', '--progress', 'json']);
     assert.equal(exit.code, 0, exit.stderr);
-    const events = exit.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string });
+    const events = exit.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string });
     assert.equal(events[0]!.type, 'scenario-start', 'starts with the scenario');
     assert.equal(events.at(-1)!.type, 'results', 'ends with the results document');
-    assert.ok(events.some((e) => e.type === 'scenario-end'), 'reports the scenario end');
+    assert.ok(
+      events.some((e) => e.type === 'scenario-end'),
+      'reports the scenario end',
+    );
   });
 });

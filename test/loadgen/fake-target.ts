@@ -3,10 +3,11 @@
  * behaviour: a fixed delay (optionally with the headers sent first, so time to first byte and time
  * to last byte differ), a chosen answer per request, and a record of what arrived when.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
 import { createHash } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export interface Arrival {
   /** performance.now() when the request's headers had arrived. */
@@ -46,7 +47,10 @@ export interface FakeTarget {
 }
 
 const OK: Answer = { status: 200, body: '{"text":"ok"}' };
-const NOT_FOUND: Answer = { status: 404, body: '{"error":{"message":"no route","type":"invalid_request_error","param":null,"code":"not_found"}}' };
+const NOT_FOUND: Answer = {
+  status: 404,
+  body: '{"error":{"message":"no route","type":"invalid_request_error","param":null,"code":"not_found"}}',
+};
 const TRANSCRIPTIONS = '/v1/audio/transcriptions';
 
 /** Starts the server; `close()` ends it and its connections. */
@@ -65,7 +69,7 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
         method: request.method ?? '',
         path,
         contentType: request.headers['content-type'] ?? '',
-        traceparent: request.headers['traceparent'] as string | undefined,
+        traceparent: request.headers.traceparent as string | undefined,
         bodyHash: createHash('sha256').update(Buffer.concat(chunks)).digest('hex'),
       });
       const answer =
@@ -86,8 +90,7 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
           response.end(answer.body);
         }, delayMs);
         timers.add(timer);
-      }
-      else response.end(answer.body);
+      } else response.end(answer.body);
     });
   });
   server.listen(0, '127.0.0.1');

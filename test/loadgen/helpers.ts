@@ -16,7 +16,14 @@ export function preparedAudio(seconds: number): PreparedAudio {
 }
 
 export function closed(streams: number, requests: number, warmup = 0): ScenarioSpec {
-  return { name: `${streams}x${requests} test`, model: 'closed', streams, audio: { kind: 'files', paths: [] }, requests, warmup };
+  return {
+    name: `${streams}x${requests} test`,
+    model: 'closed',
+    streams,
+    audio: { kind: 'files', paths: [] },
+    requests,
+    warmup,
+  };
 }
 
 export function open(rate: number, durationS: number, warmup = 0): ScenarioSpec {
@@ -33,7 +40,10 @@ export interface Exit {
 
 /** Runs `amanuensis load ...args` (no span export unless `env` sets one) and collects its output. */
 export function load(args: string[], env: Record<string, string> = {}): Promise<Exit> {
-  const child = spawn(process.execPath, [BIN, 'load', ...args], { env: { ...process.env, OTEL_TRACES_EXPORTER: 'none', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'load', ...args], {
+    env: { ...process.env, OTEL_TRACES_EXPORTER: 'none', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,17 +1,20 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseLoadOptions, parseAudio, type RawLoadOptions } from '../../src/loadgen/options.ts';
+import { describe, it } from 'node:test';
 import { UsageError } from '../../src/cli/usage.ts';
+import { parseAudio, parseLoadOptions, type RawLoadOptions } from '../../src/loadgen/options.ts';
 
 const url = 'http://127.0.0.1:8080';
 
 function usage(raw: RawLoadOptions, pattern: RegExp): void {
-  assert.throws(() => parseLoadOptions(raw), (error: unknown) => {
-    assert.ok(error instanceof UsageError, `expected a UsageError, got ${String(error)}`);
-    assert.match(error.message, pattern, 'the message names the problem');
-    assert.ok(!error.message.includes('\n'), 'the message is one line');
-    return true;
-  });
+  assert.throws(
+    () => parseLoadOptions(raw),
+    (error: unknown) => {
+      assert.ok(error instanceof UsageError, `expected a UsageError, got ${String(error)}`);
+      assert.match(error.message, pattern, 'the message names the problem');
+      assert.ok(!error.message.includes('\n'), 'the message is one line');
+      return true;
+    },
+  );
 }
 
 describe('parseLoadOptions', () => {
@@ -20,7 +23,20 @@ describe('parseLoadOptions', () => {
     assert.equal(options.url, url, 'trailing slash dropped');
     assert.equal(options.timeoutMs, 60_000, 'default timeout');
     assert.equal(options.trace, true, 'client spans on by default');
-    assert.deepEqual(options.scenarios, [{ name: '4x32 1s', model: 'closed', streams: 4, audio: { kind: 'builtin', name: '1s' }, requests: 32, warmup: 4 }], 'one default scenario');
+    assert.deepEqual(
+      options.scenarios,
+      [
+        {
+          name: '4x32 1s',
+          model: 'closed',
+          streams: 4,
+          audio: { kind: 'builtin', name: '1s' },
+          requests: 32,
+          warmup: 4,
+        },
+      ],
+      'one default scenario',
+    );
   });
 
   it('runs every stream count and built-in clip in turn, user files together as one scenario', () => {
@@ -30,19 +46,41 @@ describe('parseLoadOptions', () => {
       ['4x16 1s', '4x16 5s', '4x16 files', '8x16 1s', '8x16 5s', '8x16 files'],
       'streams x audio',
     );
-    assert.deepEqual(options.scenarios[2]!.audio, { kind: 'files', paths: ['a.wav', 'b.wav'] }, 'files in one scenario');
+    assert.deepEqual(
+      options.scenarios[2]!.audio,
+      { kind: 'files', paths: ['a.wav', 'b.wav'] },
+      'files in one scenario',
+    );
   });
 
   it('makes an open-model scenario of rate x duration', () => {
     const [scenario] = parseLoadOptions({ url, rate: '20', duration: '3' }).scenarios;
-    assert.deepEqual(scenario, { name: '20/s for 3s 1s', model: 'open', rate: 20, audio: { kind: 'builtin', name: '1s' }, durationS: 3, warmup: 2 }, 'open scenario');
+    assert.deepEqual(
+      scenario,
+      {
+        name: '20/s for 3s 1s',
+        model: 'open',
+        rate: 20,
+        audio: { kind: 'builtin', name: '1s' },
+        durationS: 3,
+        warmup: 2,
+      },
+      'open scenario',
+    );
   });
 
   it('takes the suite scenarios and refuses scenario options beside --suite', () => {
     const options = parseLoadOptions({ url, suite: 'standard' });
     assert.equal(options.scenarios.length, 8, 'three single-stream and five multi-stream scenarios');
-    assert.deepEqual(options.scenarios.slice(3).map((s) => s.name), ['4x8 1s', '8x16 1s', '4x8 5s', '16x32 1s', '4x8 mixed'], 'the seed scenarios');
-    assert.ok(options.scenarios.slice(0, 3).every((s) => s.streams === 1 && s.requests === 10 && s.warmup === 2), 'single-stream profiling');
+    assert.deepEqual(
+      options.scenarios.slice(3).map((s) => s.name),
+      ['4x8 1s', '8x16 1s', '4x8 5s', '16x32 1s', '4x8 mixed'],
+      'the seed scenarios',
+    );
+    assert.ok(
+      options.scenarios.slice(0, 3).every((s) => s.streams === 1 && s.requests === 10 && s.warmup === 2),
+      'single-stream profiling',
+    );
     usage({ url, suite: 'standard', streams: '4' }, /--suite .*--streams/);
     usage({ url, suite: 'huge' }, /--suite must be one of standard, quick/);
   });

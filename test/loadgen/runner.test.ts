@@ -1,17 +1,20 @@
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
 import { TargetClient } from '../../src/loadgen/http-client.ts';
-import { runScenario, type RunContext } from '../../src/loadgen/runner.ts';
-import { scenarioResult } from '../../src/loadgen/report.ts';
-import { ClientSpans } from '../../src/loadgen/tracing.ts';
 import type { ScenarioSpec } from '../../src/loadgen/options.ts';
-import { startFakeTarget, type FakeTarget, type FakeTargetOptions } from './fake-target.ts';
+import { scenarioResult } from '../../src/loadgen/report.ts';
+import { type RunContext, runScenario } from '../../src/loadgen/runner.ts';
+import { ClientSpans } from '../../src/loadgen/tracing.ts';
+import { type FakeTarget, type FakeTargetOptions, startFakeTarget } from './fake-target.ts';
 import { closed, open, preparedAudio } from './helpers.ts';
 
 const audio = preparedAudio(1);
 
 async function run(target: FakeTarget, spec: ScenarioSpec, extra: Partial<RunContext> = {}, timeoutMs = 10_000) {
-  const client = new TargetClient(target.url, { connections: spec.model === 'closed' ? spec.streams! : null, timeoutMs });
+  const client = new TargetClient(target.url, {
+    connections: spec.model === 'closed' ? spec.streams! : null,
+    timeoutMs,
+  });
   try {
     return await runScenario(spec, { client, audio, spans: new ClientSpans(false), headers: {}, ...extra });
   } finally {
@@ -41,13 +44,23 @@ describe('runScenario, closed model', () => {
   it('reports a p50 within a few ms of a fixed server delay, measured to the last body byte, not the headers', async () => {
     const result = scenarioResult(await run(target, closed(4, 24, 4)), undefined);
     assert.equal(result.succeeded, 24, 'all succeeded');
-    assert.ok(result.latency_ms.p50! >= DELAY_MS, `p50 ${result.latency_ms.p50} ms cannot be below the ${DELAY_MS} ms delay`);
+    assert.ok(
+      result.latency_ms.p50! >= DELAY_MS,
+      `p50 ${result.latency_ms.p50} ms cannot be below the ${DELAY_MS} ms delay`,
+    );
     // A stalled process (a busy CI machine) shows up as event-loop delay, which the result reports
     // exactly so that client stalls are not mistaken for server latency; allow for it.
     const allowedMs = FEW_MS + result.client_event_loop_delay_max_ms;
-    assert.ok(result.latency_ms.p50! <= DELAY_MS + allowedMs, `p50 ${result.latency_ms.p50} ms within ${allowedMs} ms of the delay`);
+    assert.ok(
+      result.latency_ms.p50! <= DELAY_MS + allowedMs,
+      `p50 ${result.latency_ms.p50} ms within ${allowedMs} ms of the delay`,
+    );
     assert.ok(result.ttfb_ms.p50! < DELAY_MS / 2, `headers came first: ttfb p50 ${result.ttfb_ms.p50} ms`);
-    assert.ok(result.latency_ms.p50 !== Math.round(result.latency_ms.p50!) || result.latency_ms.mean !== Math.round(result.latency_ms.mean!), 'sub-millisecond resolution');
+    assert.ok(
+      result.latency_ms.p50 !== Math.round(result.latency_ms.p50!) ||
+        result.latency_ms.mean !== Math.round(result.latency_ms.mean!),
+      'sub-millisecond resolution',
+    );
   });
 
   it('sends exactly the requested total across streams, plus the warm-up, which no statistic counts', async () => {
@@ -68,30 +81,47 @@ describe('runScenario, closed model', () => {
 
 describe('runScenario, failures', () => {
   it('counts throughput of successes only and every completed request in requests/s (a server failing every other request)', async () => {
-    await withTarget({ answer: (i) => (i % 2 === 0 ? { status: 200, body: '{"text":"ok"}' } : { status: 500, body: '{"error":{"message":"boom"}}' }) }, async (target) => {
-      const run_ = await run(target, closed(2, 20));
-      const result = scenarioResult(run_, undefined);
-      assert.equal(result.succeeded, 10, 'half succeeded');
-      assert.equal(result.failed, 10, 'half failed');
-      assert.deepEqual(result.errors, { http_500: 10 }, 'taxonomy');
-      assert.equal(result.audio_s, 10, 'audio of successes only');
-      assert.ok(Math.abs(result.throughput_rtf - 10 / run_.wallS) < 0.01, 'rtf = successful audio / wall');
-      assert.ok(Math.abs(result.requests_per_s - 20 / run_.wallS) < 0.01, 'requests/s = all completed / wall');
-      assert.equal(run_.stats.latency.count, 10, 'latency covers successes');
-    });
+    await withTarget(
+      {
+        answer: (i) =>
+          i % 2 === 0 ? { status: 200, body: '{"text":"ok"}' } : { status: 500, body: '{"error":{"message":"boom"}}' },
+      },
+      async (target) => {
+        const run_ = await run(target, closed(2, 20));
+        const result = scenarioResult(run_, undefined);
+        assert.equal(result.succeeded, 10, 'half succeeded');
+        assert.equal(result.failed, 10, 'half failed');
+        assert.deepEqual(result.errors, { http_500: 10 }, 'taxonomy');
+        assert.equal(result.audio_s, 10, 'audio of successes only');
+        assert.ok(Math.abs(result.throughput_rtf - 10 / run_.wallS) < 0.01, 'rtf = successful audio / wall');
+        assert.ok(Math.abs(result.requests_per_s - 20 / run_.wallS) < 0.01, 'requests/s = all completed / wall');
+        assert.equal(run_.stats.latency.count, 10, 'latency covers successes');
+      },
+    );
   });
 
   it('classifies a non-JSON 200 as bad_body, a stalled server as timeout and a refused connection as connection', async () => {
-    await withTarget({ answer: () => ({ status: 200, body: '<html>hi</html>', contentType: 'text/html' }) }, async (target) => {
-      assert.deepEqual(scenarioResult(await run(target, closed(1, 3)), undefined).errors, { bad_body: 3 }, 'bad body');
-    });
+    await withTarget(
+      { answer: () => ({ status: 200, body: '<html>hi</html>', contentType: 'text/html' }) },
+      async (target) => {
+        assert.deepEqual(
+          scenarioResult(await run(target, closed(1, 3)), undefined).errors,
+          { bad_body: 3 },
+          'bad body',
+        );
+      },
+    );
     await withTarget({ delayMs: 60_000 }, async (target) => {
       const result = scenarioResult(await run(target, closed(2, 2), {}, 300), undefined);
       assert.deepEqual(result.errors, { timeout: 2 }, 'timeout');
     });
     const gone = await startFakeTarget();
     await gone.close();
-    assert.deepEqual(scenarioResult(await run(gone, closed(1, 2)), undefined).errors, { connection: 2 }, 'connection refused');
+    assert.deepEqual(
+      scenarioResult(await run(gone, closed(1, 2)), undefined).errors,
+      { connection: 2 },
+      'connection refused',
+    );
   });
 });
 
@@ -139,11 +169,20 @@ describe('runScenario, open model', () => {
       assert.equal(result.requests, 40, 'the stalled requests were still sent');
       const intervalMs = 1000 / 40;
       // The request due just after the stall began could only leave when it ended.
-      assert.ok(result.send_lag_ms!.max! >= STALL_MS - intervalMs, `send lag max ${result.send_lag_ms!.max} ms shows the stall`);
+      assert.ok(
+        result.send_lag_ms!.max! >= STALL_MS - intervalMs,
+        `send lag max ${result.send_lag_ms!.max} ms shows the stall`,
+      );
       // Per request, corrected latency = send lag + service time; so in the (exact) means too.
       const meanGap = result.latency_ms.mean! - result.service_time_ms!.mean!;
-      assert.ok(Math.abs(meanGap - result.send_lag_ms!.mean!) < 0.01, `latency mean - service mean (${meanGap}) = send lag mean (${result.send_lag_ms!.mean})`);
-      assert.ok(result.latency_ms.max! >= result.send_lag_ms!.max!, 'the stalled requests count their wait in the corrected latency');
+      assert.ok(
+        Math.abs(meanGap - result.send_lag_ms!.mean!) < 0.01,
+        `latency mean - service mean (${meanGap}) = send lag mean (${result.send_lag_ms!.mean})`,
+      );
+      assert.ok(
+        result.latency_ms.max! >= result.send_lag_ms!.max!,
+        'the stalled requests count their wait in the corrected latency',
+      );
     });
   });
 });

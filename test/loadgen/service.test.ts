@@ -1,11 +1,11 @@
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startReceiver, type Receiver } from '../support/otlp-receiver.ts';
-import { otlpEnv, startService, type RunningService } from '../support/service.ts';
+import { after, before, describe, it } from 'node:test';
 import type { LoadResults } from '../../src/loadgen/report.ts';
+import { type Receiver, startReceiver } from '../support/otlp-receiver.ts';
+import { otlpEnv, type RunningService, startService } from '../support/service.ts';
 import { load } from './helpers.ts';
 
 /** OTLP SpanKind values. */
@@ -30,13 +30,33 @@ describe('load generator against the service', () => {
   it('gives a scaling efficiency for 4 and 8 streams, and every SERVER span of the run has a load generator CLIENT parent', async () => {
     const out = join(dir, 'load.json');
     // Silence is the service's cheapest clip: the point is the join of the traces, not the engine.
-    const exit = await load(['--url', service.url, '--streams', '4,8', '--requests', '8', '--audio', 'silence', '--out', out, '--progress', 'none'], {
-      ...otlpEnv(receiver.url),
-      OTEL_TRACES_EXPORTER: 'otlp',
-    });
+    const exit = await load(
+      [
+        '--url',
+        service.url,
+        '--streams',
+        '4,8',
+        '--requests',
+        '8',
+        '--audio',
+        'silence',
+        '--out',
+        out,
+        '--progress',
+        'none',
+      ],
+      {
+        ...otlpEnv(receiver.url),
+        OTEL_TRACES_EXPORTER: 'otlp',
+      },
+    );
     assert.equal(exit.code, 0, `load completed (stderr: ${exit.stderr})`);
     const results = JSON.parse(await readFile(out, 'utf8')) as LoadResults;
-    assert.deepEqual(results.scenarios.map((s) => s.succeeded), [8, 8], 'every measured request succeeded');
+    assert.deepEqual(
+      results.scenarios.map((s) => s.succeeded),
+      [8, 8],
+      'every measured request succeeded',
+    );
     assert.equal(typeof results.scaling_efficiency, 'number', 'scaling efficiency from the 4- and 8-stream runs');
     assert.ok(results.scaling_efficiency! > 0, 'positive');
     for (const scenario of results.scenarios) {
@@ -60,7 +80,11 @@ describe('load generator against the service', () => {
     }
     const traced = new Set(servers.map((s) => s.traceId));
     for (const scenario of results.scenarios) {
-      for (const slow of scenario.slowest) assert.ok(slow.trace_id && traced.has(slow.trace_id), 'the slowest requests name traces the service took part in');
+      for (const slow of scenario.slowest)
+        assert.ok(
+          slow.trace_id && traced.has(slow.trace_id),
+          'the slowest requests name traces the service took part in',
+        );
     }
   });
 });

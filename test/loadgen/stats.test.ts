@@ -1,9 +1,20 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ScenarioStats, SLOWEST_KEPT, type RequestSample } from '../../src/loadgen/stats.ts';
+import { describe, it } from 'node:test';
+import { type RequestSample, ScenarioStats, SLOWEST_KEPT } from '../../src/loadgen/stats.ts';
 
 function sample(latencyMs: number, ok = true, extra: Partial<RequestSample> = {}): RequestSample {
-  return { ok, failure: ok ? undefined : 'http_500', intendedAtMs: 0, sentAtMs: 0, headersAtMs: 1, endAtMs: latencyMs, audioS: 1, traceId: undefined, traceResponse: undefined, ...extra };
+  return {
+    ok,
+    failure: ok ? undefined : 'http_500',
+    intendedAtMs: 0,
+    sentAtMs: 0,
+    headersAtMs: 1,
+    endAtMs: latencyMs,
+    audioS: 1,
+    traceId: undefined,
+    traceResponse: undefined,
+    ...extra,
+  };
 }
 
 describe('ScenarioStats', () => {
@@ -24,7 +35,11 @@ describe('ScenarioStats', () => {
     for (let i = 1; i <= 20; i++) stats.record(sample(i, true, { traceId: i.toString(16).padStart(32, '0') }));
     stats.record(sample(100, true, { traceResponse: `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01` }));
     assert.equal(stats.slowest.length, SLOWEST_KEPT, 'bounded');
-    assert.deepEqual(stats.slowest.map((s) => s.latency_ms), [100, 20, 19, 18, 17], 'slowest first');
+    assert.deepEqual(
+      stats.slowest.map((s) => s.latency_ms),
+      [100, 20, 19, 18, 17],
+      'slowest first',
+    );
     assert.equal(stats.slowest[0]!.trace_id, 'ab'.repeat(16), 'trace id from traceresponse');
     assert.equal(stats.slowest[1]!.trace_id, (20).toString(16).padStart(32, '0'), 'trace id from the client span');
   });

@@ -1,7 +1,7 @@
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startReceiver, type Receiver } from '../support/otlp-receiver.ts';
-import { startFakeTarget, type FakeTarget } from './fake-target.ts';
+import { after, before, describe, it } from 'node:test';
+import { type Receiver, startReceiver } from '../support/otlp-receiver.ts';
+import { type FakeTarget, startFakeTarget } from './fake-target.ts';
 import { load } from './helpers.ts';
 
 /** OTLP SpanKind CLIENT. */
@@ -24,17 +24,22 @@ describe('load generator client spans', () => {
   });
 
   it('makes every request a CLIENT span whose context reaches the server as traceparent', async () => {
-    const exit = await load(['--url', target.url, '--streams', '2', '--requests', '6', '--warmup', '2', '--progress', 'json'], {
-      OTEL_TRACES_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-    });
+    const exit = await load(
+      ['--url', target.url, '--streams', '2', '--requests', '6', '--warmup', '2', '--progress', 'json'],
+      {
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      },
+    );
     assert.equal(exit.code, 0, exit.stderr);
     const posts = target.arrivals.filter((a) => a.method === 'POST');
     assert.equal(posts.length, 9, 'preflight + 2 warm-up + 6 measured');
     // The CLI flushes its spans before it exits, so they are all in by now.
     const spans = await receiver.spans();
-    const clients = new Map(spans.filter((s) => s.name === 'loadgen.request').map((s) => [`${s.traceId}-${s.spanId}`, s]));
+    const clients = new Map(
+      spans.filter((s) => s.name === 'loadgen.request').map((s) => [`${s.traceId}-${s.spanId}`, s]),
+    );
     for (const post of posts) {
       const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(post.traceparent ?? '');
       assert.ok(match, `a sampled traceparent on every request, got ${post.traceparent}`);
@@ -48,13 +53,17 @@ describe('load generator client spans', () => {
     }
     const results = JSON.parse(exit.stdout.trim().split('\n').at(-1)!) as { results: Results };
     const traceIds = new Set([...clients.values()].map((s) => s.traceId));
-    for (const slow of results.results.scenarios[0]!.slowest) assert.ok(slow.trace_id && traceIds.has(slow.trace_id), 'slowest requests carry their trace ids');
+    for (const slow of results.results.scenarios[0]!.slowest)
+      assert.ok(slow.trace_id && traceIds.has(slow.trace_id), 'slowest requests carry their trace ids');
   });
 
   it('sends no traceparent with --no-trace', async () => {
     const start = target.arrivals.length;
     const exit = await load(['--url', target.url, '--streams', '1', '--requests', '2', '--no-trace']);
     assert.equal(exit.code, 0, exit.stderr);
-    assert.ok(target.arrivals.slice(start).every((a) => a.traceparent === undefined), 'no context propagated');
+    assert.ok(
+      target.arrivals.slice(start).every((a) => a.traceparent === undefined),
+      'no context propagated',
+    );
   });
 });

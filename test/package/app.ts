@@ -5,7 +5,7 @@
  * `npm test` that started the suite are left out, so npm acts on the application and telemetry
  * goes only where the test says.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -28,8 +28,17 @@ function childEnv(app: string, extra: Record<string, string> = {}): NodeJS.Proce
 }
 
 /** Runs a command to its end (killed after `timeoutMs`) and returns its exit code and output. */
-export function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Ran> {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs });
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<Ran> {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: options.timeoutMs,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -58,20 +67,38 @@ export async function packAndInstall(packages: readonly string[]): Promise<App> 
   const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => childEnv(dir, extra);
   const remove = (): Promise<void> => rm(root, { recursive: true, force: true });
   try {
-    const pack = await run('npm', ['pack', '--json', '--pack-destination', root], { cwd: REPO, env: env(), timeoutMs: 90_000 });
-    if (pack.code !== 0) throw new Error(`npm pack failed (${pack.code}):\n${pack.stdout.slice(-2000)}${pack.stderr.slice(-2000)}`);
+    const pack = await run('npm', ['pack', '--json', '--pack-destination', root], {
+      cwd: REPO,
+      env: env(),
+      timeoutMs: 90_000,
+    });
+    if (pack.code !== 0)
+      throw new Error(`npm pack failed (${pack.code}):\n${pack.stdout.slice(-2000)}${pack.stderr.slice(-2000)}`);
     const [packed] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
 
-    const manifest = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
-    const specs = packages.filter((name) => name !== manifest.name).map((name) => {
-      const version = manifest.dependencies[name];
-      if (version === undefined) throw new Error(`the example imports ${name}, which the package does not depend on`);
-      return `${name}@${version}`;
-    });
+    const manifest = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as {
+      name: string;
+      dependencies: Record<string, string>;
+    };
+    const specs = packages
+      .filter((name) => name !== manifest.name)
+      .map((name) => {
+        const version = manifest.dependencies[name];
+        if (version === undefined) throw new Error(`the example imports ${name}, which the package does not depend on`);
+        return `${name}@${version}`;
+      });
     await mkdir(dir);
-    await writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: 'app', private: true, type: 'module' }, null, 2)}\n`);
-    const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(root, packed.filename), ...specs], { cwd: dir, env: env(), timeoutMs: 120_000 });
-    if (install.code !== 0) throw new Error(`npm install of the tarball failed (${install.code}):\n${install.stderr.slice(-4000)}`);
+    await writeFile(
+      join(dir, 'package.json'),
+      `${JSON.stringify({ name: 'app', private: true, type: 'module' }, null, 2)}\n`,
+    );
+    const install = await run(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', join(root, packed.filename), ...specs],
+      { cwd: dir, env: env(), timeoutMs: 120_000 },
+    );
+    if (install.code !== 0)
+      throw new Error(`npm install of the tarball failed (${install.code}):\n${install.stderr.slice(-4000)}`);
     return { dir, packedFiles: packed.files.map((file) => file.path), env, remove };
   } catch (error) {
     await remove();
@@ -82,8 +109,16 @@ export async function packAndInstall(packages: readonly string[]): Promise<App> 
 const LISTENING = /^amanuensis listening on (\S+)$/;
 
 /** `amanuensis serve --port 0 <args>` from the application's node_modules/.bin, once it listens. */
-export async function startServe(app: App, env: NodeJS.ProcessEnv, args: readonly string[] = []): Promise<{ url: string; stop(): Promise<number | null> }> {
-  const child: ChildProcess = spawn('amanuensis', ['serve', '--port', '0', ...args], { cwd: app.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServe(
+  app: App,
+  env: NodeJS.ProcessEnv,
+  args: readonly string[] = [],
+): Promise<{ url: string; stop(): Promise<number | null> }> {
+  const child: ChildProcess = spawn('amanuensis', ['serve', '--port', '0', ...args], {
+    cwd: app.dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -11,7 +11,8 @@ export function readmeLibraryExample(): string {
   const readme = readFileSync(README, 'utf8');
   const section = readme.slice(readme.indexOf('\n## As a library\n'));
   const block = /```ts\n([\s\S]*?)```/.exec(section);
-  if (!section.startsWith('\n## As a library\n') || !block) throw new Error('README.md has no ```ts block under "## As a library"');
+  if (!section.startsWith('\n## As a library\n') || !block)
+    throw new Error('README.md has no ```ts block under "## As a library"');
   return block[1]!;
 }
 

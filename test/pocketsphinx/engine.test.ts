@@ -3,16 +3,34 @@ import { after, before, describe, it } from 'node:test';
 import { trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { Engine, EngineResult, TranscribeRequest } from '../../src/engine/engine.ts';
-import { createWorkerPool, type WorkerPool } from '../../src/engine/pool.ts';
 import { createPocketSphinxEngine } from '../../src/engine/pocketsphinx/engine.ts';
+import { createWorkerPool, type WorkerPool } from '../../src/engine/pool.ts';
 import { ServiceError } from '../../src/service/errors.ts';
-import { ATTR, SPAN, type Detail } from '../../src/telemetry/names.ts';
+import { ATTR, type Detail, SPAN } from '../../src/telemetry/names.ts';
 import { configureStages } from '../../src/telemetry/stage.ts';
 import { installTestTracing, parentOf } from '../support/tracing.ts';
-import { CLEAR_SENTENCES, continuousTranscript, ensureAddon, HARD_SENTENCES, skipReason, speech, withPauses, wordErrors, type SpeechFixture } from './fixtures.ts';
+import {
+  CLEAR_SENTENCES,
+  continuousTranscript,
+  ensureAddon,
+  HARD_SENTENCES,
+  type SpeechFixture,
+  skipReason,
+  speech,
+  withPauses,
+  wordErrors,
+} from './fixtures.ts';
 
 function request(pcm: Float32Array, overrides: Partial<TranscribeRequest> = {}): TranscribeRequest {
-  return { pcm, durationS: pcm.length / 16000, language: undefined, prompt: undefined, temperature: 0, wordTimestamps: false, ...overrides };
+  return {
+    pcm,
+    durationS: pcm.length / 16000,
+    language: undefined,
+    prompt: undefined,
+    temperature: 0,
+    wordTimestamps: false,
+    ...overrides,
+  };
 }
 
 const never = new AbortController().signal;
@@ -36,7 +54,10 @@ describe('pocketsphinx engine', { skip: skipReason() }, () => {
   });
 
   /** One transcription inside a root span standing in for the service's `transcribe`. */
-  async function traced(detail: Detail, pcm: Float32Array): Promise<{ result: EngineResult; root: ReadableSpan; spans: ReadableSpan[] }> {
+  async function traced(
+    detail: Detail,
+    pcm: Float32Array,
+  ): Promise<{ result: EngineResult; root: ReadableSpan; spans: ReadableSpan[] }> {
     configureStages({ detail, enabled: true });
     tracing.reset();
     let rootId = '';
@@ -54,14 +75,20 @@ describe('pocketsphinx engine', { skip: skipReason() }, () => {
 
   it('word error rate on real speech is no worse than pocketsphinx_continuous on the same audio', async () => {
     const fixtures = await Promise.all([...CLEAR_SENTENCES, ...HARD_SENTENCES].map(speech));
-    const ours = await Promise.all(fixtures.map(async (f) => (await engine.transcribe(request(f.pcm), never)).transcript.text));
+    const ours = await Promise.all(
+      fixtures.map(async (f) => (await engine.transcribe(request(f.pcm), never)).transcript.text),
+    );
     const baseline: string[] = [];
-    for (let i = 0; i < fixtures.length; i += 2) baseline.push(...(await Promise.all(fixtures.slice(i, i + 2).map((f) => continuousTranscript(f.wav)))));
+    for (let i = 0; i < fixtures.length; i += 2)
+      baseline.push(...(await Promise.all(fixtures.slice(i, i + 2).map((f) => continuousTranscript(f.wav)))));
     const total = (hyps: string[]) => fixtures.reduce((sum, f, i) => sum + wordErrors(f.text, hyps[i]!).errors, 0);
     const words = fixtures.reduce((sum, f) => sum + wordErrors(f.text, '').words, 0);
     const listing = fixtures.map((f, i) => `  ${f.text} | ours: ${ours[i]} | cli: ${baseline[i]}`).join('\n');
     assert.ok(total(baseline) > 0, 'the comparison includes audio the baseline gets wrong');
-    assert.ok(total(ours) <= total(baseline), `our WER ${(total(ours) / words).toFixed(3)} must not exceed the CLI's ${(total(baseline) / words).toFixed(3)}\n${listing}`);
+    assert.ok(
+      total(ours) <= total(baseline),
+      `our WER ${(total(ours) / words).toFixed(3)} must not exceed the CLI's ${(total(baseline) / words).toFixed(3)}\n${listing}`,
+    );
   });
 
   it('runs as many requests at once as it has recognisers, queues the rest, and answers each with its own text', async () => {
@@ -71,7 +98,9 @@ describe('pocketsphinx engine', { skip: skipReason() }, () => {
     assert.equal(engine.describe().busy_recognizers, recognizers, 'every recogniser is busy');
     assert.equal(engine.describe().queued_requests, fixtures.length - recognizers, 'the others wait');
     const results = await Promise.all(pending);
-    results.forEach((result, i) => assert.equal(result.transcript.text, fixtures[i]!.text, `request ${i} answered with its own sentence`));
+    results.forEach((result, i) => {
+      assert.equal(result.transcript.text, fixtures[i]!.text, `request ${i} answered with its own sentence`);
+    });
     assert.equal(engine.describe().queued_requests, 0, 'queue drained');
   });
 
@@ -82,33 +111,61 @@ describe('pocketsphinx engine', { skip: skipReason() }, () => {
     const frontend = spans.find((span) => span.name === SPAN.FRONTEND)!;
     const decoder = spans.find((span) => span.name === SPAN.DECODER)!;
     const below = spans.filter((span) => parentOf(span) === decoder.spanContext().spanId).map((span) => span.name);
-    assert.deepEqual(below, [SPAN.DECODER_SEARCH, SPAN.DECODER_POST_PROCESSING], 'search and post-processing under decoder');
-    assert.ok(frontend.attributes[ATTR.MEL_FRAMES]! as number > 100, 'about 100 feature frames per second of audio');
+    assert.deepEqual(
+      below,
+      [SPAN.DECODER_SEARCH, SPAN.DECODER_POST_PROCESSING],
+      'search and post-processing under decoder',
+    );
+    assert.ok((frontend.attributes[ATTR.MEL_FRAMES]! as number) > 100, 'about 100 feature frames per second of audio');
     assert.equal(decoder.attributes[ATTR.DECODER_TOKENS], 5, 'five words recognised');
     assert.equal(decoder.attributes[ATTR.DECODER_SEGMENTS], 1, 'one segment');
     assert.ok(ms(frontend.endTime) <= ms(decoder.startTime) + 0.01, 'search starts after the front end ends');
     const search = spans.find((span) => span.name === SPAN.DECODER_SEARCH)!;
     const post = spans.find((span) => span.name === SPAN.DECODER_POST_PROCESSING)!;
-    assert.ok(ms(search.endTime) <= ms(post.startTime) + 0.01 && ms(post.endTime) <= ms(decoder.endTime) + 0.01, 'post-processing follows the search inside decoder');
-    for (const key of ['queue_ms', 'mel_ms', 'encoder_ms', 'decoder_ms']) assert.ok(result.timing[key]! >= 0, `timing has ${key}`);
+    assert.ok(
+      ms(search.endTime) <= ms(post.startTime) + 0.01 && ms(post.endTime) <= ms(decoder.endTime) + 0.01,
+      'post-processing follows the search inside decoder',
+    );
+    for (const key of ['queue_ms', 'mel_ms', 'encoder_ms', 'decoder_ms'])
+      assert.ok(result.timing[key]! >= 0, `timing has ${key}`);
     assert.equal(result.timing.encoder_ms, 0, 'no separate encoder stage');
   });
 
   it('coarse: only frontend and decoder', async () => {
     const { root, spans } = await traced('coarse', (await speech(CLEAR_SENTENCES[1])).pcm);
-    assert.deepEqual(spans.filter((span) => span !== root).map((span) => span.name).sort(), [SPAN.DECODER, SPAN.FRONTEND], 'no finer spans');
+    assert.deepEqual(
+      spans
+        .filter((span) => span !== root)
+        .map((span) => span.name)
+        .sort(),
+      [SPAN.DECODER, SPAN.FRONTEND],
+      'no finer spans',
+    );
   });
 
   it('splits segments at pauses and times words on the audio timeline', async () => {
-    const parts: SpeechFixture[] = await Promise.all([CLEAR_SENTENCES[0], CLEAR_SENTENCES[6], CLEAR_SENTENCES[7]].map(speech));
-    const pcm = withPauses(parts.map((part) => part.pcm), 1);
+    const parts: SpeechFixture[] = await Promise.all(
+      [CLEAR_SENTENCES[0], CLEAR_SENTENCES[6], CLEAR_SENTENCES[7]].map(speech),
+    );
+    const pcm = withPauses(
+      parts.map((part) => part.pcm),
+      1,
+    );
     const { transcript } = await engine.transcribe(request(pcm, { wordTimestamps: true }), never);
-    assert.equal(transcript.segments.length, parts.length, `one segment per sentence: ${transcript.segments.map((s) => s.text).join(' |')}`);
+    assert.equal(
+      transcript.segments.length,
+      parts.length,
+      `one segment per sentence: ${transcript.segments.map((s) => s.text).join(' |')}`,
+    );
     transcript.segments.forEach((segment, i) => {
       const { errors, words } = wordErrors(parts[i]!.text, segment.text);
       assert.ok(errors / words <= 0.25, `segment ${i} is sentence ${i}: "${segment.text.trim()}"`);
     });
-    assert.equal(transcript.text, transcript.segments.map((segment) => segment.text.trim()).join(' '), 'text is the segments joined');
+    assert.equal(
+      transcript.text,
+      transcript.segments.map((segment) => segment.text.trim()).join(' '),
+      'text is the segments joined',
+    );
     assert.equal(transcript.words.length, transcript.text.split(' ').length, 'one timestamp per word');
     let previousEnd = 0;
     for (const word of transcript.words) {
@@ -118,7 +175,10 @@ describe('pocketsphinx engine', { skip: skipReason() }, () => {
     }
     assert.ok(previousEnd <= pcm.length / 16000, 'words end within the audio');
     const secondStart = parts[0]!.durationS + 1;
-    assert.ok(Math.abs(transcript.segments[1]!.start - secondStart) < 0.5, `second sentence starts near ${secondStart.toFixed(2)} s, got ${transcript.segments[1]!.start}`);
+    assert.ok(
+      Math.abs(transcript.segments[1]!.start - secondStart) < 0.5,
+      `second sentence starts near ${secondStart.toFixed(2)} s, got ${transcript.segments[1]!.start}`,
+    );
   });
 
   it('leaves words out unless word timestamps are asked for', async () => {
@@ -136,7 +196,8 @@ describe('pocketsphinx engine', { skip: skipReason() }, () => {
   it('rejects a language other than English with a 400', async () => {
     await assert.rejects(
       engine.transcribe(request(new Float32Array(1600), { language: 'fr' }), never),
-      (error: unknown) => error instanceof ServiceError && error.status === 400 && error.code === 'unsupported_language',
+      (error: unknown) =>
+        error instanceof ServiceError && error.status === 400 && error.code === 'unsupported_language',
       'unsupported_language',
     );
   });
@@ -151,7 +212,8 @@ describe('pocketsphinx engine', { skip: skipReason() }, () => {
     controller.abort(reason);
     await assert.rejects(queued, (error: unknown) => error === reason, 'rejects with the abort reason');
     assert.equal(engine.describe().queued_requests, 0, 'left the queue');
-    for (const result of await Promise.all(running)) assert.equal(result.transcript.text, text, 'running requests finish');
+    for (const result of await Promise.all(running))
+      assert.equal(result.transcript.text, text, 'running requests finish');
     assert.equal((await engine.transcribe(request(pcm), never)).transcript.text, text, 'still serving');
   });
 });

@@ -33,12 +33,18 @@ export const CLEAR_SENTENCES = [
 ] as const;
 
 /** Sentences both recognisers get partly wrong, so the comparison is not only on easy audio. */
-export const HARD_SENTENCES = ['open the door and turn on the light', 'can you help me find my keys', 'he reads the newspaper every morning', 'the president will speak tomorrow'] as const;
+export const HARD_SENTENCES = [
+  'open the door and turn on the light',
+  'can you help me find my keys',
+  'he reads the newspaper every morning',
+  'the president will speak tomorrow',
+] as const;
 
 /** Why the engine's tests cannot run here, or undefined when they can. */
 export function skipReason(): string | undefined {
   const missing: string[] = [];
-  if (spawnSync('pkg-config', ['--exists', 'pocketsphinx', 'sphinxbase']).status !== 0) missing.push('libpocketsphinx-dev/libsphinxbase-dev');
+  if (spawnSync('pkg-config', ['--exists', 'pocketsphinx', 'sphinxbase']).status !== 0)
+    missing.push('libpocketsphinx-dev/libsphinxbase-dev');
   if (!Object.values(modelFiles(modelDir())).every((path) => existsSync(path))) missing.push('pocketsphinx-en-us');
   if (spawnSync('pocketsphinx_continuous', ['-h']).error) missing.push('pocketsphinx');
   if (missing.length === 0) return undefined;
@@ -59,7 +65,8 @@ export async function ensureAddon(): Promise<void> {
     try {
       await mkdir(lock);
     } catch {
-      if (Date.now() > deadline) throw new Error(`gave up waiting for another build of the addon; remove ${lock} if no build is running`);
+      if (Date.now() > deadline)
+        throw new Error(`gave up waiting for another build of the addon; remove ${lock} if no build is running`);
       await new Promise((resolve) => setTimeout(resolve, 250));
       continue;
     }
@@ -94,7 +101,11 @@ export async function continuousTranscript(wav: Uint8Array): Promise<string> {
     const file = join(dir, 'speech.wav');
     await writeFile(file, wav);
     const { stdout } = await run('pocketsphinx_continuous', ['-infile', file], { maxBuffer: 1 << 20 });
-    return stdout.split('\n').map((line) => line.trim()).filter(Boolean).join(' ');
+    return stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .join(' ');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -108,7 +119,11 @@ export function wordErrors(reference: string, hypothesis: string): { errors: num
   for (let i = 1; i <= ref.length; i++) {
     const current = [i];
     for (let j = 1; j <= hyp.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (ref[i - 1] === hyp[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (ref[i - 1] === hyp[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SETUP_COMMAND } from '../../src/engine/pocketsphinx/setup.ts';
-import { startReceiver, type Receiver, type ReceivedSpan } from '../support/otlp-receiver.ts';
-import { otlpEnv, startService, transcribe, type RunningService } from '../support/service.ts';
+import { type ReceivedSpan, type Receiver, startReceiver } from '../support/otlp-receiver.ts';
+import { otlpEnv, type RunningService, startService, transcribe } from '../support/service.ts';
 import { CLEAR_SENTENCES, ensureAddon, skipReason, speech } from './fixtures.ts';
 
 /** The engine's part of the contract tree: span -> parent. */
@@ -27,7 +27,10 @@ describe('serve --engine pocketsphinx', { skip: skipReason() }, () => {
   before(async () => {
     await ensureAddon();
     receiver = await startReceiver();
-    service = await startService(['--engine', 'pocketsphinx'], { ...otlpEnv(receiver.url), OTEL_TRACES_EXPORTER: 'otlp' });
+    service = await startService(['--engine', 'pocketsphinx'], {
+      ...otlpEnv(receiver.url),
+      OTEL_TRACES_EXPORTER: 'otlp',
+    });
   });
   after(async () => {
     await service?.stop();
@@ -36,7 +39,9 @@ describe('serve --engine pocketsphinx', { skip: skipReason() }, () => {
 
   it('answers 8 simultaneous requests, each with its own sentence', async () => {
     const fixtures = await Promise.all(CLEAR_SENTENCES.map(speech));
-    const responses = await Promise.all(fixtures.map((f) => transcribe(service.url, f.wav, { response_format: 'json' })));
+    const responses = await Promise.all(
+      fixtures.map((f) => transcribe(service.url, f.wav, { response_format: 'json' })),
+    );
     for (const [i, response] of responses.entries()) {
       assert.equal(response.status, 200, `request ${i} answered`);
       const body = (await response.json()) as { text: string };
@@ -46,7 +51,10 @@ describe('serve --engine pocketsphinx', { skip: skipReason() }, () => {
 
   it('verbose_json carries segments, word timestamps and the stage timing; the trace has the engine stages', async () => {
     const fixture = await speech(CLEAR_SENTENCES[3]);
-    const response = await transcribe(service.url, fixture.wav, { response_format: 'verbose_json', 'timestamp_granularities[]': ['word', 'segment'] });
+    const response = await transcribe(service.url, fixture.wav, {
+      response_format: 'verbose_json',
+      'timestamp_granularities[]': ['word', 'segment'],
+    });
     assert.equal(response.status, 200, 'answered');
     const body = (await response.json()) as {
       text: string;
@@ -59,12 +67,23 @@ describe('serve --engine pocketsphinx', { skip: skipReason() }, () => {
     assert.equal(body.text, fixture.text, 'real transcript');
     assert.equal(body.language, 'en', 'English');
     assert.equal(body.model, 'pocketsphinx-en-us', 'model name');
-    assert.deepEqual(body.words.map((w) => w.word), fixture.text.split(' '), 'a timestamp per word');
-    assert.ok(body.segments.length >= 1 && body.segments[0]!.end <= fixture.durationS + 0.01, 'segments within the audio');
-    for (const key of ['mel_ms', 'encoder_ms', 'decoder_ms']) assert.equal(typeof body.timing[key], 'number', `timing.${key}`);
+    assert.deepEqual(
+      body.words.map((w) => w.word),
+      fixture.text.split(' '),
+      'a timestamp per word',
+    );
+    assert.ok(
+      body.segments.length >= 1 && body.segments[0]!.end <= fixture.durationS + 0.01,
+      'segments within the audio',
+    );
+    for (const key of ['mel_ms', 'encoder_ms', 'decoder_ms'])
+      assert.equal(typeof body.timing[key], 'number', `timing.${key}`);
     const traceId = /^00-([0-9a-f]{32})-/.exec(response.headers.get('traceresponse') ?? '')?.[1];
     assert.ok(traceId, 'traceresponse header');
-    const spans = await receiver.waitForSpans((all) => all.some((s) => s.traceId === traceId && s.name === 'decoder.post_processing'), 20_000);
+    const spans = await receiver.waitForSpans(
+      (all) => all.some((s) => s.traceId === traceId && s.name === 'decoder.post_processing'),
+      20_000,
+    );
     const inTrace = spans.filter((s: ReceivedSpan) => s.traceId === traceId);
     const byId = new Map(inTrace.map((s) => [s.spanId, s]));
     for (const [name, parent] of Object.entries(TREE)) {
@@ -78,7 +97,9 @@ describe('serve --engine pocketsphinx', { skip: skipReason() }, () => {
 describe('serve --engine pocketsphinx without the model', () => {
   it('exits non-zero at start with a message naming the setup command', async () => {
     await assert.rejects(
-      startService(['--engine', 'pocketsphinx'], { AMANUENSIS_POCKETSPHINX_MODEL_DIR: '/nonexistent/pocketsphinx-model' }),
+      startService(['--engine', 'pocketsphinx'], {
+        AMANUENSIS_POCKETSPHINX_MODEL_DIR: '/nonexistent/pocketsphinx-model',
+      }),
       (error: Error) => /exited (?:with )?\(?[1-9]/.test(error.message) && error.message.includes(SETUP_COMMAND),
       'names the setup command',
     );

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { recognizerCount } from '../../src/engine/pocketsphinx/engine.ts';
-import { SETUP_COMMAND, loadAddon } from '../../src/engine/pocketsphinx/setup.ts';
-import { baseWord, buildTranscript, isFiller } from '../../src/engine/pocketsphinx/transcript.ts';
 import type { RawResult, RawWord } from '../../src/engine/pocketsphinx/setup.ts';
+import { loadAddon, SETUP_COMMAND } from '../../src/engine/pocketsphinx/setup.ts';
+import { baseWord, buildTranscript, isFiller } from '../../src/engine/pocketsphinx/transcript.ts';
 
 function word(text: string, startFrame: number, endFrame: number, lmId = 7, logPosterior = -0.5): RawWord {
   return { word: text, startFrame, endFrame, logPosterior, lmId };
@@ -19,19 +19,51 @@ function raw(words: RawWord[]): RawResult {
 
 describe('pocketsphinx transcript', () => {
   it('drops fillers and alternate-pronunciation marks', () => {
-    const { text, words } = buildTranscript(raw([word('<s>', 0, 9, -1), word('read(2)', 10, 39), word('<sil>', 40, 44, -1), word('[NOISE]', 45, 49, -1), word('books', 50, 89), word('</s>', 90, 99, -1)]), { wordTimestamps: true });
+    const { text, words } = buildTranscript(
+      raw([
+        word('<s>', 0, 9, -1),
+        word('read(2)', 10, 39),
+        word('<sil>', 40, 44, -1),
+        word('[NOISE]', 45, 49, -1),
+        word('books', 50, 89),
+        word('</s>', 90, 99, -1),
+      ]),
+      { wordTimestamps: true },
+    );
     assert.equal(text, 'read books', 'only the spoken words, base spellings');
-    assert.deepEqual(words, [{ word: 'read', start: 0.1, end: 0.4 }, { word: 'books', start: 0.5, end: 0.9 }], 'frames are 10 ms, end frame inclusive');
+    assert.deepEqual(
+      words,
+      [
+        { word: 'read', start: 0.1, end: 0.4 },
+        { word: 'books', start: 0.5, end: 0.9 },
+      ],
+      'frames are 10 ms, end frame inclusive',
+    );
   });
 
   it('starts a new segment at a pause of half a second or more', () => {
-    const { segments } = buildTranscript(raw([word('one', 0, 29), word('two', 70, 99), word('three', 150, 179)]), { wordTimestamps: false });
-    assert.deepEqual(segments.map((s) => s.text), [' one two', ' three'], '0.4 s keeps, 0.5 s splits');
-    assert.deepEqual(segments.map((s) => [s.id, s.start, s.end]), [[0, 0, 1], [1, 1.5, 1.8]], 'ids and times from the words');
+    const { segments } = buildTranscript(raw([word('one', 0, 29), word('two', 70, 99), word('three', 150, 179)]), {
+      wordTimestamps: false,
+    });
+    assert.deepEqual(
+      segments.map((s) => s.text),
+      [' one two', ' three'],
+      '0.4 s keeps, 0.5 s splits',
+    );
+    assert.deepEqual(
+      segments.map((s) => [s.id, s.start, s.end]),
+      [
+        [0, 0, 1],
+        [1, 1.5, 1.8],
+      ],
+      'ids and times from the words',
+    );
   });
 
   it('fills the Whisper fields from the recogniser', () => {
-    const [segment] = buildTranscript(raw([word('hello', 0, 49, 11, -0.2), word('world', 50, 99, 12, -0.6)]), { wordTimestamps: false }).segments;
+    const [segment] = buildTranscript(raw([word('hello', 0, 49, 11, -0.2), word('world', 50, 99, 12, -0.6)]), {
+      wordTimestamps: false,
+    }).segments;
     assert.ok(segment, 'one segment');
     assert.deepEqual(segment.tokens, [11, 12], 'language-model ids');
     assert.equal(segment.avg_logprob, -0.4, 'mean word log posterior');
@@ -41,7 +73,9 @@ describe('pocketsphinx transcript', () => {
   });
 
   it('gives no segments for a path of fillers only', () => {
-    const transcript = buildTranscript(raw([word('<s>', 0, 50, -1), word('</s>', 51, 99, -1)]), { wordTimestamps: true });
+    const transcript = buildTranscript(raw([word('<s>', 0, 50, -1), word('</s>', 51, 99, -1)]), {
+      wordTimestamps: true,
+    });
     assert.deepEqual(transcript, { text: '', language: 'en', segments: [], words: [] }, 'empty transcript');
   });
 
@@ -61,6 +95,11 @@ describe('pocketsphinx sizing and setup', () => {
   });
 
   it('names the setup command when the model is missing', () => {
-    assert.throws(() => loadAddon('/nonexistent/pocketsphinx-model'), (error: Error) => error.message.includes('missing /nonexistent/pocketsphinx-model') && error.message.includes(SETUP_COMMAND), 'what is missing and how to fix it');
+    assert.throws(
+      () => loadAddon('/nonexistent/pocketsphinx-model'),
+      (error: Error) =>
+        error.message.includes('missing /nonexistent/pocketsphinx-model') && error.message.includes(SETUP_COMMAND),
+      'what is missing and how to fix it',
+    );
   });
 });

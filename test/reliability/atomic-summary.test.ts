@@ -3,15 +3,16 @@
  * moments while it rewrites its summary every few milliseconds under load, and the file left
  * behind is always a whole, valid summary document.
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readFile, readdir, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { parseSummary } from '../../src/rollup/validate.ts';
+import { mulberry32 } from '../support/random.ts';
 import { startService } from '../support/service.ts';
 import { clipWav, postWav, tempFolder } from './helpers.ts';
-import { mulberry32 } from '../support/random.ts';
 
 const ROUNDS = 4;
 const SEED = 20261127;
@@ -36,7 +37,9 @@ describe('atomic summary writes', () => {
         try {
           await waitForFile(file);
           // Requests in flight, so the document grows and changes between writes.
-          const requests = [postWav(service.url, clipWav('1s')), postWav(service.url, clipWav('1s'))].map((p) => p.then((r) => r.arrayBuffer()).catch(() => undefined));
+          const requests = [postWav(service.url, clipWav('1s')), postWav(service.url, clipWav('1s'))].map((p) =>
+            p.then((r) => r.arrayBuffer()).catch(() => undefined),
+          );
           const delayMillis = Math.floor(random() * 1500);
           await new Promise((resolve) => setTimeout(resolve, delayMillis));
           const exited = once(service.child, 'exit');
@@ -44,7 +47,10 @@ describe('atomic summary writes', () => {
           await exited;
           await Promise.all(requests);
           const text = await readFile(file, 'utf8');
-          assert.doesNotThrow(() => parseSummary(text), `round ${round}: a whole, valid summary after kill -9 at +${delayMillis} ms (${text.length} bytes)`);
+          assert.doesNotThrow(
+            () => parseSummary(text),
+            `round ${round}: a whole, valid summary after kill -9 at +${delayMillis} ms (${text.length} bytes)`,
+          );
           t.diagnostic(`round ${round}: killed at +${delayMillis} ms, ${text.length} bytes intact`);
         } finally {
           await service.stop();
@@ -52,7 +58,10 @@ describe('atomic summary writes', () => {
       }
       const names = await readdir(folder);
       assert.ok(names.includes('span-summary.json'), 'the summary is where it was asked to be');
-      assert.ok(names.every((name) => name === 'span-summary.json' || /^\.span-summary\.json\.\d+\.\d+\.tmp$/.test(name)), `only the summary and interrupted temporaries: ${names.join(', ')}`);
+      assert.ok(
+        names.every((name) => name === 'span-summary.json' || /^\.span-summary\.json\.\d+\.\d+\.tmp$/.test(name)),
+        `only the summary and interrupted temporaries: ${names.join(', ')}`,
+      );
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

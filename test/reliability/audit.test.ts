@@ -3,9 +3,10 @@
  * the registry's advisory endpoint; where the registry refuses it (a read-only mirror answers 405),
  * the test says so and skips rather than pass unseen.
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 interface AuditReport {
@@ -16,7 +17,11 @@ interface AuditReport {
 
 describe('npm audit of production dependencies', () => {
   it('finds no high or critical advisories', (t) => {
-    const result = spawnSync('npm', ['audit', '--omit=dev', '--json'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync('npm', ['audit', '--omit=dev', '--json'], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     let report: AuditReport;
     try {
       report = JSON.parse(result.stdout) as AuditReport;

@@ -4,11 +4,12 @@
  * bounded with the overflow counted in /health and the span summary, and SIGTERM still ends the
  * process within 10 s.
  */
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { startService, transcribe, type RunningService } from '../support/service.ts';
-import { clipWav, closedPort, health, spanSummary, startBlackHole, type BlackHole } from './helpers.ts';
+import { after, before, describe, it } from 'node:test';
+import { type RunningService, startService, transcribe } from '../support/service.ts';
+import { type BlackHole, clipWav, closedPort, health, spanSummary, startBlackHole } from './helpers.ts';
 
 const QUEUE = 32;
 const BATCH = 8;
@@ -54,7 +55,10 @@ async function load(url: string): Promise<number[]> {
 async function withClientTimeout<T>(work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`requests took over ${CLIENT_TIMEOUT_MILLIS} ms: they waited for an export`)), CLIENT_TIMEOUT_MILLIS);
+    timer = setTimeout(
+      () => reject(new Error(`requests took over ${CLIENT_TIMEOUT_MILLIS} ms: they waited for an export`)),
+      CLIENT_TIMEOUT_MILLIS,
+    );
   });
   try {
     return await Promise.race([work, timeout]);
@@ -80,7 +84,10 @@ async function assertSurvives(service: RunningService, note: (message: string) =
   const produced = summary.spans.reduce((sum, s) => sum + s.count, 0);
   assert.ok(summary.dropped_spans > 0, `the summary counts dropped spans (${summary.dropped_spans} of ${produced})`);
   // Nothing is delivered, so what is not dropped is held for export: at most a full queue plus the batch in flight.
-  assert.ok(produced - summary.dropped_spans <= QUEUE + BATCH, `held spans ${produced - summary.dropped_spans} stay within the queue (${QUEUE}) plus one batch (${BATCH})`);
+  assert.ok(
+    produced - summary.dropped_spans <= QUEUE + BATCH,
+    `held spans ${produced - summary.dropped_spans} stay within the queue (${QUEUE}) plus one batch (${BATCH})`,
+  );
   note(`${produced} spans made, ${summary.dropped_spans} dropped`);
   const facts = await health(service.url);
   assert.equal(facts.status, 'ok', 'healthy');
@@ -118,7 +125,10 @@ describe('collector black-holed', () => {
   it('serves every request while an export hangs, bounds the queue, counts the drops, and exits on SIGTERM within 10 s', async (t) => {
     await assertSurvives(service, (message) => t.diagnostic(message));
     // The requests were answered while the first export was still unanswered: none waited for it.
-    assert.ok(hole.accepted >= 1 && hole.bytesReceived > 0, `an export reached the black hole (${hole.accepted} connections, ${hole.bytesReceived} bytes)`);
+    assert.ok(
+      hole.accepted >= 1 && hole.bytesReceived > 0,
+      `an export reached the black hole (${hole.accepted} connections, ${hole.bytesReceived} bytes)`,
+    );
     assert.equal(hole.closedByPeer, 0, 'no export gave up or finished while the requests ran');
     const { code, millis } = await terminate(service);
     t.diagnostic(`exited ${millis.toFixed(0)} ms after SIGTERM`);

@@ -4,12 +4,13 @@
  * flushed to the collector, and the process exits 0. Work that outlasts the drain budget is
  * answered 503 + Retry-After and the process still exits within 10 s.
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { parseSummary } from '../../src/rollup/validate.ts';
 import { startReceiver } from '../support/otlp-receiver.ts';
 import { otlpEnv, startService } from '../support/service.ts';
@@ -36,7 +37,11 @@ describe('graceful drain on SIGTERM', () => {
     const receiver = await startReceiver();
     const summaryFile = join(folder, 'span-summary.json');
     // Spans leave only on the shutdown flush: a batch delay far beyond the test.
-    const service = await startService(['--summary-out', summaryFile, '--summary-interval', '0'], { ...otlpEnv(receiver.url), OTEL_TRACES_EXPORTER: 'otlp', OTEL_BSP_SCHEDULE_DELAY: '600000' });
+    const service = await startService(['--summary-out', summaryFile, '--summary-interval', '0'], {
+      ...otlpEnv(receiver.url),
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+    });
     try {
       const warm = await postWav(service.url, clipWav('1s'));
       assert.equal(warm.status, 200, 'a request before the drain');
@@ -60,7 +65,11 @@ describe('graceful drain on SIGTERM', () => {
       assert.equal(await tryConnect(service.url), 'ECONNREFUSED', 'no new connections once draining');
 
       const responses = await Promise.all(inFlight);
-      assert.deepEqual(responses.map((r) => r.status), [200, 200], 'in-flight requests finish with 200');
+      assert.deepEqual(
+        responses.map((r) => r.status),
+        [200, 200],
+        'in-flight requests finish with 200',
+      );
       assert.ok(answeredWhileDraining >= 1, 'at least one of them was still running when the drain began');
       await Promise.all(responses.map((r) => r.arrayBuffer()));
       const [code] = (await exited) as [number | null];
@@ -69,7 +78,11 @@ describe('graceful drain on SIGTERM', () => {
       assert.equal(code, 0, 'exit code 0');
 
       const summary = parseSummary(await readFile(summaryFile, 'utf8'));
-      assert.deepEqual(spanCount(summary, 'transcribe'), { count: 3, errors: 0 }, 'the final summary counts the three requests answered 200');
+      assert.deepEqual(
+        spanCount(summary, 'transcribe'),
+        { count: 3, errors: 0 },
+        'the final summary counts the three requests answered 200',
+      );
       const exported = (await receiver.spans()).filter((s) => s.name === 'transcribe');
       assert.equal(exported.length, 3, 'every transcribe span was flushed to the collector at exit');
     } finally {
@@ -82,7 +95,14 @@ describe('graceful drain on SIGTERM', () => {
   it('answers work that outlasts the drain budget with 503 + Retry-After and still exits within 10 s', async (t) => {
     const folder = await tempFolder('drain');
     const summaryFile = join(folder, 'span-summary.json');
-    const service = await startService(['--summary-out', summaryFile, '--summary-interval', '0', '--max-duration-s', '300']);
+    const service = await startService([
+      '--summary-out',
+      summaryFile,
+      '--summary-interval',
+      '0',
+      '--max-duration-s',
+      '300',
+    ]);
     try {
       const long = postWav(service.url, longWav(240));
       await waitForHealth(service.url, (h) => h.in_flight === 1, 'the long request to be running');

@@ -3,7 +3,7 @@
  * the case timeout), a dropped connection (a crash), or a 4xx without the OpenAI error envelope is
  * a failure. Shared by `npm run fuzz` (scripts/fuzz.ts) and test/reliability/fuzz.test.ts.
  */
-import { fuzzCases, type FuzzCase } from './fuzz-cases.ts';
+import { type FuzzCase, fuzzCases } from './fuzz-cases.ts';
 
 export interface FuzzOptions {
   seed: number;
@@ -35,7 +35,12 @@ export interface FuzzReport {
 function request(url: string, item: FuzzCase, signal: AbortSignal): Promise<Response> {
   const target = `${url}/v1/audio/transcriptions`;
   if ('rawBody' in item.upload) {
-    return fetch(target, { method: 'POST', body: item.upload.rawBody, headers: { 'content-type': item.upload.contentType }, signal });
+    return fetch(target, {
+      method: 'POST',
+      body: item.upload.rawBody,
+      headers: { 'content-type': item.upload.contentType },
+      signal,
+    });
   }
   const form = new FormData();
   form.set('file', new Blob([item.upload.file], { type: 'audio/wav' }), 'fuzz.wav');
@@ -60,7 +65,8 @@ async function judge(response: Response): Promise<string | undefined> {
   if (response.status < 400) return `unexpected HTTP ${response.status}`;
   try {
     const body = JSON.parse(text) as { error?: { message?: unknown; code?: unknown } };
-    if (typeof body.error?.message !== 'string' || typeof body.error.code !== 'string') return `HTTP ${response.status} without the error envelope: ${text.slice(0, 300)}`;
+    if (typeof body.error?.message !== 'string' || typeof body.error.code !== 'string')
+      return `HTTP ${response.status} without the error envelope: ${text.slice(0, 300)}`;
   } catch {
     return `HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 300)}`;
   }
@@ -76,7 +82,9 @@ async function runCase(url: string, item: FuzzCase, timeoutMs: number, report: F
     const problem = await judge(response);
     if (problem) report.failures.push({ index: item.index, kind: item.kind, reason: problem });
   } catch (error) {
-    const reason = signal.aborted ? `no answer within ${timeoutMs} ms (hang)` : `request failed: ${error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : String(error)}`;
+    const reason = signal.aborted
+      ? `no answer within ${timeoutMs} ms (hang)`
+      : `request failed: ${error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : String(error)}`;
     report.failures.push({ index: item.index, kind: item.kind, reason });
   }
 }

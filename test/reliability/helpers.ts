@@ -2,15 +2,16 @@
  * Shared pieces of the reliability tests: clips, /health and span-summary reads, polling the
  * service's state (it has no push channel), free and black-holed ports, output capture.
  */
+
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, realpath } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
-import type { ChildProcess } from 'node:child_process';
+import { type ClipKind, makeClip } from '../../src/audio/clips.ts';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
-import { makeClip, type ClipKind } from '../../src/audio/clips.ts';
 import type { SpanSummaryDocument } from '../../src/rollup/document.ts';
 
 const RATE_HZ = 16000;
@@ -24,7 +25,8 @@ export function clipWav(kind: ClipKind): Uint8Array {
 export function longWav(seconds: number): Uint8Array {
   const unit = makeClip('30s');
   const samples = new Float32Array(seconds * RATE_HZ);
-  for (let at = 0; at < samples.length; at += unit.length) samples.set(unit.subarray(0, Math.min(unit.length, samples.length - at)), at);
+  for (let at = 0; at < samples.length; at += unit.length)
+    samples.set(unit.subarray(0, Math.min(unit.length, samples.length - at)), at);
   return encodeWav(samples, RATE_HZ);
 }
 
@@ -42,7 +44,12 @@ export function postWav(url: string, wav: Uint8Array, options: PostOptions = {})
   form.set('file', new Blob([wav], { type: 'audio/wav' }), options.filename ?? 'speech.wav');
   form.set('model', 'whisper-1');
   for (const [name, value] of Object.entries(options.fields ?? {})) form.append(name, value);
-  return fetch(`${url}/v1/audio/transcriptions`, { method: 'POST', body: form, headers: options.headers ?? {}, ...(options.signal ? { signal: options.signal } : {}) });
+  return fetch(`${url}/v1/audio/transcriptions`, {
+    method: 'POST',
+    body: form,
+    headers: options.headers ?? {},
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }
 
 export interface Health {
@@ -76,7 +83,12 @@ export function spanCount(summary: SpanSummaryDocument, name: string): { count: 
  * Polls /health until `predicate` holds. The service has no event to wait on from outside, so
  * this polls briefly; the deadline only turns a stuck state into a clear failure.
  */
-export async function waitForHealth(url: string, predicate: (h: Health) => boolean, what: string, timeoutMs = 60_000): Promise<Health> {
+export async function waitForHealth(
+  url: string,
+  predicate: (h: Health) => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<Health> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const current = await health(url);
@@ -130,9 +142,15 @@ export async function startBlackHole(): Promise<BlackHole> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    get accepted() { return state.accepted; },
-    get bytesReceived() { return state.bytesReceived; },
-    get closedByPeer() { return state.closedByPeer; },
+    get accepted() {
+      return state.accepted;
+    },
+    get bytesReceived() {
+      return state.bytesReceived;
+    },
+    get closedByPeer() {
+      return state.closedByPeer;
+    },
     async close() {
       for (const socket of sockets) socket.destroy();
       server.close();

@@ -3,14 +3,15 @@
  * 431, 408 and 400 carry the error envelope, and the body of a request answered early (401, 404,
  * 405) is discarded only up to a bound before the connection is closed.
  */
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
+import { after, before, describe, it } from 'node:test';
 import { answerClientError } from '../../src/service/client-errors.ts';
 import { DISCARD_MAX_BYTES } from '../../src/service/discard.ts';
-import { startService, type RunningService } from '../support/service.ts';
+import { type RunningService, startService } from '../support/service.ts';
 
 const KEY = 'sk-hygiene-test';
 
@@ -30,11 +31,21 @@ function readAll(socket: Socket): Promise<string> {
 }
 
 /** Status, headers (lower-cased) and the parsed JSON body of one raw HTTP answer. */
-function parseAnswer(raw: string): { status: number; headers: Record<string, string>; body: { error?: { code?: string; message?: string } } } {
+function parseAnswer(raw: string): {
+  status: number;
+  headers: Record<string, string>;
+  body: { error?: { code?: string; message?: string } };
+} {
   const [head = '', body = ''] = raw.split('\r\n\r\n');
   const [statusLine = '', ...lines] = head.split('\r\n');
-  const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
-  return { status: Number(statusLine.split(' ')[1]), headers, body: JSON.parse(body || '{}') as { error?: { code?: string } } };
+  const headers = Object.fromEntries(
+    lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+  );
+  return {
+    status: Number(statusLine.split(' ')[1]),
+    headers,
+    body: JSON.parse(body || '{}') as { error?: { code?: string } },
+  };
 }
 
 /** Sends `head` and then streams zeros as fast as the server takes them; resolves with the bytes it accepted and its answer. */
@@ -67,9 +78,21 @@ describe('bodies of requests answered early', () => {
   after(() => service.stop());
 
   const cases: Array<[string, string, number]> = [
-    ['a 401 (no key)', `POST /v1/audio/transcriptions HTTP/1.1\r\nhost: x\r\ncontent-type: multipart/form-data; boundary=b\r\ncontent-length: 2147483648\r\n\r\n`, 401],
-    ['a 404 (no route)', `POST /v1/nothing HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${KEY}\r\ncontent-length: 2147483648\r\n\r\n`, 404],
-    ['a 405 (wrong method)', `PUT /v1/audio/transcriptions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${KEY}\r\ncontent-length: 2147483648\r\n\r\n`, 405],
+    [
+      'a 401 (no key)',
+      `POST /v1/audio/transcriptions HTTP/1.1\r\nhost: x\r\ncontent-type: multipart/form-data; boundary=b\r\ncontent-length: 2147483648\r\n\r\n`,
+      401,
+    ],
+    [
+      'a 404 (no route)',
+      `POST /v1/nothing HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${KEY}\r\ncontent-length: 2147483648\r\n\r\n`,
+      404,
+    ],
+    [
+      'a 405 (wrong method)',
+      `PUT /v1/audio/transcriptions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${KEY}\r\ncontent-length: 2147483648\r\n\r\n`,
+      405,
+    ],
   ];
   for (const [name, head, status] of cases) {
     it(`reads at most a bounded part of a 2 GiB body after ${name}, then closes`, async () => {
@@ -78,7 +101,10 @@ describe('bodies of requests answered early', () => {
       assert.equal(parsed.status, status, `answered ${status}: ${answer.slice(0, 200)}`);
       assert.ok(parsed.body.error?.code, 'the answer is the error envelope');
       // Socket buffers on both sides hold a few MiB beyond what the server read.
-      assert.ok(written < DISCARD_MAX_BYTES + 32 * 1024 * 1024, `the server stopped taking the body (${(written / 2 ** 20).toFixed(1)} MiB accepted of 2 GiB)`);
+      assert.ok(
+        written < DISCARD_MAX_BYTES + 32 * 1024 * 1024,
+        `the server stopped taking the body (${(written / 2 ** 20).toFixed(1)} MiB accepted of 2 GiB)`,
+      );
     });
   }
 
@@ -98,7 +124,13 @@ describe("Node's own answers", () => {
 
   // What the client sends, whether it then half-closes, and the answer expected.
   const cases: Array<[string, string, boolean, number, string]> = [
-    ['headers too large', `GET /health HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(64 * 1024)}\r\n\r\n`, true, 431, 'headers_too_large'],
+    [
+      'headers too large',
+      `GET /health HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(64 * 1024)}\r\n\r\n`,
+      true,
+      431,
+      'headers_too_large',
+    ],
     ['malformed HTTP', 'THIS IS NOT HTTP\r\n\r\n', false, 400, 'bad_http_request'],
     ['a request cut off by a half-close', 'GET /health HTTP/1.1\r\nhost: x\r\n', true, 400, 'bad_http_request'],
   ];
@@ -116,7 +148,10 @@ describe("Node's own answers", () => {
 
   it('answers a request that does not arrive in time with 408 and the envelope', async () => {
     // The service's limit is 120 s; the same listener on a server with a 1 s limit.
-    const server = createServer({ requestTimeout: 1000, headersTimeout: 1000, connectionsCheckingInterval: 100 }, (_request, response) => response.end());
+    const server = createServer(
+      { requestTimeout: 1000, headersTimeout: 1000, connectionsCheckingInterval: 100 },
+      (_request, response) => response.end(),
+    );
     server.on('clientError', answerClientError);
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');

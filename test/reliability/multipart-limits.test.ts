@@ -4,10 +4,11 @@
  * declared length is over the limit, refused before it is read. Each gets a 4xx in the error
  * envelope and the service keeps serving.
  */
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { startService, type RunningService } from '../support/service.ts';
+import { after, before, describe, it } from 'node:test';
+import { type RunningService, startService } from '../support/service.ts';
 import { clipWav, postWav } from './helpers.ts';
 
 /** The service's multipart limits (src/cli/serve-run.ts). */
@@ -45,11 +46,27 @@ const post = (body: FormData | string, headers: Record<string, string> = {}): Pr
 
 describe('multipart limits', () => {
   it(`refuses more than ${MAX_FIELDS} fields`, async () => {
-    await expectCode(await post(form((f) => { for (let i = 0; i < MAX_FIELDS + 1; i++) f.append(`extra${i}`, 'x'); })), 400, 'too_many_fields');
+    await expectCode(
+      await post(
+        form((f) => {
+          for (let i = 0; i < MAX_FIELDS + 1; i++) f.append(`extra${i}`, 'x');
+        }),
+      ),
+      400,
+      'too_many_fields',
+    );
   });
 
   it('refuses thousands of tiny parts', async () => {
-    await expectCode(await post(form((f) => { for (let i = 0; i < 5000; i++) f.append('prompt', ''); })), 400, 'too_many_fields');
+    await expectCode(
+      await post(
+        form((f) => {
+          for (let i = 0; i < 5000; i++) f.append('prompt', '');
+        }),
+      ),
+      400,
+      'too_many_fields',
+    );
   });
 
   it(`refuses a field over ${MAX_FIELD_BYTES} bytes`, async () => {
@@ -65,7 +82,11 @@ describe('multipart limits', () => {
     // 1 MiB of header before the Content-Disposition: the parser keeps 80 KiB and drops the rest.
     const head = `--${boundary}\r\nX-Padding: ${'h'.repeat(1024 * 1024)}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\n`;
     const body = Buffer.concat([Buffer.from(head), wav, Buffer.from(`\r\n--${boundary}--\r\n`)]);
-    const response = await fetch(`${service.url}/v1/audio/transcriptions`, { method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const response = await fetch(`${service.url}/v1/audio/transcriptions`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
     await expectCode(response, 400, 'missing_file');
   });
 
@@ -73,7 +94,13 @@ describe('multipart limits', () => {
     const declaredBytes = 64 * 1024 * 1024;
     const status = await new Promise<number>((resolve, reject) => {
       const url = new URL(`${service.url}/v1/audio/transcriptions`);
-      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': declaredBytes } });
+      const req = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': declaredBytes },
+      });
       req.on('response', (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);

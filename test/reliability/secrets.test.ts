@@ -4,13 +4,14 @@
  * for in everything the service and the load generator export (OTLP protobuf and JSON, raw
  * bytes, resources included), print, and write (summary, load results).
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { load } from '../loadgen/helpers.ts';
-import { startService, otlpEnv } from '../support/service.ts';
+import { otlpEnv, startService } from '../support/service.ts';
 import { captureOutput, clipWav, startRawSink, tempFolder } from './helpers.ts';
 
 describe('secrets', () => {
@@ -32,26 +33,73 @@ describe('secrets', () => {
       const form = new FormData();
       form.set('file', new Blob([clipWav('1s')], { type: 'audio/wav' }), 'speech.wav');
       form.set('model', 'whisper-1');
-      const queried = await fetch(`${service.url}/v1/audio/transcriptions?api_key=${queryKey}&trace=1`, { method: 'POST', body: form, headers: { authorization: `Bearer ${key}` } });
+      const queried = await fetch(`${service.url}/v1/audio/transcriptions?api_key=${queryKey}&trace=1`, {
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Bearer ${key}` },
+      });
       assert.equal(queried.status, 200, 'a request with the key in its header and another in its query is served');
       await queried.arrayBuffer();
 
       const byFlag = await load(
-        ['--url', service.url, '--api-key', key, '--streams', '1', '--requests', '2', '--warmup', '0', '--audio', '1s', '--out', join(folder, 'flag.json')],
-        { ...otlpEnv(loadSink.url, 'http/protobuf'), OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_COMPRESSION: 'none' },
+        [
+          '--url',
+          service.url,
+          '--api-key',
+          key,
+          '--streams',
+          '1',
+          '--requests',
+          '2',
+          '--warmup',
+          '0',
+          '--audio',
+          '1s',
+          '--out',
+          join(folder, 'flag.json'),
+        ],
+        {
+          ...otlpEnv(loadSink.url, 'http/protobuf'),
+          OTEL_TRACES_EXPORTER: 'otlp',
+          OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
+        },
       );
       assert.equal(byFlag.code, 0, `load with --api-key runs (stderr: ${byFlag.stderr})`);
       const byVariable = await load(
-        ['--url', service.url, '--streams', '1', '--requests', '2', '--warmup', '0', '--audio', '1s', '--out', join(folder, 'variable.json')],
-        { ...otlpEnv(loadSink.url, 'http/json'), OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_COMPRESSION: 'none', AMANUENSIS_API_KEY: key },
+        [
+          '--url',
+          service.url,
+          '--streams',
+          '1',
+          '--requests',
+          '2',
+          '--warmup',
+          '0',
+          '--audio',
+          '1s',
+          '--out',
+          join(folder, 'variable.json'),
+        ],
+        {
+          ...otlpEnv(loadSink.url, 'http/json'),
+          OTEL_TRACES_EXPORTER: 'otlp',
+          OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
+          AMANUENSIS_API_KEY: key,
+        },
       );
       assert.equal(byVariable.code, 0, `load with AMANUENSIS_API_KEY runs (stderr: ${byVariable.stderr})`);
       assert.equal(await service.stop(), 0, 'clean exit (flushes spans, writes the final summary)');
 
       const serviceExport = Buffer.concat(serviceSink.bodies).toString('latin1');
       const loadExport = Buffer.concat(loadSink.bodies).toString('latin1');
-      assert.ok(serviceExport.includes('process.command_args'), 'the service exported its resource, command line included');
-      assert.ok(serviceExport.includes('"url.query"') && serviceExport.includes('api_key&trace'), 'the query string is described by its parameter names alone');
+      assert.ok(
+        serviceExport.includes('process.command_args'),
+        'the service exported its resource, command line included',
+      );
+      assert.ok(
+        serviceExport.includes('"url.query"') && serviceExport.includes('api_key&trace'),
+        'the query string is described by its parameter names alone',
+      );
       assert.ok(loadExport.includes('loadgen.request'), 'the load generator exported its client spans');
       const places: Array<[string, string]> = [
         ['the service export (JSON)', serviceExport],
@@ -59,7 +107,10 @@ describe('secrets', () => {
         ['the service output', serviceOutput()],
         ['the load output', byFlag.stdout + byFlag.stderr + byVariable.stdout + byVariable.stderr],
         ['the summary file', await readFile(summaryFile, 'utf8')],
-        ['the load results', (await readFile(join(folder, 'flag.json'), 'utf8')) + (await readFile(join(folder, 'variable.json'), 'utf8'))],
+        [
+          'the load results',
+          (await readFile(join(folder, 'flag.json'), 'utf8')) + (await readFile(join(folder, 'variable.json'), 'utf8')),
+        ],
       ];
       for (const [place, text] of places) {
         assert.ok(!text.includes(tag), `no planted key (…${tag}) is in ${place}`);

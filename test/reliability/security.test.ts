@@ -4,7 +4,7 @@
  * (no `..`, no folder reached through a symbolic link, no replacing a link or a device); span
  * attribute values are limited unless the environment sets a limit.
  */
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,9 +12,10 @@ import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, spanLimits } from '../../src/telemetry/sdk.ts';
-import { BIN, startService, type RunningService } from '../support/service.ts';
+import { BIN, type RunningService, startService } from '../support/service.ts';
 import { clipWav, postWav, tempFolder } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -36,9 +37,13 @@ describe('binding', () => {
     try {
       const url = new URL(service.url);
       assert.equal(url.hostname, '127.0.0.1', 'loopback by default');
-      const external = Object.values(networkInterfaces()).flat().filter((i) => i && !i.internal && i.family === 'IPv4').map((i) => i!.address);
+      const external = Object.values(networkInterfaces())
+        .flat()
+        .filter((i) => i && !i.internal && i.family === 'IPv4')
+        .map((i) => i!.address);
       t.diagnostic(`other IPv4 interfaces: ${external.join(', ') || 'none'}`);
-      for (const address of external) assert.equal(await connects(address, Number(url.port)), false, `not reachable on ${address}`);
+      for (const address of external)
+        assert.equal(await connects(address, Number(url.port)), false, `not reachable on ${address}`);
     } finally {
       await service.stop();
     }
@@ -61,12 +66,21 @@ describe('API key', () => {
   ];
   for (const [name, send, allowed] of endpoints) {
     it(`requires the key on ${name}`, async () => {
-      const refused: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-key' }, { authorization: key }, { authorization: `Basic ${key}` }];
+      const refused: Record<string, string>[] = [
+        {},
+        { authorization: 'Bearer wrong-key' },
+        { authorization: key },
+        { authorization: `Basic ${key}` },
+      ];
       for (const headers of refused) {
         const response = await send(headers);
         const body = (await response.json()) as { error: { code: string; type: string } };
         assert.equal(response.status, 401, `401 with ${JSON.stringify(headers)}`);
-        assert.deepEqual([body.error.code, body.error.type], ['invalid_api_key', 'authentication_error'], 'authentication envelope');
+        assert.deepEqual(
+          [body.error.code, body.error.type],
+          ['invalid_api_key', 'authentication_error'],
+          'authentication envelope',
+        );
       }
       const response = await send({ authorization: `Bearer ${key}` });
       assert.equal(response.status, allowed, 'the right key is let through');
@@ -84,7 +98,10 @@ describe('API key', () => {
 /** Runs `serve --summary-out <path>` and returns its exit code and stderr once it exits (or is stopped). */
 async function serveWithSummary(path: string): Promise<{ code: number; stderr: string }> {
   try {
-    await run(process.execPath, [BIN, 'serve', '--port', '0', '--quiet', '--summary-out', path], { env: { ...process.env, OTEL_TRACES_EXPORTER: 'none' }, timeout: 60_000 });
+    await run(process.execPath, [BIN, 'serve', '--port', '0', '--quiet', '--summary-out', path], {
+      env: { ...process.env, OTEL_TRACES_EXPORTER: 'none' },
+      timeout: 60_000,
+    });
     return { code: 0, stderr: '' };
   } catch (error) {
     const failure = error as { code?: number; stderr?: string };
@@ -105,10 +122,10 @@ describe('--summary-out path rule', () => {
   after(() => rm(folder, { recursive: true, force: true }));
 
   const refusals: Array<[string, (folder: string) => string, RegExp]> = [
-    ['climbs with ..', (f) => join(f, 'chosen') + '/../elsewhere/summary.json', /'\.\.' is not allowed/],
+    ['climbs with ..', (f) => `${join(f, 'chosen')}/../elsewhere/summary.json`, /'\.\.' is not allowed/],
     ['goes through a symlinked folder', (f) => join(f, 'chosen', 'linked', 'summary.json'), /symbolic link/],
     ['would replace a planted symlink', (f) => join(f, 'chosen', 'planted.json'), /not a regular file/],
-    ['names a folder', (f) => join(f, 'chosen') + '/', /file name/],
+    ['names a folder', (f) => `${join(f, 'chosen')}/`, /file name/],
     ['is in a missing folder', (f) => join(f, 'missing', 'summary.json'), /does not exist/],
     ['is in a folder that refuses writes', () => '/proc/x.json', /cannot write in folder \/proc/],
   ];
@@ -118,7 +135,11 @@ describe('--summary-out path rule', () => {
       assert.equal(code, 2, `usage error exit code: ${stderr}`);
       assert.match(stderr, message, 'says why');
       assert.equal(stderr.trim().split('\n').length, 1, 'one line, no stack trace');
-      assert.equal(await readFile(join(folder, 'elsewhere', 'victim.txt'), 'utf8'), 'keep me\n', 'nothing written elsewhere');
+      assert.equal(
+        await readFile(join(folder, 'elsewhere', 'victim.txt'), 'utf8'),
+        'keep me\n',
+        'nothing written elsewhere',
+      );
     });
   }
 
@@ -128,15 +149,31 @@ describe('--summary-out path rule', () => {
     const exited = once(service.child, 'exit');
     service.child.kill('SIGTERM');
     await exited;
-    assert.equal(JSON.parse(await readFile(target, 'utf8')).schema_version, 1, 'the summary is where it was asked to be');
-    assert.deepEqual((await readdir(join(folder, 'chosen'))).filter((name) => name.includes('probe')), [], 'the write probe left nothing behind');
+    assert.equal(
+      JSON.parse(await readFile(target, 'utf8')).schema_version,
+      1,
+      'the summary is where it was asked to be',
+    );
+    assert.deepEqual(
+      (await readdir(join(folder, 'chosen'))).filter((name) => name.includes('probe')),
+      [],
+      'the write probe left nothing behind',
+    );
   });
 });
 
 describe('span attribute length limit', () => {
   it(`defaults to ${DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT} characters unless the environment sets a limit`, () => {
-    assert.deepEqual(spanLimits({}), { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT }, 'our default');
-    assert.deepEqual(spanLimits({ OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '64' }), {}, 'the span-specific variable wins (NodeSDK reads it)');
+    assert.deepEqual(
+      spanLimits({}),
+      { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT },
+      'our default',
+    );
+    assert.deepEqual(
+      spanLimits({ OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '64' }),
+      {},
+      'the span-specific variable wins (NodeSDK reads it)',
+    );
     assert.deepEqual(spanLimits({ OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '64' }), {}, 'the general variable wins too');
   });
 });

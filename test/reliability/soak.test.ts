@@ -4,11 +4,12 @@
  * first minute V8's heap and compiled code are still settling; the 10% bound is for the
  * ten-minute run (`npm run soak -- --minutes 10`, figures in docs/reliability.md).
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { tempFolder } from './helpers.ts';
@@ -16,14 +17,25 @@ import { tempFolder } from './helpers.ts';
 const run = promisify(execFile);
 const SOAK = fileURLToPath(new URL('../../scripts/soak.ts', import.meta.url));
 
-interface Figures { requests: number; failures: number; rss_growth: number; rss_baseline_bytes: number; rss_end_bytes: number; service_exit_code: number }
+interface Figures {
+  requests: number;
+  failures: number;
+  rss_growth: number;
+  rss_baseline_bytes: number;
+  rss_end_bytes: number;
+  service_exit_code: number;
+}
 
 describe('soak (short)', () => {
   it('serves 16 streams with no failure and no runaway memory', async (t) => {
     const folder = await tempFolder('soak');
     const out = join(folder, 'soak.json');
     try {
-      const { stdout } = await run(process.execPath, [SOAK, '--seconds', '15', '--warmup-s', '5', '--streams', '16', '--max-rss-growth', '0.25', '--out', out], { timeout: 240_000 });
+      const { stdout } = await run(
+        process.execPath,
+        [SOAK, '--seconds', '15', '--warmup-s', '5', '--streams', '16', '--max-rss-growth', '0.25', '--out', out],
+        { timeout: 240_000 },
+      );
       t.diagnostic(stdout.trim().split('\n').slice(1).join(' | '));
       const figures = JSON.parse(await readFile(out, 'utf8')) as Figures;
       assert.ok(figures.requests >= 16, `a real load (${figures.requests} requests)`);

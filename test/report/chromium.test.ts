@@ -3,22 +3,31 @@
  * the page must make no network request, log no error, and draw every chart; the screenshot is
  * kept in test-artifacts/report.png for a person to look at.
  */
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { renderReportHtml } from '../../src/report/html.ts';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { slowestKept } from '../../src/report/attribution.ts';
+import { renderReportHtml } from '../../src/report/html.ts';
 import { tailFigure } from '../../src/report/html-tail.ts';
 import type { LabelledRun } from '../../src/report/input.ts';
 import { realisticRun } from './realistic.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
 
@@ -70,25 +79,37 @@ describe('report.html in Chromium', { skip, timeout: 120_000 }, () => {
   it('loads offline without errors, draws every chart, and is screenshotted', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const blocked: string[] = [];
-    await context.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : (blocked.push(route.request().url()), route.abort())));
+    await context.route('**/*', (route) => {
+      if (route.request().url().startsWith('file:')) return route.continue();
+      blocked.push(route.request().url());
+      return route.abort();
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') errors.push(`${message.type()}: ${message.text()}`);
+      if (message.type() === 'error' || message.type() === 'warning')
+        errors.push(`${message.type()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
     await page.goto(reportUrl, { waitUntil: 'load' });
 
     const states = await chartStates(page);
     // Per run: stages, latency, throughput, scaling, typical; the tail and the slowest request when the summary keeps them.
-    const expected = runs.reduce((n, run) => n + 5 + (tailFigure(run, 'tail') ? 1 : 0) + (slowestKept(run.summary) ? 1 : 0), 3);
+    const expected = runs.reduce(
+      (n, run) => n + 5 + (tailFigure(run, 'tail') ? 1 : 0) + (slowestKept(run.summary) ? 1 : 0),
+      3,
+    );
     assert.equal(states.length, expected, `every run's charts and three comparison charts`);
     for (const state of states) {
       assert.ok(state.hasChart, `${state.id}: Chart.getChart finds a chart`);
       assert.ok(state.points > 0, `${state.id}: the chart holds data`);
       assert.ok(state.paintedPixels > 1000, `${state.id}: the canvas is painted (${state.paintedPixels} pixels)`);
     }
-    assert.equal(await page.getAttribute('html', 'data-charts-drawn'), String(states.length), 'the page script drew one chart per canvas');
+    assert.equal(
+      await page.getAttribute('html', 'data-charts-drawn'),
+      String(states.length),
+      'the page script drew one chart per canvas',
+    );
 
     const first = page.locator('canvas').first();
     await first.scrollIntoViewIfNeeded();
@@ -106,10 +127,13 @@ describe('report.html in Chromium', { skip, timeout: 120_000 }, () => {
     await page.goto(reportUrl, { waitUntil: 'load' });
     const tables = await page.locator('table').count();
     const canvases = await page.locator('canvas').count();
-    assert.ok(tables > canvases, `a table for every chart plus the scenario and slowest tables (${tables} tables, ${canvases} charts)`);
+    assert.ok(
+      tables > canvases,
+      `a table for every chart plus the scenario and slowest tables (${tables} tables, ${canvases} charts)`,
+    );
     const details = page.locator('figure details').first();
     await details.locator('summary').click();
-    assert.ok(await details.locator('table').isVisible(), 'a chart\'s table opens without JavaScript');
+    assert.ok(await details.locator('table').isVisible(), "a chart's table opens without JavaScript");
     await context.close();
   });
 });

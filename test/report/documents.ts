@@ -3,8 +3,18 @@
  * output can be worked out by hand.
  */
 import type { LoadResults, ScenarioResult } from '../../src/loadgen/report.ts';
-import type { Exemplar, KeptTrace, PathEntry, RequestEntry, ResourceEntry, SpanEntry, SpanStatistics, SpanSummaryDocument, TailStage } from '../../src/rollup/document.ts';
 import type { LabelledRun } from '../../src/report/input.ts';
+import type {
+  Exemplar,
+  KeptTrace,
+  PathEntry,
+  RequestEntry,
+  ResourceEntry,
+  SpanEntry,
+  SpanStatistics,
+  SpanSummaryDocument,
+  TailStage,
+} from '../../src/rollup/document.ts';
 
 export const TRACE_A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 export const TRACE_B = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
@@ -19,7 +29,13 @@ export interface PathSpec {
   exemplars?: Exemplar[];
 }
 
-function statistics(count: number, meanMs: number, selfMeanMs: number, p99Ms: number, exemplars: Exemplar[]): SpanStatistics {
+function statistics(
+  count: number,
+  meanMs: number,
+  selfMeanMs: number,
+  p99Ms: number,
+  exemplars: Exemplar[],
+): SpanStatistics {
   return {
     count,
     errors: 0,
@@ -36,7 +52,19 @@ function statistics(count: number, meanMs: number, selfMeanMs: number, p99Ms: nu
     self_total_ms: count * selfMeanMs,
     self_mean_ms: selfMeanMs,
     exemplars,
-    sketch: { version: 1, relative_accuracy: 0.01, min_trackable_ms: 0.001, max_trackable_ms: 600000, count: 0, sum_ms: 0, min_ms: null, max_ms: null, zero_count: 0, offset: 0, counts: [] },
+    sketch: {
+      version: 1,
+      relative_accuracy: 0.01,
+      min_trackable_ms: 0.001,
+      max_trackable_ms: 600000,
+      count: 0,
+      sum_ms: 0,
+      min_ms: null,
+      max_ms: null,
+      zero_count: 0,
+      offset: 0,
+      counts: [],
+    },
   };
 }
 
@@ -53,7 +81,16 @@ export function summary(paths: PathSpec[]): SpanSummaryDocument {
     const count = mine.reduce((n, p) => n + p.count, 0);
     const total = mine.reduce((n, p) => n + p.count * p.meanMs, 0);
     const self = mine.reduce((n, p) => n + p.count * p.selfMeanMs, 0);
-    return { name, ...statistics(count, total / count, self / count, Math.max(...mine.map((p) => p.p99Ms ?? p.meanMs)), mine.flatMap((p) => p.exemplars ?? [])) };
+    return {
+      name,
+      ...statistics(
+        count,
+        total / count,
+        self / count,
+        Math.max(...mine.map((p) => p.p99Ms ?? p.meanMs)),
+        mine.flatMap((p) => p.exemplars ?? []),
+      ),
+    };
   });
   return {
     schema_version: 1,
@@ -73,19 +110,41 @@ export function summary(paths: PathSpec[]): SpanSummaryDocument {
 }
 
 /** A request of 10 ms: decode 1 ms, encoder 6 ms (kernel 4 ms), decoder 3 ms; 10 requests. */
-export function simpleSummary(options: { encoderMs?: number; kernelMs?: number; name?: string } = {}): SpanSummaryDocument {
+export function simpleSummary(
+  options: { encoderMs?: number; kernelMs?: number; name?: string } = {},
+): SpanSummaryDocument {
   const kernel = options.kernelMs ?? 4;
   const encoder = options.encoderMs ?? 6;
   const decoderName = options.name ?? 'decoder';
   const total = 1 + encoder + 3;
   return summary([
-    { names: ['transcribe'], count: 10, meanMs: total, selfMeanMs: 0, offsetMs: 0, exemplars: [{ trace_id: TRACE_A, span_id: '1111111111111111', duration_ms: 2 * total }] },
+    {
+      names: ['transcribe'],
+      count: 10,
+      meanMs: total,
+      selfMeanMs: 0,
+      offsetMs: 0,
+      exemplars: [{ trace_id: TRACE_A, span_id: '1111111111111111', duration_ms: 2 * total }],
+    },
     { names: ['transcribe', 'audio.decode'], count: 10, meanMs: 1, selfMeanMs: 1, offsetMs: 0 },
     {
-      names: ['transcribe', 'encoder'], count: 10, meanMs: encoder, selfMeanMs: encoder - kernel, offsetMs: 1,
-      exemplars: [{ trace_id: TRACE_B, span_id: '2222222222222222', duration_ms: 7 }, { trace_id: TRACE_A, span_id: '3333333333333333', duration_ms: 12 }],
+      names: ['transcribe', 'encoder'],
+      count: 10,
+      meanMs: encoder,
+      selfMeanMs: encoder - kernel,
+      offsetMs: 1,
+      exemplars: [
+        { trace_id: TRACE_B, span_id: '2222222222222222', duration_ms: 7 },
+        { trace_id: TRACE_A, span_id: '3333333333333333', duration_ms: 12 },
+      ],
     },
-    { names: ['transcribe', 'encoder', 'npu.kernel_execution'], count: 10, meanMs: kernel, selfMeanMs: kernel, offsetMs: 2 },
+    {
+      names: ['transcribe', 'encoder', 'npu.kernel_execution'],
+      count: 10,
+      meanMs: kernel,
+      selfMeanMs: kernel,
+      offsetMs: 2,
+    },
     { names: ['transcribe', decoderName], count: 10, meanMs: 3, selfMeanMs: 3, offsetMs: 1 + encoder },
   ]);
 }
@@ -143,21 +202,63 @@ export function keptTrace(traceId = TRACE_A, durationMs = 500): KeptTrace {
     trace_id: traceId,
     duration_ms: durationMs,
     spans: [
-      { span_id: 'r000000000000001', parent_span_id: '', name: 'POST /v1/audio/transcriptions', start_ms: 0, duration_ms: durationMs },
-      { span_id: 'u000000000000002', parent_span_id: 'r000000000000001', name: 'http.upload', start_ms: 0.5, duration_ms: 20 },
-      { span_id: 't000000000000003', parent_span_id: 'r000000000000001', name: 'transcribe', start_ms: 25, duration_ms: 470 },
+      {
+        span_id: 'r000000000000001',
+        parent_span_id: '',
+        name: 'POST /v1/audio/transcriptions',
+        start_ms: 0,
+        duration_ms: durationMs,
+      },
+      {
+        span_id: 'u000000000000002',
+        parent_span_id: 'r000000000000001',
+        name: 'http.upload',
+        start_ms: 0.5,
+        duration_ms: 20,
+      },
+      {
+        span_id: 't000000000000003',
+        parent_span_id: 'r000000000000001',
+        name: 'transcribe',
+        start_ms: 25,
+        duration_ms: 470,
+      },
       // Listed out of order on purpose: the rows must follow the tree and the start times.
-      { span_id: 'd000000000000006', parent_span_id: 't000000000000003', name: 'decoder', start_ms: 460, duration_ms: 30 },
+      {
+        span_id: 'd000000000000006',
+        parent_span_id: 't000000000000003',
+        name: 'decoder',
+        start_ms: 460,
+        duration_ms: 30,
+      },
       { span_id: 'm000000000000004', parent_span_id: 't000000000000003', name: 'mel', start_ms: 30, duration_ms: 425 },
-      { span_id: 'f000000000000007', parent_span_id: 'm000000000000004', name: 'mel.fft', start_ms: 412, duration_ms: 40 },
-      { span_id: 'w000000000000005', parent_span_id: 'm000000000000004', name: 'worker.queue_wait', start_ms: 31, duration_ms: 380 },
+      {
+        span_id: 'f000000000000007',
+        parent_span_id: 'm000000000000004',
+        name: 'mel.fft',
+        start_ms: 412,
+        duration_ms: 40,
+      },
+      {
+        span_id: 'w000000000000005',
+        parent_span_id: 'm000000000000004',
+        name: 'worker.queue_wait',
+        start_ms: 31,
+        duration_ms: 380,
+      },
     ],
   };
 }
 
 /** A root's attribution with one planted stage: slow requests +412 ms, `worker.queue_wait` +380 ms of it. */
 export function requestEntry(fields: Partial<RequestEntry> = {}): RequestEntry {
-  const stage = (name: string, slow: number, baseline: number): TailStage => ({ name, slow_mean_ms: slow, baseline_mean_ms: baseline, delta_ms: slow - baseline, share: (slow - baseline) / 412 });
+  const stage = (name: string, slow: number, baseline: number): TailStage => ({
+    name,
+    slow_mean_ms: slow,
+    baseline_mean_ms: baseline,
+    delta_ms: slow - baseline,
+    share: (slow - baseline) / 412,
+  });
   return {
     root: 'POST /v1/audio/transcriptions',
     count: 200,
@@ -168,7 +269,12 @@ export function requestEntry(fields: Partial<RequestEntry> = {}): RequestEntry {
       slow_threshold_ms: 480,
       slow_count: 10,
       baseline_count: 100,
-      stages: [stage('worker.queue_wait', 381, 1), stage('decoder', 60, 40), stage('mel.fft', 42, 30), stage('audio.decode', 2, 2)],
+      stages: [
+        stage('worker.queue_wait', 381, 1),
+        stage('decoder', 60, 40),
+        stage('mel.fft', 42, 30),
+        stage('audio.decode', 2, 2),
+      ],
     },
     slowest: [keptTrace()],
     typical: [keptTrace(TRACE_B, 90)],
@@ -179,12 +285,26 @@ export function requestEntry(fields: Partial<RequestEntry> = {}): RequestEntry {
 /** A resource over a 10 s window. */
 export function resource(name: string, capacity: number, utilization: number, queueMean: number): ResourceEntry {
   const windowMs = 10_000;
-  return { name, capacity, utilization, busy_ms: utilization * capacity * windowMs, window_ms: windowMs, queue_mean: queueMean, queue_max: Math.ceil(queueMean * 2), in_use: 0, queued: 0 };
+  return {
+    name,
+    capacity,
+    utilization,
+    busy_ms: utilization * capacity * windowMs,
+    window_ms: windowMs,
+    queue_mean: queueMean,
+    queue_max: Math.ceil(queueMean * 2),
+    in_use: 0,
+    queued: 0,
+  };
 }
 
 /** `simpleSummary` with attribution and resources, as the rollup processor writes them now. */
 export function attributedSummary(): SpanSummaryDocument {
-  return { ...simpleSummary(), requests: [requestEntry()], resources: [resource('worker_pool', 4, 0.3, 0), resource('npu_columns', 4, 0.2, 0)] };
+  return {
+    ...simpleSummary(),
+    requests: [requestEntry()],
+    resources: [resource('worker_pool', 4, 0.3, 0), resource('npu_columns', 4, 0.2, 0)],
+  };
 }
 
 /** A document as written before attribution existed: no `requests`, no `resources`. */

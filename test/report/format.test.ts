@@ -1,8 +1,8 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { formatMs, formatPercentChange, formatRps, formatRtf, formatSigned, MISSING } from '../../src/report/format.ts';
-import { traceUrl } from '../../src/report/input.ts';
 import { jsonForScript } from '../../src/report/html-util.ts';
+import { traceUrl } from '../../src/report/input.ts';
 
 describe('number formatting', () => {
   it('gives every number its unit at a precision that suits its size', () => {

@@ -5,39 +5,74 @@
  * ScenarioStats, scenarioResult and stageBreakdown. Only the clock is simulated (deterministic), and
  * with it the resources' busy time.
  */
-import { SpanKind, context, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
-import { scalingEfficiency, scenarioResult, type LoadResults } from '../../src/loadgen/report.ts';
+import { type LoadResults, scalingEfficiency, scenarioResult } from '../../src/loadgen/report.ts';
 import { stageBreakdown } from '../../src/loadgen/stage-diff.ts';
 import { ScenarioStats } from '../../src/loadgen/stats.ts';
 import { suiteScenarios } from '../../src/loadgen/suites.ts';
+import type { LabelledRun } from '../../src/report/input.ts';
 import type { ResourceEntry } from '../../src/rollup/document.ts';
 import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
-import type { LabelledRun } from '../../src/report/input.ts';
 import { SPAN } from '../../src/telemetry/names.ts';
 import { mulberry32 } from '../support/random.ts';
 
 type Offload = 'fused' | 'matmul';
-interface Stage { name: string; ms: number; children?: Stage[] }
+interface Stage {
+  name: string;
+  ms: number;
+  children?: Stage[];
+}
 
 /** One request's stage tree: times grow with audio seconds; matmul offload moves weights every launch. */
-function requestStages(audioS: number, speech: boolean, offload: Offload, queueMs: number, jitter: () => number): Stage {
+function requestStages(
+  audioS: number,
+  speech: boolean,
+  offload: Offload,
+  queueMs: number,
+  jitter: () => number,
+): Stage {
   const j = (ms: number): number => ms * jitter();
-  const npu = offload === 'fused'
-    ? { transfer: 1.5 * audioS, kernel: 6 * audioS, retrieval: 0.5 * audioS }
-    : { transfer: 9 * audioS, kernel: 8 * audioS, retrieval: 3 * audioS };
+  const npu =
+    offload === 'fused'
+      ? { transfer: 1.5 * audioS, kernel: 6 * audioS, retrieval: 0.5 * audioS }
+      : { transfer: 9 * audioS, kernel: 8 * audioS, retrieval: 3 * audioS };
   const tokens = speech ? 10 * audioS : 1;
-  return { name: SPAN.TRANSCRIBE, ms: j(0.2), children: [
-    { name: SPAN.AUDIO_DECODE, ms: j(0.3 + 0.05 * audioS) },
-    { name: SPAN.MEL, ms: j(0.2), children: [
-      { name: SPAN.MEL_FFT, ms: j(1.2 * audioS) }, { name: SPAN.MEL_LOG_MEL, ms: j(0.6 * audioS) }, { name: SPAN.MEL_NORMALIZE, ms: j(0.1 * audioS) }] },
-    { name: SPAN.ENCODER, ms: j(0.5), children: [
-      { name: SPAN.NPU_QUEUE_WAIT, ms: j(0.1) + queueMs }, { name: SPAN.NPU_BUFFER_TRANSFER, ms: j(npu.transfer) },
-      { name: SPAN.NPU_KERNEL_EXECUTION, ms: j(npu.kernel) }, { name: SPAN.NPU_RESULT_RETRIEVAL, ms: j(npu.retrieval) }] },
-    { name: SPAN.DECODER, ms: j(0.3), children: [
-      { name: SPAN.DECODER_ATTENTION, ms: j(speech ? 4 * audioS : 0.5) }, { name: SPAN.DECODER_TOKEN_GENERATION, ms: j(tokens) },
-      { name: SPAN.DECODER_POST_PROCESSING, ms: j(0.4) }] },
-  ] };
+  return {
+    name: SPAN.TRANSCRIBE,
+    ms: j(0.2),
+    children: [
+      { name: SPAN.AUDIO_DECODE, ms: j(0.3 + 0.05 * audioS) },
+      {
+        name: SPAN.MEL,
+        ms: j(0.2),
+        children: [
+          { name: SPAN.MEL_FFT, ms: j(1.2 * audioS) },
+          { name: SPAN.MEL_LOG_MEL, ms: j(0.6 * audioS) },
+          { name: SPAN.MEL_NORMALIZE, ms: j(0.1 * audioS) },
+        ],
+      },
+      {
+        name: SPAN.ENCODER,
+        ms: j(0.5),
+        children: [
+          { name: SPAN.NPU_QUEUE_WAIT, ms: j(0.1) + queueMs },
+          { name: SPAN.NPU_BUFFER_TRANSFER, ms: j(npu.transfer) },
+          { name: SPAN.NPU_KERNEL_EXECUTION, ms: j(npu.kernel) },
+          { name: SPAN.NPU_RESULT_RETRIEVAL, ms: j(npu.retrieval) },
+        ],
+      },
+      {
+        name: SPAN.DECODER,
+        ms: j(0.3),
+        children: [
+          { name: SPAN.DECODER_ATTENTION, ms: j(speech ? 4 * audioS : 0.5) },
+          { name: SPAN.DECODER_TOKEN_GENERATION, ms: j(tokens) },
+          { name: SPAN.DECODER_POST_PROCESSING, ms: j(0.4) },
+        ],
+      },
+    ],
+  };
 }
 
 /** Total time of a stage: its own time plus its children, which run one after another. */
@@ -64,12 +99,21 @@ function emit(tracer: Tracer, stages: Stage, startMs: number): string {
 const AUDIO_S: Record<string, number> = { '1s': 1, '5s': 5, silence: 1 };
 
 /** Busy and waiting time of a scenario, summed over its requests (ms). */
-interface Work { windowMs: number; pipelineMs: number; npuMs: number; inFlightMs: number; waitingMs: number }
+interface Work {
+  windowMs: number;
+  pipelineMs: number;
+  npuMs: number;
+  inFlightMs: number;
+  waitingMs: number;
+}
 
 const NPU_PHASES: readonly string[] = [SPAN.NPU_BUFFER_TRANSFER, SPAN.NPU_KERNEL_EXECUTION, SPAN.NPU_RESULT_RETRIEVAL];
 
 function npuMs(stage: Stage): number {
-  return (NPU_PHASES.includes(stage.name) ? stage.ms : 0) + (stage.children ?? []).reduce((sum, child) => sum + npuMs(child), 0);
+  return (
+    (NPU_PHASES.includes(stage.name) ? stage.ms : 0) +
+    (stage.children ?? []).reduce((sum, child) => sum + npuMs(child), 0)
+  );
 }
 
 /**
@@ -82,13 +126,33 @@ function resources(work: Work): ResourceEntry[] {
   const entry = (name: string, capacity: number, busyMs: number, queueMs: number): ResourceEntry => {
     const busy = Math.min(busyMs, capacity * work.windowMs);
     const queueMean = queueMs / work.windowMs;
-    return { name, capacity, utilization: busy / capacity / work.windowMs, busy_ms: busy, window_ms: work.windowMs, queue_mean: queueMean, queue_max: Math.ceil(queueMean * 2), in_use: 0, queued: 0 };
+    return {
+      name,
+      capacity,
+      utilization: busy / capacity / work.windowMs,
+      busy_ms: busy,
+      window_ms: work.windowMs,
+      queue_mean: queueMean,
+      queue_max: Math.ceil(queueMean * 2),
+      in_use: 0,
+      queued: 0,
+    };
   };
-  return [entry('worker_pool', 3, work.pipelineMs, work.waitingMs), entry('npu_columns', 4, work.npuMs, 0), entry('admission', 16, work.inFlightMs, 0)];
+  return [
+    entry('worker_pool', 3, work.pipelineMs, work.waitingMs),
+    entry('npu_columns', 4, work.npuMs, 0),
+    entry('admission', 16, work.inFlightMs, 0),
+  ];
 }
 
 function addWork(a: Work, b: Work): Work {
-  return { windowMs: a.windowMs + b.windowMs, pipelineMs: a.pipelineMs + b.pipelineMs, npuMs: a.npuMs + b.npuMs, inFlightMs: a.inFlightMs + b.inFlightMs, waitingMs: a.waitingMs + b.waitingMs };
+  return {
+    windowMs: a.windowMs + b.windowMs,
+    pipelineMs: a.pipelineMs + b.pipelineMs,
+    npuMs: a.npuMs + b.npuMs,
+    inFlightMs: a.inFlightMs + b.inFlightMs,
+    waitingMs: a.waitingMs + b.waitingMs,
+  };
 }
 
 /** A whole standard-suite run (summary and load results) with the given offload. */
@@ -111,11 +175,27 @@ export function realisticRun(offload: Offload, seed = 1): LabelledRun {
       const clip = name === 'mixed' ? (i % 2 === 0 ? '1s' : '5s') : name;
       const audioS = AUDIO_S[clip] ?? 1;
       const outlier = i === 3 ? 4 : 1;
-      const stages = requestStages(audioS, clip !== 'silence', offload, (streams - 1) * 1.8 * random() * outlier, jitter);
+      const stages = requestStages(
+        audioS,
+        clip !== 'silence',
+        offload,
+        (streams - 1) * 1.8 * random() * outlier,
+        jitter,
+      );
       const traceId = emit(tracer, stages, clockMs);
       const latencyMs = duration(stages) + 1.5 + (streams - 1) * 0.4 * duration(stages) * random();
       const sent = busyMs;
-      stats.record({ ok: true, failure: undefined, intendedAtMs: sent, sentAtMs: sent, headersAtMs: sent + latencyMs - 0.2, endAtMs: sent + latencyMs, audioS, traceId, traceResponse: undefined });
+      stats.record({
+        ok: true,
+        failure: undefined,
+        intendedAtMs: sent,
+        sentAtMs: sent,
+        headersAtMs: sent + latencyMs - 0.2,
+        endAtMs: sent + latencyMs,
+        audioS,
+        traceId,
+        traceResponse: undefined,
+      });
       busyMs += latencyMs / streams;
       clockMs += 1 + latencyMs / streams;
       work.pipelineMs += duration(stages);
@@ -128,7 +208,10 @@ export function realisticRun(offload: Offload, seed = 1): LabelledRun {
     const after = processor.summary();
     const breakdown = stageBreakdown(before, after);
     if (breakdown) breakdown.resources = resources(work);
-    return scenarioResult({ spec, stats, wallS: busyMs / 1000, eventLoopDelayP99Ms: 1.2, eventLoopDelayMaxMs: 3.4 }, breakdown ?? null);
+    return scenarioResult(
+      { spec, stats, wallS: busyMs / 1000, eventLoopDelayP99Ms: 1.2, eventLoopDelayMaxMs: 3.4 },
+      breakdown ?? null,
+    );
   });
   const load: LoadResults = {
     schema_version: 1,

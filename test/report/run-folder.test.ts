@@ -1,9 +1,9 @@
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readRunFolder, RUN_FILES } from '../../src/report/run-folder.ts';
+import { after, before, describe, it } from 'node:test';
+import { RUN_FILES, readRunFolder } from '../../src/report/run-folder.ts';
 import { simpleRun } from './documents.ts';
 
 describe('readRunFolder', () => {
@@ -24,7 +24,10 @@ describe('readRunFolder', () => {
 
   it('reads the span summary and the load results back', async () => {
     const run = simpleRun();
-    const dir = await folder('good', { [RUN_FILES.summary]: JSON.stringify(run.summary), [RUN_FILES.load]: JSON.stringify(run.load) });
+    const dir = await folder('good', {
+      [RUN_FILES.summary]: JSON.stringify(run.summary),
+      [RUN_FILES.load]: JSON.stringify(run.load),
+    });
     const documents = await readRunFolder(dir);
     assert.deepEqual(documents, { summary: run.summary, load: run.load }, 'the same documents');
   });
@@ -35,7 +38,14 @@ describe('readRunFolder', () => {
     await assert.rejects(readRunFolder(missing), new RegExp(`${RUN_FILES.load} does not exist`), 'a missing file');
     const broken = await folder('broken', { [RUN_FILES.summary]: '{', [RUN_FILES.load]: JSON.stringify(run.load) });
     await assert.rejects(readRunFolder(broken), new RegExp(`${RUN_FILES.summary} is not JSON`), 'a torn file');
-    const swapped = await folder('swapped', { [RUN_FILES.summary]: JSON.stringify(run.load), [RUN_FILES.load]: JSON.stringify(run.load) });
-    await assert.rejects(readRunFolder(swapped), new RegExp(`${RUN_FILES.summary} is not a span summary`), 'the wrong document');
+    const swapped = await folder('swapped', {
+      [RUN_FILES.summary]: JSON.stringify(run.load),
+      [RUN_FILES.load]: JSON.stringify(run.load),
+    });
+    await assert.rejects(
+      readRunFolder(swapped),
+      new RegExp(`${RUN_FILES.summary} is not a span summary`),
+      'the wrong document',
+    );
   });
 });

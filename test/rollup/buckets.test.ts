@@ -1,12 +1,12 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bucketLayout, bucketOf, type BucketLayout } from '../../src/rollup/buckets.ts';
+import { describe, it } from 'node:test';
+import { type BucketLayout, bucketLayout, bucketOf } from '../../src/rollup/buckets.ts';
 import { mulberry32 } from '../support/random.ts';
 
 /** The definition bucketOf must match. */
 function formula(layout: BucketLayout, v: number): number {
   const slot = Math.ceil(Math.log(v) * layout.inverseLogGamma) - layout.minIndex;
-  return slot >= layout.buckets ? layout.buckets - 1 : slot < 0 ? 0 : slot;
+  return slot >= layout.buckets ? layout.buckets - 1 : Math.max(slot, 0);
 }
 
 const scratch = new Float64Array(1);
@@ -57,6 +57,10 @@ describe('bucketOf', () => {
     assert.equal(bucketLayout({ relativeAccuracy: 0.01 }), bucketLayout(), 'the same parameters give the same layout');
     assert.throws(() => bucketLayout({ relativeAccuracy: 1 }), /relativeAccuracy/, 'accuracy must be below 1');
     assert.throws(() => bucketLayout({ minTrackableMs: 0 }), /minTrackableMs/, 'the range must start above 0');
-    assert.throws(() => bucketLayout({ minTrackableMs: 5, maxTrackableMs: 5 }), /maxTrackableMs/, 'the range must not be empty');
+    assert.throws(
+      () => bucketLayout({ minTrackableMs: 5, maxTrackableMs: 5 }),
+      /maxTrackableMs/,
+      'the range must not be empty',
+    );
   });
 });

@@ -13,7 +13,7 @@ export function heavyTailed(n: number, seed: number): number[] {
   const values = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     if (random() < 0.02) {
-      values[i] = Math.min(600_000, 100 / Math.pow(1 - random(), 1 / 1.2));
+      values[i] = Math.min(600_000, 100 / (1 - random()) ** (1 / 1.2));
     } else {
       const u1 = 1 - random();
       const u2 = random();

@@ -1,9 +1,9 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SpanKind, context, trace } from '@opentelemetry/api';
+import { describe, it } from 'node:test';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { AlwaysOffSampler, createAlwaysRecordSampler, type ReadableSpan, type Span } from '@opentelemetry/sdk-trace';
-import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
 import type { PathEntry, SpanEntry, SpanSummaryDocument } from '../../src/rollup/document.ts';
+import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
 import { heavyTailed, mulberry32 } from './fixtures.ts';
 import { at, requestSpec, testTracer } from './spans.ts';
 
@@ -20,7 +20,10 @@ function pathEntry(document: SpanSummaryDocument, path: string): PathEntry {
 }
 
 function close(actual: number, expected: number, message: string, tolerance = 1e-6): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${message}: ${actual} vs ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)),
+    `${message}: ${actual} vs ${expected}`,
+  );
 }
 
 describe('RollupSpanProcessor', () => {
@@ -33,10 +36,21 @@ describe('RollupSpanProcessor', () => {
     assert.equal(document.service.name, 'svc', 'service name');
     assert.deepEqual(
       document.paths.map((p) => p.path),
-      ['POST /v1/audio/transcriptions', 'transcribe', 'transcribe/audio.decode', 'transcribe/decoder', 'transcribe/encoder', 'transcribe/encoder/npu.kernel_execution'],
+      [
+        'POST /v1/audio/transcriptions',
+        'transcribe',
+        'transcribe/audio.decode',
+        'transcribe/decoder',
+        'transcribe/encoder',
+        'transcribe/encoder/npu.kernel_execution',
+      ],
       'the SERVER span is its own path; INTERNAL chains start below it',
     );
-    assert.deepEqual(pathEntry(document, 'transcribe/encoder/npu.kernel_execution').names, ['transcribe', 'encoder', 'npu.kernel_execution'], 'names array');
+    assert.deepEqual(
+      pathEntry(document, 'transcribe/encoder/npu.kernel_execution').names,
+      ['transcribe', 'encoder', 'npu.kernel_execution'],
+      'names array',
+    );
     assert.equal(spanEntry(document, 'npu.kernel_execution').count, 6, 'two kernels per request');
     assert.equal(spanEntry(document, 'transcribe').count, 3, 'one transcribe per request');
     assert.equal(spanEntry(document, 'transcribe').total_ms, 300, 'total of three 100 ms spans');
@@ -48,7 +62,11 @@ describe('RollupSpanProcessor', () => {
     const processor = new RollupSpanProcessor({ serviceName: 'svc' });
     testTracer([processor]).tree(requestSpec());
     const document = processor.summary();
-    assert.equal(spanEntry(document, 'transcribe').self_total_ms, 100 - 10 - 50 - 30, 'transcribe minus decode, encoder, decoder');
+    assert.equal(
+      spanEntry(document, 'transcribe').self_total_ms,
+      100 - 10 - 50 - 30,
+      'transcribe minus decode, encoder, decoder',
+    );
     assert.equal(spanEntry(document, 'encoder').self_total_ms, 50 - 40, 'encoder minus its two kernels');
     assert.equal(spanEntry(document, 'POST /v1/audio/transcriptions').self_total_ms, 10, 'SERVER minus transcribe');
     assert.equal(spanEntry(document, 'npu.kernel_execution').self_mean_ms, 20, 'leaves are all self time');
@@ -65,18 +83,30 @@ describe('RollupSpanProcessor', () => {
         { name: 'b', start: 0, end: 10 },
       ],
     });
-    assert.equal(spanEntry(processor.summary(), 'parallel').self_total_ms, 0, 'concurrent children never make self time negative');
+    assert.equal(
+      spanEntry(processor.summary(), 'parallel').self_total_ms,
+      0,
+      'concurrent children never make self time negative',
+    );
   });
 
-  it('keeps each path\'s mean start offset from its root for the waterfall', () => {
+  it("keeps each path's mean start offset from its root for the waterfall", () => {
     const processor = new RollupSpanProcessor({ serviceName: 'svc' });
     const { tree } = testTracer([processor]);
     tree(requestSpec(1), 0);
     tree(requestSpec(2), 5000);
     const document = processor.summary();
     assert.equal(pathEntry(document, 'transcribe').start_offset_mean_ms, 0, 'a root starts at its own start');
-    assert.equal(pathEntry(document, 'transcribe/encoder').start_offset_mean_ms, (10 + 20) / 2, 'encoder starts 10 ms (then 20 ms) after transcribe');
-    assert.equal(pathEntry(document, 'transcribe/encoder/npu.kernel_execution').start_offset_mean_ms, (12 + 32 + 24 + 64) / 4, 'kernels averaged over occurrences');
+    assert.equal(
+      pathEntry(document, 'transcribe/encoder').start_offset_mean_ms,
+      (10 + 20) / 2,
+      'encoder starts 10 ms (then 20 ms) after transcribe',
+    );
+    assert.equal(
+      pathEntry(document, 'transcribe/encoder/npu.kernel_execution').start_offset_mean_ms,
+      (12 + 32 + 24 + 64) / 4,
+      'kernels averaged over occurrences',
+    );
   });
 
   it('matches a two-pass mean and standard deviation (Welford)', () => {
@@ -109,7 +139,11 @@ describe('RollupSpanProcessor', () => {
     });
     const slowest = [...made.values()].sort((a, b) => b - a).slice(0, 5);
     const entry = spanEntry(processor.summary(), 'op');
-    assert.deepEqual(entry.exemplars.map((e) => e.duration_ms), slowest, 'exemplars are the five slowest, slowest first');
+    assert.deepEqual(
+      entry.exemplars.map((e) => e.duration_ms),
+      slowest,
+      'exemplars are the five slowest, slowest first',
+    );
     for (const e of entry.exemplars) {
       assert.equal(made.get(e.span_id), e.duration_ms, 'exemplar span id is the span with that duration');
       assert.match(e.trace_id, /^[0-9a-f]{32}$/, 'trace id is a W3C trace id');
@@ -119,11 +153,22 @@ describe('RollupSpanProcessor', () => {
   it('counts errors, and reports monotone quantiles clamped to [min, max]', () => {
     const processor = new RollupSpanProcessor({ serviceName: 'svc' });
     const { tree } = testTracer([processor]);
-    heavyTailed(3000, 17).forEach((d, i) => tree({ name: 'op', start: 0, end: Math.round(d * 1000) / 1000, error: i % 10 === 0 }, i * 1000));
+    heavyTailed(3000, 17).forEach((d, i) => {
+      tree({ name: 'op', start: 0, end: Math.round(d * 1000) / 1000, error: i % 10 === 0 }, i * 1000);
+    });
     const entry = spanEntry(processor.summary(), 'op');
     assert.equal(entry.errors, 300, 'every tenth span failed');
-    const quantiles = [entry.min_ms, entry.p50_ms, entry.p90_ms, entry.p95_ms, entry.p99_ms, entry.p999_ms, entry.max_ms];
-    for (let i = 1; i < quantiles.length; i++) assert.ok(quantiles[i]! >= quantiles[i - 1]!, `quantiles monotone: ${quantiles.join(' <= ')}`);
+    const quantiles = [
+      entry.min_ms,
+      entry.p50_ms,
+      entry.p90_ms,
+      entry.p95_ms,
+      entry.p99_ms,
+      entry.p999_ms,
+      entry.max_ms,
+    ];
+    for (let i = 1; i < quantiles.length; i++)
+      assert.ok(quantiles[i]! >= quantiles[i - 1]!, `quantiles monotone: ${quantiles.join(' <= ')}`);
     assert.equal(entry.sketch.count, 3000, 'the sketch carries every span');
   });
 
@@ -135,16 +180,30 @@ describe('RollupSpanProcessor', () => {
     assert.equal(document.spans.length, 4, 'only four names tracked');
     assert.equal(document.overflow.names, 6, 'the other six spans counted as name overflow');
     const narrow = new RollupSpanProcessor({ serviceName: 'svc', maxPaths: 2 });
-    testTracer([narrow]).tree({ name: 'a', start: 0, end: 5, children: [{ name: 'b', start: 0, end: 1, children: [{ name: 'c', start: 0, end: 1 }] }] });
+    testTracer([narrow]).tree({
+      name: 'a',
+      start: 0,
+      end: 5,
+      children: [{ name: 'b', start: 0, end: 1, children: [{ name: 'c', start: 0, end: 1 }] }],
+    });
     document = narrow.summary();
-    assert.deepEqual(document.paths.map((p) => p.path), ['a', 'a/b'], 'paths stay bounded');
+    assert.deepEqual(
+      document.paths.map((p) => p.path),
+      ['a', 'a/b'],
+      'paths stay bounded',
+    );
     assert.equal(document.overflow.paths, 1, 'the span whose path found no room is counted');
     assert.equal(spanEntry(document, 'c').count, 1, 'a span without a path still counts for its name');
   });
 
   it('evicts the longest-running span when the in-flight bound is reached, and counts it', () => {
     const processor = new RollupSpanProcessor({ serviceName: 'svc', maxInFlight: 2 });
-    testTracer([processor]).tree({ name: 'a', start: 0, end: 4, children: [{ name: 'b', start: 1, end: 3, children: [{ name: 'c', start: 2, end: 2.5 }] }] });
+    testTracer([processor]).tree({
+      name: 'a',
+      start: 0,
+      end: 4,
+      children: [{ name: 'b', start: 1, end: 3, children: [{ name: 'c', start: 2, end: 2.5 }] }],
+    });
     const document = processor.summary();
     assert.equal(document.overflow.in_flight, 1, 'the third nested span needed an evicted slot');
     assert.deepEqual(pathEntry(document, 'a/b/c').names, ['a', 'b', 'c'], 'the newest spans keep their paths');
@@ -154,14 +213,23 @@ describe('RollupSpanProcessor', () => {
     assert.equal(document.overflow.paths, 1, 'the evicted span has no path');
     const again = new RollupSpanProcessor({ serviceName: 'svc', maxInFlight: 2 });
     const { tree } = testTracer([again]);
-    for (let i = 0; i < 50; i++) tree({ name: 'a', start: 0, end: 2, children: [{ name: 'b', start: 0, end: 1 }] }, i * 10);
+    for (let i = 0; i < 50; i++)
+      tree({ name: 'a', start: 0, end: 2, children: [{ name: 'b', start: 0, end: 1 }] }, i * 10);
     assert.equal(again.summary().overflow.in_flight, 0, 'slots are reused after spans end');
   });
 
   it('leaves spans with frozen contexts untracked but counted', () => {
     const processor = new RollupSpanProcessor({ serviceName: 'svc' });
     const context = Object.freeze({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 });
-    const span = { name: 'frozen', kind: SpanKind.INTERNAL, startTime: at(0), endTime: at(5), duration: [0, 5_000_000], status: { code: 0 }, spanContext: () => context };
+    const span = {
+      name: 'frozen',
+      kind: SpanKind.INTERNAL,
+      startTime: at(0),
+      endTime: at(5),
+      duration: [0, 5_000_000],
+      status: { code: 0 },
+      spanContext: () => context,
+    };
     processor.onStart(span as unknown as Span, undefined as never);
     processor.onEnd(span as unknown as ReadableSpan);
     const document = processor.summary();
@@ -191,7 +259,11 @@ describe('RollupSpanProcessor', () => {
     tree({ name: 'late', start: nowOffset + 70_000, end: nowOffset + 70_005 });
     const document = processor.summary();
     assert.equal(document.warmup_spans_skipped, 1, 'the early span is warm-up');
-    assert.deepEqual(document.spans.map((s) => s.name), ['late'], 'only the late span counted');
+    assert.deepEqual(
+      document.spans.map((s) => s.name),
+      ['late'],
+      'only the late span counted',
+    );
   });
 
   it('reports interval windows beside the cumulative one', () => {
@@ -240,7 +312,11 @@ describe('RollupSpanProcessor', () => {
 
   it('reports dropped spans, the sampler and recorded-but-unsampled spans', () => {
     let dropped = 3;
-    const processor = new RollupSpanProcessor({ serviceName: 'svc', droppedSpans: () => dropped, sampler: 'always_record(always_off)' });
+    const processor = new RollupSpanProcessor({
+      serviceName: 'svc',
+      droppedSpans: () => dropped,
+      sampler: 'always_record(always_off)',
+    });
     testTracer([processor], createAlwaysRecordSampler(new AlwaysOffSampler())).tree(requestSpec());
     let document = processor.summary();
     assert.equal(document.dropped_spans, 3, 'dropped spans from the provider');
@@ -265,14 +341,32 @@ describe('RollupSpanProcessor', () => {
       null,
       undefined,
       { spanContext: () => null },
-      { spanContext: () => ({ spanId: 'x', traceId: 'y', traceFlags: 1 }), duration: [Number.NaN, 0], status: {}, name: 'nan' },
-      { spanContext: () => ({ spanId: 'z', traceId: 'y', traceFlags: 1 }), duration: [-5, 0], status: { code: 2 }, name: 'negative', startTime: [0, 0], endTime: [0, 0] },
+      {
+        spanContext: () => ({ spanId: 'x', traceId: 'y', traceFlags: 1 }),
+        duration: [Number.NaN, 0],
+        status: {},
+        name: 'nan',
+      },
+      {
+        spanContext: () => ({ spanId: 'z', traceId: 'y', traceFlags: 1 }),
+        duration: [-5, 0],
+        status: { code: 2 },
+        name: 'negative',
+        startTime: [0, 0],
+        endTime: [0, 0],
+      },
       {
         spanContext: () => {
           throw new Error('broken');
         },
       },
-      { spanContext: () => ({ spanId: 'p', traceId: 't', traceFlags: 1 }), parentSpanContext: { spanId: 'missing' }, name: 42, kind: 'weird', startTime: 'now' },
+      {
+        spanContext: () => ({ spanId: 'p', traceId: 't', traceFlags: 1 }),
+        parentSpanContext: { spanId: 'missing' },
+        name: 42,
+        kind: 'weird',
+        startTime: 'now',
+      },
     ];
     for (const span of weird) {
       assert.doesNotThrow(() => processor.onStart(span as Span, undefined as never), 'onStart never throws');
@@ -297,7 +391,11 @@ describe('RollupSpanProcessor', () => {
     child.end(at(10));
     reuser.end(at(13));
     const document = processor.summary();
-    assert.equal(spanEntry(document, 'reuser').self_total_ms, 10, 'the span now in the parent\'s slot keeps all its time');
+    assert.equal(
+      spanEntry(document, 'reuser').self_total_ms,
+      10,
+      "the span now in the parent's slot keeps all its time",
+    );
     assert.equal(spanEntry(document, 'parent').self_total_ms, 2, 'a child still running at its end is not subtracted');
   });
 
@@ -310,7 +408,11 @@ describe('RollupSpanProcessor', () => {
     server.updateName('POST /v1/audio/transcriptions');
     server.end(at(10));
     const document = processor.summary();
-    assert.deepEqual(document.spans.map((s) => s.name).sort(), ['POST /v1/audio/transcriptions', 'transcribe'], 'the renamed span counts under its final name');
+    assert.deepEqual(
+      document.spans.map((s) => s.name).sort(),
+      ['POST /v1/audio/transcriptions', 'transcribe'],
+      'the renamed span counts under its final name',
+    );
     assert.equal(pathEntry(document, 'POST /v1/audio/transcriptions').self_total_ms, 2, 'with its children subtracted');
   });
 
@@ -320,7 +422,11 @@ describe('RollupSpanProcessor', () => {
     testTracer([first, second]).tree(requestSpec());
     for (const processor of [first, second]) {
       const document = processor.summary();
-      assert.equal(pathEntry(document, 'transcribe/encoder/npu.kernel_execution').count, 2, 'paths tracked by each processor');
+      assert.equal(
+        pathEntry(document, 'transcribe/encoder/npu.kernel_execution').count,
+        2,
+        'paths tracked by each processor',
+      );
       assert.equal(spanEntry(document, 'encoder').self_total_ms, 10, 'self time tracked by each processor');
       assert.equal(document.overflow.in_flight, 0, 'no span left untracked');
     }
@@ -334,7 +440,11 @@ describe('RollupSpanProcessor', () => {
     const parent = outer.startSpan('outer', { startTime: at(0) });
     inner.startSpan('inner', { startTime: at(1) }, trace.setSpan(context.active(), parent)).end(at(2));
     parent.end(at(3));
-    assert.deepEqual(mine.summary().paths.map((p) => p.path), ['inner'], 'the other provider\'s span is not a local parent');
+    assert.deepEqual(
+      mine.summary().paths.map((p) => p.path),
+      ['inner'],
+      "the other provider's span is not a local parent",
+    );
     assert.equal(spanEntry(theirs.summary(), 'outer').self_total_ms, 3, 'and is not charged for a child it never saw');
   });
 
@@ -344,8 +454,14 @@ describe('RollupSpanProcessor', () => {
       name: 'work',
       start: 0,
       end: 10,
-      children: [{ name: 'GET', kind: SpanKind.CLIENT, start: 1, end: 5, children: [{ name: 'inner', start: 2, end: 3 }] }],
+      children: [
+        { name: 'GET', kind: SpanKind.CLIENT, start: 1, end: 5, children: [{ name: 'inner', start: 2, end: 3 }] },
+      ],
     });
-    assert.deepEqual(processor.summary().paths.map((p) => p.path), ['GET', 'inner', 'work'], 'CLIENT span starts its own path, and so does its INTERNAL child');
+    assert.deepEqual(
+      processor.summary().paths.map((p) => p.path),
+      ['GET', 'inner', 'work'],
+      'CLIENT span starts its own path, and so does its INTERNAL child',
+    );
   });
 });

@@ -5,14 +5,15 @@
  * span name; target_info carries the trace resource (service.version, OTEL_RESOURCE_ATTRIBUTES);
  * histogram_quantile agrees with the span summary's p99 to within the bucket that holds it.
  */
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
 import { SPAN_DURATION_BOUNDS_S, SPAN_DURATION_METRIC } from '../../src/rollup/metrics.ts';
 import { parseSummary } from '../../src/rollup/validate.ts';
 import { PACKAGE_VERSION } from '../../src/telemetry/version.ts';
-import { startReceiver, type Receiver } from '../support/otlp-receiver.ts';
-import { poll, startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
-import { otlpEnv, startService, transcribe, type RunningService } from '../support/service.ts';
+import { type Receiver, startReceiver } from '../support/otlp-receiver.ts';
+import { poll, type RunningPrometheus, startPrometheus } from '../support/prometheus.ts';
+import { otlpEnv, type RunningService, startService, transcribe } from '../support/service.ts';
 import { speechWav } from '../support/speech.ts';
 
 const REQUESTS = 16;
@@ -33,7 +34,8 @@ describe('Prometheus scraping /metrics', () => {
   let receiver: Receiver;
   let service: RunningService;
   let prometheus: RunningPrometheus | undefined;
-  const vector = (query: string): Promise<Sample[]> => prometheus!.api<{ result: Sample[] }>('query', { query }).then((data) => data.result);
+  const vector = (query: string): Promise<Sample[]> =>
+    prometheus!.api<{ result: Sample[] }>('query', { query }).then((data) => data.result);
 
   before(async () => {
     receiver = await startReceiver();
@@ -43,14 +45,24 @@ describe('Prometheus scraping /metrics', () => {
       OTEL_RESOURCE_ATTRIBUTES: `deployment.environment.name=${ENVIRONMENT}`,
     });
     const wav = await speechWav('prometheus scrapes the service', { sampleRateHz: 16000 });
-    const responses = await Promise.all(Array.from({ length: REQUESTS }, () => transcribe(service.url, wav, {}, { authorization: `Bearer ${API_KEY}` })));
+    const responses = await Promise.all(
+      Array.from({ length: REQUESTS }, () => transcribe(service.url, wav, {}, { authorization: `Bearer ${API_KEY}` })),
+    );
     await Promise.all(responses.map((response) => response.arrayBuffer()));
-    assert.deepEqual(responses.map((r) => r.status), new Array(REQUESTS).fill(200), 'every request served');
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      new Array(REQUESTS).fill(200),
+      'every request served',
+    );
     prometheus = await startPrometheus(new URL(service.url).host, { bearerToken: API_KEY });
-    await poll('a scrape with every transcribe span', async () => {
-      const [sample] = await vector(`${SPAN_DURATION_METRIC}_count{span_name="transcribe"}`);
-      return Number(sample?.value[1]) === REQUESTS ? true : undefined;
-    }, 60_000);
+    await poll(
+      'a scrape with every transcribe span',
+      async () => {
+        const [sample] = await vector(`${SPAN_DURATION_METRIC}_count{span_name="transcribe"}`);
+        return Number(sample?.value[1]) === REQUESTS ? true : undefined;
+      },
+      60_000,
+    );
   });
   after(async () => {
     await prometheus?.stop();
@@ -60,32 +72,61 @@ describe('Prometheus scraping /metrics', () => {
 
   it('stores exemplars whose trace and span ids the service really exported', { timeout: 60_000 }, async (t) => {
     const end = String(Date.now() / 1000 + 60);
-    const series = await poll('exemplars of transcribe spans', async () => {
-      const found = await prometheus!.api<ExemplarSeries[]>('query_exemplars', { query: `${SPAN_DURATION_METRIC}_bucket`, start: '0', end });
-      return found.some((s) => s.seriesLabels.span_name === 'transcribe' && s.exemplars.length > 0) ? found : undefined;
-    }, 30_000);
-    const exemplars = series.flatMap((s) => s.exemplars.map((e) => ({ spanName: s.seriesLabels.span_name!, le: Number(s.seriesLabels.le), ...e })));
+    const series = await poll(
+      'exemplars of transcribe spans',
+      async () => {
+        const found = await prometheus!.api<ExemplarSeries[]>('query_exemplars', {
+          query: `${SPAN_DURATION_METRIC}_bucket`,
+          start: '0',
+          end,
+        });
+        return found.some((s) => s.seriesLabels.span_name === 'transcribe' && s.exemplars.length > 0)
+          ? found
+          : undefined;
+      },
+      30_000,
+    );
+    const exemplars = series.flatMap((s) =>
+      s.exemplars.map((e) => ({ spanName: s.seriesLabels.span_name!, le: Number(s.seriesLabels.le), ...e })),
+    );
     const exported = await receiver.waitForSpans(
       (spans) => exemplars.every((e) => spans.some((span) => span.spanId === e.labels.span_id)),
       20_000,
     );
-    t.diagnostic(`${exemplars.length} exemplars over ${new Set(exemplars.map((e) => e.spanName)).size} span names; ${exported.length} spans exported`);
+    t.diagnostic(
+      `${exemplars.length} exemplars over ${new Set(exemplars.map((e) => e.spanName)).size} span names; ${exported.length} spans exported`,
+    );
     for (const exemplar of exemplars) {
       const span = exported.find((s) => s.spanId === exemplar.labels.span_id);
       assert.ok(span, `exemplar span ${exemplar.labels.span_id} was exported`);
-      assert.equal(span.traceId, exemplar.labels.trace_id, `its trace id ${exemplar.labels.trace_id} is the exported span's`);
+      assert.equal(
+        span.traceId,
+        exemplar.labels.trace_id,
+        `its trace id ${exemplar.labels.trace_id} is the exported span's`,
+      );
       assert.equal(span.name, exemplar.spanName, `span ${span.spanId} is a ${exemplar.spanName} span`);
       const seconds = Number(span.endNs - span.startNs) / 1e9;
-      assert.ok(Math.abs(seconds - Number(exemplar.value)) < 1e-6, `exemplar value ${exemplar.value} s is the span's duration ${seconds} s`);
-      assert.ok(Number(exemplar.value) <= exemplar.le, `exemplar ${exemplar.value} s sits in a bucket with le=${exemplar.le}`);
+      assert.ok(
+        Math.abs(seconds - Number(exemplar.value)) < 1e-6,
+        `exemplar value ${exemplar.value} s is the span's duration ${seconds} s`,
+      );
+      assert.ok(
+        Number(exemplar.value) <= exemplar.le,
+        `exemplar ${exemplar.value} s sits in a bucket with le=${exemplar.le}`,
+      );
     }
   });
 
   it('has seconds and at most 40 series per span name', async () => {
-    const counts = await vector(`count by (span_name) ({__name__=~"${SPAN_DURATION_METRIC}_(bucket|sum|count)", job="amanuensis"})`);
+    const counts = await vector(
+      `count by (span_name) ({__name__=~"${SPAN_DURATION_METRIC}_(bucket|sum|count)", job="amanuensis"})`,
+    );
     assert.ok(counts.length >= 5, `several span names (${counts.map((c) => c.metric.span_name).join(', ')})`);
-    for (const count of counts) assert.ok(Number(count.value[1]) <= 40, `${count.metric.span_name}: ${count.value[1]} series`);
-    const [mean] = await vector(`${SPAN_DURATION_METRIC}_sum{span_name="transcribe"} / ${SPAN_DURATION_METRIC}_count{span_name="transcribe"}`);
+    for (const count of counts)
+      assert.ok(Number(count.value[1]) <= 40, `${count.metric.span_name}: ${count.value[1]} series`);
+    const [mean] = await vector(
+      `${SPAN_DURATION_METRIC}_sum{span_name="transcribe"} / ${SPAN_DURATION_METRIC}_count{span_name="transcribe"}`,
+    );
     const seconds = Number(mean?.value[1]);
     assert.ok(seconds > 0.001 && seconds < 60, `mean transcribe time ${seconds} reads as seconds`);
   });
@@ -98,7 +139,10 @@ describe('Prometheus scraping /metrics', () => {
     assert.equal(info.metric.deployment_environment_name, ENVIRONMENT, 'OTEL_RESOURCE_ATTRIBUTES reaches metrics');
     assert.match(info.metric.service_instance_id ?? '', /^[0-9a-f-]{36}$/, 'the detected service.instance.id');
     assert.ok(info.metric.host_name && info.metric.process_pid, 'the host and process detectors ran');
-    assert.ok(!JSON.stringify(info.metric).includes(API_KEY), 'the API key given on the command line is not in target_info');
+    assert.ok(
+      !JSON.stringify(info.metric).includes(API_KEY),
+      'the API key given on the command line is not in target_info',
+    );
   });
 
   it('exposes the resource gauges and the dropped-span counter', async () => {
@@ -116,7 +160,9 @@ describe('Prometheus scraping /metrics', () => {
     const [quantile] = await vector(`histogram_quantile(0.99, ${SPAN_DURATION_METRIC}_bucket{span_name="transcribe"})`);
     const prometheusP99 = Number(quantile?.value[1]);
     assert.ok(Number.isFinite(prometheusP99), `histogram_quantile answers (${prometheusP99})`);
-    const summary = parseSummary(await (await fetch(`${service.url}/v1/span-summary`, { headers: { authorization: `Bearer ${API_KEY}` } })).text());
+    const summary = parseSummary(
+      await (await fetch(`${service.url}/v1/span-summary`, { headers: { authorization: `Bearer ${API_KEY}` } })).text(),
+    );
     const entry = summary.spans.find((e) => e.name === 'transcribe')!;
     assert.equal(entry.count, REQUESTS, 'the summary saw the same spans');
     const summaryP99 = entry.p99_ms / 1000;
@@ -124,6 +170,9 @@ describe('Prometheus scraping /metrics', () => {
     const lower = SPAN_DURATION_BOUNDS_S[SPAN_DURATION_BOUNDS_S.indexOf(upper) - 1] ?? 0;
     t.diagnostic(`prometheus p99 ${prometheusP99} s, summary p99 ${summaryP99} s, bucket (${lower}, ${upper}]`);
     // The summary's value (1% relative error) lies in the bucket that holds the rank; histogram_quantile interpolates inside it.
-    assert.ok(summaryP99 >= lower * 0.99 && summaryP99 <= upper * 1.01, `summary p99 ${summaryP99} s lies in Prometheus's bucket (${lower}, ${upper}]`);
+    assert.ok(
+      summaryP99 >= lower * 0.99 && summaryP99 <= upper * 1.01,
+      `summary p99 ${summaryP99} s lies in Prometheus's bucket (${lower}, ${upper}]`,
+    );
   });
 });

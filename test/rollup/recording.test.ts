@@ -1,5 +1,5 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { RecordingWindow, SPAN_DURATION, SPAN_OFFSET, SPAN_SELF } from '../../src/rollup/recording.ts';
 import { SpanStats } from '../../src/rollup/stats.ts';
 import { mulberry32 } from '../support/random.ts';
@@ -50,7 +50,11 @@ describe('RecordingWindow', () => {
       const flat = window.snapshot().paths[2];
       assert.ok(flat, `path entry 2 is in the snapshot (n = ${n})`);
       const expected = reference(list);
-      assert.deepEqual(flat.toStatistics(), expected.toStatistics(), `the same statistics, sketch state included (n = ${n})`);
+      assert.deepEqual(
+        flat.toStatistics(),
+        expected.toStatistics(),
+        `the same statistics, sketch state included (n = ${n})`,
+      );
       assert.equal(flat.startOffsetTotalMs, expected.startOffsetTotalMs, `the same start offsets (n = ${n})`);
     }
   });
@@ -59,11 +63,19 @@ describe('RecordingWindow', () => {
     const window = new RecordingWindow(0, 3, 5);
     const a = spans(200, 1);
     const b = spans(300, 2);
-    a.forEach((s) => record(window, 0, s));
-    b.forEach((s) => record(window, window.unpathedEntry(4), s));
+    a.forEach((s) => {
+      record(window, 0, s);
+    });
+    b.forEach((s) => {
+      record(window, window.unpathedEntry(4), s);
+    });
     const snapshot = window.snapshot();
     assert.deepEqual(snapshot.paths[0]!.toStatistics(), reference(a).toStatistics(), 'path 0 has only its own spans');
-    assert.deepEqual(snapshot.unpathed[4]!.toStatistics(), reference(b).toStatistics(), 'name 4 has only its own spans');
+    assert.deepEqual(
+      snapshot.unpathed[4]!.toStatistics(),
+      reference(b).toStatistics(),
+      'name 4 has only its own spans',
+    );
     assert.equal(snapshot.paths.filter(Boolean).length, 1, 'one path entry');
     assert.equal(snapshot.unpathed.filter(Boolean).length, 1, 'one name entry');
   });
@@ -75,7 +87,8 @@ describe('RecordingWindow', () => {
     window.counters.unsampled = 7;
     const expected = reference(list).toStatistics();
     const snapshot = window.snapshot();
-    for (let entry = 0; entry < 40; entry++) assert.deepEqual(snapshot.paths[entry]!.toStatistics(), expected, `entry ${entry} survived the pool's growth`);
+    for (let entry = 0; entry < 40; entry++)
+      assert.deepEqual(snapshot.paths[entry]!.toStatistics(), expected, `entry ${entry} survived the pool's growth`);
     assert.equal(snapshot.counters.unsampled, 7, 'counters are copied');
     assert.equal(snapshot.startMs, 5, 'the window start is copied');
     window.reset(9);
@@ -84,6 +97,10 @@ describe('RecordingWindow', () => {
     assert.equal(empty.counters.unsampled, 0, 'counters are zeroed');
     assert.equal(empty.startMs, 9, 'the window starts again');
     for (const s of list.slice(0, 10)) record(window, 7, s);
-    assert.deepEqual(window.snapshot().paths[7]!.toStatistics(), reference(list.slice(0, 10)).toStatistics(), 'an entry records afresh after reset');
+    assert.deepEqual(
+      window.snapshot().paths[7]!.toStatistics(),
+      reference(list.slice(0, 10)).toStatistics(),
+      'an entry records afresh after reset',
+    );
   });
 });

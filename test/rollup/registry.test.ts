@@ -1,5 +1,5 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { NO_PATH, ROOT_PATH, SpanRegistry } from '../../src/rollup/registry.ts';
 import { mulberry32 } from '../support/random.ts';
 
@@ -12,7 +12,8 @@ describe('SpanRegistry', () => {
     // Parents at most three deep: 5 + 25 + 125 + 625 paths fit.
     const parents: number[] = [];
     for (let i = 0; i < 20_000; i++) {
-      const parent = parents.length === 0 || random() < 0.2 ? ROOT_PATH : parents[Math.floor(random() * parents.length)]!;
+      const parent =
+        parents.length === 0 || random() < 0.2 ? ROOT_PATH : parents[Math.floor(random() * parents.length)]!;
       const name = names[Math.floor(random() * names.length)]!;
       // Sometimes the real previous sibling, sometimes any path (a wrong hint), sometimes none.
       const previous = random() < 0.5 && seen.length > 0 ? seen[Math.floor(random() * seen.length)]! : -1;

@@ -4,7 +4,7 @@
  * (so each request has known unattributed time), optional extra time planted in mel.log_mel, and
  * a deterministic jitter so that durations differ.
  */
-import { SpanKind, type Context } from '@opentelemetry/api';
+import { type Context, SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { SpanSpec } from './spans.ts';
 
@@ -32,8 +32,18 @@ export function transcription(jitter = 0, extraLogMelMs = 0): SpanSpec {
         end: decoderEnd,
         children: [
           { name: 'audio.decode', start: 2, end: decodeEnd },
-          { name: 'mel', start: decodeEnd, end: melEnd, children: [{ name: 'mel.log_mel', start: decodeEnd, end: logMelEnd }] },
-          { name: 'encoder', start: melEnd, end: encoderEnd, children: [{ name: 'npu.kernel_execution', start: melEnd + 1, end: encoderEnd - 1 }] },
+          {
+            name: 'mel',
+            start: decodeEnd,
+            end: melEnd,
+            children: [{ name: 'mel.log_mel', start: decodeEnd, end: logMelEnd }],
+          },
+          {
+            name: 'encoder',
+            start: melEnd,
+            end: encoderEnd,
+            children: [{ name: 'npu.kernel_execution', start: melEnd + 1, end: encoderEnd - 1 }],
+          },
           { name: 'decoder', start: encoderEnd, end: decoderEnd },
         ],
       },

@@ -1,13 +1,13 @@
-import { describe, it, mock, type Mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
+import { describe, it, type Mock, mock } from 'node:test';
 import { mergeSummaries } from '../../src/rollup/merge.ts';
-import { subtractSummary } from '../../src/rollup/subtract.ts';
 import { createSpanMetrics } from '../../src/rollup/metrics.ts';
+import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
 import { RESOURCE_GAUGES } from '../../src/rollup/resource-gauges.ts';
+import { subtractSummary } from '../../src/rollup/subtract.ts';
 import { ResourceMeter } from '../../src/telemetry/resource-meter.ts';
 
 /** performance.now() under the test's control, for the meters. */
@@ -46,12 +46,20 @@ describe('RollupSpanProcessor resources', () => {
       assert.equal(first.busy_ms, 300, 'the first interval is the whole time so far');
       time.set(300);
       const second = processor.rotate().resources[0]!;
-      assert.deepEqual([second.busy_ms, second.window_ms, second.utilization, second.queue_max], [100, 100, 0.25, 0], 'the second interval: one unit busy for 100 ms');
+      assert.deepEqual(
+        [second.busy_ms, second.window_ms, second.utilization, second.queue_max],
+        [100, 100, 0.25, 0],
+        'the second interval: one unit busy for 100 ms',
+      );
       assert.equal(processor.summary().resources[0]!.busy_ms, 400, 'cumulative goes on');
       const before = processor.summary();
       time.set(400);
       const difference = subtractSummary(processor.summary(), before).resources[0]!;
-      assert.deepEqual([difference.busy_ms, difference.window_ms, difference.utilization], [100, 100, 0.25], 'the difference of two snapshots');
+      assert.deepEqual(
+        [difference.busy_ms, difference.window_ms, difference.utilization],
+        [100, 100, 0.25],
+        'the difference of two snapshots',
+      );
       processor.reset();
       time.set(500);
       assert.equal(processor.summary().resources[0]!.window_ms, 100, 'reset starts the window again');
@@ -61,7 +69,14 @@ describe('RollupSpanProcessor resources', () => {
   });
 
   it('leaves out a source that throws instead of failing the document', () => {
-    const broken = { name: 'broken', capacity: 1, read: () => { throw new Error('gone'); }, takeQueueMax: () => 0 };
+    const broken = {
+      name: 'broken',
+      capacity: 1,
+      read: () => {
+        throw new Error('gone');
+      },
+      takeQueueMax: () => 0,
+    };
     const processor = new RollupSpanProcessor({ serviceName: 'svc', resources: [broken] });
     assert.deepEqual(processor.summary().resources, [], 'no entry, no throw');
   });
@@ -77,7 +92,11 @@ describe('RollupSpanProcessor resources', () => {
       time.set(100);
       const merged = mergeSummaries([left.summary(), right.summary()]).resources;
       assert.equal(merged.length, 1, 'one entry per name');
-      assert.deepEqual([merged[0]!.capacity, merged[0]!.busy_ms, merged[0]!.window_ms, merged[0]!.utilization], [8, 400, 100, 0.5], 'one replica full, one idle: half');
+      assert.deepEqual(
+        [merged[0]!.capacity, merged[0]!.busy_ms, merged[0]!.window_ms, merged[0]!.utilization],
+        [8, 400, 100, 0.5],
+        'one replica full, one idle: half',
+      );
     } finally {
       time.restore();
     }
@@ -97,8 +116,16 @@ describe('createSpanMetrics resource gauges', () => {
       server.listen(0, '127.0.0.1');
       await once(server, 'listening');
       const text = await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`)).text();
-      const value = (name: string) => Number(new RegExp(`^${name}\\{resource="worker_pool"\\} (\\S+)`, 'm').exec(text)?.[1]);
-      assert.equal(value(RESOURCE_GAUGES.utilization), 0.5, `one of two units busy: ${text.split('\n').filter((l) => l.includes('resource')).join(' | ')}`);
+      const value = (name: string) =>
+        Number(new RegExp(`^${name}\\{resource="worker_pool"\\} (\\S+)`, 'm').exec(text)?.[1]);
+      assert.equal(
+        value(RESOURCE_GAUGES.utilization),
+        0.5,
+        `one of two units busy: ${text
+          .split('\n')
+          .filter((l) => l.includes('resource'))
+          .join(' | ')}`,
+      );
       assert.equal(value(RESOURCE_GAUGES.inUse), 1, 'one in use');
       assert.equal(value(RESOURCE_GAUGES.queued), 1, 'one waiting');
       assert.equal(value(RESOURCE_GAUGES.capacity), 2, 'capacity');

@@ -1,5 +1,5 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { EXACT_CAPACITY, LogHistogram, type SketchState } from '../../src/rollup/sketch.ts';
 import { mulberry32 } from '../support/random.ts';
 import { exactQuantile, heavyTailed } from './fixtures.ts';
@@ -27,7 +27,8 @@ describe('LogHistogram', () => {
     for (const v of values) histogram.add(v);
     const sorted = Float64Array.from(values).sort();
     let worst = 0;
-    for (const q of QUANTILES) worst = Math.max(worst, Math.abs(histogram.quantile(q) - exactQuantile(sorted, q)) / exactQuantile(sorted, q));
+    for (const q of QUANTILES)
+      worst = Math.max(worst, Math.abs(histogram.quantile(q) - exactQuantile(sorted, q)) / exactQuantile(sorted, q));
     assert.ok(worst <= 0.05 + 1e-12, `worst relative error ${worst} within 5%`);
     assert.ok(worst > 0.001, `a 5% sketch is visibly coarser (worst error ${worst})`);
   });
@@ -106,7 +107,11 @@ describe('LogHistogram', () => {
       (i % 3 === 0 ? left : right).add(v);
     });
     left.merge(right);
-    assert.deepEqual(left.toJSON(), { ...whole.toJSON(), sum_ms: left.toJSON().sum_ms }, 'merged state equals the single histogram (sum up to rounding)');
+    assert.deepEqual(
+      left.toJSON(),
+      { ...whole.toJSON(), sum_ms: left.toJSON().sum_ms },
+      'merged state equals the single histogram (sum up to rounding)',
+    );
     assert.ok(Math.abs(left.sum - whole.sum) <= 1e-9 * whole.sum, 'sums agree up to float rounding');
   });
 
@@ -117,14 +122,22 @@ describe('LogHistogram', () => {
       const before = QUANTILES.map((q) => histogram.quantile(q));
       histogram.merge(LogHistogram.fromJSON(histogram.toJSON()));
       assert.equal(histogram.count, 2 * n, `count doubles for n=${n}`);
-      assert.deepEqual(QUANTILES.map((q) => histogram.quantile(q)), before, `quantiles unchanged for n=${n}`);
+      assert.deepEqual(
+        QUANTILES.map((q) => histogram.quantile(q)),
+        before,
+        `quantiles unchanged for n=${n}`,
+      );
     }
     const large = new LogHistogram();
     for (const v of heavyTailed(5000, 4)) large.add(v);
     const before = QUANTILES.map((q) => large.quantile(q));
     large.merge(large);
     assert.equal(large.count, 10_000, 'merging with itself doubles');
-    assert.deepEqual(QUANTILES.map((q) => large.quantile(q)), before, 'quantiles unchanged after self-merge');
+    assert.deepEqual(
+      QUANTILES.map((q) => large.quantile(q)),
+      before,
+      'quantiles unchanged after self-merge',
+    );
   });
 
   it('stays within the relative accuracy when a merge leaves exact mode', () => {
@@ -153,7 +166,8 @@ describe('LogHistogram', () => {
       const state = JSON.parse(JSON.stringify(histogram)) as SketchState;
       const back = LogHistogram.fromJSON(state);
       assert.deepEqual(back.toJSON(), histogram.toJSON(), `state round-trips for n=${n}`);
-      for (const q of QUANTILES) assert.ok(Object.is(back.quantile(q), histogram.quantile(q)), `q=${q} survives for n=${n}`);
+      for (const q of QUANTILES)
+        assert.ok(Object.is(back.quantile(q), histogram.quantile(q)), `q=${q} survives for n=${n}`);
       assert.ok(state.counts.length <= 1200, `state holds only the non-empty bucket run (${state.counts.length})`);
     }
   });
@@ -169,7 +183,11 @@ describe('LogHistogram', () => {
     assert.throws(() => LogHistogram.fromJSON({ ...good, counts: [1, -1] }), /non-negative integer/, 'negative bucket');
     assert.throws(() => LogHistogram.fromJSON({ ...good, offset: 100_000 }), /outside/, 'buckets out of range');
     assert.throws(() => LogHistogram.fromJSON({ ...good, relative_accuracy: 2 }), /relativeAccuracy/, 'bad accuracy');
-    assert.throws(() => LogHistogram.fromJSON({ ...good, count: 3, counts: [3], values: [1] }), /values/, 'exact state without its values');
+    assert.throws(
+      () => LogHistogram.fromJSON({ ...good, count: 3, counts: [3], values: [1] }),
+      /values/,
+      'exact state without its values',
+    );
     assert.throws(() => LogHistogram.fromJSON(null as unknown as SketchState), /not an object/, 'null');
   });
 

@@ -2,8 +2,8 @@
  * Real SDK spans with chosen timings for rollup tests: a TracerProvider (not global) around the
  * processor under test, and a tree builder that starts parents first and ends children first.
  */
-import { SpanKind, SpanStatusCode, context, trace, type HrTime, type Span } from '@opentelemetry/api';
-import { TracerProvider, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { context, type HrTime, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Sampler, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 
 const BASE_S = Math.floor(Date.now() / 1000);
 
@@ -32,13 +32,19 @@ export interface TestTracer {
 }
 
 export function testTracer(processors: SpanProcessor[], sampler?: Sampler): TestTracer {
-  const provider = new TracerProvider(sampler ? { spanProcessors: processors, sampler } : { spanProcessors: processors });
+  const provider = new TracerProvider(
+    sampler ? { spanProcessors: processors, sampler } : { spanProcessors: processors },
+  );
   const tracer = provider.getTracer('rollup-test');
   const tree = (spec: SpanSpec, offsetMs = 0): Span[] => {
     const made: Span[] = [];
     const visit = (node: SpanSpec, parent: Span | undefined): void => {
       const parentContext = parent ? trace.setSpan(context.active(), parent) : context.active();
-      const span = tracer.startSpan(node.name, { startTime: at(offsetMs + node.start), kind: node.kind ?? SpanKind.INTERNAL }, parentContext);
+      const span = tracer.startSpan(
+        node.name,
+        { startTime: at(offsetMs + node.start), kind: node.kind ?? SpanKind.INTERNAL },
+        parentContext,
+      );
       made.push(span);
       for (const child of node.children ?? []) visit(child, span);
       if (node.error) span.setStatus({ code: SpanStatusCode.ERROR });

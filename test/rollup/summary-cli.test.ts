@@ -1,13 +1,13 @@
-import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
+import { after, before, describe, it } from 'node:test';
 import type { SpanSummaryDocument } from '../../src/rollup/document.ts';
-import { requestSpec, testTracer } from './spans.ts';
+import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
 import { attributedSummary, keptTrace, legacySummary, resource } from '../report/documents.ts';
+import { requestSpec, testTracer } from './spans.ts';
 
 const BIN = new URL('../../bin/amanuensis.js', import.meta.url).pathname;
 
@@ -56,7 +56,11 @@ describe('amanuensis summary', () => {
     assert.equal(run.code, 0, `exit 0 (stderr: ${run.stderr})`);
     assert.match(run.stdout, /Where the time goes/, 'bar chart');
     assert.match(run.stdout, /A typical transcribe \(12 of them\)/, 'waterfall');
-    assert.match(run.stdout, /http:\/\/jaeger:16686\/trace\/[0-9a-f]{32}/, 'links use the given base URL without a double slash');
+    assert.match(
+      run.stdout,
+      /http:\/\/jaeger:16686\/trace\/[0-9a-f]{32}/,
+      'links use the given base URL without a double slash',
+    );
     const defaults = await amanuensis('summary', 'show', good);
     assert.match(defaults.stdout, /http:\/\/localhost:16686\/trace\//, 'default Jaeger URL');
   });
@@ -73,15 +77,30 @@ describe('amanuensis summary', () => {
       /^ {2}POST \/v1\/audio\/transcriptions \(200 requests\): p95\+ requests are \+412 ms: worker\.queue_wait \+380 ms \(92 %\); unattributed time p99 3 % of a request \(3\.1 ms\)$/m,
       'one line for the root',
     );
-    assert.match(run.stdout, /^ {2}admission: capacity 16, utilization 95 %, queue 2\.00 mean, 4 max -- saturated$/m, 'a saturated resource is marked');
-    assert.match(run.stdout, /^ {2}worker_pool: capacity 4, utilization 30 %, queue 0\.00 mean, 0 max$/m, 'an idle one is not');
+    assert.match(
+      run.stdout,
+      /^ {2}admission: capacity 16, utilization 95 %, queue 2\.00 mean, 4 max -- saturated$/m,
+      'a saturated resource is marked',
+    );
+    assert.match(
+      run.stdout,
+      /^ {2}worker_pool: capacity 4, utilization 30 %, queue 0\.00 mean, 0 max$/m,
+      'an idle one is not',
+    );
     const waterfall = run.stdout.slice(run.stdout.indexOf('The slowest request, exact: 500 ms'));
-    const rows = waterfall.split('\n').filter((line) => line.includes('|')).map((line) => /^ {2}(.+?)\s+\|([ █]+)\|\s+([\d.]+) \+\s+([\d.]+) ms$/.exec(line));
+    const rows = waterfall
+      .split('\n')
+      .filter((line) => line.includes('|'))
+      .map((line) => /^ {2}(.+?)\s+\|([ █]+)\|\s+([\d.]+) \+\s+([\d.]+) ms$/.exec(line));
     assert.equal(rows.length, keptTrace().spans.length, 'one line per kept span');
-    const queue = rows.find((m) => m?.[1]!.trim() === 'worker.queue_wait');
-    assert.deepEqual([queue?.[3], queue?.[4]], ['31.0', '380'], 'the queue wait at its exact start for its exact duration');
-    assert.equal(queue?.[2]!.indexOf('█'), 3, 'its bar starts at 31/500 of 50 columns');
-    assert.equal(queue?.[2]!.split('█').length! - 1, 38, 'and is 380/500 of 50 columns long');
+    const queue = rows.find((m) => m?.[1]?.trim() === 'worker.queue_wait');
+    assert.deepEqual(
+      [queue?.[3], queue?.[4]],
+      ['31.0', '380'],
+      'the queue wait at its exact start for its exact duration',
+    );
+    assert.equal(queue?.[2]?.indexOf('█'), 3, 'its bar starts at 31/500 of 50 columns');
+    assert.equal((queue?.[2]?.split('█').length ?? 0) - 1, 38, 'and is 380/500 of 50 columns long');
   });
 
   it('show prints a document without requests or resources, saying it keeps no single requests', async () => {
@@ -90,7 +109,11 @@ describe('amanuensis summary', () => {
     const run = await amanuensis('summary', 'show', file);
     assert.equal(run.code, 0, `exit 0 (stderr: ${run.stderr})`);
     assert.doesNotMatch(run.stdout, /Why the tail is slow/, 'no attribution section');
-    assert.match(run.stdout, /No slowest request to draw: this summary keeps no single requests/, 'says so plainly instead of estimating');
+    assert.match(
+      run.stdout,
+      /No slowest request to draw: this summary keeps no single requests/,
+      'says so plainly instead of estimating',
+    );
   });
 
   it('show fails with one line naming a missing, truncated or non-JSON file', async () => {
@@ -131,7 +154,12 @@ describe('amanuensis summary', () => {
     failsNaming(await amanuensis('summary', 'merge', good, future, '-o', out), 1, future, /schema_version 2/);
     const coarse = join(folder, 'coarse.json');
     await writeFile(coarse, JSON.stringify(documentOf(2, 0.05)));
-    failsNaming(await amanuensis('summary', 'merge', good, coarse, '-o', out), 1, coarse, /incompatible sketch parameters/);
+    failsNaming(
+      await amanuensis('summary', 'merge', good, coarse, '-o', out),
+      1,
+      coarse,
+      /incompatible sketch parameters/,
+    );
     const garbage = join(folder, 'garbage.json');
     await writeFile(garbage, 'not json at all');
     failsNaming(await amanuensis('summary', 'merge', garbage, good, '-o', out), 1, garbage, /not valid JSON/);

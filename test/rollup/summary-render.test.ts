@@ -1,8 +1,8 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
+import { describe, it } from 'node:test';
 import { ms, renderSummary } from '../../src/cli/summary-render.ts';
 import { UsageError } from '../../src/cli/usage.ts';
+import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
 import { requestSpec, testTracer } from './spans.ts';
 
 function documentOf(requests: number) {
@@ -21,7 +21,10 @@ describe('renderSummary', () => {
     assert.match(text, /Span summary of amanuensis: 70 spans over 6 names/, 'header counts spans and names');
     const bars = text.slice(text.indexOf('Where the time goes'), text.indexOf('Per span name'));
     const order = ['npu.kernel_execution', 'decoder', 'encoder'].map((name) => bars.indexOf(`  ${name} `));
-    assert.ok(order.every((i) => i > 0) && order[0]! < order[1]! && order[1]! < order[2]!, 'names sorted by self time, largest first');
+    assert.ok(
+      order.every((i) => i > 0) && order[0]! < order[1]! && order[1]! < order[2]!,
+      'names sorted by self time, largest first',
+    );
     assert.match(bars, /npu\.kernel_execution\s+█+\s+36\.4%/, 'kernels take 40 of every 110 ms of self time');
     // Up to the next section: the slowest request's exact waterfall follows it.
     const waterfall = text.slice(text.indexOf('A typical transcribe'), text.indexOf('The slowest request'));
@@ -35,17 +38,27 @@ describe('renderSummary', () => {
     const bar = (row: string) => row.split('|')[1]!;
     assert.equal(bar(rows[0]!).trim().length, 40, 'the root spans the whole width');
     assert.ok(bar(rows[4]!).indexOf('█') > bar(rows[2]!).indexOf('█'), 'the decoder starts after the encoder');
-    const links = text.slice(text.indexOf('Slowest transcribe traces')).match(/http:\/\/jaeger\.example:16686\/trace\/[0-9a-f]{32}/g) ?? [];
+    const links =
+      text
+        .slice(text.indexOf('Slowest transcribe traces'))
+        .match(/http:\/\/jaeger\.example:16686\/trace\/[0-9a-f]{32}/g) ?? [];
     assert.equal(links.length, 5, 'five slowest traces linked');
     const slowest = document.paths.find((p) => p.path === 'transcribe')!.exemplars[0]!;
-    assert.ok(text.includes(`${ms(slowest.duration_ms)} ms  http://jaeger.example:16686/trace/${slowest.trace_id}`), 'slowest first, with its duration');
+    assert.ok(
+      text.includes(`${ms(slowest.duration_ms)} ms  http://jaeger.example:16686/trace/${slowest.trace_id}`),
+      'slowest first, with its duration',
+    );
   });
 
   it('draws the root asked for, and rejects an unknown one', () => {
     const document = documentOf(3);
     const text = renderSummary(document, { ...OPTIONS, root: 'POST /v1/audio/transcriptions' });
     assert.match(text, /A typical POST \/v1\/audio\/transcriptions \(3 of them\)/, 'the SERVER root was chosen');
-    assert.throws(() => renderSummary(document, { ...OPTIONS, root: 'nope' }), (error: unknown) => error instanceof UsageError && /roots are/.test(error.message), 'lists the roots');
+    assert.throws(
+      () => renderSummary(document, { ...OPTIONS, root: 'nope' }),
+      (error: unknown) => error instanceof UsageError && /roots are/.test(error.message),
+      'lists the roots',
+    );
   });
 
   it('says so when there are no spans', () => {
@@ -54,6 +67,10 @@ describe('renderSummary', () => {
   });
 
   it('formats milliseconds with about three significant digits', () => {
-    assert.deepEqual([ms(1234.5), ms(12.345), ms(1.2345), ms(0.12345)], ['1235', '12.3', '1.23', '0.123'], 'formatting');
+    assert.deepEqual(
+      [ms(1234.5), ms(12.345), ms(1.2345), ms(0.12345)],
+      ['1235', '12.3', '1.23', '0.123'],
+      'formatting',
+    );
   });
 });

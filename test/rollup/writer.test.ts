@@ -1,8 +1,8 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { startSummaryWriter, writeFileAtomic } from '../../src/rollup/writer.ts';
 
 async function temporaryFolder(): Promise<string> {

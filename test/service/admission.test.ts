@@ -1,5 +1,5 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { Admission } from '../../src/service/admission.ts';
 import { ServiceError } from '../../src/service/errors.ts';
 
@@ -35,7 +35,9 @@ describe('Admission', () => {
     const release = await admission.acquire();
     const queued = admission.acquire();
     let drained = false;
-    const draining = admission.drain().then(() => { drained = true; });
+    const draining = admission.drain().then(() => {
+      drained = true;
+    });
     await assert.rejects(queued, /shutting down/, 'queued request refused');
     await assert.rejects(admission.acquire(), /shutting down/, 'new request refused');
     assert.equal(drained, false, 'still waiting for the in-flight request');
@@ -47,7 +49,11 @@ describe('Admission', () => {
   it('meters running and waiting requests as admission (capacity maxConcurrent), and uploads apart', async () => {
     const admission = new Admission({ maxConcurrent: 1, maxQueued: 2, retryAfterS: 1 });
     assert.deepEqual([admission.meter.name, admission.meter.capacity], ['admission', 1], 'admission: name, capacity');
-    assert.deepEqual([admission.uploads.name, admission.uploads.capacity], ['uploads', 3], 'uploads: name, capacity = maxConcurrent + maxQueued');
+    assert.deepEqual(
+      [admission.uploads.name, admission.uploads.capacity],
+      ['uploads', 3],
+      'uploads: name, capacity = maxConcurrent + maxQueued',
+    );
     const first = await admission.acquire();
     const queued = admission.acquire();
     assert.deepEqual([admission.meter.read().inUse, admission.meter.read().queued], [1, 1], 'one running, one waiting');

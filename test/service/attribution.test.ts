@@ -4,12 +4,13 @@
  * that no leaf span covers is computed from those exported spans (not from the code's intent).
  * The contract: at most 5 % of a request at p99, at `medium` and `fine`.
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { clipWav } from '../reliability/helpers.ts';
+import { attribute, quantile } from '../support/attribution.ts';
 import { startReceiver } from '../support/otlp-receiver.ts';
 import { otlpEnv, startService, transcribe } from '../support/service.ts';
-import { attribute, quantile } from '../support/attribution.ts';
-import { clipWav } from '../reliability/helpers.ts';
 
 const ROOT = 'POST /v1/audio/transcriptions';
 const STREAMS = 8;
@@ -37,18 +38,30 @@ describe('unattributed time of exported requests', () => {
   for (const detail of ['medium', 'fine'] as const) {
     it(`at ${detail}, ${STREAMS} concurrent streams: p99 of the uncovered share of the SERVER span is at most ${GOAL}`, async () => {
       const receiver = await startReceiver();
-      const service = await startService(['--detail', detail], { ...otlpEnv(receiver.url), OTEL_TRACES_EXPORTER: 'otlp' });
-      let mine;
+      const service = await startService(['--detail', detail], {
+        ...otlpEnv(receiver.url),
+        OTEL_TRACES_EXPORTER: 'otlp',
+      });
+      let mine: ReturnType<typeof attribute>;
       try {
         const answered = await drive(service.url, STREAMS, REQUESTS_PER_STREAM);
-        const spans = await receiver.waitForSpans((received) => received.filter((span) => span.name === ROOT).length >= answered);
+        const spans = await receiver.waitForSpans(
+          (received) => received.filter((span) => span.name === ROOT).length >= answered,
+        );
         mine = attribute(spans, ROOT);
-        assert.equal(mine.length, answered, `every answered request exported its trace (${mine.length} of ${answered})`);
+        assert.equal(
+          mine.length,
+          answered,
+          `every answered request exported its trace (${mine.length} of ${answered})`,
+        );
       } finally {
         await service.stop();
         await receiver.close();
       }
-      const p99 = quantile(mine.map((request) => request.share), 0.99);
+      const p99 = quantile(
+        mine.map((request) => request.share),
+        0.99,
+      );
       const worst = mine.reduce((a, b) => (b.share > a.share ? b : a));
       assert.ok(
         p99 <= GOAL,

@@ -1,9 +1,10 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
+import { describe, it } from 'node:test';
 import { apiKeyCheck } from '../../src/service/auth.ts';
 
-const request = (authorization?: string) => ({ headers: authorization === undefined ? {} : { authorization } }) as IncomingMessage;
+const request = (authorization?: string) =>
+  ({ headers: authorization === undefined ? {} : { authorization } }) as IncomingMessage;
 
 describe('apiKeyCheck', () => {
   it('lets everything through without a configured key', () => {

@@ -1,18 +1,47 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { render, serverTiming, timingDocument } from '../../src/service/formats.ts';
+import { describe, it } from 'node:test';
 import type { Transcript } from '../../src/engine/engine.ts';
+import { render, serverTiming, timingDocument } from '../../src/service/formats.ts';
 
 const transcript: Transcript = {
   text: 'hello world. second line',
   language: 'en',
   segments: [
-    { id: 0, seek: 0, start: 0, end: 1.5, text: ' hello world.', tokens: [1, 2], temperature: 0, avg_logprob: -0.2, compression_ratio: 1, no_speech_prob: 0.1 },
-    { id: 1, seek: 0, start: 3661.25, end: 3662, text: ' second line', tokens: [3], temperature: 0, avg_logprob: -0.3, compression_ratio: 1, no_speech_prob: 0.1 },
+    {
+      id: 0,
+      seek: 0,
+      start: 0,
+      end: 1.5,
+      text: ' hello world.',
+      tokens: [1, 2],
+      temperature: 0,
+      avg_logprob: -0.2,
+      compression_ratio: 1,
+      no_speech_prob: 0.1,
+    },
+    {
+      id: 1,
+      seek: 0,
+      start: 3661.25,
+      end: 3662,
+      text: ' second line',
+      tokens: [3],
+      temperature: 0,
+      avg_logprob: -0.3,
+      compression_ratio: 1,
+      no_speech_prob: 0.1,
+    },
   ],
   words: [{ word: 'hello', start: 0, end: 0.5 }],
 };
-const base = { transcript, durationS: 3662, model: 'reference-synthetic', timing: { total_ms: 5 }, words: false, segments: true };
+const base = {
+  transcript,
+  durationS: 3662,
+  model: 'reference-synthetic',
+  timing: { total_ms: 5 },
+  words: false,
+  segments: true,
+};
 
 describe('render', () => {
   it('json carries the text and the model', () => {
@@ -52,7 +81,15 @@ describe('render', () => {
 describe('timing', () => {
   it('builds the timing document and a W3C Server-Timing header from it', () => {
     const timing = timingDocument(12.34567, 1.5, { mel_ms: 2, encoder_ms: 3.25, decoder_ms: 4 });
-    assert.deepEqual(timing, { total_ms: 12.346, decode_ms: 1.5, mel_ms: 2, encoder_ms: 3.25, decoder_ms: 4 }, 'rounded to microseconds');
-    assert.equal(serverTiming(timing), 'total;dur=12.346, decode;dur=1.500, mel;dur=2.000, encoder;dur=3.250, decoder;dur=4.000', 'header');
+    assert.deepEqual(
+      timing,
+      { total_ms: 12.346, decode_ms: 1.5, mel_ms: 2, encoder_ms: 3.25, decoder_ms: 4 },
+      'rounded to microseconds',
+    );
+    assert.equal(
+      serverTiming(timing),
+      'total;dur=12.346, decode;dur=1.500, mel;dur=2.000, encoder;dur=3.250, decoder;dur=4.000',
+      'header',
+    );
   });
 });

@@ -2,10 +2,11 @@
  * The OpenTelemetry GenAI attributes on `transcribe`, read from what the service exported: the
  * model the client asked for, the model that answered, and the transcript's token count.
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { encodeWav } from '../../src/audio/wav-encode.ts';
+import { describe, it } from 'node:test';
 import { makeClip } from '../../src/audio/clips.ts';
+import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { startReceiver } from '../support/otlp-receiver.ts';
 import { otlpEnv, startService, transcribe } from '../support/service.ts';
 
@@ -14,7 +15,9 @@ describe('GenAI attributes', () => {
     const receiver = await startReceiver();
     const service = await startService([], { ...otlpEnv(receiver.url), OTEL_TRACES_EXPORTER: 'otlp' });
     try {
-      const response = await transcribe(service.url, encodeWav(makeClip('1s'), 16000), { response_format: 'verbose_json' });
+      const response = await transcribe(service.url, encodeWav(makeClip('1s'), 16000), {
+        response_format: 'verbose_json',
+      });
       const body = (await response.json()) as { segments: Array<{ tokens: number[] }> };
       const tokens = body.segments.reduce((sum, segment) => sum + segment.tokens.length, 0);
       const spans = await receiver.waitForSpans((all) => all.some((span) => span.name === 'transcribe'));

@@ -1,20 +1,31 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { transcriptionParams } from '../../src/service/request-params.ts';
+import { describe, it } from 'node:test';
 import { ServiceError } from '../../src/service/errors.ts';
+import { transcriptionParams } from '../../src/service/request-params.ts';
 
 function upload(fields: Record<string, string | string[]>, file: Buffer | null = Buffer.from('RIFF')) {
-  return { file: file ?? undefined, fields: new Map(Object.entries(fields).map(([k, v]) => [k, Array.isArray(v) ? v : [v]])) };
+  return {
+    file: file ?? undefined,
+    fields: new Map(Object.entries(fields).map(([k, v]) => [k, Array.isArray(v) ? v : [v]])),
+  };
 }
 
-function rejects(fields: Record<string, string | string[]>, code: string, param: string | null, file: Buffer | null = Buffer.from('RIFF')): void {
-  assert.throws(() => transcriptionParams(upload(fields, file)), (error: unknown) => {
-    assert.ok(error instanceof ServiceError, 'ServiceError');
-    assert.equal(error.status, 400, `400 for ${code}`);
-    assert.equal(error.code, code, 'code');
-    assert.equal(error.param, param, 'param');
-    return true;
-  });
+function rejects(
+  fields: Record<string, string | string[]>,
+  code: string,
+  param: string | null,
+  file: Buffer | null = Buffer.from('RIFF'),
+): void {
+  assert.throws(
+    () => transcriptionParams(upload(fields, file)),
+    (error: unknown) => {
+      assert.ok(error instanceof ServiceError, 'ServiceError');
+      assert.equal(error.status, 400, `400 for ${code}`);
+      assert.equal(error.code, code, 'code');
+      assert.equal(error.param, param, 'param');
+      return true;
+    },
+  );
 }
 
 describe('transcriptionParams', () => {
@@ -28,7 +39,9 @@ describe('transcriptionParams', () => {
   });
 
   it('accepts word granularity with verbose_json', () => {
-    const params = transcriptionParams(upload({ response_format: 'verbose_json', 'timestamp_granularities[]': ['word'] }));
+    const params = transcriptionParams(
+      upload({ response_format: 'verbose_json', 'timestamp_granularities[]': ['word'] }),
+    );
     assert.equal(params.words, true, 'words');
     assert.equal(params.segments, false, 'segments not asked');
   });
@@ -40,7 +53,11 @@ describe('transcriptionParams', () => {
     rejects({ temperature: '2' }, 'invalid_temperature', 'temperature');
     rejects({ temperature: 'hot' }, 'invalid_temperature', 'temperature');
     rejects({ language: 'English' }, 'invalid_language', 'language');
-    rejects({ 'timestamp_granularities[]': 'char', response_format: 'verbose_json' }, 'invalid_timestamp_granularities', 'timestamp_granularities[]');
+    rejects(
+      { 'timestamp_granularities[]': 'char', response_format: 'verbose_json' },
+      'invalid_timestamp_granularities',
+      'timestamp_granularities[]',
+    );
     rejects({ 'timestamp_granularities[]': 'word' }, 'invalid_timestamp_granularities', 'timestamp_granularities[]');
     rejects({ response_format: ['json', 'text'] }, 'invalid_value', 'response_format');
   });

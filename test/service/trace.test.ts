@@ -2,10 +2,11 @@
  * One request, one trace: the service exports the contract's full span tree over OTLP/HTTP to a
  * receiver in another process, in protobuf and in JSON, and its headers point at that trace.
  */
-import { after, before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { startReceiver, type Receiver, type ReceivedSpan } from '../support/otlp-receiver.ts';
-import { otlpEnv, startService, transcribe, type RunningService } from '../support/service.ts';
+import { after, before, describe, it } from 'node:test';
+import { type ReceivedSpan, type Receiver, startReceiver } from '../support/otlp-receiver.ts';
+import { otlpEnv, type RunningService, startService, transcribe } from '../support/service.ts';
 import { speechWav } from '../support/speech.ts';
 
 const SERVER_KIND = 2;
@@ -45,7 +46,8 @@ function assertTree(spans: ReceivedSpan[], traceId: string): void {
   const decode = inTrace.find((s) => s.name === 'audio.decode')!;
   assert.equal(typeof decode.attributes['amanuensis.audio.duration_s'], 'number', 'audio duration attribute');
   for (const span of inTrace) {
-    for (const value of Object.values(span.attributes)) assert.ok(!String(value).includes('speech.wav'), `no file name in ${span.name}`);
+    for (const value of Object.values(span.attributes))
+      assert.ok(!String(value).includes('speech.wav'), `no file name in ${span.name}`);
   }
 }
 
@@ -66,17 +68,29 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
       const wav = await speechWav('the quick brown fox jumps over the lazy dog', { sampleRateHz: 22050 });
       const response = await transcribe(service.url, wav, { response_format: 'verbose_json' });
       assert.equal(response.status, 200, `status 200: ${response.status}`);
-      const body = (await response.json()) as { text: string; duration: number; timing: Record<string, number>; model: string };
+      const body = (await response.json()) as {
+        text: string;
+        duration: number;
+        timing: Record<string, number>;
+        model: string;
+      };
       assert.equal(typeof body.text, 'string', 'text');
       assert.ok(body.duration > 1, `duration of the speech (${body.duration})`);
-      for (const key of ['total_ms', 'mel_ms', 'encoder_ms', 'decoder_ms']) assert.equal(typeof body.timing[key], 'number', `timing.${key}`);
+      for (const key of ['total_ms', 'mel_ms', 'encoder_ms', 'decoder_ms'])
+        assert.equal(typeof body.timing[key], 'number', `timing.${key}`);
       assert.equal(body.model, 'reference-synthetic', 'the response says the text is synthetic');
-      assert.match(response.headers.get('server-timing') ?? '', /mel;dur=[\d.]+.*encoder;dur=.*decoder;dur=/, 'Server-Timing header');
+      assert.match(
+        response.headers.get('server-timing') ?? '',
+        /mel;dur=[\d.]+.*encoder;dur=.*decoder;dur=/,
+        'Server-Timing header',
+      );
       const traceresponse = response.headers.get('traceresponse') ?? '';
       const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(traceresponse);
       assert.ok(match, `traceresponse header: ${traceresponse}`);
       const traceId = match[1]!;
-      const spans = await receiver.waitForSpans((all) => all.some((s) => s.traceId === traceId && s.kind === SERVER_KIND));
+      const spans = await receiver.waitForSpans((all) =>
+        all.some((s) => s.traceId === traceId && s.kind === SERVER_KIND),
+      );
       assertTree(spans, traceId);
       const server = spans.find((s) => s.traceId === traceId && s.kind === SERVER_KIND)!;
       assert.equal(server.spanId, match[2], 'traceresponse names the SERVER span');

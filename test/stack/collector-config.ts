@@ -58,7 +58,11 @@ export function idsOfType(section: Record<string, unknown>, type: string): strin
 }
 
 /** The one component of `type` in a section, or a thrown error saying how many there were. */
-export function onlyOfType(config: CollectorConfig, section: 'receivers' | 'processors' | 'exporters' | 'connectors', type: string): Record<string, unknown> {
+export function onlyOfType(
+  config: CollectorConfig,
+  section: 'receivers' | 'processors' | 'exporters' | 'connectors',
+  type: string,
+): Record<string, unknown> {
   const ids = idsOfType(config[section], type);
   if (ids.length !== 1) throw new Error(`${config.file} defines ${ids.length} ${section} of type ${type}, expected 1`);
   return asRecord(config[section][ids[0]!]);
@@ -68,7 +72,7 @@ export function onlyOfType(config: CollectorConfig, section: 'receivers' | 'proc
 export function durationMs(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(us|µs|ms|s|m)$/.exec(text.trim());
   if (!match) throw new Error(`"${text}" is not a duration this test understands`);
-  const unitMs: Record<string, number> = { us: 0.001, 'µs': 0.001, ms: 1, s: 1000, m: 60_000 };
+  const unitMs: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000 };
   return Number(match[1]) * unitMs[match[2]!]!;
 }
 

@@ -1,7 +1,7 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { asRecord, asStrings, collectorConfigFiles, componentType } from './files.ts';
+import { describe, it } from 'node:test';
 import { idsOfType, loadCollectorConfig, onlyOfType } from './collector-config.ts';
+import { asRecord, asStrings, collectorConfigFiles, componentType } from './files.ts';
 
 const configs = collectorConfigFiles().map(loadCollectorConfig);
 
@@ -31,14 +31,24 @@ function dig(value: unknown, path: string[]): unknown {
 }
 
 function assertListensOnAllInterfaces(where: string, endpoint: unknown): void {
-  assert.equal(typeof endpoint, 'string', `${where} sets an endpoint (the default is localhost, unreachable from other containers)`);
+  assert.equal(
+    typeof endpoint,
+    'string',
+    `${where} sets an endpoint (the default is localhost, unreachable from other containers)`,
+  );
   assert.match(String(endpoint), /^0\.0\.0\.0:\d+$/, `${where} listens on 0.0.0.0`);
 }
 
 describe('collector/ configs', () => {
   it('holds the single-node collector, the scale-out pair and the Jaeger configs', () => {
     const files = configs.map((config) => config.file);
-    for (const expected of ['collector/collector.yaml', 'collector/agent.yaml', 'collector/gateway.yaml', 'collector/jaeger.yaml', 'collector/jaeger-production.yaml']) {
+    for (const expected of [
+      'collector/collector.yaml',
+      'collector/agent.yaml',
+      'collector/gateway.yaml',
+      'collector/jaeger.yaml',
+      'collector/jaeger-production.yaml',
+    ]) {
       assert.ok(files.includes(expected), `${expected} exists`);
     }
   });
@@ -48,10 +58,16 @@ describe('collector/ configs', () => {
       it('names only components it defines in each pipeline', () => {
         assert.ok(config.pipelines.length > 0, 'has pipelines');
         for (const pipeline of config.pipelines) {
-          assert.ok(pipeline.receivers.length > 0 && pipeline.exporters.length > 0, `${pipeline.id} has receivers and exporters`);
-          for (const id of pipeline.receivers) assert.ok(id in config.receivers || id in config.connectors, `${pipeline.id}: receiver ${id} is defined`);
-          for (const id of pipeline.processors) assert.ok(id in config.processors, `${pipeline.id}: processor ${id} is defined`);
-          for (const id of pipeline.exporters) assert.ok(id in config.exporters || id in config.connectors, `${pipeline.id}: exporter ${id} is defined`);
+          assert.ok(
+            pipeline.receivers.length > 0 && pipeline.exporters.length > 0,
+            `${pipeline.id} has receivers and exporters`,
+          );
+          for (const id of pipeline.receivers)
+            assert.ok(id in config.receivers || id in config.connectors, `${pipeline.id}: receiver ${id} is defined`);
+          for (const id of pipeline.processors)
+            assert.ok(id in config.processors, `${pipeline.id}: processor ${id} is defined`);
+          for (const id of pipeline.exporters)
+            assert.ok(id in config.exporters || id in config.connectors, `${pipeline.id}: exporter ${id} is defined`);
         }
         for (const id of config.enabledExtensions) assert.ok(id in config.extensions, `extension ${id} is defined`);
       });
@@ -61,7 +77,8 @@ describe('collector/ configs', () => {
         for (const section of [config.receivers, config.processors, config.exporters, config.connectors]) {
           for (const id of Object.keys(section)) assert.ok(used.has(id), `${id} is used by a pipeline`);
         }
-        for (const id of Object.keys(config.extensions)) assert.ok(config.enabledExtensions.includes(id), `extension ${id} is enabled`);
+        for (const id of Object.keys(config.extensions))
+          assert.ok(config.enabledExtensions.includes(id), `extension ${id} is enabled`);
       });
 
       it('wires each connector out of one pipeline and into another of the right signal', () => {
@@ -73,7 +90,8 @@ describe('collector/ configs', () => {
           assert.ok(from.length > 0, `${id} is an exporter in some pipeline`);
           assert.ok(into.length > 0, `${id} is a receiver in some pipeline`);
           for (const p of from) assert.ok(!into.includes(p), `${id} does not loop back into ${p.id}`);
-          for (const p of from) assert.ok(rule.from === 'same' || p.signal === rule.from, `${id} consumes ${rule.from} (from ${p.id})`);
+          for (const p of from)
+            assert.ok(rule.from === 'same' || p.signal === rule.from, `${id} consumes ${rule.from} (from ${p.id})`);
           for (const p of into) {
             const expected: string = rule.to === 'same' ? from[0]!.signal : rule.to;
             assert.equal(p.signal, expected, `${id} feeds ${expected} pipelines (into ${p.id})`);
@@ -83,7 +101,11 @@ describe('collector/ configs', () => {
 
       it('puts memory_limiter first in every pipeline', () => {
         for (const pipeline of config.pipelines) {
-          assert.equal(componentType(pipeline.processors[0] ?? '(none)'), 'memory_limiter', `${pipeline.id} starts with memory_limiter`);
+          assert.equal(
+            componentType(pipeline.processors[0] ?? '(none)'),
+            'memory_limiter',
+            `${pipeline.id} starts with memory_limiter`,
+          );
         }
       });
 
@@ -92,14 +114,20 @@ describe('collector/ configs', () => {
           const protocols = asRecord(asRecord(raw).protocols);
           const names = Object.keys(protocols);
           if (names.length === 0) assertListensOnAllInterfaces(`receiver ${id}`, asRecord(raw).endpoint);
-          for (const name of names) assertListensOnAllInterfaces(`receiver ${id} (${name})`, asRecord(protocols[name]).endpoint);
+          for (const name of names)
+            assertListensOnAllInterfaces(`receiver ${id} (${name})`, asRecord(protocols[name]).endpoint);
         }
         for (const [id, raw] of Object.entries(config.extensions)) {
-          for (const path of SERVING_EXTENSIONS[componentType(id)] ?? []) assertListensOnAllInterfaces(`extension ${id}`, dig(raw, path));
+          for (const path of SERVING_EXTENSIONS[componentType(id)] ?? [])
+            assertListensOnAllInterfaces(`extension ${id}`, dig(raw, path));
         }
         const readers = dig(config.telemetry, ['metrics', 'readers']);
         for (const reader of Array.isArray(readers) ? readers : []) {
-          assert.equal(dig(reader, ['pull', 'exporter', 'prometheus', 'host']), '0.0.0.0', 'internal metrics are scrapeable from Prometheus');
+          assert.equal(
+            dig(reader, ['pull', 'exporter', 'prometheus', 'host']),
+            '0.0.0.0',
+            'internal metrics are scrapeable from Prometheus',
+          );
         }
       });
 
@@ -119,10 +147,17 @@ describe('collector/ configs', () => {
           const exemplars = asRecord(asRecord(config.connectors[id]).exemplars);
           assert.equal(exemplars.enabled, true, `${id} attaches exemplars to its duration histogram`);
           const max = exemplars.max_per_data_point;
-          assert.ok(max === undefined || (Number.isInteger(max) && Number(max) > 0), `${id}: max_per_data_point is a positive integer when set`);
+          assert.ok(
+            max === undefined || (Number.isInteger(max) && Number(max) > 0),
+            `${id}: max_per_data_point is a positive integer when set`,
+          );
         }
         for (const id of exporters) {
-          assert.equal(asRecord(config.exporters[id]).enable_open_metrics, true, `${id} serves OpenMetrics, the only text exposition with exemplars`);
+          assert.equal(
+            asRecord(config.exporters[id]).enable_open_metrics,
+            true,
+            `${id} serves OpenMetrics, the only text exposition with exemplars`,
+          );
         }
       });
 
@@ -132,9 +167,13 @@ describe('collector/ configs', () => {
           for (const id of pipeline.exporters.filter((e) => e in config.exporters)) {
             const type = componentType(id);
             const exporter = asRecord(config.exporters[id]);
-            const queue = type === 'load_balancing' ? dig(exporter, ['protocol', 'otlp', 'sending_queue']) : exporter.sending_queue;
+            const queue =
+              type === 'load_balancing' ? dig(exporter, ['protocol', 'otlp', 'sending_queue']) : exporter.sending_queue;
             if (type === 'otlp_grpc' || type === 'otlp_http' || type === 'load_balancing') {
-              assert.ok(batchProcessor || dig(queue, ['batch']) !== undefined, `${pipeline.id} -> ${id} batches (sending_queue.batch or a batch processor)`);
+              assert.ok(
+                batchProcessor || dig(queue, ['batch']) !== undefined,
+                `${pipeline.id} -> ${id} batches (sending_queue.batch or a batch processor)`,
+              );
             }
           }
         }
@@ -155,8 +194,15 @@ describe('collector/agent.yaml (scale-out tier 1)', () => {
     assert.equal(kinds.length, 1, 'one resolver finds the gateways');
     if (kinds[0] === 'dns') assert.ok(asRecord(resolver.dns).hostname, 'the dns resolver names the gateways hostname');
     for (const pipeline of agent.pipelines.filter((p) => p.signal === 'traces')) {
-      assert.deepEqual(pipeline.exporters.map(componentType), ['load_balancing'], `${pipeline.id} sends traces only through the balancer`);
-      assert.ok(!pipeline.processors.some((id) => componentType(id) === 'tail_sampling'), 'agents do not sample: they see partial traces');
+      assert.deepEqual(
+        pipeline.exporters.map(componentType),
+        ['load_balancing'],
+        `${pipeline.id} sends traces only through the balancer`,
+      );
+      assert.ok(
+        !pipeline.processors.some((id) => componentType(id) === 'tail_sampling'),
+        'agents do not sample: they see partial traces',
+      );
     }
   });
 });
@@ -169,7 +215,11 @@ describe('collector/gateway.yaml (scale-out tier 2)', () => {
   it('keeps every failed trace', () => {
     const errors = policies.find((policy) => policy.type === 'status_code');
     assert.ok(errors, 'has a status_code policy');
-    assert.deepEqual(asStrings(dig(errors, ['status_code', 'status_codes'])), ['ERROR'], 'the status_code policy samples ERROR traces');
+    assert.deepEqual(
+      asStrings(dig(errors, ['status_code', 'status_codes'])),
+      ['ERROR'],
+      'the status_code policy samples ERROR traces',
+    );
   });
 
   it('keeps every slow trace', () => {
@@ -192,9 +242,13 @@ describe('collector/gateway.yaml (scale-out tier 2)', () => {
     const feeding = gateway.pipelines.filter((p) => p.exporters.includes(metricsId));
     const sampling = gateway.pipelines.filter((p) => p.processors.some((id) => componentType(id) === 'tail_sampling'));
     assert.equal(sampling.length, 1, 'one pipeline samples');
-    for (const pipeline of feeding) assert.ok(!sampling.includes(pipeline), `${pipeline.id} feeds span metrics without sampling`);
+    for (const pipeline of feeding)
+      assert.ok(!sampling.includes(pipeline), `${pipeline.id} feeds span metrics without sampling`);
     for (const connector of sampling[0]!.receivers) {
-      assert.ok(feeding.some((p) => p.exporters.includes(connector)), `the sampling pipeline takes ${connector} from the pipeline that feeds span metrics`);
+      assert.ok(
+        feeding.some((p) => p.exporters.includes(connector)),
+        `the sampling pipeline takes ${connector} from the pipeline that feeds span metrics`,
+      );
     }
   });
 });

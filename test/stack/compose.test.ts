@@ -1,10 +1,20 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { asRecord, composeNamedVolumes, composeService, composeServices, readRepoText, readRepoYaml, repoRoot, volumeMounts, type ComposeService } from './files.ts';
+import {
+  asRecord,
+  type ComposeService,
+  composeNamedVolumes,
+  composeService,
+  composeServices,
+  readRepoText,
+  readRepoYaml,
+  repoRoot,
+  volumeMounts,
+} from './files.ts';
 
 const execFileAsync = promisify(execFile);
 const services = composeServices();
@@ -14,7 +24,9 @@ function healthSource(service: ComposeService): 'own' | 'dockerfile' | 'probe' |
   if (service.healthcheck && service.healthcheck.disable !== true) return 'own';
   if (service.healthcheck?.disable === true) return 'none';
   if (service.build !== undefined && /^HEALTHCHECK\s/m.test(readRepoText('Dockerfile'))) return 'dockerfile';
-  const probed = services.some((other) => other.healthcheck && JSON.stringify(other.healthcheck.test ?? '').includes(`//${service.name}:`));
+  const probed = services.some(
+    (other) => other.healthcheck && JSON.stringify(other.healthcheck.test ?? '').includes(`//${service.name}:`),
+  );
   return probed ? 'probe' : 'none';
 }
 
@@ -59,7 +71,9 @@ describe('docker-compose.yml', () => {
         t.skip('docker-compose is not installed (Debian package docker-compose); the YAML checks below still run');
         return;
       }
-      assert.fail(`docker-compose config -q rejected docker-compose.yml: ${(error as { stderr?: string }).stderr ?? error}`);
+      assert.fail(
+        `docker-compose config -q rejected docker-compose.yml: ${(error as { stderr?: string }).stderr ?? error}`,
+      );
     }
   });
 
@@ -84,7 +98,11 @@ describe('docker-compose.yml', () => {
   it('knows the health of every long-running service', () => {
     for (const service of services) {
       if (service.profiles.length > 0) continue; // opt-in one-shot jobs, started by `docker compose run`
-      assert.notEqual(healthSource(service), 'none', `${service.name} has a health check, a Dockerfile HEALTHCHECK or a probing sidecar`);
+      assert.notEqual(
+        healthSource(service),
+        'none',
+        `${service.name} has a health check, a Dockerfile HEALTHCHECK or a probing sidecar`,
+      );
       if (healthSource(service) === 'own') {
         assert.ok(service.healthcheck?.test, `${service.name}'s health check has a test command`);
       }
@@ -105,7 +123,10 @@ describe('docker-compose.yml', () => {
   it('starts the service only after Prometheus, Jaeger and the collector are ready', () => {
     const waitsFor = transitiveDependencies('service');
     for (const name of ['prometheus', 'jaeger', 'collector', 'collector-health']) {
-      assert.ok(waitsFor.has(name), `service waits (transitively) for ${name}; it waits for: ${[...waitsFor].join(', ')}`);
+      assert.ok(
+        waitsFor.has(name),
+        `service waits (transitively) for ${name}; it waits for: ${[...waitsFor].join(', ')}`,
+      );
     }
     assert.ok(transitiveDependencies('loadgen').has('service'), 'the load generator waits for the service');
   });
@@ -127,7 +148,10 @@ describe('docker-compose.yml', () => {
   });
 
   it('mounts every config file a container is told to read from this repository', () => {
-    const jaegerUiConfig = String(asRecord(asRecord(asRecord(asRecord(readRepoYaml('collector/jaeger.yaml')).extensions).jaeger_query).ui).config_file);
+    const jaegerUiConfig = String(
+      asRecord(asRecord(asRecord(asRecord(readRepoYaml('collector/jaeger.yaml')).extensions).jaeger_query).ui)
+        .config_file,
+    );
     for (const service of services) {
       const wanted = service.command.flatMap((arg) => /(?:^|=)(\/etc\/\S+)$/.exec(arg)?.slice(1) ?? []);
       if (service.name === 'jaeger') wanted.push(jaegerUiConfig);
@@ -146,10 +170,17 @@ describe('docker-compose.yml', () => {
     const loadgen = composeService(services, 'loadgen');
     const loadOut = loadgen.command[loadgen.command.indexOf('--out') + 1];
     assert.ok(composeNamedVolumes().includes('results'), 'docker-compose.yml declares the named volume results');
-    for (const [owner, path] of [[service, summaryOut], [loadgen, loadOut]] as const) {
+    for (const [owner, path] of [
+      [service, summaryOut],
+      [loadgen, loadOut],
+    ] as const) {
       const mount = volumeMounts(owner).find((entry) => path?.startsWith(`${entry.target}/`));
       assert.ok(mount, `${owner.name} mounts a volume where it writes ${path}`);
-      assert.equal(mount.bind, false, `${owner.name} writes ${path} to a named volume, not a host directory that may not exist or be writable`);
+      assert.equal(
+        mount.bind,
+        false,
+        `${owner.name} writes ${path} to a named volume, not a host directory that may not exist or be writable`,
+      );
       assert.equal(mount.source, 'results', `${owner.name} writes ${path} into the volume results`);
       assert.equal(mount.readOnly, false, `${owner.name} mounts results read-write`);
     }
@@ -167,7 +198,11 @@ describe('docker-compose.yml', () => {
     assert.equal(chown[1], imageUser, `/results belongs to the image's USER ${imageUser}`);
     assert.ok(finalStage.indexOf(chown[0]) < finalStage.search(/^USER\s/m), 'the chown runs as root, before USER');
     for (const name of ['service', 'loadgen']) {
-      assert.equal(composeService(services, name).user, undefined, `${name} runs as the image's user (a user: override would not own the volume)`);
+      assert.equal(
+        composeService(services, name).user,
+        undefined,
+        `${name} runs as the image's user (a user: override would not own the volume)`,
+      );
     }
   });
 
@@ -178,7 +213,10 @@ describe('docker-compose.yml', () => {
       for (const mount of volumeMounts(service).filter((entry) => entry.bind)) {
         const path = mount.source.replace(/^\.\//, '').replace(/\/$/, '');
         const present = tracked.some((file) => file === path || file.startsWith(`${path}/`));
-        assert.ok(present, `${service.name} mounts ${mount.source}, which git tracks (a missing host path is created by the engine, owned by root)`);
+        assert.ok(
+          present,
+          `${service.name} mounts ${mount.source}, which git tracks (a missing host path is created by the engine, owned by root)`,
+        );
         assert.ok(mount.readOnly, `${service.name} mounts ${mount.source} read-only: containers write only to volumes`);
       }
     }
@@ -187,19 +225,26 @@ describe('docker-compose.yml', () => {
   it('needs no environment variable set on the host', () => {
     const text = readRepoText('docker-compose.yml');
     for (const match of text.matchAll(/\$\{?([A-Za-z_]\w*)([^}\s]*)\}?/g)) {
-      assert.match(match[2] ?? '', /^:?-/, `\${${match[1]}} has a default, so \`docker compose up\` works without setting it`);
+      assert.match(
+        match[2] ?? '',
+        /^:?-/,
+        `\${${match[1]}} has a default, so \`docker compose up\` works without setting it`,
+      );
     }
   });
 });
 
 describe('docs/stack.md against docker-compose.yml', () => {
   const markdown = readRepoText('docs/stack.md');
-  const published = new Map(services.flatMap((service) => service.publishedPorts.map((port) => [port, service.name] as const)));
+  const published = new Map(
+    services.flatMap((service) => service.publishedPorts.map((port) => [port, service.name] as const)),
+  );
 
   it('lists exactly the published ports, each with the service publishing it', () => {
     const documented = documentedPorts(markdown);
     assert.deepEqual([...documented.keys()].sort(), [...published.keys()].sort(), 'documented ports = published ports');
-    for (const [port, name] of documented) assert.equal(name, published.get(port), `port ${port} belongs to ${published.get(port)}`);
+    for (const [port, name] of documented)
+      assert.equal(name, published.get(port), `port ${port} belongs to ${published.get(port)}`);
   });
 
   it('links only to published ports', () => {
@@ -216,7 +261,9 @@ describe('docs/stack.md against docker-compose.yml', () => {
 
   it('runs compose commands only against services that exist', () => {
     const names = new Set(services.map((service) => service.name));
-    const commands = markdown.matchAll(/docker compose (?:--profile \w+ )?(?:run --rm(?: --no-deps)?|logs(?: -f)?|exec|restart|up -d) ([a-z][\w-]*)/g);
+    const commands = markdown.matchAll(
+      /docker compose (?:--profile \w+ )?(?:run --rm(?: --no-deps)?|logs(?: -f)?|exec|restart|up -d) ([a-z][\w-]*)/g,
+    );
     for (const match of commands) assert.ok(names.has(match[1]!), `"${match[0]}" names a compose service`);
   });
 });

@@ -1,5 +1,5 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { composeService, composeServices, readRepoText } from './files.ts';
 
 interface Instruction {
@@ -47,7 +47,11 @@ describe('Dockerfile', () => {
     assert.ok(byStage.length >= 2, `has at least two stages (has ${byStage.length})`);
     for (const from of find(all, 'FROM')) {
       const image = from.args.split(/\s+/)[0]!;
-      assert.match(image, /^node:24\.\d+\.\d+-[\w.-]+$/, `${image} is node:24.<minor>.<patch>-<variant>, not a moving tag`);
+      assert.match(
+        image,
+        /^node:24\.\d+\.\d+-[\w.-]+$/,
+        `${image} is node:24.<minor>.<patch>-<variant>, not a moving tag`,
+      );
       assert.match(from.args, /\sAS\s+\w+$/i, `stage from ${image} is named`);
     }
   });
@@ -81,22 +85,37 @@ describe('Dockerfile', () => {
   });
 
   it('starts bin/amanuensis.js and serves on the port compose publishes', () => {
-    assert.equal(find(final, 'ENTRYPOINT').at(-1)?.args, '["node", "bin/amanuensis.js"]', 'runs the package bin with node');
+    assert.equal(
+      find(final, 'ENTRYPOINT').at(-1)?.args,
+      '["node", "bin/amanuensis.js"]',
+      'runs the package bin with node',
+    );
     const pkg = JSON.parse(readRepoText('package.json')) as { bin: Record<string, string> };
     assert.equal(pkg.bin.amanuensis, 'bin/amanuensis.js', 'the entrypoint is the package bin');
     const exposed = find(final, 'EXPOSE').map((e) => Number(e.args));
     const service = composeService(composeServices(), 'service');
     for (const port of service.publishedPorts) assert.ok(exposed.includes(port), `EXPOSE ${port}`);
-    assert.match(find(final, 'HEALTHCHECK')[0]!.args, new RegExp(`:${exposed[0]}/health`), 'the health check probes the exposed port');
+    assert.match(
+      find(final, 'HEALTHCHECK')[0]!.args,
+      new RegExp(`:${exposed[0]}/health`),
+      'the health check probes the exposed port',
+    );
   });
 
   it('keeps the build context to what the image copies (.dockerignore allow-list)', () => {
-    const rules = readRepoText('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const rules = readRepoText('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     assert.equal(rules[0], '*', '.dockerignore starts by excluding everything');
     const allowed = rules.filter((rule) => rule.startsWith('!')).map((rule) => rule.slice(1).replace(/\/$/, ''));
     for (const copy of find(all, 'COPY').filter((c) => !c.args.includes('--from='))) {
-      const sources = copy.args.split(/\s+/).filter((arg) => !arg.startsWith('--')).slice(0, -1);
-      for (const source of sources) assert.ok(allowed.includes(source.replace(/\/$/, '')), `COPY ${source} is in the .dockerignore allow-list`);
+      const sources = copy.args
+        .split(/\s+/)
+        .filter((arg) => !arg.startsWith('--'))
+        .slice(0, -1);
+      for (const source of sources)
+        assert.ok(allowed.includes(source.replace(/\/$/, '')), `COPY ${source} is in the .dockerignore allow-list`);
     }
   });
 });

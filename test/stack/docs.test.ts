@@ -1,12 +1,13 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
 import { composeServices, readRepoText, repoRoot } from './files.ts';
 
 const DOCS = ['docs/stack.md', 'docs/backends.md', 'docs/scale-out.md'];
 /** Repository files the docs refer to in backticks (configs, Grafana provisioning, the Dockerfile, scripts). */
-const REPO_PATH = /^(?:(?:collector|prometheus|grafana|docs|scripts|test\/stack)\/(?:[\w.-]+\/)*[\w.-]+\.\w+|docker-compose\.yml|Dockerfile|\.dockerignore)$/;
+const REPO_PATH =
+  /^(?:(?:collector|prometheus|grafana|docs|scripts|test\/stack)\/(?:[\w.-]+\/)*[\w.-]+\.\w+|docker-compose\.yml|Dockerfile|\.dockerignore)$/;
 
 describe('stack docs', () => {
   const serviceNames = new Set(composeServices().map((service) => service.name));
@@ -30,9 +31,15 @@ describe('stack docs', () => {
   }
 
   it('documents the live check, which npm runs from scripts/stack-check.ts', () => {
-    assert.ok(readRepoText('docs/stack.md').includes('npm run test:stack'), 'docs/stack.md tells how to run the live check');
+    assert.ok(
+      readRepoText('docs/stack.md').includes('npm run test:stack'),
+      'docs/stack.md tells how to run the live check',
+    );
     assert.ok(existsSync(join(repoRoot, 'scripts/stack-check.ts')), 'scripts/stack-check.ts exists');
-    const script = (JSON.parse(readRepoText('package.json')) as { scripts: Record<string, string> }).scripts['test:stack'];
-    if (script !== undefined) assert.equal(script, 'node scripts/stack-check.ts', 'package.json runs the live check script');
+    const script = (JSON.parse(readRepoText('package.json')) as { scripts: Record<string, string> }).scripts[
+      'test:stack'
+    ];
+    if (script !== undefined)
+      assert.equal(script, 'node scripts/stack-check.ts', 'package.json runs the live check script');
   });
 });

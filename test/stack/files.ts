@@ -2,7 +2,7 @@
  * Shared reading for the stack tests: the repository root, YAML parsing of the compose and collector
  * files, and the few shapes those tests look at.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
@@ -101,7 +101,8 @@ function publishedPorts(ports: unknown): number[] {
 /** The service with this name, or a thrown error naming the services there are. */
 export function composeService(services: ComposeService[], name: string): ComposeService {
   const found = services.find((service) => service.name === name);
-  if (!found) throw new Error(`docker-compose.yml has no service "${name}" (has: ${services.map((s) => s.name).join(', ')})`);
+  if (!found)
+    throw new Error(`docker-compose.yml has no service "${name}" (has: ${services.map((s) => s.name).join(', ')})`);
   return found;
 }
 

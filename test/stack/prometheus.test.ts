@@ -1,9 +1,9 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { asRecord, asStrings, composeService, composeServices, readRepoYaml, repoRoot } from './files.ts';
 import { endpointPort, loadCollectorConfig, onlyOfType } from './collector-config.ts';
+import { asRecord, asStrings, composeService, composeServices, readRepoYaml, repoRoot } from './files.ts';
 
 const execFileAsync = promisify(execFile);
 const CONFIG = 'prometheus/prometheus.yml';
@@ -14,7 +14,9 @@ const prometheus = composeService(composeServices(), 'prometheus');
 /** The jobs scraping a target, by `host:port`. */
 function jobsScraping(target: string): Array<Record<string, unknown>> {
   return jobs.filter((job) =>
-    (Array.isArray(job.static_configs) ? job.static_configs : []).some((group) => asStrings(asRecord(group).targets).includes(target)),
+    (Array.isArray(job.static_configs) ? job.static_configs : []).some((group) =>
+      asStrings(asRecord(group).targets).includes(target),
+    ),
   );
 }
 
@@ -59,7 +61,10 @@ describe('exemplars in the compose stack', () => {
     const features = prometheus.command
       .filter((arg) => arg.startsWith('--enable-feature='))
       .flatMap((arg) => arg.slice('--enable-feature='.length).split(','));
-    assert.ok(features.includes('exemplar-storage'), `--enable-feature=exemplar-storage is set (features: ${features.join(', ') || 'none'})`);
+    assert.ok(
+      features.includes('exemplar-storage'),
+      `--enable-feature=exemplar-storage is set (features: ${features.join(', ') || 'none'})`,
+    );
     const max = asRecord(asRecord(config.storage).exemplars).max_exemplars;
     assert.ok(max === undefined || Number(max) > 0, 'storage.exemplars.max_exemplars, when set, keeps some');
   });
@@ -76,7 +81,11 @@ describe('exemplars in the compose stack', () => {
   it('arrive because every job negotiates OpenMetrics first, the text format that carries them', () => {
     for (const job of jobs) {
       const first = offeredProtocols(job)[0];
-      assert.match(first ?? '', /^OpenMetricsText/, `job ${String(job.job_name)} asks for OpenMetrics first (offers ${offeredProtocols(job).join(', ')})`);
+      assert.match(
+        first ?? '',
+        /^OpenMetricsText/,
+        `job ${String(job.job_name)} asks for OpenMetrics first (offers ${offeredProtocols(job).join(', ')})`,
+      );
     }
   });
 });

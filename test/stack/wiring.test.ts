@@ -1,7 +1,7 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { asRecord, asStrings, composeService, composeServices, readRepoYaml } from './files.ts';
+import { describe, it } from 'node:test';
 import { durationMs, endpointPort, loadCollectorConfig, onlyOfType } from './collector-config.ts';
+import { asRecord, asStrings, composeService, composeServices, readRepoYaml } from './files.ts';
 
 /**
  * The single-node stack spans four files that must agree: the collector exports where Jaeger listens,
@@ -26,13 +26,23 @@ describe('single-node stack wiring', () => {
     composeService(services, host!);
     const jaegerGrpc = asRecord(asRecord(asRecord(jaeger.receivers.otlp).protocols).grpc).endpoint;
     assert.equal(Number(port), endpointPort(jaegerGrpc), `${endpoint} is Jaeger's OTLP/gRPC receiver`);
-    assert.equal(asRecord(asRecord(collector.exporters[exporterId]).tls).insecure, true, 'plain gRPC inside the compose network');
+    assert.equal(
+      asRecord(asRecord(collector.exporters[exporterId]).tls).insecure,
+      true,
+      'plain gRPC inside the compose network',
+    );
   });
 
   it('publishes the collector receiver ports on the host', () => {
     const protocols = asRecord(asRecord(collector.receivers.otlp).protocols);
-    const ports = Object.values(protocols).map((p) => endpointPort(asRecord(p).endpoint)).sort();
-    assert.deepEqual(composeService(services, 'collector').publishedPorts.sort(), ports, 'the collector publishes its OTLP ports');
+    const ports = Object.values(protocols)
+      .map((p) => endpointPort(asRecord(p).endpoint))
+      .sort();
+    assert.deepEqual(
+      composeService(services, 'collector').publishedPorts.sort(),
+      ports,
+      'the collector publishes its OTLP ports',
+    );
   });
 
   it('records span durations as an explicit millisecond histogram', () => {
@@ -51,11 +61,19 @@ describe('single-node stack wiring', () => {
     const prometheusExporter = onlyOfType(collector, 'exporters', 'prometheus');
     const backend = asRecord(Object.values(asRecord(asRecord(jaeger.extensions.jaeger_storage).metric_backends))[0]);
     const prom = asRecord(backend.prometheus);
-    assert.equal(prom.metric_namespace, String(spanMetrics.namespace).replaceAll('.', '_'), 'Jaeger uses the connector namespace');
+    assert.equal(
+      prom.metric_namespace,
+      String(spanMetrics.namespace).replaceAll('.', '_'),
+      'Jaeger uses the connector namespace',
+    );
     assert.equal(prom.latency_unit, asRecord(spanMetrics.histogram).unit, 'Jaeger uses the histogram unit');
     const suffixes = String(prometheusExporter.translation_strategy).endsWith('WithSuffixes');
     assert.equal(prom.normalize_calls, suffixes, 'calls_total suffix expected exactly when the exporter adds it');
-    assert.equal(prom.normalize_duration, suffixes, 'duration_milliseconds suffix expected exactly when the exporter adds it');
+    assert.equal(
+      prom.normalize_duration,
+      suffixes,
+      'duration_milliseconds suffix expected exactly when the exporter adds it',
+    );
   });
 
   it('lets Prometheus scrape the span metrics and Jaeger query Prometheus', () => {
@@ -69,6 +87,10 @@ describe('single-node stack wiring', () => {
     composeService(services, url.hostname);
     assert.equal(url.port, '9090', 'Jaeger queries the Prometheus HTTP API port');
     assert.ok(String(query.traces) in asRecord(storage.backends), 'jaeger_query reads a defined trace backend');
-    assert.equal(asRecord(jaeger.exporters.jaeger_storage_exporter).trace_storage, query.traces, 'Jaeger writes where it reads');
+    assert.equal(
+      asRecord(jaeger.exporters.jaeger_storage_exporter).trace_storage,
+      query.traces,
+      'Jaeger writes where it reads',
+    );
   });
 });

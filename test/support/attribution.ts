@@ -55,7 +55,13 @@ export function attribute(spans: readonly ReceivedSpan[], rootName: string): Req
     const parents = new Set(below.map((span) => span.parentSpanId));
     const leaves = below
       .filter((span) => !parents.has(span.spanId))
-      .map((span) => ({ name: span.name, start: span.startNs < root.startNs ? root.startNs : span.startNs, end: span.endNs > root.endNs ? root.endNs : span.endNs }))
+      .map((span) => ({
+        name: span.name,
+        // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.max does not take
+        start: span.startNs < root.startNs ? root.startNs : span.startNs,
+        // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.min does not take
+        end: span.endNs > root.endNs ? root.endNs : span.endNs,
+      }))
       .filter((leaf) => leaf.end > leaf.start)
       .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
     let uncovered = 0n;

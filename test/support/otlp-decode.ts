@@ -37,11 +37,20 @@ function anyValue(reader: ReaderT, end: number): Value {
   while (reader.pos < end) {
     const tag = reader.uint32();
     switch (tag >>> 3) {
-      case 1: value = reader.string(); break;
-      case 2: value = reader.bool(); break;
-      case 3: value = Number(reader.int64().toString()); break;
-      case 4: value = reader.double(); break;
-      default: reader.skipType(tag & 7);
+      case 1:
+        value = reader.string();
+        break;
+      case 2:
+        value = reader.bool();
+        break;
+      case 3:
+        value = Number(reader.int64().toString());
+        break;
+      case 4:
+        value = reader.double();
+        break;
+      default:
+        reader.skipType(tag & 7);
     }
   }
   return value;
@@ -67,18 +76,45 @@ function sub(reader: ReaderT): number {
 }
 
 function span(reader: ReaderT, end: number, serviceName: string): ReceivedSpan {
-  const out: ReceivedSpan = { traceId: '', spanId: '', parentSpanId: '', name: '', kind: 0, startNs: 0n, endNs: 0n, attributes: {}, statusCode: 0, serviceName };
+  const out: ReceivedSpan = {
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    name: '',
+    kind: 0,
+    startNs: 0n,
+    endNs: 0n,
+    attributes: {},
+    statusCode: 0,
+    serviceName,
+  };
   while (reader.pos < end) {
     const tag = reader.uint32();
     switch (tag >>> 3) {
-      case 1: out.traceId = hex(reader.bytes()); break;
-      case 2: out.spanId = hex(reader.bytes()); break;
-      case 4: out.parentSpanId = hex(reader.bytes()); break;
-      case 5: out.name = reader.string(); break;
-      case 6: out.kind = reader.int32(); break;
-      case 7: out.startNs = fixed64(reader); break;
-      case 8: out.endNs = fixed64(reader); break;
-      case 9: keyValue(reader, sub(reader), out.attributes); break;
+      case 1:
+        out.traceId = hex(reader.bytes());
+        break;
+      case 2:
+        out.spanId = hex(reader.bytes());
+        break;
+      case 4:
+        out.parentSpanId = hex(reader.bytes());
+        break;
+      case 5:
+        out.name = reader.string();
+        break;
+      case 6:
+        out.kind = reader.int32();
+        break;
+      case 7:
+        out.startNs = fixed64(reader);
+        break;
+      case 8:
+        out.endNs = fixed64(reader);
+        break;
+      case 9:
+        keyValue(reader, sub(reader), out.attributes);
+        break;
       case 15: {
         const statusEnd = sub(reader);
         while (reader.pos < statusEnd) {
@@ -88,7 +124,8 @@ function span(reader: ReaderT, end: number, serviceName: string): ReceivedSpan {
         }
         break;
       }
-      default: reader.skipType(tag & 7);
+      default:
+        reader.skipType(tag & 7);
     }
   }
   return out;
@@ -100,7 +137,10 @@ export function decodeProtobuf(body: Uint8Array): ReceivedSpan[] {
   const spans: ReceivedSpan[] = [];
   while (reader.pos < reader.len) {
     const tag = reader.uint32();
-    if (tag >>> 3 !== 1) { reader.skipType(tag & 7); continue; }
+    if (tag >>> 3 !== 1) {
+      reader.skipType(tag & 7);
+      continue;
+    }
     const resourceSpansEnd = sub(reader);
     let serviceName = '';
     const pending: Array<[number, number]> = [];
@@ -135,13 +175,30 @@ export function decodeProtobuf(body: Uint8Array): ReceivedSpan[] {
   return spans;
 }
 
-interface JsonAnyValue { stringValue?: string; boolValue?: boolean; intValue?: string | number; doubleValue?: number }
-interface JsonKeyValue { key: string; value: JsonAnyValue }
-interface JsonSpan {
-  traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number;
-  startTimeUnixNano: string | number; endTimeUnixNano: string | number; attributes?: JsonKeyValue[]; status?: { code?: number };
+interface JsonAnyValue {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: string | number;
+  doubleValue?: number;
 }
-interface JsonRequest { resourceSpans?: Array<{ resource?: { attributes?: JsonKeyValue[] }; scopeSpans?: Array<{ spans?: JsonSpan[] }> }> }
+interface JsonKeyValue {
+  key: string;
+  value: JsonAnyValue;
+}
+interface JsonSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string | number;
+  endTimeUnixNano: string | number;
+  attributes?: JsonKeyValue[];
+  status?: { code?: number };
+}
+interface JsonRequest {
+  resourceSpans?: Array<{ resource?: { attributes?: JsonKeyValue[] }; scopeSpans?: Array<{ spans?: JsonSpan[] }> }>;
+}
 
 function jsonValue(value: JsonAnyValue): Value {
   if (value.stringValue !== undefined) return value.stringValue;
@@ -165,9 +222,16 @@ export function decodeJson(body: Uint8Array): ReceivedSpan[] {
     for (const scope of resourceSpans.scopeSpans ?? []) {
       for (const s of scope.spans ?? []) {
         spans.push({
-          traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', name: s.name, kind: s.kind,
-          startNs: BigInt(s.startTimeUnixNano), endNs: BigInt(s.endTimeUnixNano), attributes: jsonAttributes(s.attributes),
-          statusCode: s.status?.code ?? 0, serviceName,
+          traceId: s.traceId,
+          spanId: s.spanId,
+          parentSpanId: s.parentSpanId ?? '',
+          name: s.name,
+          kind: s.kind,
+          startNs: BigInt(s.startTimeUnixNano),
+          endNs: BigInt(s.endTimeUnixNano),
+          attributes: jsonAttributes(s.attributes),
+          statusCode: s.status?.code ?? 0,
+          serviceName,
         });
       }
     }

@@ -13,7 +13,9 @@ const counts = { protobuf: 0, json: 0, rejected: 0 };
 
 const server = createServer((request, response) => {
   if (request.method === 'GET' && request.url === '/spans') {
-    const body = JSON.stringify({ counts, spans }, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+    const body = JSON.stringify({ counts, spans }, (_key, value: unknown) =>
+      typeof value === 'bigint' ? value.toString() : value,
+    );
     response.writeHead(200, { 'content-type': 'application/json' }).end(body);
     return;
   }

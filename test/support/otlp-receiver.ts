@@ -2,7 +2,7 @@
  * Starts the OTLP/HTTP receiver in a separate process (as a collector would be) and reads back
  * what it received.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { ReceivedSpan } from './otlp-decode.ts';
@@ -27,9 +27,13 @@ interface Dump {
 
 /** Spawns the receiver; `fail` makes it answer every export with 503. */
 export async function startReceiver(options: { fail?: boolean } = {}): Promise<Receiver> {
-  const child: ChildProcess = spawn(process.execPath, [new URL('./otlp-receiver-process.ts', import.meta.url).pathname, ...(options.fail ? ['--fail'] : [])], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [new URL('./otlp-receiver-process.ts', import.meta.url).pathname, ...(options.fail ? ['--fail'] : [])],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const [url] = (await once(lines, 'line')) as [string];
   let exported: () => void = () => {};
@@ -62,7 +66,10 @@ export async function startReceiver(options: { fail?: boolean } = {}): Promise<R
         const received = await spans();
         if (predicate(received) || Date.now() >= deadline) next.cancel();
         if (predicate(received)) return received;
-        if (Date.now() >= deadline) throw new Error(`timed out waiting for spans; have ${received.length}: ${[...new Set(received.map((s) => s.name))].join(', ')}`);
+        if (Date.now() >= deadline)
+          throw new Error(
+            `timed out waiting for spans; have ${received.length}: ${[...new Set(received.map((s) => s.name))].join(', ')}`,
+          );
         await next.done;
       }
     },

@@ -4,7 +4,7 @@
  * (Prometheus has nothing to wait on but its API).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -49,19 +49,36 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts Prometheus scraping `target` (host:port) every second as job `amanuensis`; resolves once it is ready. */
-export async function startPrometheus(target: string, options: { bearerToken?: string } = {}): Promise<RunningPrometheus> {
+export async function startPrometheus(
+  target: string,
+  options: { bearerToken?: string } = {},
+): Promise<RunningPrometheus> {
   const folder = await mkdtemp(join(tmpdir(), 'prometheus-'));
   const config = join(folder, 'prometheus.yml');
   const authorization = options.bearerToken ? ['    authorization:', `      credentials: ${options.bearerToken}`] : [];
   await writeFile(
     config,
-    ['global:', '  scrape_interval: 1s', 'scrape_configs:', '  - job_name: amanuensis', ...authorization, '    static_configs:', `      - targets: ['${target}']`, ''].join('\n'),
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      'scrape_configs:',
+      '  - job_name: amanuensis',
+      ...authorization,
+      '    static_configs:',
+      `      - targets: ['${target}']`,
+      '',
+    ].join('\n'),
   );
   const port = await freePort();
   const stderr: string[] = [];
   const child: ChildProcess = spawn(
     PROMETHEUS,
-    [`--config.file=${config}`, `--storage.tsdb.path=${join(folder, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--enable-feature=exemplar-storage'],
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${join(folder, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--enable-feature=exemplar-storage',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));

@@ -1,15 +1,22 @@
 /**
  * Runs `amanuensis serve` as a child process, the way users run it, and posts transcriptions to it.
  */
-import { BIN_PATH, startChildService, type ChildService } from '../../src/cli/child-service.ts';
+import { BIN_PATH, type ChildService, startChildService } from '../../src/cli/child-service.ts';
 
 export const BIN = BIN_PATH;
 
 export type RunningService = ChildService;
 
 /** Environment for a service that exports to `otlpUrl` quickly (short batch delay). */
-export function otlpEnv(otlpUrl: string, protocol: 'http/protobuf' | 'http/json' = 'http/protobuf'): Record<string, string> {
-  return { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_BSP_SCHEDULE_DELAY: '100' };
+export function otlpEnv(
+  otlpUrl: string,
+  protocol: 'http/protobuf' | 'http/json' = 'http/protobuf',
+): Record<string, string> {
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+    OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+  };
 }
 
 /** Starts `amanuensis serve --port 0 ...args`, not exporting spans unless `env` says otherwise. */
@@ -18,7 +25,12 @@ export function startService(args: string[] = [], env: Record<string, string> = 
 }
 
 /** Posts a WAV as the OpenAI multipart form, with extra fields. */
-export async function transcribe(url: string, wav: Uint8Array, fields: Record<string, string | string[]> = {}, headers: Record<string, string> = {}): Promise<Response> {
+export async function transcribe(
+  url: string,
+  wav: Uint8Array,
+  fields: Record<string, string | string[]> = {},
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const form = new FormData();
   form.set('file', new Blob([wav], { type: 'audio/wav' }), 'speech.wav');
   form.set('model', 'whisper-1');

@@ -48,7 +48,10 @@ export async function speechWav(text: string, options: SpeechOptions = {}): Prom
   const rate = options.sampleRateHz ?? ESPEAK_RATE_HZ;
   const encoding = options.encoding ?? 'pcm_s16';
   const channels = options.channels ?? 1;
-  const key = createHash('sha256').update(JSON.stringify({ RECIPE_VERSION, text, voice, rate, encoding, channels })).digest('hex').slice(0, 32);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ RECIPE_VERSION, text, voice, rate, encoding, channels }))
+    .digest('hex')
+    .slice(0, 32);
   await mkdir(cacheDir, { recursive: true });
   const target = join(cacheDir, `${key}.wav`);
   try {

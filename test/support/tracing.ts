@@ -4,9 +4,15 @@
  */
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { configureStages } from '../../src/telemetry/stage.ts';
+import {
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import type { Detail } from '../../src/telemetry/names.ts';
+import { configureStages } from '../../src/telemetry/stage.ts';
 
 export interface TestTracing {
   exporter: InMemorySpanExporter;
@@ -18,7 +24,9 @@ export interface TestTracing {
 /** Installs global tracing for the current test process. */
 export function installTestTracing(options: { detail?: Detail; processors?: SpanProcessor[] } = {}): TestTracing {
   const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ spanProcessors: [...(options.processors ?? []), new SimpleSpanProcessor({ exporter })] });
+  const provider = new TracerProvider({
+    spanProcessors: [...(options.processors ?? []), new SimpleSpanProcessor({ exporter })],
+  });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   trace.setGlobalTracerProvider(provider);

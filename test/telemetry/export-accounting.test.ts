@@ -1,7 +1,7 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { TracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { describe, it } from 'node:test';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { type ReadableSpan, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import { CountingBatchSpanProcessor, ExportAccounting } from '../../src/telemetry/export-accounting.ts';
 
 /** An exporter whose exports complete only when the test says so, or fail. */
@@ -24,18 +24,28 @@ function controllableExporter(code: ExportResultCode): SpanExporter & { pending:
 
 describe('CountingBatchSpanProcessor', () => {
   it('sees the base class queue (an SDK upgrade that renames it must fail here)', () => {
-    const processor = new CountingBatchSpanProcessor({ exporter: controllableExporter(ExportResultCode.SUCCESS) }, new ExportAccounting());
+    const processor = new CountingBatchSpanProcessor(
+      { exporter: controllableExporter(ExportResultCode.SUCCESS) },
+      new ExportAccounting(),
+    );
     assert.equal(processor.queueVisible(), true, 'BatchSpanProcessorBase._finishedSpans is readable');
   });
 
   it('counts spans dropped because the queue is full', async () => {
     const accounting = new ExportAccounting();
     const exporter = controllableExporter(ExportResultCode.SUCCESS);
-    const processor = new CountingBatchSpanProcessor({ exporter, maxQueueSize: 4, maxExportBatchSize: 4, scheduledDelayMillis: 60_000 }, accounting);
+    const processor = new CountingBatchSpanProcessor(
+      { exporter, maxQueueSize: 4, maxExportBatchSize: 4, scheduledDelayMillis: 60_000 },
+      accounting,
+    );
     const provider = new TracerProvider({ spanProcessors: [processor] });
     const tracer = provider.getTracer('t');
     for (let i = 0; i < 10; i++) tracer.startSpan(`s${i}`).end();
-    assert.equal(accounting.queueDropped, 2, 'of 10 spans, 4 are in a stalled export, 4 fill the queue of 4, 2 are dropped');
+    assert.equal(
+      accounting.queueDropped,
+      2,
+      'of 10 spans, 4 are in a stalled export, 4 fill the queue of 4, 2 are dropped',
+    );
     assert.equal(accounting.dropped(), 2, 'dropped() includes queue drops');
     exporter.release();
     await provider.shutdown();
@@ -45,7 +55,10 @@ describe('CountingBatchSpanProcessor', () => {
   it('counts spans of failed exports, and delivered ones separately', async () => {
     const accounting = new ExportAccounting();
     const exporter = controllableExporter(ExportResultCode.FAILED);
-    const processor = new CountingBatchSpanProcessor({ exporter, maxQueueSize: 100, maxExportBatchSize: 3, scheduledDelayMillis: 60_000 }, accounting);
+    const processor = new CountingBatchSpanProcessor(
+      { exporter, maxQueueSize: 100, maxExportBatchSize: 3, scheduledDelayMillis: 60_000 },
+      accounting,
+    );
     const provider = new TracerProvider({ spanProcessors: [processor] });
     const tracer = provider.getTracer('t');
     for (let i = 0; i < 3; i++) tracer.startSpan(`s${i}`).end();

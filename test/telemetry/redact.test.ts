@@ -1,5 +1,5 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { queryKeysOnly, REDACTED, redactArgs, redactUrl } from '../../src/telemetry/redact.ts';
 import { redactingProcessDetector, resourceDetectors } from '../../src/telemetry/resource-detectors.ts';
 
@@ -13,8 +13,16 @@ describe('queryKeysOnly', () => {
 
 describe('redactUrl', () => {
   it('drops user info and query values but keeps the rest of the URL', () => {
-    assert.equal(redactUrl('http://user:pw@127.0.0.1:8080/v1/x?api_key=sk-1&a=2'), `http://${REDACTED}:${REDACTED}@127.0.0.1:8080/v1/x?api_key&a`, 'credentials gone');
-    assert.equal(redactUrl('http://127.0.0.1:8080/v1/audio/transcriptions'), 'http://127.0.0.1:8080/v1/audio/transcriptions', 'a plain URL is unchanged');
+    assert.equal(
+      redactUrl('http://user:pw@127.0.0.1:8080/v1/x?api_key=sk-1&a=2'),
+      `http://${REDACTED}:${REDACTED}@127.0.0.1:8080/v1/x?api_key&a`,
+      'credentials gone',
+    );
+    assert.equal(
+      redactUrl('http://127.0.0.1:8080/v1/audio/transcriptions'),
+      'http://127.0.0.1:8080/v1/audio/transcriptions',
+      'a plain URL is unchanged',
+    );
   });
 
   it('redacts a string that is not a URL whole, since nothing says which part is safe', () => {
@@ -24,16 +32,42 @@ describe('redactUrl', () => {
 
 describe('redactArgs', () => {
   it('replaces the values of credential options, separate or after =', () => {
-    const args = ['node', 'amanuensis.js', 'serve', '--api-key', 'sk-1', '--token=abc', '--header', 'Authorization: Bearer q', '--port', '8080'];
+    const args = [
+      'node',
+      'amanuensis.js',
+      'serve',
+      '--api-key',
+      'sk-1',
+      '--token=abc',
+      '--header',
+      'Authorization: Bearer q',
+      '--port',
+      '8080',
+    ];
     assert.deepEqual(
       redactArgs(args),
-      ['node', 'amanuensis.js', 'serve', '--api-key', REDACTED, `--token=${REDACTED}`, '--header', REDACTED, '--port', '8080'],
+      [
+        'node',
+        'amanuensis.js',
+        'serve',
+        '--api-key',
+        REDACTED,
+        `--token=${REDACTED}`,
+        '--header',
+        REDACTED,
+        '--port',
+        '8080',
+      ],
       'only the secret values change',
     );
   });
 
   it('replaces values that look like credentials whatever carries them, and redacts URLs', () => {
-    assert.deepEqual(redactArgs(['sk-abc', 'Bearer x', 'authorization: y', 'http://u:p@h/?k=v', 'fine']), [REDACTED, REDACTED, REDACTED, `http://${REDACTED}:${REDACTED}@h/?k`, 'fine'], 'each one redacted');
+    assert.deepEqual(
+      redactArgs(['sk-abc', 'Bearer x', 'authorization: y', 'http://u:p@h/?k=v', 'fine']),
+      [REDACTED, REDACTED, REDACTED, `http://${REDACTED}:${REDACTED}@h/?k`, 'fine'],
+      'each one redacted',
+    );
   });
 });
 
@@ -55,6 +89,10 @@ describe('resource detectors', () => {
   it('honours OTEL_NODE_RESOURCE_DETECTORS as the SDK does, with the redacting process detector', () => {
     assert.equal(resourceDetectors({}).length, 5, 'all by default');
     assert.deepEqual(resourceDetectors({ OTEL_NODE_RESOURCE_DETECTORS: 'none' }), [], 'none');
-    assert.deepEqual(resourceDetectors({ OTEL_NODE_RESOURCE_DETECTORS: 'env,process' }).at(-1), redactingProcessDetector, 'process is ours');
+    assert.deepEqual(
+      resourceDetectors({ OTEL_NODE_RESOURCE_DETECTORS: 'env,process' }).at(-1),
+      redactingProcessDetector,
+      'process is ours',
+    );
   });
 });

@@ -3,26 +3,39 @@
  * OTEL_RESOURCE_ATTRIBUTES may override) and the instrumentation scope's version, read from the
  * OTLP/JSON the service really sent.
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { otlpEnv, startService, transcribe } from '../support/service.ts';
+import { describe, it } from 'node:test';
 import { clipWav, startRawSink } from '../reliability/helpers.ts';
+import { otlpEnv, startService, transcribe } from '../support/service.ts';
 
 interface KeyValue {
   key: string;
   value: { stringValue?: string };
 }
 interface Export {
-  resourceSpans: Array<{ resource: { attributes: KeyValue[] }; scopeSpans: Array<{ scope: { name: string; version?: string } }> }>;
+  resourceSpans: Array<{
+    resource: { attributes: KeyValue[] };
+    scopeSpans: Array<{ scope: { name: string; version?: string } }>;
+  }>;
 }
 
-const version = (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** The resource attributes and scopes of everything the service exported for one request. */
-async function exported(env: Record<string, string>): Promise<{ attributes: Map<string, string | undefined>; scopes: Array<{ name: string; version?: string }> }> {
+async function exported(
+  env: Record<string, string>,
+): Promise<{ attributes: Map<string, string | undefined>; scopes: Array<{ name: string; version?: string }> }> {
   const sink = await startRawSink();
-  const service = await startService([], { ...otlpEnv(sink.url, 'http/json'), OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_COMPRESSION: 'none', ...env });
+  const service = await startService([], {
+    ...otlpEnv(sink.url, 'http/json'),
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
+    ...env,
+  });
   try {
     const response = await transcribe(service.url, clipWav('1s'));
     await response.arrayBuffer();
@@ -50,7 +63,9 @@ describe('the exported resource', () => {
   });
 
   it('lets OTEL_RESOURCE_ATTRIBUTES override it', async () => {
-    const { attributes } = await exported({ OTEL_RESOURCE_ATTRIBUTES: 'service.version=9.9.9,deployment.environment.name=test' });
+    const { attributes } = await exported({
+      OTEL_RESOURCE_ATTRIBUTES: 'service.version=9.9.9,deployment.environment.name=test',
+    });
     assert.equal(attributes.get('service.version'), '9.9.9', 'the environment wins');
     assert.equal(attributes.get('deployment.environment.name'), 'test', 'other attributes arrive too');
   });

@@ -1,8 +1,8 @@
-import { after, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, beforeEach, describe, it } from 'node:test';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { configureStages, replaySpans, stage } from '../../src/telemetry/stage.ts';
 import { StageRecorder } from '../../src/telemetry/recorder.ts';
+import { configureStages, replaySpans, stage } from '../../src/telemetry/stage.ts';
 import { installTestTracing, parentOf } from '../support/tracing.ts';
 
 const tracing = installTestTracing({ detail: 'medium' });
@@ -45,8 +45,19 @@ describe('stage', () => {
   });
 
   it('marks a span as an error when the function throws or rejects, and rethrows', async () => {
-    assert.throws(() => stage('bad-sync', 'coarse', () => { throw new Error('boom'); }), /boom/);
-    await assert.rejects(stage('bad-async', 'coarse', async () => { throw new Error('later'); }), /later/);
+    assert.throws(
+      () =>
+        stage('bad-sync', 'coarse', () => {
+          throw new Error('boom');
+        }),
+      /boom/,
+    );
+    await assert.rejects(
+      stage('bad-async', 'coarse', async () => {
+        throw new Error('later');
+      }),
+      /later/,
+    );
     for (const name of ['bad-sync', 'bad-async']) {
       const span = tracing.spans().find((s) => s.name === name);
       assert.equal(span?.status.code, SpanStatusCode.ERROR, `${name} has error status`);
@@ -78,7 +89,11 @@ describe('replaySpans', () => {
 
   it('records nothing for stages beyond the recorder detail', () => {
     const recorder = new StageRecorder('coarse');
-    assert.equal(recorder.run('x', 'medium', () => 7), 7, 'value passes through');
+    assert.equal(
+      recorder.run('x', 'medium', () => 7),
+      7,
+      'value passes through',
+    );
     assert.equal(recorder.add('y', 'fine', 0, 1), -1, 'add reports not recorded');
     assert.equal(recorder.records.length, 0, 'nothing recorded');
   });

@@ -13,7 +13,9 @@ import { ADDON_PATH, NATIVE_DIR, unavailable } from './setup.ts';
 const REPO_ROOT = resolve(NATIVE_DIR, '..');
 
 function hasHeaders(dir: string): boolean {
-  return existsSync(join(dir, 'include', 'node', 'node_api.h')) && existsSync(join(dir, 'include', 'node', 'common.gypi'));
+  return (
+    existsSync(join(dir, 'include', 'node', 'node_api.h')) && existsSync(join(dir, 'include', 'node', 'common.gypi'))
+  );
 }
 
 /**
@@ -49,7 +51,10 @@ export function findNodeGyp(): string | undefined {
 export function checkDevPackages(): void {
   const probe = spawnSync('pkg-config', ['--exists', 'pocketsphinx', 'sphinxbase']);
   if (probe.error) throw unavailable('pkg-config is not installed');
-  if (probe.status !== 0) throw unavailable('the PocketSphinx development packages are not installed (pkg-config cannot find pocketsphinx, sphinxbase)');
+  if (probe.status !== 0)
+    throw unavailable(
+      'the PocketSphinx development packages are not installed (pkg-config cannot find pocketsphinx, sphinxbase)',
+    );
 }
 
 /**
@@ -59,10 +64,14 @@ export function checkDevPackages(): void {
 export async function buildAddon(output: 'inherit' | 'capture' = 'inherit'): Promise<string> {
   checkDevPackages();
   const nodeGyp = findNodeGyp();
-  if (!nodeGyp) throw new Error('node-gyp not found: run this through npm (npm run build:pocketsphinx), which bundles it');
+  if (!nodeGyp)
+    throw new Error('node-gyp not found: run this through npm (npm run build:pocketsphinx), which bundles it');
   const nodeDir = findNodeDir();
   const args = [nodeGyp, 'rebuild', ...(nodeDir ? [`--nodedir=${nodeDir}`] : [])];
-  const child = spawn(process.execPath, args, { cwd: NATIVE_DIR, stdio: output === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: NATIVE_DIR,
+    stdio: output === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+  });
   const captured: string[] = [];
   child.stdout?.on('data', (chunk: Buffer) => captured.push(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => captured.push(chunk.toString()));
@@ -71,7 +80,9 @@ export async function buildAddon(output: 'inherit' | 'capture' = 'inherit'): Pro
     child.once('close', done);
   });
   if (code !== 0 || !existsSync(ADDON_PATH)) {
-    throw new Error(`node-gyp failed (exit ${code}) building ${NATIVE_DIR}${captured.length > 0 ? `:\n${captured.join('').slice(-4000)}` : ''}`);
+    throw new Error(
+      `node-gyp failed (exit ${code}) building ${NATIVE_DIR}${captured.length > 0 ? `:\n${captured.join('').slice(-4000)}` : ''}`,
+    );
   }
   return ADDON_PATH;
 }

@@ -61,13 +61,25 @@ function recordStages(raw: RawResult, transcript: Transcript, enteredMs: number,
   const recorder = new StageRecorder(stageDetail(), stagesEnabled());
   recorder.add(SPAN.FRONTEND, 'coarse', frontendStart, frontendEnd, { [ATTR.MEL_FRAMES]: raw.frames }, -1);
   const tokens = transcript.segments.reduce((sum, segment) => sum + segment.tokens.length, 0);
-  const decoder = recorder.add(SPAN.DECODER, 'coarse', searchStart, endMs, { [ATTR.DECODER_TOKENS]: tokens, [ATTR.DECODER_SEGMENTS]: transcript.segments.length }, -1);
+  const decoder = recorder.add(
+    SPAN.DECODER,
+    'coarse',
+    searchStart,
+    endMs,
+    { [ATTR.DECODER_TOKENS]: tokens, [ATTR.DECODER_SEGMENTS]: transcript.segments.length },
+    -1,
+  );
   if (decoder >= 0) {
     recorder.add(SPAN.DECODER_SEARCH, 'medium', searchStart, toEpoch(t.searchEnd), undefined, decoder);
     recorder.add(SPAN.DECODER_POST_PROCESSING, 'medium', toEpoch(t.postStart), endMs, undefined, decoder);
   }
   replaySpans(recorder.records);
-  return { queue_ms: frontendStart - enteredMs, mel_ms: frontendEnd - frontendStart, encoder_ms: 0, decoder_ms: endMs - searchStart };
+  return {
+    queue_ms: frontendStart - enteredMs,
+    mel_ms: frontendEnd - frontendStart,
+    encoder_ms: 0,
+    decoder_ms: endMs - searchStart,
+  };
 }
 
 /** Loads the model into `recognizerCount(...)` recognisers; rejects with the setup command when anything is missing. */
@@ -78,7 +90,11 @@ export async function createPocketSphinxEngine(options: EngineOptions): Promise<
 
   async function transcribe(request: TranscribeRequest, signal: AbortSignal): Promise<EngineResult> {
     if (request.language !== undefined && request.language !== 'en') {
-      throw badRequest(`the pocketsphinx engine recognises English only, not "${request.language}"`, 'unsupported_language', 'language');
+      throw badRequest(
+        `the pocketsphinx engine recognises English only, not "${request.language}"`,
+        'unsupported_language',
+        'language',
+      );
     }
     const enteredMs = nowMs();
     const handle = await recognizers.acquire(signal);
@@ -100,7 +116,12 @@ export async function createPocketSphinxEngine(options: EngineOptions): Promise<
     name: 'pocketsphinx',
     model: POCKETSPHINX_MODEL,
     transcribe,
-    describe: () => ({ recognizers: recognizers.size, busy_recognizers: recognizers.busy, queued_requests: recognizers.queued, binding: 'node-api' }),
+    describe: () => ({
+      recognizers: recognizers.size,
+      busy_recognizers: recognizers.busy,
+      queued_requests: recognizers.queued,
+      binding: 'node-api',
+    }),
     close: async () => recognizers.close(),
   };
 }

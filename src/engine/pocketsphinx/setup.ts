@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The Debian packages the engine needs (runtime library, model, and headers for the addon). */
-export const DEBIAN_PACKAGES = ['pocketsphinx', 'pocketsphinx-en-us', 'libpocketsphinx-dev', 'libsphinxbase-dev'] as const;
+export const DEBIAN_PACKAGES = [
+  'pocketsphinx',
+  'pocketsphinx-en-us',
+  'libpocketsphinx-dev',
+  'libsphinxbase-dev',
+] as const;
 
 /** What builds the addon: the npm script in a checkout (running .ts); in the installed package its
  *  install script, which `npm rebuild` runs again once the libraries are there. */
@@ -65,7 +70,14 @@ export interface RawResult {
   logPosterior: number;
   frames: number;
   words: RawWord[];
-  hrtimeMs: { frontendStart: number; frontendEnd: number; searchStart: number; searchEnd: number; postStart: number; postEnd: number };
+  hrtimeMs: {
+    frontendStart: number;
+    frontendEnd: number;
+    searchStart: number;
+    searchEnd: number;
+    postStart: number;
+    postEnd: number;
+  };
 }
 
 /** Opaque native recogniser handle. */

@@ -59,7 +59,7 @@ export function buildTranscript(raw: RawResult, options: TranscriptOptions): Tra
   const words: Word[] = [];
   for (const group of groupByPauses(spoken)) {
     const spelled = group.map((word) => baseWord(word.word));
-    const text = ' ' + spelled.join(' ');
+    const text = ` ${spelled.join(' ')}`;
     segments.push({
       id: segments.length,
       seek: 0,
@@ -73,8 +73,18 @@ export function buildTranscript(raw: RawResult, options: TranscriptOptions): Tra
       no_speech_prob: 0,
     });
     if (options.wordTimestamps) {
-      group.forEach((word, i) => words.push({ word: spelled[i]!, start: round(startS(word), 2), end: round(endS(word), 2) }));
+      group.forEach((word, i) => {
+        words.push({ word: spelled[i]!, start: round(startS(word), 2), end: round(endS(word), 2) });
+      });
     }
   }
-  return { text: segments.map((segment) => segment.text).join('').trim(), language: 'en', segments, words };
+  return {
+    text: segments
+      .map((segment) => segment.text)
+      .join('')
+      .trim(),
+    language: 'en',
+    segments,
+    words,
+  };
 }

@@ -20,7 +20,12 @@ export interface CrossCache {
 }
 
 /** Computes every layer's cross-attention keys and values for encoder window `window`. */
-export function crossAttentionCache(encoder: Float32Array, positions: number, model: DecoderModel, window: number): CrossCache {
+export function crossAttentionCache(
+  encoder: Float32Array,
+  positions: number,
+  model: DecoderModel,
+  window: number,
+): CrossCache {
   const from = window * WINDOW_POSITIONS;
   const rows = Math.max(0, Math.min(WINDOW_POSITIONS, positions - from));
   const input = encoder.subarray(from * D_MODEL, (from + rows) * D_MODEL);
@@ -41,7 +46,15 @@ export function crossAttentionCache(encoder: Float32Array, positions: number, mo
  * Attention of `rows` query rows over keys/values rows [first, first + count(r)): each head's
  * scores, softmax and weighted sum of values, into out (rows × D_MODEL).
  */
-function attend(q: Float32Array, rows: number, keys: Float32Array, values: Float32Array, first: number, count: (row: number) => number, out: Float32Array): void {
+function attend(
+  q: Float32Array,
+  rows: number,
+  keys: Float32Array,
+  values: Float32Array,
+  first: number,
+  count: (row: number) => number,
+  out: Float32Array,
+): void {
   out.fill(0, 0, rows * D_MODEL);
   for (let r = 0; r < rows; r++) {
     const n = count(r);
@@ -101,8 +114,24 @@ export class DecoderState {
       const cacheV = this.selfValues[l]!;
       layerNorm(x, h, m, D_MODEL, layer.attnNorm.gain, layer.attnNorm.shift);
       matmulNT(h, layer.attn.query.weight, q, m, D_MODEL, D_MODEL, layer.attn.query.bias);
-      matmulNT(h, layer.attn.key.weight, cacheK.subarray(start * D_MODEL, (start + m) * D_MODEL), m, D_MODEL, D_MODEL, layer.attn.key.bias);
-      matmulNT(h, layer.attn.value.weight, cacheV.subarray(start * D_MODEL, (start + m) * D_MODEL), m, D_MODEL, D_MODEL, layer.attn.value.bias);
+      matmulNT(
+        h,
+        layer.attn.key.weight,
+        cacheK.subarray(start * D_MODEL, (start + m) * D_MODEL),
+        m,
+        D_MODEL,
+        D_MODEL,
+        layer.attn.key.bias,
+      );
+      matmulNT(
+        h,
+        layer.attn.value.weight,
+        cacheV.subarray(start * D_MODEL, (start + m) * D_MODEL),
+        m,
+        D_MODEL,
+        D_MODEL,
+        layer.attn.value.bias,
+      );
       attend(q, m, cacheK, cacheV, 0, (r) => start + r + 1, a);
       matmulNT(a, layer.attn.out.weight, o, m, D_MODEL, D_MODEL, layer.attn.out.bias);
       addInPlace(x, o);

@@ -7,13 +7,21 @@
 import { ATTR, SPAN } from '../../telemetry/names.ts';
 import type { StageRecorder } from '../../telemetry/recorder.ts';
 import type { Transcript } from '../engine.ts';
-import { crossAttentionCache, DecoderState, textLogits, type CrossCache } from './decoder-math.ts';
-import { decoderModel, type DecoderModel } from './model.ts';
+import { type CrossCache, crossAttentionCache, DecoderState, textLogits } from './decoder-math.ts';
+import { type DecoderModel, decoderModel } from './model.ts';
 import { Xorshift32 } from './prng.ts';
-import { planSpeech, type PlannedSegment } from './speech-plan.ts';
-import { buildTranscript, type DecodedSegment } from './transcript.ts';
-import { languageToken, MAX_PROMPT_TOKENS, promptTokens, SOT, START_OF_PREV, TEXT_TOKENS, TRANSCRIBE } from './vocabulary.ts';
 import { WINDOW_POSITIONS } from './shapes.ts';
+import { type PlannedSegment, planSpeech } from './speech-plan.ts';
+import { buildTranscript, type DecodedSegment } from './transcript.ts';
+import {
+  languageToken,
+  MAX_PROMPT_TOKENS,
+  promptTokens,
+  SOT,
+  START_OF_PREV,
+  TEXT_TOKENS,
+  TRANSCRIBE,
+} from './vocabulary.ts';
 import type { WeightSet } from './weights.ts';
 
 export interface DecoderPayload {
@@ -78,9 +86,21 @@ function choose(logits: Float32Array, used: ReadonlySet<number>, temperature: nu
 }
 
 /** Decodes one 30 s window: its prefix in one batch, then one token per step. */
-function decodeWindow(model: DecoderModel, cross: CrossCache, payload: DecoderPayload, plans: PlannedSegment[], prompt: number[], rng: Xorshift32): DecodedSegment[] {
+function decodeWindow(
+  model: DecoderModel,
+  cross: CrossCache,
+  payload: DecoderPayload,
+  plans: PlannedSegment[],
+  prompt: number[],
+  rng: Xorshift32,
+): DecodedSegment[] {
   const needed = plans.reduce((sum, plan) => sum + plan.tokens, 0);
-  const prefix = [...(prompt.length > 0 ? [START_OF_PREV, ...prompt] : []), SOT, languageToken(payload.language ?? 'en'), TRANSCRIBE];
+  const prefix = [
+    ...(prompt.length > 0 ? [START_OF_PREV, ...prompt] : []),
+    SOT,
+    languageToken(payload.language ?? 'en'),
+    TRANSCRIBE,
+  ];
   const state = new DecoderState(model, cross, prefix.length + needed);
   const logits = new Float32Array(TEXT_TOKENS);
   const used = new Set<number>();
@@ -100,7 +120,8 @@ function decodeWindow(model: DecoderModel, cross: CrossCache, payload: DecoderPa
   });
 }
 
-const countTokens = (segments: readonly DecodedSegment[]): number => segments.reduce((sum, segment) => sum + segment.tokens.length, 0);
+const countTokens = (segments: readonly DecodedSegment[]): number =>
+  segments.reduce((sum, segment) => sum + segment.tokens.length, 0);
 
 /**
  * Decodes window by window (`decoder.attention` then `decoder.token_generation` for each 30 s
@@ -118,9 +139,20 @@ export function decoderTask(payload: DecoderPayload, rec: StageRecorder): Decode
   const decoded: DecodedSegment[] = [];
   let prompt = promptTokens(payload.prompt);
   for (const window of windows.length > 0 ? windows : [undefined]) {
-    const cross = rec.run(SPAN.DECODER_ATTENTION, 'medium', () => (window === undefined ? undefined : crossAttentionCache(payload.encoder, payload.positions, model, window)));
+    const cross = rec.run(SPAN.DECODER_ATTENTION, 'medium', () =>
+      window === undefined ? undefined : crossAttentionCache(payload.encoder, payload.positions, model, window),
+    );
     const segments = rec.run(SPAN.DECODER_TOKEN_GENERATION, 'medium', (attributes) => {
-      const found = cross ? decodeWindow(model, cross, payload, plans.filter((plan) => plan.window === window), prompt, rng) : [];
+      const found = cross
+        ? decodeWindow(
+            model,
+            cross,
+            payload,
+            plans.filter((plan) => plan.window === window),
+            prompt,
+            rng,
+          )
+        : [];
       attributes[ATTR.DECODER_TOKENS] = countTokens(found);
       return found;
     });
@@ -129,7 +161,11 @@ export function decoderTask(payload: DecoderPayload, rec: StageRecorder): Decode
     if (segments.length > 0) prompt = segments.flatMap((segment) => segment.tokens).slice(-MAX_PROMPT_TOKENS);
   }
   const transcript = rec.run(SPAN.DECODER_POST_PROCESSING, 'medium', (attributes) => {
-    const built = buildTranscript(decoded, { language: payload.language ?? 'en', temperature: payload.temperature, wordTimestamps: payload.wordTimestamps });
+    const built = buildTranscript(decoded, {
+      language: payload.language ?? 'en',
+      temperature: payload.temperature,
+      wordTimestamps: payload.wordTimestamps,
+    });
     attributes[ATTR.DECODER_SEGMENTS] = built.segments.length;
     return built;
   });

@@ -10,7 +10,7 @@ import { offload } from '../../accelerator/offload.ts';
 import type { StageRecorder } from '../../telemetry/recorder.ts';
 import { convFront, encoderFlops, encoderLayer, layerScratch, projectInline } from './encoder-math.ts';
 import type { EncoderModel } from './model.ts';
-import { D_MODEL, ENCODER_LAYERS, N_MELS, encoderPositions } from './shapes.ts';
+import { D_MODEL, ENCODER_LAYERS, encoderPositions, N_MELS } from './shapes.ts';
 
 export interface FusedArgs {
   mel: BufferObject;
@@ -21,7 +21,11 @@ export interface FusedArgs {
 
 /** Bytes of every weight tensor of the encoder: what the kernel's DMA streams from DDR per pass. */
 function weightBytes(model: EncoderModel): number {
-  const linears = [model.conv1, model.conv2, ...model.layers.flatMap((l) => [l.attn.query, l.attn.key, l.attn.value, l.attn.out, l.fc1, l.fc2])];
+  const linears = [
+    model.conv1,
+    model.conv2,
+    ...model.layers.flatMap((l) => [l.attn.query, l.attn.key, l.attn.value, l.attn.out, l.fc1, l.fc2]),
+  ];
   const norms = [model.postNorm, ...model.layers.flatMap((l) => [l.attnNorm, l.mlpNorm])];
   let bytes = 0;
   for (const linear of linears) bytes += linear.weight.byteLength + (linear.bias?.byteLength ?? 0);
@@ -48,7 +52,9 @@ export const FUSED_ENCODER_KERNEL: Kernel<FusedArgs> = {
     const rows = encoderPositions(frames);
     const x = trace.run(undefined, () => convFront(mel.storage.subarray(0, N_MELS * frames), frames, model));
     const scratch = layerScratch(rows);
-    model.layers.forEach((weights, l) => trace.run(l, () => encoderLayer(x, rows, l, weights, scratch, projectInline, identityHost)));
+    model.layers.forEach((weights, l) => {
+      trace.run(l, () => encoderLayer(x, rows, l, weights, scratch, projectInline, identityHost));
+    });
     layerNorm(x, out.storage, rows, D_MODEL, model.postNorm.gain, model.postNorm.shift);
   },
   /**
@@ -71,11 +77,28 @@ export const FUSED_ENCODER_KERNEL: Kernel<FusedArgs> = {
 };
 
 /** Runs one fused pass; its three stages are recorded at 'medium', its layers at 'fine'. */
-export function runFused(device: Device, rec: StageRecorder, mel: Float32Array, frames: number, model: EncoderModel): { output: Float32Array; launches: number } {
+export function runFused(
+  device: Device,
+  rec: StageRecorder,
+  mel: Float32Array,
+  frames: number,
+  model: EncoderModel,
+): { output: Float32Array; launches: number } {
   const rows = encoderPositions(frames);
   const melBo = device.allocate(mel.length);
   const outBo = device.allocate(rows * D_MODEL);
   const output = new Float32Array(rows * D_MODEL);
-  offload(device, rec, { kernel: FUSED_ENCODER_KERNEL, args: { mel: melBo, out: outBo, frames, model }, inputs: [{ bo: melBo, data: mel }], output: outBo, result: output }, 'medium');
+  offload(
+    device,
+    rec,
+    {
+      kernel: FUSED_ENCODER_KERNEL,
+      args: { mel: melBo, out: outBo, frames, model },
+      inputs: [{ bo: melBo, data: mel }],
+      output: outBo,
+      result: output,
+    },
+    'medium',
+  );
   return { output, launches: 1 };
 }

@@ -4,9 +4,16 @@
  * (projections inline) and by the matmul offload (each projection a device launch, everything
  * else host work between launches).
  */
-import { addInPlace, geluInPlace, im2col3, layerNorm, matmulNT, windowedSelfAttention } from '../../accelerator/kernels.ts';
+import {
+  addInPlace,
+  geluInPlace,
+  im2col3,
+  layerNorm,
+  matmulNT,
+  windowedSelfAttention,
+} from '../../accelerator/kernels.ts';
 import type { EncoderLayer, EncoderModel, Linear } from './model.ts';
-import { D_FFN, D_MODEL, N_HEADS, N_MELS, WINDOW_POSITIONS, encoderPositions } from './shapes.ts';
+import { D_FFN, D_MODEL, encoderPositions, N_HEADS, N_MELS, WINDOW_POSITIONS } from './shapes.ts';
 
 /** Applies `linear` to `rows` rows of `input` into `out` (bias included); `layer` is for tracing. */
 export type Project = (input: Float32Array, rows: number, linear: Linear, out: Float32Array, layer: number) => void;
@@ -15,7 +22,8 @@ export type Project = (input: Float32Array, rows: number, linear: Linear, out: F
 export type Host = <T>(fn: () => T) => T;
 
 /** Projection computed in place on the calling thread. */
-export const projectInline: Project = (input, rows, linear, out) => matmulNT(input, linear.weight, out, rows, linear.inputs, linear.outputs, linear.bias);
+export const projectInline: Project = (input, rows, linear, out) =>
+  matmulNT(input, linear.weight, out, rows, linear.inputs, linear.outputs, linear.bias);
 
 let positionTable: Float32Array | undefined;
 
@@ -75,11 +83,27 @@ export interface LayerScratch {
 
 export function layerScratch(rows: number): LayerScratch {
   const d = rows * D_MODEL;
-  return { h: new Float32Array(d), q: new Float32Array(d), k: new Float32Array(d), v: new Float32Array(d), a: new Float32Array(d), o: new Float32Array(d), f: new Float32Array(rows * D_FFN) };
+  return {
+    h: new Float32Array(d),
+    q: new Float32Array(d),
+    k: new Float32Array(d),
+    v: new Float32Array(d),
+    a: new Float32Array(d),
+    o: new Float32Array(d),
+    f: new Float32Array(rows * D_FFN),
+  };
 }
 
 /** One pre-LN transformer layer over x (rows × D_MODEL), in place. */
-export function encoderLayer(x: Float32Array, rows: number, layer: number, weights: EncoderLayer, s: LayerScratch, project: Project, host: Host): void {
+export function encoderLayer(
+  x: Float32Array,
+  rows: number,
+  layer: number,
+  weights: EncoderLayer,
+  s: LayerScratch,
+  project: Project,
+  host: Host,
+): void {
   host(() => layerNorm(x, s.h, rows, D_MODEL, weights.attnNorm.gain, weights.attnNorm.shift));
   project(s.h, rows, weights.attn.query, s.q, layer);
   project(s.h, rows, weights.attn.key, s.k, layer);

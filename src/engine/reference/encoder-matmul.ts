@@ -5,9 +5,9 @@
  * scores and softmax, GELU and the bias adds run on the host between launches.
  */
 import type { Device } from '../../accelerator/device.ts';
+import { HostWork } from '../../accelerator/host-work.ts';
 import { addBiasRows, layerNorm } from '../../accelerator/kernels.ts';
 import { MATMUL_KERNEL } from '../../accelerator/matmul-kernel.ts';
-import { HostWork } from '../../accelerator/host-work.ts';
 import { deviceStage, LaunchTotals, offload, recordTotals } from '../../accelerator/offload.ts';
 import { ATTR, SPAN } from '../../telemetry/names.ts';
 import type { StageRecorder } from '../../telemetry/recorder.ts';
@@ -19,7 +19,13 @@ import { D_FFN, D_MODEL, encoderPositions } from './shapes.ts';
  * Runs one matmul-offload pass. Per-launch stages and `encoder.layer` are recorded at 'fine';
  * at 'medium' the pass gets three aggregate stages instead (see recordTotals).
  */
-export function runMatmul(device: Device, rec: StageRecorder, mel: Float32Array, frames: number, model: EncoderModel): { output: Float32Array; launches: number } {
+export function runMatmul(
+  device: Device,
+  rec: StageRecorder,
+  mel: Float32Array,
+  frames: number,
+  model: EncoderModel,
+): { output: Float32Array; launches: number } {
   const rows = encoderPositions(frames);
   const totals = new LaunchTotals();
   const hostWork = new HostWork(rec, device, totals);
@@ -41,7 +47,10 @@ export function runMatmul(device: Device, rec: StageRecorder, mel: Float32Array,
       {
         kernel: MATMUL_KERNEL,
         args: { a, w, c, m, k, n },
-        inputs: [{ bo: a, data: input.subarray(0, m * k) }, { bo: w, data: linear.weight }],
+        inputs: [
+          { bo: a, data: input.subarray(0, m * k) },
+          { bo: w, data: linear.weight },
+        ],
         output: c,
         result,
         layer,
@@ -53,12 +62,12 @@ export function runMatmul(device: Device, rec: StageRecorder, mel: Float32Array,
     if (bias) host(() => addBiasRows(result, bias, m, n));
   };
   const scratch = layerScratch(rows);
-  model.layers.forEach((weights, l) =>
+  model.layers.forEach((weights, l) => {
     deviceStage(rec, device, SPAN.ENCODER_LAYER, 'fine', { [ATTR.NPU_LAYER]: l }, () => {
       encoderLayer(x, rows, l, weights, scratch, project, host);
       hostWork.flush();
-    }),
-  );
+    });
+  });
   const output = host(() => {
     const normalised = new Float32Array(rows * D_MODEL);
     layerNorm(x, normalised, rows, D_MODEL, model.postNorm.gain, model.postNorm.shift);

@@ -5,14 +5,15 @@
  * audio. Returns the encoder output (positions × 512) and the end of the work on the device
  * timeline, which the main thread waits for (see accelerator.ts).
  */
+
+import type { PassResult } from '../../accelerator/accelerator.ts';
 import type { DeviceTarget } from '../../accelerator/device.ts';
 import { openDevice } from '../../accelerator/open-device.ts';
-import type { PassResult } from '../../accelerator/accelerator.ts';
 import type { StageRecorder } from '../../telemetry/recorder.ts';
 import { runFused } from './encoder-fused.ts';
 import { runMatmul } from './encoder-matmul.ts';
 import { encoderModel } from './model.ts';
-import { D_MODEL, N_MELS, WINDOW_FRAMES, encoderPositions } from './shapes.ts';
+import { D_MODEL, encoderPositions, N_MELS, WINDOW_FRAMES } from './shapes.ts';
 import type { WeightSet } from './weights.ts';
 
 export interface EncoderPayload {

@@ -20,9 +20,18 @@ export const REFERENCE_MODEL = 'reference-synthetic';
 
 export async function createReferenceEngine(options: EngineOptions): Promise<Engine> {
   const { pool } = options;
-  const accelerator = createAccelerator({ pool, device: options.device, offload: options.offload, ...(options.columns === undefined ? {} : { columns: options.columns }) });
+  const accelerator = createAccelerator({
+    pool,
+    device: options.device,
+    offload: options.offload,
+    ...(options.columns === undefined ? {} : { columns: options.columns }),
+  });
   const weights = sharedWeights();
-  const deviceAttributes = { [ATTR.DEVICE]: accelerator.device, [ATTR.OFFLOAD]: accelerator.offload, ...(accelerator.device === 'npu-sim' ? { [ATTR.NPU_COLUMNS]: accelerator.timing.columns } : {}) };
+  const deviceAttributes = {
+    [ATTR.DEVICE]: accelerator.device,
+    [ATTR.OFFLOAD]: accelerator.offload,
+    ...(accelerator.device === 'npu-sim' ? { [ATTR.NPU_COLUMNS]: accelerator.timing.columns } : {}),
+  };
 
   async function transcribe(request: TranscribeRequest, signal: AbortSignal): Promise<EngineResult> {
     const t0 = performance.now();
@@ -37,7 +46,11 @@ export async function createReferenceEngine(options: EngineOptions): Promise<Eng
       SPAN.ENCODER,
       'coarse',
       async (span) => {
-        const result = await accelerator.run<EncoderResult>('encoder', { mel: mel.mel, frames: mel.frames, bins: mel.bins, weights }, signal);
+        const result = await accelerator.run<EncoderResult>(
+          'encoder',
+          { mel: mel.mel, frames: mel.frames, bins: mel.bins, weights },
+          signal,
+        );
         span?.setAttribute(ATTR.NPU_LAUNCHES, result.launches);
         return result;
       },
@@ -56,7 +69,10 @@ export async function createReferenceEngine(options: EngineOptions): Promise<Eng
         weights,
       };
       const result = await pool.run<DecoderResult>('decoder', payload, { signal });
-      span?.setAttributes({ [ATTR.DECODER_TOKENS]: result.tokens, [ATTR.DECODER_SEGMENTS]: result.transcript.segments.length });
+      span?.setAttributes({
+        [ATTR.DECODER_TOKENS]: result.tokens,
+        [ATTR.DECODER_SEGMENTS]: result.transcript.segments.length,
+      });
       return result;
     });
     const t3 = performance.now();
@@ -68,7 +84,12 @@ export async function createReferenceEngine(options: EngineOptions): Promise<Eng
     model: REFERENCE_MODEL,
     transcribe,
     resources: accelerator.meter ? [accelerator.meter] : [],
-    describe: () => ({ ...accelerator.describe(), vocabulary: VOCAB_SIZE, tokens_per_second: TOKENS_PER_SECOND, threads: pool.threads }),
+    describe: () => ({
+      ...accelerator.describe(),
+      vocabulary: VOCAB_SIZE,
+      tokens_per_second: TOKENS_PER_SECOND,
+      threads: pool.threads,
+    }),
     close: async () => {},
   };
 }

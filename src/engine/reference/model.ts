@@ -58,7 +58,12 @@ export interface DecoderModel {
 }
 
 function linear(set: WeightSet, name: string, inputs: number, outputs: number, bias = true): Linear {
-  return { weight: tensor(set, `${name}.weight`), bias: bias ? tensor(set, `${name}.bias`) : undefined, inputs, outputs };
+  return {
+    weight: tensor(set, `${name}.weight`),
+    bias: bias ? tensor(set, `${name}.bias`) : undefined,
+    inputs,
+    outputs,
+  };
 }
 
 function norm(set: WeightSet, name: string): Norm {

@@ -25,7 +25,7 @@ export interface TranscriptOptions {
 
 function sentence(words: string[]): string {
   const joined = words.join(' ');
-  return joined.charAt(0).toUpperCase() + joined.slice(1) + '.';
+  return `${joined.charAt(0).toUpperCase() + joined.slice(1)}.`;
 }
 
 export function buildTranscript(decoded: readonly DecodedSegment[], options: TranscriptOptions): Transcript {
@@ -34,7 +34,7 @@ export function buildTranscript(decoded: readonly DecodedSegment[], options: Tra
   for (const { plan, tokens, logprobs } of decoded) {
     if (tokens.length === 0) continue;
     const spelled = tokens.map(tokenWord);
-    const text = ' ' + sentence(spelled);
+    const text = ` ${sentence(spelled)}`;
     segments.push({
       id: segments.length,
       seek: plan.window * SEEK_FRAMES_PER_WINDOW,
@@ -49,8 +49,18 @@ export function buildTranscript(decoded: readonly DecodedSegment[], options: Tra
     });
     if (options.wordTimestamps) {
       const step = (plan.end - plan.start) / spelled.length;
-      spelled.forEach((word, i) => words.push({ word, start: round(plan.start + i * step, 2), end: round(plan.start + (i + 1) * step, 2) }));
+      spelled.forEach((word, i) => {
+        words.push({ word, start: round(plan.start + i * step, 2), end: round(plan.start + (i + 1) * step, 2) });
+      });
     }
   }
-  return { text: segments.map((segment) => segment.text).join('').trim(), language: options.language, segments, words };
+  return {
+    text: segments
+      .map((segment) => segment.text)
+      .join('')
+      .trim(),
+    language: options.language,
+    segments,
+    words,
+  };
 }

@@ -37,7 +37,11 @@ export function tokenWord(id: number): string {
   let rest = id - SYLLABLES;
   if (rest < SYLLABLES * SYLLABLES) return syllable(Math.floor(rest / SYLLABLES)) + syllable(rest % SYLLABLES);
   rest -= SYLLABLES * SYLLABLES;
-  return syllable(Math.floor(rest / (SYLLABLES * SYLLABLES))) + syllable(Math.floor(rest / SYLLABLES) % SYLLABLES) + syllable(rest % SYLLABLES);
+  return (
+    syllable(Math.floor(rest / (SYLLABLES * SYLLABLES))) +
+    syllable(Math.floor(rest / SYLLABLES) % SYLLABLES) +
+    syllable(rest % SYLLABLES)
+  );
 }
 
 /** The language token for an ISO-639-1 code (a stable hash into the language slots). */

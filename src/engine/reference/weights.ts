@@ -4,8 +4,9 @@
  * that keep activations near unit variance through the layers. Generated once, in the main
  * thread, into one SharedArrayBuffer that every worker task reads without copying.
  */
-import { D_FFN, D_MODEL, DECODER_LAYERS, ENCODER_LAYERS, N_MELS } from './shapes.ts';
+
 import { hashString, Xorshift32 } from './prng.ts';
+import { D_FFN, D_MODEL, DECODER_LAYERS, ENCODER_LAYERS, N_MELS } from './shapes.ts';
 import { VOCAB_SIZE } from './vocabulary.ts';
 
 /** The default seed; the same seed always gives the same weights, hence the same text. */
@@ -55,10 +56,18 @@ function mlpSpecs(name: string): TensorSpec[] {
 
 /** Every tensor of the model, in storage order. Convolutions are stored [out][in·3], im2col order. */
 export function tensorSpecs(): TensorSpec[] {
-  const specs: TensorSpec[] = [...linearSpecs('encoder.conv1', N_MELS * 3, D_MODEL, true), ...linearSpecs('encoder.conv2', D_MODEL * 3, D_MODEL, true)];
+  const specs: TensorSpec[] = [
+    ...linearSpecs('encoder.conv1', N_MELS * 3, D_MODEL, true),
+    ...linearSpecs('encoder.conv2', D_MODEL * 3, D_MODEL, true),
+  ];
   for (let l = 0; l < ENCODER_LAYERS; l++) {
     const p = `encoder.${l}`;
-    specs.push(...normSpecs(`${p}.attn_ln`), ...attentionSpecs(`${p}.attn`), ...normSpecs(`${p}.mlp_ln`), ...mlpSpecs(`${p}.mlp`));
+    specs.push(
+      ...normSpecs(`${p}.attn_ln`),
+      ...attentionSpecs(`${p}.attn`),
+      ...normSpecs(`${p}.mlp_ln`),
+      ...mlpSpecs(`${p}.mlp`),
+    );
   }
   specs.push(...normSpecs('encoder.ln_post'));
   specs.push({ name: 'decoder.token_embedding', length: VOCAB_SIZE * D_MODEL, init: 'embedding', fanIn: D_MODEL });
