@@ -18,6 +18,15 @@ export function msNumber(value: number | null | undefined): string {
   return value.toFixed(digits);
 }
 
+/**
+ * A millisecond count without its unit, to about three significant digits (`1235`, `12.3`, `1.23`,
+ * `0.123`): narrow enough for the fixed columns of the text waterfalls and span tables.
+ */
+export function msCompact(value: number): string {
+  const size = Math.abs(value);
+  return value.toFixed(size >= 100 ? 0 : size >= 10 ? 1 : size >= 1 ? 2 : 3);
+}
+
 /** `12.3 ms`. */
 export function formatMs(value: number | null | undefined): string {
   return present(value) ? `${msNumber(value)} ms` : MISSING;

@@ -6,12 +6,12 @@
  */
 import type { ScenarioResult } from '../loadgen/report.ts';
 import { compareRuns, renderComparison } from './compare.ts';
-import { formatMs, formatShare, msNumber, rpsNumber, rtfNumber } from './format.ts';
+import { formatMs, msNumber, rpsNumber, rtfNumber } from './format.ts';
 import { JAEGER_HINT, type LabelledRun, type ReportInput, traceUrl } from './input.ts';
 import { type SlowTrace, slowestRequests, slowestServerSpans } from './slowest.ts';
 import { timeShares } from './stages.ts';
 import { tailSection } from './terminal-tail.ts';
-import { bar, paint, table, truncate } from './text.ts';
+import { barLine, labelWidth, paint, table } from './text.ts';
 import { spanTree } from './tree.ts';
 
 export interface TerminalOptions {
@@ -59,13 +59,12 @@ function whereTimeGoes(run: LabelledRun, options: TerminalOptions): string {
   const root = spanTree(run.summary);
   if (!root || shares.length === 0) return 'no spans under a request in the span summary';
   const labels = shares.map((s) => `${'  '.repeat(s.depth)}${s.name}${s.hasChildren ? ' (own)' : ''}`);
-  const labelWidth = Math.min(36, Math.max(...labels.map((l) => l.length)));
-  const barWidth = Math.max(10, Math.min(50, options.width - labelWidth - 24));
-  const lines = shares.map((s, i) => {
-    const label = truncate(labels[i]!, labelWidth).padEnd(labelWidth);
-    const cells = paint(bar(s.share, barWidth).padEnd(barWidth), 'cyan', options.color);
-    return `${label}  ${cells}  ${formatShare(s.share).padStart(6)}  ${formatMs(s.selfPerRequestMs).padStart(11)}`;
-  });
+  const width = labelWidth(labels, 36);
+  const barWidth = Math.max(10, Math.min(50, options.width - width - 24));
+  const lines = shares.map(
+    (s, i) =>
+      `${barLine(labels[i]!, width, s.share, barWidth, options.color)}  ${formatMs(s.selfPerRequestMs).padStart(11)}`,
+  );
   const title = `where time goes: self time per request, as a share of ${root.name} (mean ${formatMs(root.entry.mean_ms)} over ${root.entry.count} requests)`;
   return [paint(title, 'bold', options.color), ...lines].join('\n');
 }

@@ -3,6 +3,7 @@
  * colour (only when asked for, so output piped to a file stays clean).
  */
 import { stripVTControlCharacters } from 'node:util';
+import { formatShare } from './format.ts';
 
 const STYLES = {
   bold: [1, 22],
@@ -64,4 +65,23 @@ export function bar(fraction: number, width: number): string {
   const partial = Math.round((cells - full) * 8);
   const eighths = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
   return '█'.repeat(full) + (partial === 8 ? '█' : (eighths[partial] ?? ''));
+}
+
+/** The width of a label column: its longest text, but at most `max` (longer ones are truncated). */
+export function labelWidth(labels: readonly string[], max: number): number {
+  return Math.min(max, Math.max(0, ...labels.map(visibleLength)));
+}
+
+/**
+ * One line of a bar chart: the label padded (or truncated) to `width`, a bar of `fraction` over
+ * `barWidth` columns and the fraction as a percentage; callers append their own value.
+ */
+export function barLine(label: string, width: number, fraction: number, barWidth: number, color: boolean): string {
+  const cells = paint(bar(fraction, barWidth).padEnd(barWidth), 'cyan', color);
+  return `${pad(truncate(label, width), width, true)}  ${cells}  ${formatShare(fraction).padStart(6)}`;
+}
+
+/** Every line of `text` indented by `prefix`, for a table or chart nested under a heading. */
+export function indent(text: string, prefix = '  '): string[] {
+  return text.split('\n').map((line) => prefix + line);
 }

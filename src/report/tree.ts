@@ -21,9 +21,13 @@ function key(names: readonly string[]): string {
   return JSON.stringify(names);
 }
 
-/** The root path the report reads: `transcribe` if it exists, else the root with most time under it. */
-function chooseRoot(paths: readonly PathEntry[]): PathEntry | undefined {
+/**
+ * The root path to read: the one named, else `transcribe` if it exists, else the root with most
+ * time under it.
+ */
+function chooseRoot(paths: readonly PathEntry[], name: string | undefined): PathEntry | undefined {
   const roots = paths.filter((p) => p.names.length === 1 && p.count > 0);
+  if (name !== undefined) return roots.find((p) => p.names[0] === name);
   const transcribe = roots.find((p) => p.names[0] === SPAN.TRANSCRIBE);
   if (transcribe) return transcribe;
   const hasChildren = (root: PathEntry): boolean =>
@@ -31,9 +35,12 @@ function chooseRoot(paths: readonly PathEntry[]): PathEntry | undefined {
   return roots.filter(hasChildren).sort((a, b) => b.total_ms - a.total_ms)[0];
 }
 
-/** The span tree of the summary's request, or undefined when the summary has no paths. */
-export function spanTree(summary: SpanSummaryDocument): TreeNode | undefined {
-  const root = chooseRoot(summary.paths);
+/**
+ * The span tree under the root span named `rootName` (default: the request's root, see above), or
+ * undefined when the summary has no such paths.
+ */
+export function spanTree(summary: SpanSummaryDocument, rootName?: string): TreeNode | undefined {
+  const root = chooseRoot(summary.paths, rootName);
   if (!root) return undefined;
   const byParent = new Map<string, PathEntry[]>();
   for (const entry of summary.paths) {

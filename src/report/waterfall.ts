@@ -20,6 +20,8 @@ export interface WaterfallRow {
 
 export interface TypicalWaterfall {
   rows: WaterfallRow[];
+  /** The root span's name. */
+  root: string;
   /** Root spans the means are taken over. */
   requests: number;
 }
@@ -35,9 +37,9 @@ function row(node: TreeNode): WaterfallRow {
   };
 }
 
-/** Mean start and duration of every path under the root. */
-export function typicalWaterfall(summary: SpanSummaryDocument): TypicalWaterfall | undefined {
-  const root = spanTree(summary);
+/** Mean start and duration of every path under the root (the one named, or the request's root). */
+export function typicalWaterfall(summary: SpanSummaryDocument, rootName?: string): TypicalWaterfall | undefined {
+  const root = spanTree(summary, rootName);
   if (!root) return undefined;
-  return { rows: flatten(root).map(row), requests: root.entry.count };
+  return { rows: flatten(root).map(row), root: root.name, requests: root.entry.count };
 }
