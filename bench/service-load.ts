@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { BuiltinAudio, LoadOptions } from '../src/loadgen/options.ts';
-import type { ScenarioResult } from '../src/loadgen/report.ts';
+import type { ScenarioResult } from '../src/loadgen/results.ts';
 import { prepareAudio, runLoad } from '../src/loadgen/run-load.ts';
 
 /** Generous: 16 streams of CPU-bound requests queue for tens of seconds on a busy machine. */

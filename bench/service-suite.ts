@@ -5,7 +5,7 @@
  * the default detail and exports to a discarding OTLP sink, as deployed.
  */
 import { startChildService } from '../src/cli/child-service.ts';
-import type { LoadResults } from '../src/loadgen/report.ts';
+import type { LoadResults } from '../src/loadgen/results.ts';
 import { runSuite } from '../src/loadgen/run-load.ts';
 import type { SuiteName } from '../src/loadgen/suites.ts';
 import { startOtlpSink } from './otlp-sink.ts';

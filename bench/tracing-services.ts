@@ -7,7 +7,7 @@
  */
 import type { ChildService } from '../src/cli/child-service.ts';
 import { startChildService } from '../src/cli/child-service.ts';
-import type { ScenarioResult } from '../src/loadgen/report.ts';
+import type { ScenarioResult } from '../src/loadgen/results.ts';
 import { type SinkCounts, startOtlpSink } from './otlp-sink.ts';
 import { closedLoad, machineBusySeconds, mainThreadCpuSeconds, processCpuSeconds, runClosed } from './service-load.ts';
 

@@ -13,7 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type ChildService, startChildService } from '../src/cli/child-service.ts';
 import { parseLoadOptions } from '../src/loadgen/options.ts';
-import type { ScenarioResult } from '../src/loadgen/report.ts';
+import type { ScenarioResult } from '../src/loadgen/results.ts';
 import { runLoad } from '../src/loadgen/run-load.ts';
 import { type Receiver, startReceiver } from '../test/support/otlp-receiver.ts';
 

@@ -20,7 +20,7 @@
  * ```
  */
 
-export type { LoadResults } from './loadgen/report.ts';
+export type { LoadResults } from './loadgen/results.ts';
 export {
   type CompareOptions,
   type ComparisonTextOptions,
@@ -31,7 +31,7 @@ export {
 export { renderReportHtml } from './report/html.ts';
 export type { LabelledRun, ReportInput, RunDocuments } from './report/input.ts';
 export { readRunFolder } from './report/run-folder.ts';
-export { renderTerminalReport, type TerminalOptions } from './report/terminal.ts';
+export { renderTerminalReport, type TerminalOptions } from './report/terminal-profile.ts';
 export type {
   Exemplar,
   KeptSpan,

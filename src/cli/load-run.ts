@@ -6,7 +6,7 @@
 
 import { parseLoadOptions, type RawLoadOptions } from '../loadgen/options.ts';
 import { barProgress, jsonProgress, type LoadEvent } from '../loadgen/progress.ts';
-import { formatReport } from '../loadgen/table.ts';
+import { renderLoadText } from '../report/terminal-load.ts';
 import { writeFileAtomic } from '../rollup/writer.ts';
 import { startTelemetry, type TelemetryHandle } from '../telemetry/sdk.ts';
 import { checkOutputFile } from './output-path.ts';
@@ -40,7 +40,7 @@ export async function runLoadCli(raw: RawLoadOptions & { apiKey?: string }): Pro
     });
     bar?.stop();
     if (out) await writeFileAtomic(out, `${JSON.stringify(results, null, 2)}\n`);
-    const report = formatReport(results);
+    const report = renderLoadText(results);
     if (json) {
       process.stdout.write(`${JSON.stringify({ type: 'results', results })}\n`);
       process.stderr.write(report);

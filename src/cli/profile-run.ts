@@ -6,11 +6,11 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { barProgress, type LoadEvent } from '../loadgen/progress.ts';
-import type { LoadResults } from '../loadgen/report.ts';
+import type { LoadResults } from '../loadgen/results.ts';
 import { runSuite } from '../loadgen/run-load.ts';
 import { renderReportHtml } from '../report/html.ts';
 import type { LabelledRun } from '../report/input.ts';
-import { renderTerminalReport } from '../report/terminal.ts';
+import { renderTerminalReport } from '../report/terminal-profile.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { writeFileAtomic } from '../rollup/writer.ts';
 import { formatDelaySpec } from '../service/inject-delay.ts';

@@ -4,7 +4,7 @@
  * p50/p99) or as NDJSON lines on stdout (`--progress json`) for machines.
  */
 import { SingleBar } from 'cli-progress';
-import type { ScenarioResult } from './report.ts';
+import type { ScenarioResult } from './results.ts';
 import type { Snapshot } from './runner.ts';
 import { micros } from './stats.ts';
 

@@ -18,7 +18,7 @@ import {
   scalingEfficiency,
   scenarioResult,
   thresholdValues,
-} from './report.ts';
+} from './results.ts';
 import { runScenario } from './runner.ts';
 import { isSpanSummary, type StageBreakdown, stageBreakdown } from './stage-diff.ts';
 import { type SuiteName, suiteScenarios } from './suites.ts';

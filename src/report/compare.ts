@@ -5,7 +5,7 @@
  * noise on sub-millisecond stages does not raise alarms; a rate when it fell by more than the
  * percentage; failures whenever there are more of them.
  */
-import type { ScenarioResult } from '../loadgen/report.ts';
+import type { ScenarioResult } from '../loadgen/results.ts';
 import type { SpanEntry } from '../rollup/document.ts';
 import { formatPercentChange, formatSigned, MISSING, msNumber, rtfNumber } from './format.ts';
 import type { RunDocuments } from './input.ts';

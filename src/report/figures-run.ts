@@ -2,7 +2,7 @@
  * The figures of one run: stage time per scenario, latency percentiles, throughput, and scaling
  * over stream counts. (Waterfalls are in figures-waterfall.ts.)
  */
-import type { ScenarioResult } from '../loadgen/report.ts';
+import type { ScenarioResult } from '../loadgen/results.ts';
 import { seriesColor, stageColors } from './colors.ts';
 import { axis, baseOptions, type Figure } from './figure.ts';
 import { formatCount, formatMs, formatRps, formatRtf, formatSeconds, MISSING, msNumber } from './format.ts';

@@ -2,7 +2,7 @@
  * The text panels of a run section: the facts of the run, the scenario table and the slowest
  * requests with their trace links.
  */
-import type { ScenarioResult } from '../loadgen/report.ts';
+import type { ScenarioResult } from '../loadgen/results.ts';
 import { formatCount, formatMs, formatRps, formatRtf, formatSeconds, MISSING } from './format.ts';
 import { escapeHtml, htmlTable, jaegerNote, num, traceLink } from './html-util.ts';
 import type { LabelledRun, ReportInput } from './input.ts';

@@ -2,7 +2,7 @@
  * "Resources and scaling": the verdict on which shared resource limits throughput, and per
  * scenario every resource's utilization, queue and the utilization law's check beside it.
  */
-import type { ScenarioResult } from '../loadgen/report.ts';
+import type { ScenarioResult } from '../loadgen/results.ts';
 import { mainRequests, percent, resourceEntries } from './attribution.ts';
 import { formatCount, MISSING } from './format.ts';
 import { escapeHtml, htmlTable, num } from './html-util.ts';

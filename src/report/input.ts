@@ -2,7 +2,7 @@
  * What the reports read: one or more labelled runs (a span summary and the load results of the
  * same run each), and where Jaeger is, so the slowest traces can be linked.
  */
-import type { LoadResults } from '../loadgen/report.ts';
+import type { LoadResults } from '../loadgen/results.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 
 /** The two documents of one run folder (`results/<timestamp>/`). */

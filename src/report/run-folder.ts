@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LoadResults } from '../loadgen/report.ts';
+import type { LoadResults } from '../loadgen/results.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import type { RunDocuments } from './input.ts';
 

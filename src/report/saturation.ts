@@ -5,7 +5,7 @@
  * utilization law, U = X · S / c: throughput (req/s) times busy time per request (s) over the
  * capacity should give the measured utilization; both are shown, so a reader can see they agree.
  */
-import type { ScenarioResult } from '../loadgen/report.ts';
+import type { ScenarioResult } from '../loadgen/results.ts';
 import type { ResourceEntry } from '../rollup/document.ts';
 import { percent } from './attribution.ts';
 import { rpsNumber } from './format.ts';

@@ -4,7 +4,7 @@
  * kernels twice. Per scenario from the load results' server stage breakdown (span totals per
  * name, measured on the server during that scenario), and for the whole run from the span summary.
  */
-import type { ScenarioResult } from '../loadgen/report.ts';
+import type { ScenarioResult } from '../loadgen/results.ts';
 import type { RunDocuments } from './input.ts';
 import { flatten, nameHierarchy, spanTree, type TreeNode } from './tree.ts';
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { LoadResults } from '../../src/loadgen/report.ts';
+import type { LoadResults } from '../../src/loadgen/results.ts';
 import { type Receiver, startReceiver } from '../support/otlp-receiver.ts';
 import { otlpEnv, type RunningService, startService } from '../support/service.ts';
 import { load } from './helpers.ts';

@@ -2,7 +2,7 @@
  * Small hand-made documents for the report's unit tests: every number chosen so the expected
  * output can be worked out by hand.
  */
-import type { LoadResults, ScenarioResult } from '../../src/loadgen/report.ts';
+import type { LoadResults, ScenarioResult } from '../../src/loadgen/results.ts';
 import type { LabelledRun } from '../../src/report/input.ts';
 import type {
   Exemplar,

@@ -7,7 +7,7 @@
  */
 import { context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
-import { type LoadResults, scalingEfficiency, scenarioResult } from '../../src/loadgen/report.ts';
+import { type LoadResults, scalingEfficiency, scenarioResult } from '../../src/loadgen/results.ts';
 import { stageBreakdown } from '../../src/loadgen/stage-diff.ts';
 import { ScenarioStats } from '../../src/loadgen/stats.ts';
 import { suiteScenarios } from '../../src/loadgen/suites.ts';

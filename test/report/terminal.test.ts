@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderTerminalReport } from '../../src/report/terminal.ts';
+import { renderTerminalReport } from '../../src/report/terminal-profile.ts';
 import {
   attributedSummary,
   legacySummary,

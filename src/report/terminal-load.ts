@@ -1,30 +1,15 @@
 /**
- * The final human-readable report: one row per scenario, then what needs a closer look (errors,
- * the slowest requests' trace ids, the server's stage breakdown), scaling efficiency and the
- * threshold verdicts.
+ * The text `amanuensis load` prints at the end of a run: one row per scenario, then what needs a
+ * closer look (errors, the slowest requests' trace ids, the server's stage breakdown), scaling
+ * efficiency and the threshold verdicts.
  */
-import type { LoadResults, ScenarioResult } from './report.ts';
+import type { LoadResults, ScenarioResult } from '../loadgen/results.ts';
+import { msNumber } from './format.ts';
+import { table } from './text.ts';
 
 /** How many of the slowest requests and server stages the text report lists per scenario. */
 const SLOWEST_SHOWN = 3;
 const STAGES_SHOWN = 8;
-
-function ms(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '-';
-  return value >= 1000 ? value.toFixed(0) : value >= 100 ? value.toFixed(1) : value.toFixed(2);
-}
-
-function grid(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
 
 function scenarioRow(s: ScenarioResult): string[] {
   return [
@@ -35,12 +20,12 @@ function scenarioRow(s: ScenarioResult): string[] {
     String(s.failed),
     s.requests_per_s.toFixed(1),
     s.throughput_rtf.toFixed(2),
-    ms(s.latency_ms.p50),
-    ms(s.latency_ms.p90),
-    ms(s.latency_ms.p99),
-    ms(s.latency_ms.max),
-    ms(s.ttfb_ms.p50),
-    ms(s.client_event_loop_delay_p99_ms),
+    msNumber(s.latency_ms.p50),
+    msNumber(s.latency_ms.p90),
+    msNumber(s.latency_ms.p99),
+    msNumber(s.latency_ms.max),
+    msNumber(s.ttfb_ms.p50),
+    msNumber(s.client_event_loop_delay_p99_ms),
   ];
 }
 
@@ -50,16 +35,19 @@ function details(s: ScenarioResult): string[] {
   if (errors.length > 0) lines.push(`  errors: ${errors.map(([type, n]) => `${type} ${n}`).join(', ')}`);
   if (s.service_time_ms)
     lines.push(
-      `  service time (from actual send): p50 ${ms(s.service_time_ms.p50)} p99 ${ms(s.service_time_ms.p99)} ms; send lag p99 ${ms(s.send_lag_ms?.p99)} ms`,
+      `  service time (from actual send): p50 ${msNumber(s.service_time_ms.p50)} p99 ${msNumber(s.service_time_ms.p99)} ms; send lag p99 ${msNumber(s.send_lag_ms?.p99)} ms`,
     );
   const slow = s.slowest
     .slice(0, SLOWEST_SHOWN)
-    .map((r) => `${ms(r.latency_ms)} ms ${r.trace_id ?? '(no trace id)'}${r.outcome === 'ok' ? '' : ` ${r.outcome}`}`);
+    .map(
+      (r) =>
+        `${msNumber(r.latency_ms)} ms ${r.trace_id ?? '(no trace id)'}${r.outcome === 'ok' ? '' : ` ${r.outcome}`}`,
+    );
   if (slow.length > 0) lines.push(`  slowest: ${slow.join('; ')}`);
   if (s.server_stages) {
     const stages = s.server_stages.stages
       .slice(0, STAGES_SHOWN)
-      .map((st) => `${st.name} ${st.count}x mean ${ms(st.mean_ms)} p99 ${ms(st.p99_ms)}`);
+      .map((st) => `${st.name} ${st.count}x mean ${msNumber(st.mean_ms)} p99 ${msNumber(st.p99_ms)}`);
     if (stages.length > 0) lines.push(`  server stages (ms): ${stages.join('; ')}`);
   } else if (s.server_stages === null) {
     lines.push('  server stages: unavailable (the span summary was reset or not comparable)');
@@ -67,8 +55,8 @@ function details(s: ScenarioResult): string[] {
   return lines.length > 0 ? [`${s.name}:`, ...lines] : [];
 }
 
-/** Renders the results as the text report printed at the end of a run. */
-export function formatReport(results: LoadResults): string {
+/** The load results as text; ends with a newline. */
+export function renderLoadText(results: LoadResults): string {
   const header = [
     'scenario',
     'streams/rate',
@@ -86,7 +74,7 @@ export function formatReport(results: LoadResults): string {
   ];
   const out = [
     `target ${results.target}${results.suite ? `, suite ${results.suite}` : ''}`,
-    grid([header, ...results.scenarios.map(scenarioRow)]),
+    table(header, results.scenarios.map(scenarioRow), false),
   ];
   const more = results.scenarios.flatMap(details);
   if (more.length > 0) out.push('', ...more);

@@ -4,7 +4,7 @@
  * share as bars) and the slowest traces with links; with two or more runs, the comparison of
  * each with the first.
  */
-import type { ScenarioResult } from '../loadgen/report.ts';
+import type { ScenarioResult } from '../loadgen/results.ts';
 import { compareRuns, renderComparison } from './compare.ts';
 import { formatMs, msNumber, rpsNumber, rtfNumber } from './format.ts';
 import { JAEGER_HINT, type LabelledRun, type ReportInput, traceUrl } from './input.ts';
