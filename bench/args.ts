@@ -3,7 +3,7 @@
  * (the JSON document), `--help`. Bad usage is a UsageError: one line on stderr, exit code 2.
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../src/cli/usage.ts';
+import { UsageError } from '../src/core/command-errors.ts';
 
 export interface BenchArgs {
   quick: boolean;

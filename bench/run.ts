@@ -6,7 +6,7 @@
  */
 import { access, constants, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../src/cli/usage.ts';
+import { UsageError } from '../src/core/command-errors.ts';
 import { parseBenchArgs, USAGE } from './args.ts';
 import { machineInfo } from './machine.ts';
 import { type BenchPlan, benchPlan } from './plan.ts';

@@ -23,7 +23,7 @@ export interface DecodeOptions {
   maxDurationS: number;
 }
 
-/** Decodes a WAV upload. Throws ServiceError (400 / 415) for bad audio; see errors.ts for the codes. */
+/** Decodes a WAV upload. Throws a CodedError for bad audio; see errors.ts for the codes. */
 export function decodeAudio(bytes: Uint8Array, options: DecodeOptions): DecodedAudio {
   const wav = parseWav(bytes, { maxDurationS: options.maxDurationS });
   return {

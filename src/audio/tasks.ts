@@ -14,7 +14,7 @@ export interface DecodeAudioPayload {
   maxDurationS: number;
 }
 
-/** 'audio.decode': WAV bytes -> 16 kHz mono. Throws ServiceError (400/415) for bad audio. */
+/** 'audio.decode': WAV bytes -> 16 kHz mono. Throws a CodedError for bad audio. */
 export function decodeAudioTask(payload: DecodeAudioPayload, _rec: StageRecorder): DecodedAudio {
   return decodeAudio(payload.bytes, { maxDurationS: payload.maxDurationS });
 }

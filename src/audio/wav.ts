@@ -7,7 +7,7 @@
  * libsndfile, sox and espeak-ng write when their output is a pipe. Any other size that runs past the body is a truncated
  * upload (400 `truncated_audio`, naming the declared and the available bytes); a chunk that fits the
  * body but not its own RIFF size, a second fmt/data chunk, or a data size that is not a whole number
- * of sample frames is a header that lies (400 `invalid_wav`). Failures are ServiceErrors, see errors.ts.
+ * of sample frames is a header that lies (400 `invalid_wav`). Failures are CodedErrors, see errors.ts.
  */
 import { audioTooLong, emptyAudio, invalidWav, truncatedAudio, unsupportedEncoding } from './errors.ts';
 import { decodeToMono } from './pcm.ts';
@@ -130,7 +130,7 @@ export interface ParseWavOptions {
   maxDurationS?: number;
 }
 
-/** Parses a WAV file into mono float32 samples. Throws a ServiceError (400/415) for anything wrong. */
+/** Parses a WAV file into mono float32 samples. Throws a CodedError for anything wrong. */
 export function parseWav(bytes: Uint8Array, options: ParseWavOptions = {}): WavAudio {
   const layout = readWavLayout(bytes);
   if (layout.frames === 0) throw emptyAudio();

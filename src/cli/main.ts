@@ -3,11 +3,11 @@
  * parses and validates its options; this file only assembles them and maps failures to exit codes.
  */
 import { Command, CommanderError } from 'commander';
+import { CliError, UsageError } from '../core/command-errors.ts';
 import { loadCommand } from './load.ts';
 import { profileCommand } from './profile.ts';
 import { serveCommand } from './serve.ts';
 import { summaryCommand } from './summary.ts';
-import { CliError, UsageError } from './usage.ts';
 
 /** addCommand() does not pass settings down, so every command gets the conventions here. */
 function withConventions(command: Command): Command {

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { UsageError } from './usage.ts';
+import { UsageError } from '../core/command-errors.ts';
 
 /**
  * Checks `path` (given as option `option`) against the rule; resolves with the absolute path to

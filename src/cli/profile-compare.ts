@@ -2,9 +2,10 @@
  * `amanuensis profile --compare A B`: two run folders side by side, the change per stage and per
  * scenario, regressions marked.
  */
+
+import { CliError } from '../core/command-errors.ts';
 import { compareRuns, renderComparison } from '../report/compare.ts';
 import { readRunFolder } from '../report/run-folder.ts';
-import { CliError } from './usage.ts';
 
 type RunFolder = Awaited<ReturnType<typeof readRunFolder>>;
 

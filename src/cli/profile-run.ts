@@ -5,6 +5,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { CliError } from '../core/command-errors.ts';
 import { barProgress, type LoadEvent } from '../loadgen/progress.ts';
 import type { LoadResults } from '../loadgen/results.ts';
 import { runSuite } from '../loadgen/run-load.ts';
@@ -19,7 +20,6 @@ import { startTelemetry } from '../telemetry/sdk.ts';
 import { startChildService } from './child-service.ts';
 import { httpReachable, tcpReachable } from './probe.ts';
 import type { ProfileOptions } from './profile.ts';
-import { CliError } from './usage.ts';
 
 const SHUTDOWN_MILLIS = 5000;
 

@@ -3,10 +3,11 @@
  * profile-run.ts, `--compare` in profile-compare.ts.
  */
 import { Command, Option } from 'commander';
+import { UsageError } from '../core/command-errors.ts';
 import { SUITES, type SuiteName } from '../loadgen/suites.ts';
 import { DEFAULT_JAEGER_URL } from '../report/input.ts';
 import { addServiceOptions, type ListenOptionKeys, type ServeOptions } from './serve.ts';
-import { oneOf, UsageError } from './usage.ts';
+import { oneOf } from './usage.ts';
 
 export interface ProfileOptions extends Omit<ServeOptions, ListenOptionKeys> {
   out: string;

@@ -4,6 +4,7 @@
  * spans and exit within a bounded time even when the collector is down.
  */
 
+import { CliError } from '../core/command-errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { WorkerPool } from '../engine/pool.ts';
 import { createSpanMetrics, type SpanMetrics } from '../rollup/metrics.ts';
@@ -17,7 +18,6 @@ import { boundedShutdown } from '../telemetry/shutdown.ts';
 import { checkOutputFile } from './output-path.ts';
 import type { ServeOptions } from './serve.ts';
 import { pendingResources, serviceResourceNames } from './serve-resources.ts';
-import { CliError } from './usage.ts';
 
 /**
  * The shutdown budget: SIGTERM must end the process within 10 s (container runtimes kill after

@@ -2,11 +2,12 @@
  * `amanuensis summary merge A B... -o OUT`: reads every file (failing on the first bad one, by
  * name), merges them, and writes the result atomically.
  */
+
+import { CliError } from '../core/command-errors.ts';
 import { mergeSummaries, SummaryMergeError } from '../rollup/merge.ts';
 import { writeFileAtomic } from '../rollup/writer.ts';
 import { checkOutputFile } from './output-path.ts';
 import { readSummaryFile } from './summary-read.ts';
-import { CliError } from './usage.ts';
 
 /** Merges `files` into `out`; prints one line on success. */
 export async function runMerge(files: readonly string[], out: string): Promise<void> {

@@ -3,9 +3,9 @@
  * file (missing, unreadable, truncated, not JSON, wrong schema version, bad field).
  */
 import { readFile } from 'node:fs/promises';
+import { CliError } from '../core/command-errors.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { parseSummary } from '../rollup/validate.ts';
-import { CliError } from './usage.ts';
 
 /** Reads and validates one summary file; throws CliError("FILE: why"). */
 export async function readSummaryFile(path: string): Promise<SpanSummaryDocument> {

@@ -2,11 +2,11 @@
  * `amanuensis summary show FILE`: read, check `--root` against the document, render, print.
  */
 
+import { UsageError } from '../core/command-errors.ts';
 import { renderSummaryText, rootNames } from '../report/terminal-summary.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import type { ShowOptions } from './summary.ts';
 import { readSummaryFile } from './summary-read.ts';
-import { UsageError } from './usage.ts';
 
 /** The text of `summary show`; a `--root` the document does not have is bad usage. */
 export function renderSummary(document: SpanSummaryDocument, options: ShowOptions): string {

@@ -1,24 +1,8 @@
 /**
- * Shared CLI conventions: a usage error is one line on stderr and exit code 2; any other failure
- * is one line and exit code 1. No stack traces for things a user can fix.
+ * commander argument parsers shared by the commands: a value they refuse is one line on stderr
+ * and exit code 2. The errors commands throw themselves are in src/core/command-errors.ts.
  */
 import { InvalidArgumentError } from 'commander';
-
-/** Thrown by option validation; main() prints it and exits 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** Thrown for failures that are not bad usage but deserve a clean one-line message (exit 1, or `exitCode`). */
-export class CliError extends Error {
-  override name = 'CliError';
-  readonly exitCode: number;
-
-  constructor(message: string, exitCode = 1) {
-    super(message);
-    this.exitCode = exitCode;
-  }
-}
 
 /** commander argument parser for a positive integer. */
 export function positiveInt(value: string): number {

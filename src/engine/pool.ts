@@ -12,7 +12,7 @@
 import os from 'node:os';
 import { type Context, context } from '@opentelemetry/api';
 import { Piscina } from 'piscina';
-import { serviceErrorFromData } from '../service/errors.ts';
+import { codedErrorFromData } from '../core/errors.ts';
 import { siblingModule } from '../telemetry/module-file.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { nowMs, StageRecorder } from '../telemetry/recorder.ts';
@@ -25,7 +25,7 @@ export type { TaskName } from './tasks.ts';
 
 export interface WorkerPool {
   /** Runs a task in a worker thread; replays the stages the worker recorded as spans under the
-   *  context active at the call; rethrows a ServiceError thrown in the worker as a ServiceError. */
+   *  context active at the call; rethrows a CodedError thrown in the worker as a CodedError. */
   run<T>(task: TaskName, payload: unknown, options?: { signal?: AbortSignal }): Promise<T>;
   readonly threads: number;
   /** Busy threads and queued tasks over time, as `worker_pool` (capacity: threads). */
@@ -34,7 +34,7 @@ export interface WorkerPool {
 }
 
 function toError(failure: TaskFailure): unknown {
-  return failure.kind === 'service' ? serviceErrorFromData(failure.data) : failure.error;
+  return failure.kind === 'coded' ? codedErrorFromData(failure.data) : failure.error;
 }
 
 /**

@@ -2,11 +2,11 @@
  * Entry module of every pool worker. Runs one task with a StageRecorder built from the detail
  * level the caller had when it submitted the task, and returns the result together with the
  * recorded stages. Failures come back as data rather than as a thrown error, so the stages
- * recorded before the failure still reach the trace, and a ServiceError keeps its status and code
+ * recorded before the failure still reach the trace, and a CodedError keeps its code and param
  * (structured clone would keep only an Error's name and message).
  */
 
-import { ServiceError, type ServiceErrorData, serviceErrorToData } from '../service/errors.ts';
+import { CodedError, type CodedErrorData, codedErrorToData } from '../core/errors.ts';
 import type { InjectedDelays } from '../telemetry/injected-delay.ts';
 import type { Detail } from '../telemetry/names.ts';
 import { nowMs, type StageRecord, StageRecorder } from '../telemetry/recorder.ts';
@@ -22,8 +22,8 @@ export interface TaskMessage {
   delays?: InjectedDelays;
 }
 
-/** How a task failed: a ServiceError as data, or any other error (cloned by the structured clone algorithm). */
-export type TaskFailure = { kind: 'service'; data: ServiceErrorData } | { kind: 'error'; error: unknown };
+/** How a task failed: a CodedError as data, or any other error (cloned by the structured clone algorithm). */
+export type TaskFailure = { kind: 'coded'; data: CodedErrorData } | { kind: 'error'; error: unknown };
 
 /** When the worker thread started and finished the task, epoch ms (nowMs), for the pool's wait spans. */
 export interface TaskTimes {
@@ -53,7 +53,7 @@ export default function runTask(message: TaskMessage): TaskReply {
     return { ok: true, result, records: recorder.records, startMs, endMs: nowMs() };
   } catch (error) {
     const failure: TaskFailure =
-      error instanceof ServiceError ? { kind: 'service', data: serviceErrorToData(error) } : { kind: 'error', error };
+      error instanceof CodedError ? { kind: 'coded', data: codedErrorToData(error) } : { kind: 'error', error };
     return { ok: false, failure, records: recorder.records, startMs, endMs: nowMs() };
   }
 }

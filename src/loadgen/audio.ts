@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { type ClipKind, clipDurationS, makeClip } from '../audio/clips.ts';
 import { readWavLayout } from '../audio/wav.ts';
 import { encodeWav } from '../audio/wav-encode.ts';
-import { UsageError } from '../cli/usage.ts';
+import { UsageError } from '../core/command-errors.ts';
 import { buildTranscriptionBody } from './multipart.ts';
 import type { AudioSpec, BuiltinAudio } from './options.ts';
 

@@ -3,7 +3,7 @@
  * wrong path, not a transcription endpoint). It is a CliError with exit code 2 so the CLI (and
  * `amanuensis profile`) print one line and exit 2 without a stack trace.
  */
-import { CliError } from '../cli/usage.ts';
+import { CliError } from '../core/command-errors.ts';
 
 /** The target is unreachable or does not answer like an OpenAI-compatible transcription endpoint. */
 export class TargetError extends CliError {

@@ -3,7 +3,7 @@
  * list of scenarios). Every mistake is a UsageError with one line naming the option, so the CLI
  * exits 2 without a stack trace.
  */
-import { UsageError } from '../cli/usage.ts';
+import { UsageError } from '../core/command-errors.ts';
 import { SUITES, type SuiteName, suiteScenarios } from './suites.ts';
 import { parseThresholds, type Threshold } from './thresholds.ts';
 

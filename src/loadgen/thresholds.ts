@@ -2,7 +2,7 @@
  * Pass/fail thresholds (`--threshold 'p99<800' --threshold 'success>=0.99'`), parsed strictly and
  * checked against every scenario: one failing scenario fails the run (exit 1).
  */
-import { UsageError } from '../cli/usage.ts';
+import { UsageError } from '../core/command-errors.ts';
 
 /** What a threshold can constrain; latency and TTFB in milliseconds. */
 export const THRESHOLD_METRICS = [

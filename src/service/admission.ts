@@ -7,8 +7,9 @@
  * Its meters integrate running and waiting requests (`admission`, capacity maxConcurrent) and
  * bodies being received (`uploads`, capacity maxConcurrent + maxQueued).
  */
+
+import { CodedError, ERROR_CODE } from '../core/errors.ts';
 import { ResourceMeter } from '../telemetry/resource-meter.ts';
-import { ServiceError } from './errors.ts';
 
 export interface AdmissionOptions {
   maxConcurrent: number;
@@ -65,9 +66,9 @@ export class Admission {
    * Throws 503 when `maxConcurrent + maxQueued` requests are already open, or while draining.
    */
   enter(): () => void {
-    if (this.draining) throw this.refusal('the service is shutting down', 'draining');
+    if (this.draining) throw this.refusal('the service is shutting down', ERROR_CODE.DRAINING);
     if (this.open >= this.options.maxConcurrent + this.options.maxQueued)
-      throw this.refusal('the service is at capacity; retry later', 'overloaded');
+      throw this.refusal('the service is at capacity; retry later', ERROR_CODE.OVERLOADED);
     this.open++;
     let left = false;
     return () => {
@@ -80,10 +81,10 @@ export class Admission {
 
   /** Resolves with a release function once the request may run; rejects with 503 when full or draining. */
   acquire(): Promise<() => void> {
-    if (this.draining) return Promise.reject(this.refusal('the service is shutting down', 'draining'));
+    if (this.draining) return Promise.reject(this.refusal('the service is shutting down', ERROR_CODE.DRAINING));
     if (this.running < this.options.maxConcurrent) return Promise.resolve(this.grant());
     if (this.waiting.length >= this.options.maxQueued)
-      return Promise.reject(this.refusal('the service is at capacity; retry later', 'overloaded'));
+      return Promise.reject(this.refusal('the service is at capacity; retry later', ERROR_CODE.OVERLOADED));
     this.meter.enqueue();
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
@@ -93,7 +94,7 @@ export class Admission {
     this.draining = true;
     for (const waiter of this.waiting.splice(0)) {
       this.meter.dequeue();
-      waiter.reject(this.refusal('the service is shutting down', 'draining'));
+      waiter.reject(this.refusal('the service is shutting down', ERROR_CODE.DRAINING));
     }
     if (this.idle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -124,12 +125,7 @@ export class Admission {
     };
   }
 
-  private refusal(message: string, code: string): ServiceError {
-    return new ServiceError(message, {
-      status: 503,
-      code,
-      type: 'overloaded_error',
-      retryAfterS: this.options.retryAfterS,
-    });
+  private refusal(message: string, code: typeof ERROR_CODE.DRAINING | typeof ERROR_CODE.OVERLOADED): CodedError {
+    return new CodedError(message, { code, retryAfterS: this.options.retryAfterS });
   }
 }

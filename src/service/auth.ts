@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { ServiceError } from './errors.ts';
+import { CodedError, ERROR_CODE } from '../core/errors.ts';
 
 /** Returns a check that throws 401 unless the request carries `apiKey`; a no-op without a key. */
 export function apiKeyCheck(apiKey: string | undefined): (request: IncomingMessage) => void {
@@ -18,10 +18,8 @@ export function apiKeyCheck(apiKey: string | undefined): (request: IncomingMessa
       .update(match?.[1]?.trim() ?? '')
       .digest();
     if (!match || !timingSafeEqual(given, expected)) {
-      throw new ServiceError('missing or invalid API key (Authorization: Bearer <key>)', {
-        status: 401,
-        code: 'invalid_api_key',
-        type: 'authentication_error',
+      throw new CodedError('missing or invalid API key (Authorization: Bearer <key>)', {
+        code: ERROR_CODE.INVALID_API_KEY,
       });
     }
   };

@@ -6,19 +6,16 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ServiceError, toErrorEnvelope } from './errors.ts';
+import { CodedError, ERROR_CODE } from '../core/errors.ts';
+import { toErrorEnvelope } from './errors.ts';
 
-/** The ServiceError for a parser error code. */
-export function clientErrorFor(code: string | undefined): ServiceError {
+/** The CodedError for a parser error code. */
+export function clientErrorFor(code: string | undefined): CodedError {
   if (code === 'HPE_HEADER_OVERFLOW')
-    return new ServiceError('request headers are too large', { status: 431, code: 'headers_too_large' });
+    return new CodedError('request headers are too large', { code: ERROR_CODE.HEADERS_TOO_LARGE });
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
-    return new ServiceError('the request did not arrive in time', {
-      status: 408,
-      code: 'request_timeout',
-      type: 'timeout_error',
-    });
-  return new ServiceError('malformed HTTP request', { status: 400, code: 'bad_http_request' });
+    return new CodedError('the request did not arrive in time', { code: ERROR_CODE.REQUEST_TIMEOUT });
+  return new CodedError('malformed HTTP request', { code: ERROR_CODE.BAD_HTTP_REQUEST });
 }
 
 /** The `clientError` listener: an envelope when nothing of an answer was written yet, then close. */

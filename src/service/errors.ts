@@ -1,8 +1,9 @@
 /**
- * The one error type of the service. Anything a client sent wrong, or a state the service is in
- * (overloaded, draining), is a ServiceError; `toErrorEnvelope` maps it to the OpenAI error body in
- * one place. Anything else that escapes a handler is a 500 with a generic message.
+ * The one place where an error becomes HTTP: each CodedError code has its status and OpenAI error
+ * `type` here, and `toErrorEnvelope` turns any thrown value into the OpenAI error body. Anything
+ * that is not a CodedError is a 500 with a generic message.
  */
+import { CodedError, ERROR_CODE, type ErrorCode } from '../core/errors.ts';
 
 /** OpenAI error `type` values used here. */
 export type ErrorType =
@@ -12,40 +13,51 @@ export type ErrorType =
   | 'overloaded_error'
   | 'timeout_error';
 
-export interface ServiceErrorOptions {
-  /** HTTP status, 4xx or 5xx. */
+interface HttpMeaning {
   status: number;
-  /** Machine-readable code, e.g. `truncated_audio`. Stable: tests and clients match on it. */
-  code: string;
-  /** The request parameter at fault, if any (e.g. `file`, `response_format`). */
-  param?: string | null;
-  type?: ErrorType;
-  /** Seconds for a `Retry-After` header (503, 429). */
-  retryAfterS?: number;
+  type: ErrorType;
 }
 
-export class ServiceError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly param: string | null;
-  readonly type: ErrorType;
-  readonly retryAfterS: number | undefined;
+const invalid = (status: number): HttpMeaning => ({ status, type: 'invalid_request_error' });
 
-  constructor(message: string, options: ServiceErrorOptions) {
-    super(message);
-    this.name = 'ServiceError';
-    this.status = options.status;
-    this.code = options.code;
-    this.param = options.param ?? null;
-    this.type = options.type ?? (options.status >= 500 ? 'server_error' : 'invalid_request_error');
-    this.retryAfterS = options.retryAfterS;
-  }
-}
-
-/** Shorthand for the common 400 for bad audio or form input. */
-export function badRequest(message: string, code: string, param: string | null = null): ServiceError {
-  return new ServiceError(message, { status: 400, code, param });
-}
+/** Every code's status and type; a Record over ErrorCode, so a new code cannot go unmapped. */
+const HTTP_OF_CODE: Record<ErrorCode, HttpMeaning> = {
+  [ERROR_CODE.INVALID_WAV]: invalid(400),
+  [ERROR_CODE.TRUNCATED_AUDIO]: invalid(400),
+  [ERROR_CODE.UNSUPPORTED_ENCODING]: invalid(415),
+  [ERROR_CODE.INVALID_SAMPLE_RATE]: invalid(400),
+  [ERROR_CODE.INVALID_CHANNELS]: invalid(400),
+  [ERROR_CODE.EMPTY_AUDIO]: invalid(400),
+  // 400, not 413: the upload was within the byte limit; its content's duration is what is wrong.
+  [ERROR_CODE.AUDIO_TOO_LONG]: invalid(400),
+  [ERROR_CODE.UNSUPPORTED_LANGUAGE]: invalid(400),
+  [ERROR_CODE.FILE_TOO_LARGE]: invalid(413),
+  [ERROR_CODE.UNSUPPORTED_MEDIA_TYPE]: invalid(415),
+  [ERROR_CODE.MALFORMED_MULTIPART]: invalid(400),
+  [ERROR_CODE.FIELD_TOO_LARGE]: invalid(400),
+  [ERROR_CODE.TOO_MANY_FIELDS]: invalid(400),
+  [ERROR_CODE.TOO_MANY_FILES]: invalid(400),
+  [ERROR_CODE.UPLOAD_ABORTED]: invalid(400),
+  [ERROR_CODE.MISSING_FILE]: invalid(400),
+  [ERROR_CODE.EMPTY_FILE]: invalid(400),
+  [ERROR_CODE.INVALID_VALUE]: invalid(400),
+  [ERROR_CODE.INVALID_RESPONSE_FORMAT]: invalid(400),
+  [ERROR_CODE.INVALID_TEMPERATURE]: invalid(400),
+  [ERROR_CODE.INVALID_LANGUAGE]: invalid(400),
+  [ERROR_CODE.INVALID_TIMESTAMP_GRANULARITIES]: invalid(400),
+  [ERROR_CODE.INVALID_API_KEY]: { status: 401, type: 'authentication_error' },
+  [ERROR_CODE.NOT_FOUND]: invalid(404),
+  [ERROR_CODE.METHOD_NOT_ALLOWED]: invalid(405),
+  [ERROR_CODE.OVERLOADED]: { status: 503, type: 'overloaded_error' },
+  [ERROR_CODE.DRAINING]: { status: 503, type: 'overloaded_error' },
+  [ERROR_CODE.TIMEOUT]: { status: 504, type: 'timeout_error' },
+  // Nobody reads this answer; 499 (as nginx logs it) keeps it out of the 5xx and warnings.
+  [ERROR_CODE.CLIENT_CLOSED]: invalid(499),
+  [ERROR_CODE.BAD_HTTP_REQUEST]: invalid(400),
+  [ERROR_CODE.REQUEST_TIMEOUT]: { status: 408, type: 'timeout_error' },
+  [ERROR_CODE.HEADERS_TOO_LARGE]: invalid(431),
+  [ERROR_CODE.INTERNAL_ERROR]: { status: 500, type: 'server_error' },
+};
 
 /** The OpenAI error envelope body. */
 export interface ErrorEnvelope {
@@ -58,37 +70,17 @@ export function toErrorEnvelope(error: unknown): {
   body: ErrorEnvelope;
   headers: Record<string, string>;
 } {
-  if (error instanceof ServiceError) {
-    const headers: Record<string, string> = {};
-    if (error.retryAfterS !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterS)));
-    return {
-      status: error.status,
-      body: { error: { message: error.message, type: error.type, param: error.param, code: error.code } },
-      headers,
-    };
-  }
+  const known = error instanceof CodedError;
+  const code = known ? error.code : ERROR_CODE.INTERNAL_ERROR;
+  const { status, type } = HTTP_OF_CODE[code];
+  const headers: Record<string, string> = {};
+  if (known && error.retryAfterS !== undefined)
+    headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterS)));
   return {
-    status: 500,
-    body: { error: { message: 'internal error', type: 'server_error', param: null, code: 'internal_error' } },
-    headers: {},
+    status,
+    body: {
+      error: { message: known ? error.message : 'internal error', type, param: known ? error.param : null, code },
+    },
+    headers,
   };
-}
-
-/**
- * Plain-data form of a ServiceError, for crossing a worker boundary (structured clone keeps only
- * an Error's name and message).
- */
-export interface ServiceErrorData {
-  message: string;
-  options: ServiceErrorOptions;
-}
-
-export function serviceErrorToData(error: ServiceError): ServiceErrorData {
-  const options: ServiceErrorOptions = { status: error.status, code: error.code, param: error.param, type: error.type };
-  if (error.retryAfterS !== undefined) options.retryAfterS = error.retryAfterS;
-  return { message: error.message, options };
-}
-
-export function serviceErrorFromData(data: ServiceErrorData): ServiceError {
-  return new ServiceError(data.message, data.options);
 }

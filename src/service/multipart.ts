@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { Busboy } from '@fastify/busboy';
-import { badRequest, ServiceError } from './errors.ts';
+import { CodedError, ERROR_CODE, type ErrorCode } from '../core/errors.ts';
 
 export interface UploadLimits {
   /** Largest accepted audio file, bytes. */
@@ -23,20 +23,23 @@ export interface ParsedUpload {
   fields: Map<string, string[]>;
 }
 
-function tooLarge(limitBytes: number): ServiceError {
-  return new ServiceError(`file exceeds the upload limit of ${limitBytes} bytes`, {
-    status: 413,
-    code: 'file_too_large',
+function tooLarge(limitBytes: number): CodedError {
+  return new CodedError(`file exceeds the upload limit of ${limitBytes} bytes`, {
+    code: ERROR_CODE.FILE_TOO_LARGE,
     param: 'file',
   });
 }
 
-/** Parses the request body; rejects with a ServiceError (400, 413 or 415) on anything malformed. */
+function formError(message: string, code: ErrorCode, param: string | null = null): CodedError {
+  return new CodedError(message, { code, param });
+}
+
+/** Parses the request body; rejects with a CodedError (400, 413 or 415) on anything malformed. */
 export function parseUpload(request: IncomingMessage, limits: UploadLimits): Promise<ParsedUpload> {
   const contentType = request.headers['content-type'] ?? '';
   if (!/^multipart\/form-data\b/i.test(contentType)) {
     return Promise.reject(
-      new ServiceError('expected a multipart/form-data body', { status: 415, code: 'unsupported_media_type' }),
+      new CodedError('expected a multipart/form-data body', { code: ERROR_CODE.UNSUPPORTED_MEDIA_TYPE }),
     );
   }
   const declared = Number(request.headers['content-length']);
@@ -54,7 +57,7 @@ export function parseUpload(request: IncomingMessage, limits: UploadLimits): Pro
     let settled = false;
     let busboy: ReturnType<typeof Busboy>;
 
-    const fail = (error: ServiceError): void => {
+    const fail = (error: CodedError): void => {
       if (settled) return;
       settled = true;
       request.unpipe(busboy);
@@ -75,13 +78,13 @@ export function parseUpload(request: IncomingMessage, limits: UploadLimits): Pro
         },
       });
     } catch {
-      reject(badRequest('malformed multipart/form-data: missing or invalid boundary', 'malformed_multipart'));
+      reject(formError('malformed multipart/form-data: missing or invalid boundary', ERROR_CODE.MALFORMED_MULTIPART));
       return;
     }
 
     busboy.on('file', (name, stream) => {
       // A body cut off mid-part errors the part stream too; busboy's own 'error' reports it.
-      stream.on('error', () => fail(badRequest('malformed multipart/form-data body', 'malformed_multipart')));
+      stream.on('error', () => fail(formError('malformed multipart/form-data body', ERROR_CODE.MALFORMED_MULTIPART)));
       if (name !== 'file' || sawFile) {
         stream.resume();
         return;
@@ -93,9 +96,9 @@ export function parseUpload(request: IncomingMessage, limits: UploadLimits): Pro
     busboy.on('field', (name, value, _nameTruncated, valueTruncated) => {
       if (valueTruncated) {
         fail(
-          badRequest(
+          formError(
             `field ${name.slice(0, 64)} exceeds ${limits.maxFieldBytes} bytes`,
-            'field_too_large',
+            ERROR_CODE.FIELD_TOO_LARGE,
             name.slice(0, 64),
           ),
         );
@@ -106,17 +109,17 @@ export function parseUpload(request: IncomingMessage, limits: UploadLimits): Pro
       else fields.set(name, [value]);
     });
     busboy.on('fieldsLimit', () =>
-      fail(badRequest(`too many form fields (limit ${limits.maxFields})`, 'too_many_fields')),
+      fail(formError(`too many form fields (limit ${limits.maxFields})`, ERROR_CODE.TOO_MANY_FIELDS)),
     );
-    busboy.on('partsLimit', () => fail(badRequest('too many form parts', 'too_many_fields')));
-    busboy.on('filesLimit', () => fail(badRequest('only one file may be uploaded', 'too_many_files', 'file')));
-    busboy.on('error', () => fail(badRequest('malformed multipart/form-data body', 'malformed_multipart')));
+    busboy.on('partsLimit', () => fail(formError('too many form parts', ERROR_CODE.TOO_MANY_FIELDS)));
+    busboy.on('filesLimit', () => fail(formError('only one file may be uploaded', ERROR_CODE.TOO_MANY_FILES, 'file')));
+    busboy.on('error', () => fail(formError('malformed multipart/form-data body', ERROR_CODE.MALFORMED_MULTIPART)));
     busboy.on('finish', () => {
       if (settled) return;
       settled = true;
       resolve({ file: sawFile ? Buffer.concat(chunks) : undefined, fields });
     });
-    request.on('aborted', () => fail(badRequest('upload aborted by the client', 'upload_aborted')));
+    request.on('aborted', () => fail(formError('upload aborted by the client', ERROR_CODE.UPLOAD_ABORTED)));
     request.pipe(busboy);
   });
 }

@@ -2,7 +2,7 @@
  * Validates the OpenAI transcription form fields. Unknown fields are ignored, as OpenAI does;
  * known fields with bad values are a 400 naming the parameter.
  */
-import { badRequest } from './errors.ts';
+import { CodedError, ERROR_CODE, type ErrorCode } from '../core/errors.ts';
 import type { ParsedUpload } from './multipart.ts';
 
 export const RESPONSE_FORMATS = ['json', 'text', 'srt', 'vtt', 'verbose_json'] as const;
@@ -19,10 +19,14 @@ export interface TranscriptionParams {
   segments: boolean;
 }
 
+function invalid(message: string, code: ErrorCode, param: string): CodedError {
+  return new CodedError(message, { code, param });
+}
+
 function single(fields: Map<string, string[]>, name: string): string | undefined {
   const values = fields.get(name);
   if (!values) return undefined;
-  if (values.length > 1) throw badRequest(`${name} given more than once`, 'invalid_value', name);
+  if (values.length > 1) throw invalid(`${name} given more than once`, ERROR_CODE.INVALID_VALUE, name);
   return values[0];
 }
 
@@ -30,28 +34,29 @@ function isResponseFormat(value: string): value is ResponseFormat {
   return (RESPONSE_FORMATS as readonly string[]).includes(value);
 }
 
-/** Turns the parsed form into typed parameters or throws a 400 ServiceError. */
+/** Turns the parsed form into typed parameters or throws a CodedError (a 400). */
 export function transcriptionParams(upload: ParsedUpload): TranscriptionParams {
   const { fields } = upload;
-  if (!upload.file) throw badRequest('no file: send the audio as the multipart field "file"', 'missing_file', 'file');
-  if (upload.file.length === 0) throw badRequest('the uploaded file is empty', 'empty_file', 'file');
+  if (!upload.file)
+    throw invalid('no file: send the audio as the multipart field "file"', ERROR_CODE.MISSING_FILE, 'file');
+  if (upload.file.length === 0) throw invalid('the uploaded file is empty', ERROR_CODE.EMPTY_FILE, 'file');
 
   const format = single(fields, 'response_format') ?? 'json';
   if (!isResponseFormat(format)) {
-    throw badRequest(
+    throw invalid(
       `response_format must be one of ${RESPONSE_FORMATS.join(', ')}`,
-      'invalid_response_format',
+      ERROR_CODE.INVALID_RESPONSE_FORMAT,
       'response_format',
     );
   }
   const rawTemperature = single(fields, 'temperature');
   const temperature = rawTemperature === undefined || rawTemperature === '' ? 0 : Number(rawTemperature);
   if (!Number.isFinite(temperature) || temperature < 0 || temperature > 1) {
-    throw badRequest('temperature must be a number from 0 to 1', 'invalid_temperature', 'temperature');
+    throw invalid('temperature must be a number from 0 to 1', ERROR_CODE.INVALID_TEMPERATURE, 'temperature');
   }
   const language = single(fields, 'language') || undefined;
   if (language !== undefined && !/^[a-z]{2,3}$/.test(language)) {
-    throw badRequest('language must be an ISO-639-1 code such as "en"', 'invalid_language', 'language');
+    throw invalid('language must be an ISO-639-1 code such as "en"', ERROR_CODE.INVALID_LANGUAGE, 'language');
   }
   const granularities = [
     ...(fields.get('timestamp_granularities[]') ?? []),
@@ -59,17 +64,17 @@ export function transcriptionParams(upload: ParsedUpload): TranscriptionParams {
   ];
   for (const granularity of granularities) {
     if (granularity !== 'word' && granularity !== 'segment') {
-      throw badRequest(
+      throw invalid(
         'timestamp_granularities[] values are "word" and "segment"',
-        'invalid_timestamp_granularities',
+        ERROR_CODE.INVALID_TIMESTAMP_GRANULARITIES,
         'timestamp_granularities[]',
       );
     }
   }
   if (granularities.length > 0 && format !== 'verbose_json') {
-    throw badRequest(
+    throw invalid(
       'timestamp_granularities[] needs response_format verbose_json',
-      'invalid_timestamp_granularities',
+      ERROR_CODE.INVALID_TIMESTAMP_GRANULARITIES,
       'timestamp_granularities[]',
     );
   }

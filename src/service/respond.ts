@@ -3,8 +3,9 @@
  */
 import type { ServerResponse } from 'node:http';
 import { trace } from '@opentelemetry/api';
+import { CodedError } from '../core/errors.ts';
 import { ATTR } from '../telemetry/names.ts';
-import { ServiceError, toErrorEnvelope } from './errors.ts';
+import { toErrorEnvelope } from './errors.ts';
 
 /** Sends `body` as JSON with `status`. */
 export function sendJson(
@@ -27,7 +28,7 @@ export function sendError(response: ServerResponse, error: unknown): void {
   const { status, body, headers } = toErrorEnvelope(error);
   const span = trace.getActiveSpan();
   if (span && body.error.code) span.setAttribute(ATTR.ERROR_CODE, body.error.code);
-  if (!(error instanceof ServiceError))
+  if (!(error instanceof CodedError))
     process.emitWarning(`unhandled error in request: ${error instanceof Error ? error.message : String(error)}`);
   if (response.headersSent) {
     response.destroy();

@@ -4,10 +4,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CodedError, ERROR_CODE } from '../core/errors.ts';
 import { apiKeyCheck } from './auth.ts';
 import { answerClientError } from './client-errors.ts';
 import { dropUnreadBody } from './discard.ts';
-import { ServiceError } from './errors.ts';
 import { sendError, sendJson } from './respond.ts';
 import { handleTranscription, TRANSCRIPTIONS_ROUTE, type TranscriptionDeps } from './transcriptions.ts';
 
@@ -39,13 +39,8 @@ export interface Service {
 /** How long abandoned requests get to send their 503 once their work is aborted. */
 const ABANDON_GRACE_MILLIS = 1000;
 
-function drainingError(): ServiceError {
-  return new ServiceError('the service is shutting down', {
-    status: 503,
-    code: 'draining',
-    type: 'overloaded_error',
-    retryAfterS: 1,
-  });
+function drainingError(): CodedError {
+  return new CodedError('the service is shutting down', { code: ERROR_CODE.DRAINING, retryAfterS: 1 });
 }
 
 /** Resolves true when `promise` settles within `millis`, false otherwise. */
@@ -57,12 +52,12 @@ function within(promise: Promise<unknown>, millis: number): Promise<boolean> {
   return Promise.race([promise.then(() => true), timeout]).finally(() => clearTimeout(timer));
 }
 
-function notFound(method: string, path: string): ServiceError {
-  return new ServiceError(`no route for ${method} ${path.slice(0, 200)}`, { status: 404, code: 'not_found' });
+function notFound(method: string, path: string): CodedError {
+  return new CodedError(`no route for ${method} ${path.slice(0, 200)}`, { code: ERROR_CODE.NOT_FOUND });
 }
 
-function methodNotAllowed(method: string, path: string): ServiceError {
-  return new ServiceError(`${method} is not allowed on ${path}`, { status: 405, code: 'method_not_allowed' });
+function methodNotAllowed(method: string, path: string): CodedError {
+  return new CodedError(`${method} is not allowed on ${path}`, { code: ERROR_CODE.METHOD_NOT_ALLOWED });
 }
 
 /** Creates the service; call `listen` to serve. */
@@ -90,14 +85,13 @@ export function createService(deps: ServiceDeps): Service {
     [TRANSCRIPTIONS_ROUTE]: { POST: (request, response) => handleTranscription(request, response, transcriptionDeps) },
     '/v1/span-summary': {
       GET: (_request, response) => {
-        if (!deps.spanSummary)
-          throw new ServiceError('span rollups are not enabled', { status: 404, code: 'not_found' });
+        if (!deps.spanSummary) throw new CodedError('span rollups are not enabled', { code: ERROR_CODE.NOT_FOUND });
         sendJson(response, 200, deps.spanSummary());
       },
     },
     '/metrics': {
       GET: (request, response) => {
-        if (!deps.metrics) throw new ServiceError('metrics are not enabled', { status: 404, code: 'not_found' });
+        if (!deps.metrics) throw new CodedError('metrics are not enabled', { code: ERROR_CODE.NOT_FOUND });
         deps.metrics(request, response);
       },
     },

@@ -5,9 +5,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
+import { CodedError, ERROR_CODE } from '../core/errors.ts';
 import type { Admission } from './admission.ts';
 import { dropUnreadBody } from './discard.ts';
-import { ServiceError } from './errors.ts';
 import { serverTiming } from './formats.ts';
 import { admitted, receiveUpload, sendAnswer } from './http-spans.ts';
 import type { UploadLimits } from './multipart.ts';
@@ -29,17 +29,13 @@ export interface TranscriptionDeps extends PipelineDeps {
   onAnswered?: (status: number) => void;
 }
 
-function timeoutError(timeoutMs: number): ServiceError {
-  return new ServiceError(`processing took longer than ${timeoutMs} ms`, {
-    status: 504,
-    code: 'timeout',
-    type: 'timeout_error',
-  });
+function timeoutError(timeoutMs: number): CodedError {
+  return new CodedError(`processing took longer than ${timeoutMs} ms`, { code: ERROR_CODE.TIMEOUT });
 }
 
-/** Nobody reads this answer; a ServiceError (499, as nginx logs it) keeps it out of the 5xx and warnings. */
-function clientGone(): ServiceError {
-  return new ServiceError('the client closed the connection', { status: 499, code: 'client_closed' });
+/** Nobody reads this answer; a CodedError (499, see errors.ts) keeps it out of the 5xx and warnings. */
+function clientGone(): CodedError {
+  return new CodedError('the client closed the connection', { code: ERROR_CODE.CLIENT_CLOSED });
 }
 
 /** Rejects with the signal's reason once it aborts (never resolves). */

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { decodeAudio } from '../../src/audio/decode.ts';
 import { decodeAudioTask, melTask } from '../../src/audio/tasks.ts';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
-import { ServiceError } from '../../src/service/errors.ts';
+import { CodedError } from '../../src/core/errors.ts';
+import { toErrorEnvelope } from '../../src/service/errors.ts';
 import { SPAN } from '../../src/telemetry/names.ts';
 import { StageRecorder } from '../../src/telemetry/recorder.ts';
 import { speechWav } from '../support/speech.ts';
@@ -30,7 +31,8 @@ describe('decodeAudio', () => {
   it('enforces the duration limit', () => {
     assert.throws(
       () => decodeAudio(encodeWav(new Float32Array(16001), 16000), { maxDurationS: 1 }),
-      (error: unknown) => error instanceof ServiceError && error.code === 'audio_too_long' && error.status === 400,
+      (error: unknown) =>
+        error instanceof CodedError && error.code === 'audio_too_long' && toErrorEnvelope(error).status === 400,
       'just over one second',
     );
   });
@@ -46,10 +48,10 @@ describe('audio worker tasks', () => {
     assert.equal(decoded.encoding, 'pcm_s16', 'encoding reported');
   });
 
-  it('decodeAudioTask throws ServiceError for bad audio', () => {
+  it('decodeAudioTask throws a CodedError for bad audio', () => {
     assert.throws(
       () => decodeAudioTask({ bytes: new Uint8Array(10), maxDurationS: 10 }, new StageRecorder('medium')),
-      (error: unknown) => error instanceof ServiceError && error.code === 'invalid_wav',
+      (error: unknown) => error instanceof CodedError && error.code === 'invalid_wav',
       'ten zero bytes are not a WAV file',
     );
   });

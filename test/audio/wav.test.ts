@@ -3,10 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { parseWav } from '../../src/audio/wav.ts';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
-import { ServiceError } from '../../src/service/errors.ts';
+import { CodedError } from '../../src/core/errors.ts';
+import { toErrorEnvelope } from '../../src/service/errors.ts';
 import { ascii, chunk, concat, fmtBody, riff, s16, u32 } from './wav-builder.ts';
 
-/** Asserts that parsing fails with this ServiceError code and status (and message, if given). */
+/** Asserts that parsing fails with this CodedError code and HTTP status (and message, if given). */
 function rejects(
   bytes: Uint8Array,
   code: string,
@@ -17,9 +18,9 @@ function rejects(
   assert.throws(
     () => parseWav(bytes, options),
     (error: unknown) => {
-      assert.ok(error instanceof ServiceError, `a ServiceError, got ${String(error)}`);
+      assert.ok(error instanceof CodedError, `a CodedError, got ${String(error)}`);
       assert.equal(error.code, code, `code (message: ${error.message})`);
-      assert.equal(error.status, status, 'HTTP status');
+      assert.equal(toErrorEnvelope(error).status, status, 'HTTP status');
       assert.equal(error.param, 'file', 'the offending parameter is the upload');
       if (message) assert.match(error.message, message, 'message');
       return true;

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs } from '../../bench/args.ts';
-import { UsageError } from '../../src/cli/usage.ts';
+import { UsageError } from '../../src/core/command-errors.ts';
 
 const RUN = fileURLToPath(new URL('../../bench/run.ts', import.meta.url));
 

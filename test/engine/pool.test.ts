@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { CodedError } from '../../src/core/errors.ts';
 import { createWorkerPool, type WorkerPool } from '../../src/engine/pool.ts';
-import { ServiceError } from '../../src/service/errors.ts';
+import { toErrorEnvelope } from '../../src/service/errors.ts';
 import { ATTR, SPAN } from '../../src/telemetry/names.ts';
 import { configureStages } from '../../src/telemetry/stage.ts';
 import { installTestTracing } from '../support/tracing.ts';
@@ -118,11 +119,12 @@ describe('WorkerPool', () => {
     }
   });
 
-  it('rethrows a ServiceError from the worker as a ServiceError with its status and code', async () => {
+  it('rethrows a CodedError from the worker as a CodedError with its code, param and HTTP status', async () => {
     const failure = pool.run('audio.decode', { bytes: new Uint8Array([1, 2, 3]), maxDurationS: 10 });
     await assert.rejects(failure, (error: unknown) => {
-      assert.ok(error instanceof ServiceError, `a ServiceError, got ${String(error)}`);
-      assert.equal(error.status, 400, 'status');
+      assert.ok(error instanceof CodedError, `a CodedError, got ${String(error)}`);
+      assert.equal(toErrorEnvelope(error).status, 400, 'status');
+      assert.equal(error.param, 'file', 'param kept');
       assert.ok(error.code.length > 0, 'code kept');
       return true;
     });

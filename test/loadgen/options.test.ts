@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UsageError } from '../../src/cli/usage.ts';
+import { UsageError } from '../../src/core/command-errors.ts';
 import { parseAudio, parseLoadOptions, type RawLoadOptions } from '../../src/loadgen/options.ts';
 
 const url = 'http://127.0.0.1:8080';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UsageError } from '../../src/cli/usage.ts';
+import { UsageError } from '../../src/core/command-errors.ts';
 import { checkThresholds, parseThreshold, type ThresholdValues } from '../../src/loadgen/thresholds.ts';
 
 const values = (overrides: Partial<ThresholdValues>): ThresholdValues => ({

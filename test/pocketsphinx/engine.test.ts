@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { CodedError } from '../../src/core/errors.ts';
 import type { Engine, EngineResult, TranscribeRequest } from '../../src/engine/engine.ts';
 import { createPocketSphinxEngine } from '../../src/engine/pocketsphinx/engine.ts';
 import { createWorkerPool, type WorkerPool } from '../../src/engine/pool.ts';
-import { ServiceError } from '../../src/service/errors.ts';
+import { toErrorEnvelope } from '../../src/service/errors.ts';
 import { ATTR, type Detail, SPAN } from '../../src/telemetry/names.ts';
 import { configureStages } from '../../src/telemetry/stage.ts';
 import { installTestTracing, parentOf } from '../support/tracing.ts';
@@ -197,7 +198,7 @@ describe('pocketsphinx engine', { skip: skipReason() }, () => {
     await assert.rejects(
       engine.transcribe(request(new Float32Array(1600), { language: 'fr' }), never),
       (error: unknown) =>
-        error instanceof ServiceError && error.status === 400 && error.code === 'unsupported_language',
+        error instanceof CodedError && toErrorEnvelope(error).status === 400 && error.code === 'unsupported_language',
       'unsupported_language',
     );
   });

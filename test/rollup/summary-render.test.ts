@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderSummary } from '../../src/cli/summary-show.ts';
-import { UsageError } from '../../src/cli/usage.ts';
+import { UsageError } from '../../src/core/command-errors.ts';
 import { msCompact as ms } from '../../src/report/format.ts';
 import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
 import { requestSpec, testTracer } from './spans.ts';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CodedError } from '../../src/core/errors.ts';
 import { Admission } from '../../src/service/admission.ts';
-import { ServiceError } from '../../src/service/errors.ts';
+import { toErrorEnvelope } from '../../src/service/errors.ts';
 
 describe('Admission', () => {
   it('runs up to maxConcurrent, queues up to maxQueued, refuses the rest with 503 + Retry-After', async () => {
@@ -11,9 +12,11 @@ describe('Admission', () => {
     const queued = admission.acquire();
     assert.equal(admission.queued, 1, 'third request waits');
     await assert.rejects(admission.acquire(), (error: unknown) => {
-      assert.ok(error instanceof ServiceError, 'a ServiceError');
-      assert.equal(error.status, 503, '503 when full');
+      assert.ok(error instanceof CodedError, 'a CodedError');
+      const answer = toErrorEnvelope(error);
+      assert.equal(answer.status, 503, '503 when full');
       assert.equal(error.retryAfterS, 3, 'Retry-After hint');
+      assert.equal(answer.headers['retry-after'], '3', 'Retry-After header');
       return true;
     });
     a();

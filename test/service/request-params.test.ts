@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ServiceError } from '../../src/service/errors.ts';
+import { CodedError } from '../../src/core/errors.ts';
+import { toErrorEnvelope } from '../../src/service/errors.ts';
 import { transcriptionParams } from '../../src/service/request-params.ts';
 
 function upload(fields: Record<string, string | string[]>, file: Buffer | null = Buffer.from('RIFF')) {
@@ -19,8 +20,8 @@ function rejects(
   assert.throws(
     () => transcriptionParams(upload(fields, file)),
     (error: unknown) => {
-      assert.ok(error instanceof ServiceError, 'ServiceError');
-      assert.equal(error.status, 400, `400 for ${code}`);
+      assert.ok(error instanceof CodedError, 'CodedError');
+      assert.equal(toErrorEnvelope(error).status, 400, `400 for ${code}`);
       assert.equal(error.code, code, 'code');
       assert.equal(error.param, param, 'param');
       return true;

@@ -6,7 +6,7 @@
  * replayed here as `frontend` and `decoder` (`decoder.search`, `decoder.post_processing`) spans
  * under the caller's `transcribe` span.
  */
-import { badRequest } from '../../service/errors.ts';
+import { CodedError, ERROR_CODE } from '../../core/errors.ts';
 import { ATTR, SPAN } from '../../telemetry/names.ts';
 import { nowMs, StageRecorder } from '../../telemetry/recorder.ts';
 import { replaySpans, stageDetail, stagesEnabled } from '../../telemetry/stage.ts';
@@ -90,11 +90,10 @@ export async function createPocketSphinxEngine(options: EngineOptions): Promise<
 
   async function transcribe(request: TranscribeRequest, signal: AbortSignal): Promise<EngineResult> {
     if (request.language !== undefined && request.language !== 'en') {
-      throw badRequest(
-        `the pocketsphinx engine recognises English only, not "${request.language}"`,
-        'unsupported_language',
-        'language',
-      );
+      throw new CodedError(`the pocketsphinx engine recognises English only, not "${request.language}"`, {
+        code: ERROR_CODE.UNSUPPORTED_LANGUAGE,
+        param: 'language',
+      });
     }
     const enteredMs = nowMs();
     const handle = await recognizers.acquire(signal);
