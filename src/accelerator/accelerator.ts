@@ -1,14 +1,14 @@
 /**
- * The main-thread side of the accelerator: runs an offloaded pass as a pool task on the configured
- * device. On npu-sim it first leases a column (recording the wait as `npu.queue_wait`, near zero
- * when a column was free, so every pass has one and the rollups see the zeros too), then lets the
- * worker compute the pass on its virtual timeline, and finally sleeps until that timeline's end
- * before giving the column back -- one real-time wait per pass. What the sleep overruns the
- * modelled end by (timer granularity, a busy event loop) is `npu.completion_wait`, so the
- * encoder's time stays covered by named spans to its end.
+ * The main-thread side of the accelerator: runs an offloaded pass on the configured device through
+ * the pass runner it is given (the engine's, which runs the pass as a worker task; so the
+ * accelerator needs no engine). On npu-sim it first leases a column (recording the wait as
+ * `npu.queue_wait`, near zero when a column was free, so every pass has one and the rollups see
+ * the zeros too), then lets the worker compute the pass on its virtual timeline, and finally
+ * sleeps until that timeline's end before giving the column back -- one real-time wait per pass.
+ * What the sleep overruns the modelled end by (timer granularity, a busy event loop) is
+ * `npu.completion_wait`, so the encoder's time stays covered by named spans to its end.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TaskName, WorkerPool } from '../engine/pool.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { nowMs } from '../telemetry/recorder.ts';
 import type { ResourceSource } from '../telemetry/resource-meter.ts';
@@ -17,8 +17,19 @@ import { type ColumnLease, ColumnScheduler } from './columns.ts';
 import type { DeviceName, DeviceTarget, OffloadMode } from './device.ts';
 import { type NpuTiming, resolveTiming } from './npu-timing.ts';
 
+/** What every pass task returns: the end of its device timeline, epoch ms. */
+export interface PassResult {
+  endMs: number;
+}
+
+/** A pass's payload as it reaches the worker: the caller's fields plus the device it runs on. */
+export type PassPayload = Record<string, unknown> & { target: DeviceTarget };
+
+/** Runs one pass off the main thread and resolves with its result; rejects when `signal` aborts it. */
+export type PassRunner = <R extends PassResult>(payload: PassPayload, signal: AbortSignal | undefined) => Promise<R>;
+
 export interface AcceleratorOptions {
-  pool: WorkerPool;
+  runPass: PassRunner;
   device: DeviceName;
   offload: OffloadMode;
   /** npu-sim columns; default DEFAULT_NPU_TIMING.columns. */
@@ -27,17 +38,12 @@ export interface AcceleratorOptions {
   timing?: Partial<NpuTiming>;
 }
 
-/** What every pass task returns: the end of its device timeline, epoch ms. */
-export interface PassResult {
-  endMs: number;
-}
-
 export interface Accelerator {
   readonly device: DeviceName;
   readonly offload: OffloadMode;
   readonly timing: NpuTiming;
-  /** Runs pool task `task` with `payload` plus `target` (the device it runs on); see the module comment. */
-  run<R extends PassResult>(task: TaskName, payload: Record<string, unknown>, signal?: AbortSignal): Promise<R>;
+  /** Runs a pass with `payload` plus `target` (the device it runs on); see the module comment. */
+  run<R extends PassResult>(payload: Record<string, unknown>, signal?: AbortSignal): Promise<R>;
   /** Facts for /health and span attributes. */
   describe(): Record<string, string | number | boolean>;
   /** The NPU columns' meter (npu-sim), undefined on the cpu device. */
@@ -52,7 +58,7 @@ async function sleepUntil(endMs: number, signal: AbortSignal | undefined): Promi
 }
 
 export function createAccelerator(options: AcceleratorOptions): Accelerator {
-  const { pool, device, offload } = options;
+  const { runPass, device, offload } = options;
   const timing = resolveTiming(
     options.columns === undefined ? options.timing : { ...options.timing, columns: options.columns },
   );
@@ -60,7 +66,6 @@ export function createAccelerator(options: AcceleratorOptions): Accelerator {
 
   async function runOnColumn<R extends PassResult>(
     columns: ColumnScheduler,
-    task: TaskName,
     payload: Record<string, unknown>,
     signal?: AbortSignal,
   ): Promise<R> {
@@ -75,7 +80,7 @@ export function createAccelerator(options: AcceleratorOptions): Accelerator {
     }
     try {
       const target: DeviceTarget = { device, offload, column: lease.column, timing };
-      const result = await pool.run<R>(task, { ...payload, target }, signal ? { signal } : {});
+      const result = await runPass<R>({ ...payload, target }, signal);
       // Until the modelled end (or the worker's answer, if that came later) the pass's own spans cover the time.
       const completionWait = openStage(SPAN.NPU_COMPLETION_WAIT, 'medium', Math.max(result.endMs, nowMs()), {
         [ATTR.NPU_COLUMN]: lease.column,
@@ -96,10 +101,10 @@ export function createAccelerator(options: AcceleratorOptions): Accelerator {
     device,
     offload,
     timing,
-    run<R extends PassResult>(task: TaskName, payload: Record<string, unknown>, signal?: AbortSignal): Promise<R> {
-      if (scheduler) return runOnColumn<R>(scheduler, task, payload, signal);
+    run<R extends PassResult>(payload: Record<string, unknown>, signal?: AbortSignal): Promise<R> {
+      if (scheduler) return runOnColumn<R>(scheduler, payload, signal);
       const target: DeviceTarget = { device, offload, column: undefined, timing };
-      return pool.run<R>(task, { ...payload, target }, signal ? { signal } : {});
+      return runPass<R>({ ...payload, target }, signal);
     },
     meter: scheduler?.meter,
     describe() {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createAccelerator } from '../../src/accelerator/accelerator.ts';
+import { createAccelerator, type PassRunner } from '../../src/accelerator/accelerator.ts';
 import { createWorkerPool, type WorkerPool } from '../../src/engine/pool.ts';
 import type { EncoderResult } from '../../src/engine/reference/encoder.ts';
 import { createWeights, type WeightSet } from '../../src/engine/reference/weights.ts';
@@ -13,6 +13,7 @@ const FRAMES = 40;
 const mel = Float32Array.from({ length: 80 * FRAMES }, (_, i) => Math.sin(i / 7));
 let pool: WorkerPool;
 let weights: WeightSet;
+const runPass: PassRunner = (payload, signal) => pool.run('encoder', payload, signal ? { signal } : {});
 
 before(() => {
   pool = createWorkerPool();
@@ -26,11 +27,11 @@ after(async () => {
 describe('accelerator', () => {
   it('npu-sim: passes beyond the free columns wait, recorded as npu.queue_wait under their encoder span', async () => {
     tracing.reset();
-    const accelerator = createAccelerator({ pool, device: 'npu-sim', offload: 'fused', columns: 1 });
+    const accelerator = createAccelerator({ runPass, device: 'npu-sim', offload: 'fused', columns: 1 });
     const passes = await Promise.all(
       [0, 1, 2].map((i) =>
         withRoot(tracing.exporter, `encoder-${i}`, () =>
-          accelerator.run<EncoderResult>('encoder', { mel, frames: FRAMES, bins: 80, weights }),
+          accelerator.run<EncoderResult>({ mel, frames: FRAMES, bins: 80, weights }),
         ),
       ),
     );
@@ -62,12 +63,12 @@ describe('accelerator', () => {
 
   it('npu-sim: with enough columns concurrent passes hold different columns', async () => {
     tracing.reset();
-    const accelerator = createAccelerator({ pool, device: 'npu-sim', offload: 'fused' });
+    const accelerator = createAccelerator({ runPass, device: 'npu-sim', offload: 'fused' });
     assert.equal(accelerator.describe().columns, 8, 'XDNA2 default: 8 columns');
     const passes = await Promise.all(
       [0, 1, 2].map((i) =>
         withRoot(tracing.exporter, `encoder-${i}`, () =>
-          accelerator.run<EncoderResult>('encoder', { mel, frames: FRAMES, bins: 80, weights }),
+          accelerator.run<EncoderResult>({ mel, frames: FRAMES, bins: 80, weights }),
         ),
       ),
     );
@@ -86,12 +87,12 @@ describe('accelerator', () => {
 
   it('cpu: runs the pass without leasing columns', async () => {
     tracing.reset();
-    const accelerator = createAccelerator({ pool, device: 'cpu', offload: 'fused', columns: 1 });
+    const accelerator = createAccelerator({ runPass, device: 'cpu', offload: 'fused', columns: 1 });
     assert.equal(accelerator.describe().columns, undefined, 'columns are an npu-sim fact');
     const passes = await Promise.all(
       [0, 1].map((i) =>
         withRoot(tracing.exporter, `encoder-${i}`, () =>
-          accelerator.run<EncoderResult>('encoder', { mel, frames: FRAMES, bins: 80, weights }),
+          accelerator.run<EncoderResult>({ mel, frames: FRAMES, bins: 80, weights }),
         ),
       ),
     );
@@ -105,7 +106,7 @@ describe('accelerator', () => {
 
   it('rejects a bad column count', () => {
     assert.throws(
-      () => createAccelerator({ pool, device: 'npu-sim', offload: 'fused', columns: 0 }),
+      () => createAccelerator({ runPass, device: 'npu-sim', offload: 'fused', columns: 0 }),
       /columns must be a positive integer/,
       'zero columns',
     );

@@ -3,8 +3,9 @@
  * a pre-LN decoder stack that runs a batch of tokens (the prompt/prefix) or one token at a time,
  * keeping each layer's self-attention keys and values in a cache so a step costs one row.
  */
-import { addInPlace, geluInPlace, layerNorm, matmulNT, matvecNT, softmaxInPlace } from '../../accelerator/kernels.ts';
+
 import { sinusoids } from './encoder-math.ts';
+import { addInPlace, geluInPlace, layerNorm, matmulNT, matvecNT, softmaxInPlace } from './kernels.ts';
 import type { DecoderModel } from './model.ts';
 import { D_FFN, D_MODEL, N_HEADS, WINDOW_POSITIONS } from './shapes.ts';
 import { TEXT_TOKENS } from './vocabulary.ts';

@@ -5,10 +5,10 @@
  * charges the DMA that streams them from DDR, since 79.3 MB cannot stay on the array).
  */
 import type { BufferObject, Device, Kernel, KernelPhase } from '../../accelerator/device.ts';
-import { layerNorm } from '../../accelerator/kernels.ts';
 import { offload } from '../../accelerator/offload.ts';
 import type { StageRecorder } from '../../telemetry/recorder.ts';
 import { convFront, encoderFlops, encoderLayer, layerScratch, projectInline } from './encoder-math.ts';
+import { layerNorm } from './kernels.ts';
 import type { EncoderModel } from './model.ts';
 import { D_MODEL, ENCODER_LAYERS, encoderPositions, N_MELS } from './shapes.ts';
 

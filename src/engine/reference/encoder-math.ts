@@ -4,14 +4,7 @@
  * (projections inline) and by the matmul offload (each projection a device launch, everything
  * else host work between launches).
  */
-import {
-  addInPlace,
-  geluInPlace,
-  im2col3,
-  layerNorm,
-  matmulNT,
-  windowedSelfAttention,
-} from '../../accelerator/kernels.ts';
+import { addInPlace, geluInPlace, im2col3, layerNorm, matmulNT, windowedSelfAttention } from './kernels.ts';
 import type { EncoderLayer, EncoderModel, Linear } from './model.ts';
 import { D_FFN, D_MODEL, encoderPositions, N_HEADS, N_MELS, WINDOW_POSITIONS } from './shapes.ts';
 

@@ -6,12 +6,12 @@
  */
 import type { Device } from '../../accelerator/device.ts';
 import { HostWork } from '../../accelerator/host-work.ts';
-import { addBiasRows, layerNorm } from '../../accelerator/kernels.ts';
-import { MATMUL_KERNEL } from '../../accelerator/matmul-kernel.ts';
 import { deviceStage, LaunchTotals, offload, recordTotals } from '../../accelerator/offload.ts';
 import { ATTR, SPAN } from '../../telemetry/names.ts';
 import type { StageRecorder } from '../../telemetry/recorder.ts';
 import { convFront, encoderLayer, layerScratch, type Project } from './encoder-math.ts';
+import { addBiasRows, layerNorm } from './kernels.ts';
+import { MATMUL_KERNEL } from './matmul-kernel.ts';
 import type { EncoderModel } from './model.ts';
 import { D_FFN, D_MODEL, encoderPositions } from './shapes.ts';
 

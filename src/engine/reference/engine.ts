@@ -21,7 +21,7 @@ export const REFERENCE_MODEL = 'reference-synthetic';
 export async function createReferenceEngine(options: EngineOptions): Promise<Engine> {
   const { pool } = options;
   const accelerator = createAccelerator({
-    pool,
+    runPass: (payload, signal) => pool.run('encoder', payload, signal ? { signal } : {}),
     device: options.device,
     offload: options.offload,
     ...(options.columns === undefined ? {} : { columns: options.columns }),
@@ -47,7 +47,6 @@ export async function createReferenceEngine(options: EngineOptions): Promise<Eng
       'coarse',
       async (span) => {
         const result = await accelerator.run<EncoderResult>(
-          'encoder',
           { mel: mel.mel, frames: mel.frames, bins: mel.bins, weights },
           signal,
         );

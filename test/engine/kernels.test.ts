@@ -8,7 +8,7 @@ import {
   matvecNT,
   softmaxInPlace,
   windowedSelfAttention,
-} from '../../src/accelerator/kernels.ts';
+} from '../../src/engine/reference/kernels.ts';
 import { Xorshift32 } from '../../src/engine/reference/prng.ts';
 
 function random(length: number, seed: number): Float32Array {

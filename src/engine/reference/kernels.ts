@@ -1,6 +1,7 @@
 /**
- * The numeric kernels of the cpu device and of the host-side work between launches: matrix
- * products, LayerNorm, softmax, GELU, multi-head attention and the im2col of a 1-D convolution.
+ * The reference engine's numeric kernels, for its device kernels on the cpu device, the host-side
+ * work between launches and the decoder alike: matrix products, LayerNorm, softmax, GELU,
+ * multi-head attention and the im2col of a 1-D convolution.
  * Float32 storage, row-major. Weights use PyTorch's Linear layout [out][in], so every product is
  * A·Wᵀ: each output element is a dot product of two contiguous rows, which V8 runs about three
  * times faster than the textbook i-k-j loop (measured here: 2.7 vs 0.9 GFLOP/s on 250x512x2048).

@@ -2,7 +2,7 @@
  * The matmul kernel of `--offload matmul`: C (m×n) = A (m×k) · Wᵀ with W stored n×k, one launch
  * per projection as the original service ran it.
  */
-import type { BufferObject, Kernel } from './device.ts';
+import type { BufferObject, Kernel } from '../../accelerator/device.ts';
 import { matmulNT } from './kernels.ts';
 
 export interface MatmulArgs {
