@@ -8,12 +8,12 @@
 import { startChildService } from '../src/cli/child-service.ts';
 import { runLoad } from '../src/loadgen/run-load.ts';
 import { type SuiteName, suiteScenarios } from '../src/loadgen/suites.ts';
-import type { Detail } from '../src/telemetry/names.ts';
+import { type Detail, SPAN } from '../src/telemetry/names.ts';
 import { attribute, quantile, type RequestAttribution } from '../test/support/attribution.ts';
 import { type Receiver, startReceiver } from '../test/support/otlp-receiver.ts';
 import { otlpEnv } from '../test/support/service.ts';
 
-const ROOT = 'POST /v1/audio/transcriptions';
+const ROOT = SPAN.HTTP_SERVER;
 
 export interface ScenarioAttribution {
   detail: Detail;

@@ -3,6 +3,8 @@
  * tracing comparison, the slow part, takes the time left in the run's budget, in whole rounds);
  * `full` repeats more and runs the standard suite.
  */
+
+import type { OffloadMode } from '../src/accelerator/device.ts';
 import type { SuiteName } from '../src/loadgen/suites.ts';
 
 export interface BenchPlan {
@@ -10,7 +12,7 @@ export interface BenchPlan {
   /** The whole run's time box; the tracing comparison adds rounds beyond its minimum only while they fit. */
   budgetS: number;
   overhead: { repeats: number; pairs: number };
-  /** `innerRepeats` timed pairs per call of measureMel, `repeats` calls, over `durationS` of audio (the issue: 30). */
+  /** `innerRepeats` timed pairs per call of measureMel, `repeats` calls, over `durationS` of audio (30: one Whisper window). */
   mel: { repeats: number; innerRepeats: number; durationS: number };
   accuracy: { values: number };
   heap: { repeats: number; spans: number };
@@ -23,7 +25,7 @@ export interface BenchPlan {
   tracing: {
     streams: number;
     requests: number;
-    offload: 'fused' | 'matmul';
+    offload: OffloadMode;
     concurrentShare: number;
     concurrent: { minRounds: number; maxRounds: number };
     sequential: { minRounds: number; maxRounds: number };

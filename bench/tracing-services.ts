@@ -5,6 +5,8 @@
  * each to its own path so the sink's counts prove the export ran. A run drives one service with
  * the load generator library and records the CPU it and everything else used meanwhile.
  */
+
+import type { OffloadMode } from '../src/accelerator/device.ts';
 import type { ChildService } from '../src/cli/child-service.ts';
 import { startChildService } from '../src/cli/child-service.ts';
 import type { ScenarioResult } from '../src/loadgen/results.ts';
@@ -27,7 +29,7 @@ export interface TracingServices {
 }
 
 /** Starts the sink and the three services, and warms each (JIT, worker threads, connections). */
-export async function startTracingServices(offload: 'fused' | 'matmul'): Promise<TracingServices> {
+export async function startTracingServices(offload: OffloadMode): Promise<TracingServices> {
   const sink = await startOtlpSink();
   const base = ['--device', 'cpu', '--offload', offload, '--quiet'];
   const traced = (name: string): Record<string, string> => ({

@@ -1,5 +1,5 @@
 /**
- * Tracing's cost on a CPU-bound service (issue 8): `--device cpu` (the reference engine's
+ * Tracing's cost on a CPU-bound service, where it shows most: `--device cpu` (the reference engine's
  * Whisper-base encoder and decoder run in JS on the pool's worker threads), 16 streams of 1 s
  * clips, tracing at `medium` and at `fine` detail against tracing disabled. See
  * tracing-services.ts for the services and the export; two ways of pairing them:
@@ -16,6 +16,7 @@
  *   literal throughput ratio, exposed to everything that changes between one run and the next.
  */
 
+import type { OffloadMode } from '../src/accelerator/device.ts';
 import type { SinkCounts } from './otlp-sink.ts';
 import { pairedRatios, rotation } from './stats.ts';
 import {
@@ -37,11 +38,11 @@ export interface PhaseOptions {
 }
 
 export interface TracingBenchOptions {
-  /** Concurrent streams per service (the issue: 16). */
+  /** Concurrent streams per service (16: enough to keep every core of the pool busy). */
   streams: number;
   /** Requests of one run (one service, one round). */
   requests: number;
-  offload: 'fused' | 'matmul';
+  offload: OffloadMode;
   concurrent: PhaseOptions;
   sequential: PhaseOptions;
   /** Progress lines (one per run or round). */

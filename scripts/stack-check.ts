@@ -14,10 +14,10 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { DEFAULT_JAEGER_URL as jaegerUrl } from '../src/report/input.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const resultsDir = join(repoRoot, 'results');
-const jaegerUrl = 'http://localhost:16686';
 const prometheusUrl = 'http://localhost:9090';
 const grafanaUrl = 'http://localhost:3000';
 /** The service's span-duration histogram (docs/stack.md) and the dashboard that draws it. */

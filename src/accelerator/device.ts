@@ -6,8 +6,12 @@
  */
 import type { KernelCost, NpuTiming } from './npu-timing.ts';
 
-export type DeviceName = 'npu-sim' | 'cpu';
-export type OffloadMode = 'fused' | 'matmul';
+/** The devices an encoder pass can run on: the simulated NPU, or the kernels run for real on the CPU. */
+export const DEVICES = ['npu-sim', 'cpu'] as const;
+export type DeviceName = (typeof DEVICES)[number];
+/** How the encoder drives the device: one fused kernel per pass, or one launch per matrix multiply. */
+export const OFFLOADS = ['fused', 'matmul'] as const;
+export type OffloadMode = (typeof OFFLOADS)[number];
 export type SyncDirection = 'to_device' | 'from_device';
 
 /** A buffer object (xrt::bo) of float32 elements, backed by a SharedArrayBuffer. */

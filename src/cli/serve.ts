@@ -2,13 +2,11 @@
  * `amanuensis serve`: options, their defaults and validation. Running lives in serve-run.ts.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEVICES, type DeviceName, OFFLOADS, type OffloadMode } from '../accelerator/device.ts';
+import { ENGINES, type EngineName } from '../engine/engine.ts';
 import type { DelaySpec } from '../service/inject-delay.ts';
-import { DELAYABLE_SPANS, DETAILS, type Detail } from '../telemetry/names.ts';
+import { DEFAULT_DETAIL, DELAYABLE_SPANS, DETAILS, type Detail } from '../telemetry/names.ts';
 import { nonNegativeNumber, oneOf, port, positiveInt } from './usage.ts';
-
-export const DEVICES = ['npu-sim', 'cpu'] as const;
-export const OFFLOADS = ['fused', 'matmul'] as const;
-export const ENGINES = ['reference', 'pocketsphinx'] as const;
 
 /** commander argument parser for a number above zero (a zero limit would refuse everything). */
 function positiveNumber(value: string): number {
@@ -37,10 +35,10 @@ function injectDelay(value: string, previous: DelaySpec[] = []): DelaySpec[] {
 export interface ServeOptions {
   host: string;
   port: number;
-  device: (typeof DEVICES)[number];
-  offload: (typeof OFFLOADS)[number];
+  device: DeviceName;
+  offload: OffloadMode;
   detail: Detail;
-  engine: (typeof ENGINES)[number];
+  engine: EngineName;
   columns: number;
   summaryOut: string | undefined;
   summaryInterval: number;
@@ -61,14 +59,20 @@ export type ListenOptionKeys = 'host' | 'port' | 'summaryOut' | 'summaryInterval
 /** Adds what the service does (device, detail, limits, key...): `serve` and `profile` share these. */
 export function addServiceOptions(command: Command): Command {
   return command
-    .addOption(new Option('--device <device>', 'accelerator device').default('npu-sim').argParser(oneOf(DEVICES)))
+    .addOption(
+      new Option('--device <device>', 'accelerator device')
+        .default('npu-sim' satisfies DeviceName)
+        .argParser(oneOf(DEVICES)),
+    )
     .addOption(
       new Option('--offload <mode>', 'encoder offload: one fused pass, or six matmul launches per layer')
-        .default('fused')
+        .default('fused' satisfies OffloadMode)
         .argParser(oneOf(OFFLOADS)),
     )
-    .addOption(new Option('--detail <level>', 'span detail').default('medium').argParser(oneOf(DETAILS)))
-    .addOption(new Option('--engine <engine>', 'recogniser').default('reference').argParser(oneOf(ENGINES)))
+    .addOption(new Option('--detail <level>', 'span detail').default(DEFAULT_DETAIL).argParser(oneOf(DETAILS)))
+    .addOption(
+      new Option('--engine <engine>', 'recogniser').default('reference' satisfies EngineName).argParser(oneOf(ENGINES)),
+    )
     .addOption(new Option('--columns <n>', 'npu-sim columns that run concurrently').default(8).argParser(positiveInt))
     .addOption(
       new Option('--warmup-spans <n>', 'leave the first N spans out of the rollups')

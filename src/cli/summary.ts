@@ -4,9 +4,8 @@
  * validated here; reading is summary-read.ts, running summary-show.ts / summary-merge.ts.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_JAEGER_URL } from '../report/input.ts';
 import { positiveInt } from './usage.ts';
-
-export const DEFAULT_JAEGER_URL = 'http://localhost:16686';
 
 /** commander argument parser for an http(s) base URL; drops a trailing slash. */
 function baseUrl(value: string): string {
@@ -14,7 +13,7 @@ function baseUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new InvalidArgumentError('must be an http(s) URL, e.g. http://localhost:16686');
+    throw new InvalidArgumentError(`must be an http(s) URL, e.g. ${DEFAULT_JAEGER_URL}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('must be an http(s) URL');
   return value.replace(/\/+$/, '');

@@ -4,8 +4,13 @@
  * timings). Engines make their stage spans under the caller's active `transcribe` span.
  */
 
+import type { DeviceName, OffloadMode } from '../accelerator/device.ts';
 import type { ResourceSource } from '../telemetry/resource-meter.ts';
 import type { WorkerPool } from './pool.ts';
+
+/** The recognisers: `reference` is built in, `pocketsphinx` an optional native dependency. */
+export const ENGINES = ['reference', 'pocketsphinx'] as const;
+export type EngineName = (typeof ENGINES)[number];
 
 export interface TranscribeRequest {
   /** 16 kHz mono in [-1, 1]. */
@@ -57,7 +62,7 @@ export interface EngineResult {
 }
 
 export interface Engine {
-  /** 'reference' | 'pocketsphinx' */
+  /** One of {@link ENGINES}. */
   readonly name: string;
   /** e.g. 'reference-synthetic' */
   readonly model: string;
@@ -72,8 +77,8 @@ export interface Engine {
 
 export interface EngineOptions {
   pool: WorkerPool;
-  device: 'npu-sim' | 'cpu';
-  offload: 'fused' | 'matmul';
+  device: DeviceName;
+  offload: OffloadMode;
   /** npu-sim columns (default documented in src/accelerator/npu-timing.ts). */
   columns?: number;
 }

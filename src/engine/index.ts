@@ -4,10 +4,8 @@
  */
 
 import { siblingModule } from '../telemetry/module-file.ts';
-import type { Engine, EngineOptions } from './engine.ts';
+import type { Engine, EngineName, EngineOptions } from './engine.ts';
 import { createReferenceEngine } from './reference/engine.ts';
-
-export type EngineName = 'reference' | 'pocketsphinx';
 
 interface PocketSphinxModule {
   createPocketSphinxEngine(options: EngineOptions): Promise<Engine>;

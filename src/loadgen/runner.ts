@@ -7,15 +7,12 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Attributes } from '@opentelemetry/api';
-import { ATTR, SPAN } from '../telemetry/names.ts';
+import { ATTR, SPAN, TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
 import type { PreparedAudio } from './audio.ts';
 import type { TargetClient } from './http-client.ts';
 import { audioLabel, type ScenarioSpec } from './options.ts';
 import { ScenarioStats } from './stats.ts';
 import { ClientSpans } from './tracing.ts';
-
-/** The OpenAI transcription path, appended to the base URL. */
-export const TRANSCRIPTIONS_PATH = '/v1/audio/transcriptions';
 
 /** A live view of a running scenario, for progress displays. */
 export interface Snapshot {
@@ -73,7 +70,7 @@ class Sender {
 
   constructor(spec: ScenarioSpec, context: RunContext) {
     this.#context = context;
-    this.#url = context.client.url(TRANSCRIPTIONS_PATH);
+    this.#url = context.client.url(TRANSCRIPTIONS_ROUTE);
     this.#headers = context.audio.clips.map((clip) => ({ ...context.headers, 'content-type': clip.contentType }));
     const base = {
       ...ClientSpans.httpAttributes('POST', this.#url),
@@ -113,7 +110,7 @@ class Sender {
     const sentAtMs = performance.now();
     const outcome = await this.#context.client.send({
       method: 'POST',
-      path: TRANSCRIPTIONS_PATH,
+      path: TRANSCRIPTIONS_ROUTE,
       headers,
       body: clip.body,
       check: 'transcription',

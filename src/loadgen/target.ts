@@ -5,12 +5,11 @@
  * transcription request whose answer must look like OpenAI's.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { ATTR, SPAN } from '../telemetry/names.ts';
+import { ATTR, SPAN, TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
 import { redactUrl } from '../telemetry/redact.ts';
 import type { PreparedClip } from './audio.ts';
 import { TargetError } from './errors.ts';
 import type { Outcome, TargetClient } from './http-client.ts';
-import { TRANSCRIPTIONS_PATH } from './runner.ts';
 import { ClientSpans } from './tracing.ts';
 
 /** How long a starting or draining service (503 on /health) gets to become ready. */
@@ -77,7 +76,7 @@ export async function preflight(
   spans: ClientSpans,
   headers: Record<string, string>,
 ): Promise<void> {
-  const target = client.url(TRANSCRIPTIONS_PATH);
+  const target = client.url(TRANSCRIPTIONS_ROUTE);
   const url = redactUrl(target);
   const requestHeaders = { ...headers, 'content-type': clip.contentType };
   const span = spans.start(
@@ -87,7 +86,7 @@ export async function preflight(
   );
   const outcome = await client.send({
     method: 'POST',
-    path: TRANSCRIPTIONS_PATH,
+    path: TRANSCRIPTIONS_ROUTE,
     headers: requestHeaders,
     body: clip.body,
     check: 'transcription',

@@ -5,11 +5,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CodedError, ERROR_CODE } from '../core/errors.ts';
+import { TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
 import { apiKeyCheck } from './auth.ts';
 import { answerClientError } from './client-errors.ts';
 import { dropUnreadBody } from './discard.ts';
 import { sendError, sendJson } from './respond.ts';
-import { handleTranscription, TRANSCRIPTIONS_ROUTE, type TranscriptionDeps } from './transcriptions.ts';
+import { handleTranscription, type TranscriptionDeps } from './transcriptions.ts';
 
 /** Longest time a request (headers and the whole upload) may take to arrive. */
 const UPLOAD_TIMEOUT_MILLIS = 120_000;

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { CodedError, ERROR_CODE } from '../core/errors.ts';
+import { TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
 import type { Admission } from './admission.ts';
 import { dropUnreadBody } from './discard.ts';
 import { serverTiming } from './formats.ts';
@@ -15,8 +16,6 @@ import { type PipelineDeps, type PipelineResult, runPipeline } from './pipeline.
 import { type TranscriptionParams, transcriptionParams } from './request-params.ts';
 import { sendError } from './respond.ts';
 import { traceResponseHeader } from './trace-headers.ts';
-
-export const TRANSCRIPTIONS_ROUTE = '/v1/audio/transcriptions';
 
 export interface TranscriptionDeps extends PipelineDeps {
   admission: Admission;

@@ -3,17 +3,27 @@
  * (docs/spans.md), the rollups and the tests all agree with the code.
  */
 
-/** Instrumentation detail, from the seed's three levels. A stage is recorded when its level is at or below the configured one. */
-export type Detail = 'coarse' | 'medium' | 'fine';
+/**
+ * Instrumentation detail, coarsest first: a stage is recorded when its level is at or below the
+ * configured one, so `coarse` costs least and `fine` names every layer and kernel launch.
+ */
+export const DETAILS = ['coarse', 'medium', 'fine'] as const;
+export type Detail = (typeof DETAILS)[number];
 
-export const DETAILS: readonly Detail[] = ['coarse', 'medium', 'fine'];
+/** The detail of a service that was not told otherwise: every stage, not every layer. */
+export const DEFAULT_DETAIL: Detail = 'medium';
 
 /** Numeric rank of a detail level, for cheap comparisons on hot paths. */
 export function detailRank(detail: Detail): number {
   return detail === 'coarse' ? 0 : detail === 'medium' ? 1 : 2;
 }
 
+/** The service's one transcription endpoint (OpenAI's path), which also names its SERVER span. */
+export const TRANSCRIPTIONS_ROUTE = '/v1/audio/transcriptions';
+
 export const SPAN = {
+  /** The SERVER span instrumentation-http makes: the method and the route the handler sets. */
+  HTTP_SERVER: `POST ${TRANSCRIPTIONS_ROUTE}`,
   TRANSCRIBE: 'transcribe',
   AUDIO_DECODE: 'audio.decode',
   MEL: 'mel',

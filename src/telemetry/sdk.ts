@@ -10,7 +10,7 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION, ATTR_URL_QUERY } from '@opente
 import { batchSettings, sdkDisabled } from './env.ts';
 import { CountingBatchSpanProcessor, ExportAccounting } from './export-accounting.ts';
 import { createTraceExporters } from './exporter.ts';
-import type { Detail } from './names.ts';
+import { DEFAULT_DETAIL, type Detail } from './names.ts';
 import { queryKeysOnly } from './redact.ts';
 import { resourceDetectors } from './resource-detectors.ts';
 import { boundedShutdown } from './shutdown.ts';
@@ -83,7 +83,7 @@ export async function serviceResource(serviceName: string): Promise<Resource> {
  * `http` must be loaded after it (dynamic import), so instrumentation-http can patch it.
  */
 export async function startTelemetry(options: TelemetryOptions): Promise<TelemetryHandle> {
-  const detail = options.detail ?? 'medium';
+  const detail = options.detail ?? DEFAULT_DETAIL;
   if (sdkDisabled()) {
     configureStages({ detail, enabled: false });
     return { enabled: false, droppedSpans: () => 0, shutdown: async () => {} };

@@ -15,16 +15,16 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { delayFor, holdThread, type InjectedDelays } from './injected-delay.ts';
-import { ATTR, type Detail, detailRank } from './names.ts';
+import { ATTR, DEFAULT_DETAIL, type Detail, detailRank } from './names.ts';
 import { nowMs, type StageRecord } from './recorder.ts';
 import { PACKAGE_VERSION } from './version.ts';
 
 const TRACER_NAME = 'amanuensis-otel';
 
 let tracer: Tracer = trace.getTracer(TRACER_NAME, PACKAGE_VERSION);
-let maxRank = detailRank('medium');
+let maxRank = detailRank(DEFAULT_DETAIL);
 let enabled = true;
-let configuredDetail: Detail = 'medium';
+let configuredDetail: Detail = DEFAULT_DETAIL;
 
 /** Sets the detail level and whether stages make spans at all (false when the SDK is disabled). */
 export function configureStages(options: { detail: Detail; enabled: boolean }): void {
