@@ -1,5 +1,5 @@
 /**
- * Mel front-end benchmark (issue 8): the full Whisper log-mel of 30 s of audio (3000 frames) against
+ * Mel front-end benchmark: the full Whisper log-mel of 30 s of audio (3000 frames) against
  * its floor, a bare fft.js 512-point real transform over the same 3000 frames, paired in one process;
  * plus the log-mel's max abs error against the plain float64 reference (test/audio/mel-reference.ts).
  * Goals: ratio <= 2.5, error <= 1e-4. No assertions here: bench/run.ts reports, tests check arithmetic.

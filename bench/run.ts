@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --out FILE]`: every performance goal of issue 8 measured against
+ * `npm run bench [-- --quick] [-- --out FILE]`: every performance goal (docs/benchmarks.md) measured against
  * its anchor, side by side in one run on this machine. Parse -> run every step -> print the table
  * (stdout; progress goes to stderr) -> write the JSON. Exit 0 when every goal holds, 1 when one
  * does not or a measurement failed, 2 for bad usage.

@@ -12,7 +12,7 @@ import { startOtlpSink } from './otlp-sink.ts';
 import { closedLoad, runClosed } from './service-load.ts';
 
 export interface ServiceBenchOptions {
-  /** npu-sim columns (the issue: 8 or more). */
+  /** npu-sim columns (8 or more: an XDNA2-class NPU's worth, so columns are not what saturates first). */
   columns: number;
   /** 4-then-8 (or 8-then-4) pairs. */
   rounds: number;

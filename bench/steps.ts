@@ -1,6 +1,6 @@
 /**
- * Each measurement of the run as a step that returns its rows: the row keys, goals and anchors of
- * issue 8, the repeats as samples, and what a reader needs to judge them as details. In-process
+ * Each measurement of the run as a step that returns its rows: the row keys, goals and anchors that
+ * docs/benchmarks.md lists, the repeats as samples, and what a reader needs to judge them as details. In-process
  * micro-benchmarks come first, while no child process competes for the CPU.
  */
 import { measureAttribution } from './attribution.ts';

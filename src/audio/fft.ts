@@ -11,7 +11,7 @@
  *   kissfft-wasm rfft 400 (float32)      12.0 - 13.8        1.2e-5 - 3.0e-5
  *   pffft-wasm SIMD, complex 400 with
  *     two real frames packed (float32)    6.5 -  6.7        3.0e-5 - 3.8e-5
- *   fft.js 512 real (the issue's floor)  17.6 - 18.0        (wrong bins: zero-padded)
+ *   fft.js 512 real (bench's floor)      17.6 - 18.0        (wrong bins: zero-padded)
  *
  * pffft is 2.4x faster on the transform, but the whole log-mel with this FFT already runs at
  * 1.2 - 1.7x the fft.js floor (goal <= 2.5, bench/mel.ts), while the float32 WASM transforms spend a

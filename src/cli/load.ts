@@ -57,7 +57,7 @@ export function loadCommand(): Command {
     .addOption(
       new Option(
         '--suite <name>',
-        'run a fixed suite instead: standard (the seed scenarios) or quick (a small version for CI)',
+        'run a fixed suite instead: standard (single-stream profiling, then multi-stream scaling) or quick (a small version for CI)',
       ),
     )
     .addOption(

@@ -1,5 +1,5 @@
 /**
- * The fixed scenario suites. `standard` is the seed's two tools: single-stream profiling of 1 s,
+ * The fixed scenario suites. `standard` profiles and scales: single-stream profiling of 1 s,
  * 5 s and silence (10 measured requests after 2 warm-ups each), then the five multi-stream
  * scenarios, each after one warm-up request per stream. `quick` is the same shape scaled down for
  * tests and CI; it keeps a 4- and an 8-stream run of the same clip so scaling efficiency exists.

@@ -19,7 +19,7 @@ function tinyPlan(): BenchPlan {
 const step = (name: string): Step => STEPS.find((s) => s.name === name) ?? assert.fail(`no step ${name}`);
 
 describe('bench runBench', () => {
-  it('runs the in-process steps at tiny sizes and keys their rows as issue 8 names them', async () => {
+  it('runs the in-process steps at tiny sizes and keys their rows as docs/benchmarks.md names them', async () => {
     const lines: string[] = [];
     const doc = await runBench(tinyPlan(), (line) => lines.push(line), [
       step('span processor overhead'),

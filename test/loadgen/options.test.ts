@@ -75,7 +75,7 @@ describe('parseLoadOptions', () => {
     assert.deepEqual(
       options.scenarios.slice(3).map((s) => s.name),
       ['4x8 1s', '8x16 1s', '4x8 5s', '16x32 1s', '4x8 mixed'],
-      'the seed scenarios',
+      'the five multi-stream scenarios',
     );
     assert.ok(
       options.scenarios.slice(0, 3).every((s) => s.streams === 1 && s.requests === 10 && s.warmup === 2),
