@@ -10,6 +10,7 @@ import type { OffloadMode } from '../src/accelerator/device.ts';
 import type { ChildService } from '../src/cli/child-service.ts';
 import { startChildService } from '../src/cli/child-service.ts';
 import type { ScenarioResult } from '../src/loadgen/results.ts';
+import { HEALTH_PATH } from '../src/telemetry/names.ts';
 import { type SinkCounts, startOtlpSink } from './otlp-sink.ts';
 import { closedLoad, machineBusySeconds, mainThreadCpuSeconds, processCpuSeconds, runClosed } from './service-load.ts';
 
@@ -66,7 +67,7 @@ export async function startTracingServices(offload: OffloadMode): Promise<Tracin
     throw error;
   }
   const dropped = async (service: ChildService): Promise<number> =>
-    ((await (await fetch(`${service.url}/health`)).json()) as { dropped_spans?: number }).dropped_spans ?? 0;
+    ((await (await fetch(`${service.url}${HEALTH_PATH}`)).json()) as { dropped_spans?: number }).dropped_spans ?? 0;
   return {
     services,
     exported: () => sink.counts(),

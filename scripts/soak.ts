@@ -15,6 +15,7 @@ import { type ChildService, startChildService } from '../src/cli/child-service.t
 import { parseLoadOptions } from '../src/loadgen/options.ts';
 import type { ScenarioResult } from '../src/loadgen/results.ts';
 import { runLoad } from '../src/loadgen/run-load.ts';
+import { HEALTH_PATH } from '../src/telemetry/names.ts';
 import { type Receiver, startReceiver } from '../test/support/otlp-receiver.ts';
 
 const USAGE = `usage: node scripts/soak.ts [--minutes N | --seconds N] [options]
@@ -95,7 +96,7 @@ interface Health {
 }
 
 async function health(url: string): Promise<Health> {
-  const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${url}${HEALTH_PATH}`, { signal: AbortSignal.timeout(10_000) });
   return (await response.json()) as Health;
 }
 

@@ -13,6 +13,7 @@ import { type SummaryWriter, startSummaryWriter } from '../rollup/writer.ts';
 import { DelayPlan } from '../service/inject-delay.ts';
 import type { Service } from '../service/server.ts';
 import { sdkDisabled } from '../telemetry/env.ts';
+import { UNTRACED_PATHS } from '../telemetry/names.ts';
 import { serviceResource, startTelemetry, type TelemetryHandle } from '../telemetry/sdk.ts';
 import { boundedShutdown } from '../telemetry/shutdown.ts';
 import { checkOutputFile } from './output-path.ts';
@@ -103,7 +104,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     spanProcessors: metrics ? [rollup, metrics.processor] : [rollup],
     instrumentHttpServer: true,
     detail: options.detail,
-    ignoredPaths: ['/health', '/metrics', '/v1/span-summary'],
+    ignoredPaths: UNTRACED_PATHS,
   });
   telemetryRef = telemetry;
   const [{ createService }, { Admission }, { createWorkerPool }, { createEngine }] = await Promise.all([

@@ -6,6 +6,7 @@
  */
 
 import type { SpanSummaryDocument } from '../rollup/document.ts';
+import { SPAN_SUMMARY_PATH } from '../telemetry/names.ts';
 import { redactUrl } from '../telemetry/redact.ts';
 import { AudioLibrary, type PreparedAudio } from './audio.ts';
 import { TargetClient } from './http-client.ts';
@@ -45,7 +46,7 @@ async function fetchSummary(
 ): Promise<SpanSummaryDocument | undefined> {
   const outcome = await control.send({
     method: 'GET',
-    path: '/v1/span-summary',
+    path: SPAN_SUMMARY_PATH,
     headers,
     check: 'none',
     keepBody: true,

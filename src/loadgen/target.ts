@@ -5,7 +5,7 @@
  * transcription request whose answer must look like OpenAI's.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { ATTR, SPAN, TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
+import { ATTR, HEALTH_PATH, SPAN, TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
 import { redactUrl } from '../telemetry/redact.ts';
 import type { PreparedClip } from './audio.ts';
 import { TargetError } from './errors.ts';
@@ -38,10 +38,10 @@ function jsonObject(text: string | undefined): Record<string, unknown> | undefin
 /** GET /health; throws TargetError when nothing answers or the service stays unready. */
 export async function checkHealth(client: TargetClient, headers: Record<string, string>): Promise<TargetInfo> {
   // Messages carry the URL: without user info or query values, which may hold a key.
-  const url = redactUrl(client.url('/health'));
+  const url = redactUrl(client.url(HEALTH_PATH));
   const giveUpAt = performance.now() + NOT_READY_GRACE_MS;
   for (;;) {
-    const outcome = await client.send({ method: 'GET', path: '/health', headers, check: 'none', keepBody: true });
+    const outcome = await client.send({ method: 'GET', path: HEALTH_PATH, headers, check: 'none', keepBody: true });
     if (outcome.status === 0)
       throw new TargetError(`cannot reach ${url}: ${outcome.detail ?? 'no response'} (is the target running?)`);
     const body = jsonObject(outcome.body);

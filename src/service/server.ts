@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CodedError, ERROR_CODE } from '../core/errors.ts';
-import { TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
+import { HEALTH_PATH, METRICS_PATH, SPAN_SUMMARY_PATH, TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
 import { apiKeyCheck } from './auth.ts';
 import { answerClientError } from './client-errors.ts';
 import { dropUnreadBody } from './discard.ts';
@@ -72,7 +72,7 @@ export function createService(deps: ServiceDeps): Service {
     string,
     Record<string, (request: IncomingMessage, response: ServerResponse) => void | Promise<void>>
   > = {
-    '/health': {
+    [HEALTH_PATH]: {
       GET: (_request, response) => {
         const ready = state === 'ready';
         sendJson(
@@ -84,13 +84,13 @@ export function createService(deps: ServiceDeps): Service {
       },
     },
     [TRANSCRIPTIONS_ROUTE]: { POST: (request, response) => handleTranscription(request, response, transcriptionDeps) },
-    '/v1/span-summary': {
+    [SPAN_SUMMARY_PATH]: {
       GET: (_request, response) => {
         if (!deps.spanSummary) throw new CodedError('span rollups are not enabled', { code: ERROR_CODE.NOT_FOUND });
         sendJson(response, 200, deps.spanSummary());
       },
     },
-    '/metrics': {
+    [METRICS_PATH]: {
       GET: (request, response) => {
         if (!deps.metrics) throw new CodedError('metrics are not enabled', { code: ERROR_CODE.NOT_FOUND });
         deps.metrics(request, response);
@@ -103,7 +103,7 @@ export function createService(deps: ServiceDeps): Service {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     try {
       // Before routing, so that without the key not even the existence of a route shows.
-      if (path !== '/health') authorize(request);
+      if (path !== HEALTH_PATH) authorize(request);
       const route = routes[path];
       if (!route) throw notFound(method, path);
       const handler = route[method];

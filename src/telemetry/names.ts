@@ -20,6 +20,14 @@ export function detailRank(detail: Detail): number {
 
 /** The service's one transcription endpoint (OpenAI's path), which also names its SERVER span. */
 export const TRANSCRIPTIONS_ROUTE = '/v1/audio/transcriptions';
+/** Readiness and facts about the service; answered without an API key. */
+export const HEALTH_PATH = '/health';
+/** The live span summary document. */
+export const SPAN_SUMMARY_PATH = '/v1/span-summary';
+/** Prometheus exposition of the span-duration histograms. */
+export const METRICS_PATH = '/metrics';
+/** Paths polled by tools, not requests worth a trace: they make no SERVER span. */
+export const UNTRACED_PATHS: readonly string[] = [HEALTH_PATH, METRICS_PATH, SPAN_SUMMARY_PATH];
 
 export const SPAN = {
   /** The SERVER span instrumentation-http makes: the method and the route the handler sets. */
