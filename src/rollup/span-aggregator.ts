@@ -1,0 +1,220 @@
+/**
+ * The rollup engine: takes ended spans as plain records (span-record.ts), from the processor or
+ * any other source, and aggregates each local tree once it is complete: paths, self times, start
+ * offsets and exemplars into the window's DurationStats, and the request (unattributed time, tail
+ * sums, kept trees) into the request recorder. Trees wait in PendingTraces until their local root
+ * arrives; nothing here runs on a span's own path.
+ */
+import { PendingTraces, type SpanNode, type TraceGroup } from './pending-traces.ts';
+import { NO_NAME, NO_PATH, ROOT_PATH, SpanRegistry } from './registry.ts';
+import { RequestRecorder } from './request-recorder.ts';
+import type { LogHistogramOptions } from './sketch.ts';
+import type { SpanRecord } from './span-record.ts';
+import { RollupWindow } from './window.ts';
+
+/** `inherit` of a span whose children start paths of their own (it is not INTERNAL). */
+const NO_INHERIT = -3;
+
+/** The choices and bounds of a SpanAggregator (defaults in RollupSpanProcessor's options). */
+export interface SpanAggregatorOptions {
+  maxNames: number;
+  maxPaths: number;
+  sketch?: LogHistogramOptions;
+  attribution: boolean;
+  maxRoots: number;
+  keepSlowest: number;
+  keepTypical: number;
+  maxTraces: number;
+  maxSpansPerTrace: number;
+  maxBufferedSpans: number;
+  /** Completed traces kept findable for spans that end after their root. */
+  completedTraces: number;
+}
+
+export class SpanAggregator {
+  readonly registry: SpanRegistry;
+  /** The window spans are aggregated into (the processor rotates it). */
+  readonly window: RollupWindow;
+  readonly requests: RequestRecorder;
+  readonly #pending: PendingTraces;
+  readonly #attribution: boolean;
+  readonly #evict = (group: TraceGroup): void => {
+    this.window.counters.traceOverflow++;
+    this.#flush(group);
+  };
+
+  constructor(options: SpanAggregatorOptions, startMs: number) {
+    this.registry = new SpanRegistry(options.maxNames, options.maxPaths);
+    this.window = new RollupWindow(startMs, options.sketch);
+    this.#attribution = options.attribution;
+    this.#pending = new PendingTraces(options);
+    this.requests = new RequestRecorder(
+      {
+        maxRoots: options.maxRoots,
+        keepSlowest: options.keepSlowest,
+        keepTypical: options.keepTypical,
+        sketch: options.sketch,
+      },
+      this.registry,
+      this.window.counters,
+    );
+  }
+
+  /** Spans waiting for their local root. */
+  get waiting(): number {
+    return this.#pending.buffered;
+  }
+
+  /**
+   * Takes one ended span, arriving in end order. `skip` leaves it out of the statistics (warm-up)
+   * while it still places its children.
+   */
+  add(span: SpanRecord, skip: boolean, nowMs: number): void {
+    const group = this.#pending.group(span.traceId, nowMs, this.#evict);
+    const node: SpanNode = {
+      span,
+      skip,
+      children: null,
+      done: false,
+      path: NO_PATH,
+      inherit: NO_INHERIT,
+      rootStartMs: span.startMs,
+      nameId: NO_NAME,
+      selfMs: 0,
+    };
+    if (span.localRoot) {
+      this.#pending.know(group, node);
+      this.#link(group, node);
+      const members: SpanNode[] = [];
+      this.#walk(node, undefined, members);
+      if (!skip && this.#attribution && !group.incomplete) this.requests.finish(node, members, group.dropped);
+      this.#pending.settle(group);
+      return;
+    }
+    const parent = group.byId.get(span.parentSpanId);
+    if (parent?.done) {
+      // It ended after its parent was aggregated: placed under it, but not part of the request.
+      this.#pending.know(group, node);
+      this.#link(group, node);
+      const members: SpanNode[] = [];
+      this.#walk(node, parent, members);
+      this.window.counters.traceSpanOverflow += members.length + 1;
+      this.#pending.settle(group);
+      return;
+    }
+    if (!this.#pending.wait(group, node)) {
+      this.window.counters.traceSpanOverflow++;
+      node.nameId = this.registry.nameId(span.name);
+      node.done = true;
+      node.selfMs = span.durationMs;
+      this.#record(node);
+    }
+  }
+
+  /** Aggregates, without their roots, the traces that have waited since before `beforeMs`. */
+  expire(beforeMs: number): void {
+    for (const group of this.#pending.quietSince(beforeMs)) this.#flush(group);
+  }
+
+  /** Aggregates every waiting span (at shutdown). */
+  flushAll(): void {
+    for (const group of this.#pending.waitingGroups()) this.#flush(group);
+  }
+
+  /** Forgets every waiting span (at reset). */
+  forgetWaiting(): void {
+    this.#pending.clear();
+  }
+
+  /** Aggregates `group`'s waiting spans as they are: a span whose parent is missing starts a path
+   *  of its own. No request is recorded. */
+  #flush(group: TraceGroup): void {
+    this.#link(group, undefined);
+    const scratch: SpanNode[] = [];
+    for (const node of group.waiting) {
+      if (node.done) continue;
+      const parent = group.byId.get(node.span.parentSpanId);
+      // A parent that is waiting too places it; any other (or a cycle, below) does not.
+      if (parent !== undefined && !parent.done && parent !== node) continue;
+      this.#walk(node, undefined, scratch);
+    }
+    for (const node of group.waiting) if (!node.done) this.#walk(node, undefined, scratch);
+    this.#pending.retire(group);
+  }
+
+  /** Gives each waiting span of `group` (and `top`) its list of waiting children. */
+  #link(group: TraceGroup, top: SpanNode | undefined): void {
+    if (top !== undefined) top.children = null;
+    for (const node of group.waiting) node.children = null;
+    for (const node of group.waiting) {
+      if (node.done) continue;
+      const parent = group.byId.get(node.span.parentSpanId);
+      if (parent === undefined || parent === node || (parent.done && parent !== top)) continue;
+      if (parent.children === null) parent.children = [node];
+      else parent.children.push(node);
+    }
+  }
+
+  /** Aggregates `top` (under `parent`, when it has an aggregated one) and its linked subtree;
+   *  the subtree's spans that count go to `members`. */
+  #walk(top: SpanNode, parent: SpanNode | undefined, members: SpanNode[]): void {
+    this.#place(top, parent);
+    const stack = [top];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      const children = node.children;
+      let childMs = 0;
+      if (children !== null) {
+        const endMs = node.span.startMs + node.span.durationMs;
+        for (const child of children) {
+          if (child.done) continue;
+          // A child still running when its parent ended is not subtracted.
+          if (child.span.startMs + child.span.durationMs <= endMs) childMs += child.span.durationMs;
+          this.#place(child, node);
+          stack.push(child);
+        }
+      }
+      node.selfMs = node.span.durationMs > childMs ? node.span.durationMs - childMs : 0;
+      if (node !== top && !node.skip) members.push(node);
+      this.#record(node);
+    }
+  }
+
+  /** Works out `node`'s name, path and path root from its aggregated parent. */
+  #place(node: SpanNode, parent: SpanNode | undefined): void {
+    const registry = this.registry;
+    const span = node.span;
+    let parentPath = ROOT_PATH;
+    if (parent !== undefined && span.internal && parent.inherit !== NO_INHERIT) {
+      parentPath = parent.inherit;
+      node.rootStartMs = parent.rootStartMs;
+    }
+    node.nameId = registry.nameId(span.name);
+    node.path = registry.pathId(parentPath, node.nameId);
+    node.inherit = span.internal ? node.path : NO_INHERIT;
+    node.done = true;
+  }
+
+  /** Adds an aggregated span to the window's statistics of its path (or of its name alone). */
+  #record(node: SpanNode): void {
+    if (node.skip) return;
+    const span = node.span;
+    const window = this.window;
+    const counters = window.counters;
+    if (!span.sampled) counters.unsampled++;
+    if (node.nameId === NO_NAME) {
+      counters.nameOverflow++;
+      return;
+    }
+    let stats = node.path >= 0 ? window.paths[node.path] : undefined;
+    if (node.path < 0) {
+      counters.pathOverflow++;
+      stats = window.unpathedName(node.nameId);
+    } else if (stats === undefined) {
+      stats = window.path(node.path);
+    }
+    const offsetMs = span.startMs - node.rootStartMs;
+    stats.record(span.durationMs, node.selfMs, span.error, offsetMs > 0 ? offsetMs : 0);
+    if (span.durationMs > stats.exemplarFloorMs) stats.offerExemplar(span.durationMs, span.traceId, span.spanId);
+  }
+}
