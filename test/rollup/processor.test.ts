@@ -196,26 +196,62 @@ describe('RollupSpanProcessor', () => {
     assert.equal(spanEntry(document, 'c').count, 1, 'a span without a path still counts for its name');
   });
 
-  it('evicts the longest-running span when the in-flight bound is reached, and counts it', () => {
-    const processor = new RollupSpanProcessor({ serviceName: 'svc', maxInFlight: 2 });
-    testTracer([processor]).tree({
+  it('aggregates in batches as small as two spans exactly as in one', () => {
+    const processor = new RollupSpanProcessor({ serviceName: 'svc', batchSize: 2 });
+    const { tree } = testTracer([processor]);
+    tree({
       name: 'a',
       start: 0,
       end: 4,
       children: [{ name: 'b', start: 1, end: 3, children: [{ name: 'c', start: 2, end: 2.5 }] }],
     });
     const document = processor.summary();
-    assert.equal(document.overflow.in_flight, 1, 'the third nested span needed an evicted slot');
-    assert.deepEqual(pathEntry(document, 'a/b/c').names, ['a', 'b', 'c'], 'the newest spans keep their paths');
+    assert.deepEqual(pathEntry(document, 'a/b/c').names, ['a', 'b', 'c'], 'the nested span has its path');
     assert.equal(spanEntry(document, 'b').self_total_ms, 1.5, 'b subtracts c');
-    assert.equal(spanEntry(document, 'a').count, 1, 'the evicted span still counts by name');
-    assert.equal(spanEntry(document, 'a').self_total_ms, 4, 'nothing is subtracted from an evicted span');
-    assert.equal(document.overflow.paths, 1, 'the evicted span has no path');
-    const again = new RollupSpanProcessor({ serviceName: 'svc', maxInFlight: 2 });
-    const { tree } = testTracer([again]);
-    for (let i = 0; i < 50; i++)
+    assert.equal(spanEntry(document, 'a').self_total_ms, 2, 'a subtracts b');
+    assert.deepEqual([document.overflow.in_flight, document.overflow.paths], [0, 0], 'nothing overflowed');
+    for (let i = 1; i < 50; i++)
       tree({ name: 'a', start: 0, end: 2, children: [{ name: 'b', start: 0, end: 1 }] }, i * 10);
-    assert.equal(again.summary().overflow.in_flight, 0, 'slots are reused after spans end');
+    const later = processor.summary();
+    assert.equal(pathEntry(later, 'a/b').count, 50, 'every child under its parent across batch boundaries');
+    assert.equal(later.requests[0]?.count, 50, 'every request attributed');
+  });
+
+  it('holds a tree until its local root ends, then aggregates it whole', () => {
+    const processor = new RollupSpanProcessor({ serviceName: 'svc' });
+    const tracer = testTracer([processor]).provider.getTracer('t');
+    const root = tracer.startSpan('root', { startTime: at(0) });
+    tracer.startSpan('child', { startTime: at(1) }, trace.setSpan(context.active(), root)).end(at(3));
+    assert.deepEqual(processor.summary().spans, [], 'a child waits for its root');
+    root.end(at(5));
+    const document = processor.summary();
+    assert.equal(pathEntry(document, 'root/child').count, 1, 'the child under its root');
+    assert.equal(spanEntry(document, 'root').self_total_ms, 3, 'the root minus its child');
+  });
+
+  it('aggregates spans whose root never ends once their trace has been quiet for traceWaitMs', (t) => {
+    t.mock.timers.enable({ apis: ['setInterval', 'Date'], now: Date.now() });
+    const processor = new RollupSpanProcessor({ serviceName: 'svc', traceWaitMs: 5000 });
+    const tracer = testTracer([processor]).provider.getTracer('t');
+    const root = tracer.startSpan('hung', { startTime: at(0) });
+    tracer.startSpan('child', { startTime: at(1) }, trace.setSpan(context.active(), root)).end(at(3));
+    // A second at a time: the mock sets the clock to the end of a tick before any callback runs.
+    const seconds = (n: number): void => {
+      for (let i = 0; i < n; i++) t.mock.timers.tick(1000);
+    };
+    seconds(4);
+    assert.deepEqual(processor.summary().spans, [], 'still waiting within the wait');
+    seconds(3);
+    const document = processor.summary();
+    assert.deepEqual(
+      document.paths.map((p) => [p.path, p.count]),
+      [['child', 1]],
+      'aggregated under a path of its own',
+    );
+    assert.deepEqual(document.requests, [], 'no request without its root');
+    root.end(at(10));
+    assert.equal(spanEntry(processor.summary(), 'hung').count, 1, 'the root still counts when it ends');
+    assert.deepEqual(processor.summary().requests, [], 'but is no whole request');
   });
 
   it('leaves spans with frozen contexts untracked but counted', () => {
@@ -283,19 +319,27 @@ describe('RollupSpanProcessor', () => {
     assert.equal(spanEntry(processor.summary(), 'op').count, 10, 'cumulative unchanged by rotation');
   });
 
-  it('rotates on its own with intervalMs', async () => {
+  it('rotates on its own with intervalMs', (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
     const processor = new RollupSpanProcessor({ serviceName: 'svc', intervalMs: 20 });
-    testTracer([processor]).tree({ name: 'op', start: 0, end: 1 });
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (processor.summary({ window: 'interval' }).spans.length === 1 && processor.summary().spans.length === 1) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 5);
-    });
-    await processor.shutdown();
+    const { tree } = testTracer([processor]);
+    tree({ name: 'op', start: 0, end: 1 });
+    t.mock.timers.tick(20);
+    tree({ name: 'later', start: 100, end: 101 });
+    const interval = processor.summary({ window: 'interval' });
+    assert.deepEqual(
+      interval.spans.map((s) => s.name),
+      ['op'],
+      'the last completed interval ended before the later span: a rotation happened',
+    );
+    t.mock.timers.tick(20);
+    assert.deepEqual(
+      processor.summary({ window: 'interval' }).spans.map((s) => s.name),
+      ['later'],
+      'and the next one',
+    );
     assert.equal(spanEntry(processor.summary(), 'op').count, 1, 'cumulative keeps the span after rotations');
+    assert.equal(spanEntry(processor.summary(), 'later').count, 1, 'and the later one');
   });
 
   it('reset forgets everything', () => {
@@ -381,8 +425,8 @@ describe('RollupSpanProcessor', () => {
     assert.equal(spanEntry(processor.summary(), 'transcribe').count, 1, 'still works afterwards');
   });
 
-  it('does not charge a child to a reused slot when its parent ended first', () => {
-    const processor = new RollupSpanProcessor({ serviceName: 'svc', maxInFlight: 2 });
+  it('does not charge a child that ends after its parent to the parent, or to anything else', () => {
+    const processor = new RollupSpanProcessor({ serviceName: 'svc', batchSize: 2 });
     const tracer = testTracer([processor]).provider.getTracer('t');
     const parent = tracer.startSpan('parent', { startTime: at(0) });
     const child = tracer.startSpan('child', { startTime: at(1) }, trace.setSpan(context.active(), parent));
@@ -394,7 +438,7 @@ describe('RollupSpanProcessor', () => {
     assert.equal(
       spanEntry(document, 'reuser').self_total_ms,
       10,
-      "the span now in the parent's slot keeps all its time",
+      "an unrelated span keeps all its time",
     );
     assert.equal(spanEntry(document, 'parent').self_total_ms, 2, 'a child still running at its end is not subtracted');
   });

@@ -38,7 +38,7 @@ describe('RollupSpanProcessor request bounds', () => {
   });
 
   it('survives a flood of requests whose root never ends: the oldest lose their buffers, counted, and later requests are attributed', () => {
-    const processor = new RollupSpanProcessor({ serviceName: 'svc', maxTraces: 8, maxInFlight: 64 });
+    const processor = new RollupSpanProcessor({ serviceName: 'svc', maxTraces: 8 });
     const { provider, tree } = testTracer([processor]);
     const tracer = provider.getTracer('flood');
     for (let i = 0; i < 5000; i++) {
