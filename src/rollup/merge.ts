@@ -7,11 +7,11 @@
  * the typical ones those nearest the merged median); resources as replicas side by side
  * (resource-entries.ts).
  */
-import { type PathEntry, SCHEMA_VERSION, type SpanEntry, type SpanSummaryDocument } from './document.ts';
+import { assembleDocument } from './build-document.ts';
+import type { SpanSummaryDocument } from './document.ts';
+import { DurationStats } from './duration-stats.ts';
 import { RequestStats } from './request-stats.ts';
 import { mergeResourceEntries } from './resource-entries.ts';
-import { SpanStats } from './stats.ts';
-import { compareNames } from './summarize.ts';
 import { DEFAULT_SLOW_QUANTILE, requestEntry } from './tail.ts';
 import { validateSummary } from './validate.ts';
 
@@ -29,7 +29,7 @@ export class SummaryMergeError extends Error {
 interface PathAccumulator {
   path: string;
   names: string[];
-  stats: SpanStats;
+  stats: DurationStats;
 }
 
 function distinct(values: string[]): string {
@@ -39,7 +39,7 @@ function distinct(values: string[]): string {
 /** Merges validated-or-not documents; throws SummaryMergeError naming the offending input. */
 export function mergeSummaries(documents: readonly unknown[]): SpanSummaryDocument {
   if (documents.length === 0) throw new SummaryMergeError('nothing to merge: the list of summaries is empty', -1);
-  const spans = new Map<string, SpanStats>();
+  const spans = new Map<string, DurationStats>();
   const paths = new Map<string, PathAccumulator>();
   const requests = new Map<string, { stats: RequestStats; slowQuantile: number }>();
   const valid: SpanSummaryDocument[] = [];
@@ -49,7 +49,7 @@ export function mergeSummaries(documents: readonly unknown[]): SpanSummaryDocume
       valid.push(document);
       for (const entry of document.spans) {
         const what = `span ${JSON.stringify(entry.name)}`;
-        const stats = guarded(what, () => SpanStats.fromStatistics(entry));
+        const stats = guarded(what, () => DurationStats.fromStatistics(entry));
         const existing = spans.get(entry.name);
         if (existing) guarded(what, () => existing.merge(stats));
         else spans.set(entry.name, stats);
@@ -57,7 +57,7 @@ export function mergeSummaries(documents: readonly unknown[]): SpanSummaryDocume
       for (const entry of document.paths) {
         const what = `path ${JSON.stringify(entry.path)}`;
         const key = JSON.stringify(entry.names);
-        const stats = guarded(what, () => SpanStats.fromStatistics(entry, entry.start_offset_mean_ms));
+        const stats = guarded(what, () => DurationStats.fromStatistics(entry, entry.start_offset_mean_ms));
         const existing = paths.get(key);
         if (existing) guarded(what, () => existing.stats.merge(stats));
         else paths.set(key, { path: entry.path, names: entry.names, stats });
@@ -75,32 +75,15 @@ export function mergeSummaries(documents: readonly unknown[]): SpanSummaryDocume
   });
   const sum = (field: (d: SpanSummaryDocument) => number | undefined): number =>
     valid.reduce((total, d) => total + (field(d) ?? 0), 0);
-  const starts = valid.map((d) => Date.parse(d.window.start));
-  const ends = valid.map((d) => Date.parse(d.window.end));
-  const spanEntries: SpanEntry[] = [...spans].map(([name, stats]) => ({ name, ...stats.toStatistics() }));
-  spanEntries.sort((a, b) => b.total_ms - a.total_ms || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const pathEntries: PathEntry[] = [...paths.values()].map(({ path, names, stats }) => ({
-    path,
-    names,
-    ...stats.toStatistics(),
-    start_offset_mean_ms: stats.startOffsetTotalMs / stats.count,
-  }));
-  pathEntries.sort((a, b) => compareNames(a.names, b.names));
-  return {
-    schema_version: SCHEMA_VERSION,
-    service: { name: distinct(valid.map((d) => d.service.name)) },
-    generated_at: new Date().toISOString(),
-    window: {
-      start: new Date(Math.min(...starts)).toISOString(),
-      end: new Date(Math.max(...ends)).toISOString(),
-      kind: 'merged',
-    },
-    warmup_spans_skipped: sum((d) => d.warmup_spans_skipped),
-    dropped_spans: sum((d) => d.dropped_spans),
-    sampling: {
-      sampler: distinct(valid.map((d) => d.sampling?.sampler ?? 'unknown')),
-      unsampled_spans: sum((d) => d.sampling?.unsampled_spans),
-    },
+  return assembleDocument({
+    serviceName: distinct(valid.map((d) => d.service.name)),
+    kind: 'merged',
+    startMs: Math.min(...valid.map((d) => Date.parse(d.window.start))),
+    endMs: Math.max(...valid.map((d) => Date.parse(d.window.end))),
+    sampler: distinct(valid.map((d) => d.sampling?.sampler ?? 'unknown')),
+    warmupSkipped: sum((d) => d.warmup_spans_skipped),
+    droppedSpans: sum((d) => d.dropped_spans),
+    unsampled: sum((d) => d.sampling?.unsampled_spans),
     overflow: {
       names: sum((d) => d.overflow?.names),
       paths: sum((d) => d.overflow?.paths),
@@ -109,14 +92,14 @@ export function mergeSummaries(documents: readonly unknown[]): SpanSummaryDocume
       trace_spans: sum((d) => d.overflow?.trace_spans),
       roots: sum((d) => d.overflow?.roots),
     },
-    internal_errors: sum((d) => d.internal_errors),
-    spans: spanEntries,
-    paths: pathEntries,
-    requests: [...requests.values()]
-      .map(({ stats, slowQuantile }) => requestEntry(stats, slowQuantile ?? DEFAULT_SLOW_QUANTILE))
-      .sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0)),
+    internalErrors: sum((d) => d.internal_errors),
+    spans,
+    paths: paths.values(),
+    requests: [...requests.values()].map(({ stats, slowQuantile }) =>
+      requestEntry(stats, slowQuantile ?? DEFAULT_SLOW_QUANTILE),
+    ),
     resources: mergeResourceEntries(valid.map((d) => d.resources)),
-  };
+  });
 }
 
 /** Runs `fn`, prefixing any error message with the entry it concerns. */

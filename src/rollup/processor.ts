@@ -15,15 +15,15 @@
 import { type Context, SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { ResourceSource } from '../telemetry/resource-meter.ts';
+import { buildDocument } from './build-document.ts';
 import type { ResourceEntry, SpanSummaryDocument } from './document.ts';
 import { DEFAULT_SLOWEST, DEFAULT_TYPICAL } from './kept-traces.ts';
 import { ResourceWindows } from './resources.ts';
+import { RollupWindow } from './rollup-window.ts';
 import type { LogHistogramOptions } from './sketch.ts';
 import { SpanAggregator } from './span-aggregator.ts';
 import type { SpanRecord } from './span-record.ts';
-import { buildDocument } from './summarize.ts';
 import { DEFAULT_SLOW_QUANTILE } from './tail.ts';
-import { RollupWindow } from './window.ts';
 
 export interface RollupSpanProcessorOptions {
   /** service.name for the document. Default OTEL_SERVICE_NAME, else `unknown_service`. */
@@ -156,7 +156,8 @@ export class RollupSpanProcessor implements SpanProcessor {
       this.#drain();
       this.#aggregator.expire(Date.now() - this.#traceWaitMs);
     });
-    if (options.intervalMs !== undefined && options.intervalMs > 0) this.#every(options.intervalMs, () => this.rotate());
+    if (options.intervalMs !== undefined && options.intervalMs > 0)
+      this.#every(options.intervalMs, () => this.rotate());
   }
 
   onStart(span: Span, _parentContext: Context): void {
@@ -279,8 +280,7 @@ export class RollupSpanProcessor implements SpanProcessor {
       traceId: context.traceId,
       spanId: context.spanId,
       parentSpanId: parent?.spanId ?? '',
-      localRoot:
-        parent === undefined || parent.isRemote === true || (parent as unknown as Tagged)[this.#tag] !== 1,
+      localRoot: parent === undefined || parent.isRemote === true || (parent as unknown as Tagged)[this.#tag] !== 1,
       name: span.name,
       internal: span.kind === INTERNAL,
       startMs: start[0] * 1e3 + start[1] / 1e6,

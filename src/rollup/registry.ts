@@ -2,13 +2,6 @@
  * Interns span names and paths as small integers, each table bounded so a span name built from
  * user input cannot grow memory without limit. A path is (parent path, name); the root paths
  * have parent ROOT_PATH.
- *
- * Finding a span's path is on the processor's hot path, and a Map lookup by name costs more there
- * than everything else onStart does (hashing the name string and walking the table, both cold in
- * the cache). Siblings, though, start in the same order request after request, so `childPath`
- * first tries a prediction: the path that followed the previous sibling's path last time (or the
- * first child the parent path had), confirmed by comparing the name with === (the same string
- * object, for constant span names). A wrong guess costs one compare before the lookup.
  */
 import { PATH_SEPARATOR } from './document.ts';
 
@@ -19,13 +12,10 @@ export const NO_PATH = -2;
 /** "No name id": the name table was full. */
 export const NO_NAME = -1;
 
-// Per path p, at (p + 1) * LINK_STRIDE in #links (ROOT_PATH at 0): the path id that came after p
-// among its siblings last time, p's parent, p's name id, and the first child seen under p.
-const LINK_STRIDE = 4;
-const NEXT = 0;
-const PARENT = 1;
-const NAME = 2;
-const FIRST_CHILD = 3;
+// Per path p, at (p + 1) * LINK_STRIDE in #links (ROOT_PATH at 0): p's parent and p's name id.
+const LINK_STRIDE = 2;
+const PARENT = 0;
+const NAME = 1;
 
 export class SpanRegistry {
   readonly maxNames: number;
@@ -61,29 +51,6 @@ export class SpanRegistry {
     this.#names.push(name);
     this.#nameIds.set(name, created);
     return created;
-  }
-
-  /**
-   * The path of a span named `name` under `parent` (NO_PATH when there is no room, or when
-   * `parent` is NO_PATH): the same as pathId(parent, nameId(name)). `previous` is the path of the
-   * sibling that started just before under the same parent span (-1 if none); it drives the
-   * prediction and learns from the answer.
-   */
-  childPath(parent: number, name: string, previous: number): number {
-    if (parent === NO_PATH) return NO_PATH;
-    const links = this.#links;
-    const guess =
-      previous >= 0 ? links[(previous + 1) * LINK_STRIDE + NEXT]! : links[(parent + 1) * LINK_STRIDE + FIRST_CHILD]!;
-    if (guess >= 0) {
-      const at = (guess + 1) * LINK_STRIDE;
-      if (links[at + PARENT] === parent && this.#names[links[at + NAME]!] === name) return guess;
-    }
-    const path = this.pathId(parent, this.nameId(name));
-    if (path !== NO_PATH) {
-      if (previous >= 0) links[(previous + 1) * LINK_STRIDE + NEXT] = path;
-      else links[(parent + 1) * LINK_STRIDE + FIRST_CHILD] = path;
-    }
-    return path;
   }
 
   /** The id of the path `parent` + `nameId`, interning it if there is room; NO_PATH otherwise. */

@@ -11,8 +11,8 @@ import { KeptTraces } from './kept-traces.ts';
 import type { SpanNode } from './pending-traces.ts';
 import type { SpanRegistry } from './registry.ts';
 import { RequestStats, shareSketchOptions, TAIL_BUCKET_WIDTH } from './request-stats.ts';
+import type { WindowCounters } from './rollup-window.ts';
 import type { LogHistogramOptions } from './sketch.ts';
-import type { WindowCounters } from './window.ts';
 
 /** The bounds and choices of a RequestRecorder. */
 export interface RequestRecorderOptions {
@@ -156,7 +156,13 @@ function keptTrace(root: SpanNode, spans: readonly SpanNode[], truncated: number
     trace_id: root.span.traceId,
     duration_ms: root.span.durationMs,
     spans: [
-      { span_id: root.span.spanId, parent_span_id: '', name: root.span.name, start_ms: 0, duration_ms: root.span.durationMs },
+      {
+        span_id: root.span.spanId,
+        parent_span_id: '',
+        name: root.span.name,
+        start_ms: 0,
+        duration_ms: root.span.durationMs,
+      },
       ...children,
     ],
   };

@@ -8,9 +8,9 @@
 import { PendingTraces, type SpanNode, type TraceGroup } from './pending-traces.ts';
 import { NO_NAME, NO_PATH, ROOT_PATH, SpanRegistry } from './registry.ts';
 import { RequestRecorder } from './request-recorder.ts';
+import { RollupWindow } from './rollup-window.ts';
 import type { LogHistogramOptions } from './sketch.ts';
 import type { SpanRecord } from './span-record.ts';
-import { RollupWindow } from './window.ts';
 
 /** `inherit` of a span whose children start paths of their own (it is not INTERNAL). */
 const NO_INHERIT = -3;
@@ -214,7 +214,7 @@ export class SpanAggregator {
       stats = window.path(node.path);
     }
     const offsetMs = span.startMs - node.rootStartMs;
-    stats.record(span.durationMs, node.selfMs, span.error, offsetMs > 0 ? offsetMs : 0);
+    stats.record(span.durationMs, node.selfMs, span.error, Math.max(offsetMs, 0));
     if (span.durationMs > stats.exemplarFloorMs) stats.offerExemplar(span.durationMs, span.traceId, span.spanId);
   }
 }

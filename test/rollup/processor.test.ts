@@ -435,11 +435,7 @@ describe('RollupSpanProcessor', () => {
     child.end(at(10));
     reuser.end(at(13));
     const document = processor.summary();
-    assert.equal(
-      spanEntry(document, 'reuser').self_total_ms,
-      10,
-      "an unrelated span keeps all its time",
-    );
+    assert.equal(spanEntry(document, 'reuser').self_total_ms, 10, 'an unrelated span keeps all its time');
     assert.equal(spanEntry(document, 'parent').self_total_ms, 2, 'a child still running at its end is not subtracted');
   });
 

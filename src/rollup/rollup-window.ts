@@ -1,12 +1,13 @@
 /**
- * The statistics of one time window as SpanStats: per path, per name for spans without a path,
+ * The statistics of one time window as DurationStats: per path, per name for spans without a path,
  * and the window's counters. The processor records into a flat RecordingWindow (recording.ts) and
  * turns it into one of these to report it; closed intervals are merged into one of these, so a
  * span is recorded once however many windows are reported.
  */
+
+import { DurationStats } from './duration-stats.ts';
 import type { RequestStats } from './request-stats.ts';
 import type { LogHistogramOptions } from './sketch.ts';
-import { SpanStats } from './stats.ts';
 
 export interface WindowCounters {
   warmupSkipped: number;
@@ -40,9 +41,9 @@ export function zeroCounters(): WindowCounters {
 
 export class RollupWindow {
   /** Indexed by path id. */
-  readonly paths: (SpanStats | undefined)[] = [];
+  readonly paths: (DurationStats | undefined)[] = [];
   /** Indexed by name id: spans of that name that have no path (overflow, unknown start). */
-  readonly unpathed: (SpanStats | undefined)[] = [];
+  readonly unpathed: (DurationStats | undefined)[] = [];
   readonly counters: WindowCounters = zeroCounters();
   /** Request attribution by root span name. */
   readonly requests = new Map<string, RequestStats>();
@@ -55,14 +56,14 @@ export class RollupWindow {
   }
 
   /** The statistics of path `id`, created on first use. */
-  path(id: number): SpanStats {
-    this.paths[id] ??= new SpanStats(this.#sketchOptions);
+  path(id: number): DurationStats {
+    this.paths[id] ??= new DurationStats(this.#sketchOptions);
     return this.paths[id];
   }
 
   /** The path-less statistics of name `id`, created on first use. */
-  unpathedName(id: number): SpanStats {
-    this.unpathed[id] ??= new SpanStats(this.#sketchOptions);
+  unpathedName(id: number): DurationStats {
+    this.unpathed[id] ??= new DurationStats(this.#sketchOptions);
     return this.unpathed[id];
   }
 

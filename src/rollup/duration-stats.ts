@@ -9,7 +9,7 @@ import { LogHistogram, type LogHistogramOptions } from './sketch.ts';
 /** Exemplars kept per name or path. */
 export const MAX_EXEMPLARS = 5;
 
-export class SpanStats {
+export class DurationStats {
   readonly sketch: LogHistogram;
   errors = 0;
   mean = 0;
@@ -78,7 +78,7 @@ export class SpanStats {
   }
 
   /** Adds `other` into this, as if this had recorded its spans too. Throws on incompatible sketches. */
-  merge(other: SpanStats): void {
+  merge(other: DurationStats): void {
     const n1 = this.count;
     const n2 = other.count;
     const exemplars = other.exemplars();
@@ -136,11 +136,11 @@ export class SpanStats {
   }
 
   /** Rebuilds statistics from a document entry (already structurally validated). Throws on a bad sketch. */
-  static fromStatistics(entry: SpanStatistics, startOffsetMeanMs = 0): SpanStats {
+  static fromStatistics(entry: SpanStatistics, startOffsetMeanMs = 0): DurationStats {
     const sketch = LogHistogram.fromJSON(entry.sketch);
     if (sketch.count !== entry.count)
       throw new Error(`count ${entry.count} disagrees with its sketch's count ${sketch.count}`);
-    const stats = new SpanStats({
+    const stats = new DurationStats({
       relativeAccuracy: sketch.relativeAccuracy,
       minTrackableMs: sketch.minTrackableMs,
       maxTrackableMs: sketch.maxTrackableMs,
