@@ -37,12 +37,12 @@ export interface BucketLayout {
 /** More mantissa bits than this (relative accuracy finer than about 1e-4) use Math.log instead. */
 const MAX_CELL_BITS = 12;
 
-/** Where bucketOf (and its copy in recording.ts) reads a value's bits. */
-export const SCRATCH = new Float64Array(1);
-export const SCRATCH_WORDS = new Uint32Array(SCRATCH.buffer);
+/** Where bucketOf reads a value's bits. */
+const SCRATCH = new Float64Array(1);
+const SCRATCH_WORDS = new Uint32Array(SCRATCH.buffer);
 const BITS = new BigUint64Array(SCRATCH.buffer);
 /** Index of the word holding the sign, exponent and top mantissa bits. */
-export const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
 const layouts = new Map<string, BucketLayout>();
 

@@ -6,8 +6,8 @@
 
 /** Orders the n intervals by start, in place (starts and ends move together). */
 function sortByStart(starts: Float64Array, ends: Float64Array, n: number): void {
-  // The buffer lists spans newest end first, so for stages that run one after another the
-  // reversed list is already in order and insertion sort does one pass.
+  // The aggregator's depth-first walk lists siblings latest first, so for stages that run one
+  // after another the reversed list is already in order and insertion sort does one pass.
   for (let i = 0, j = n - 1; i < j; i++, j--) {
     const s = starts[i]!;
     starts[i] = starts[j]!;
@@ -41,19 +41,11 @@ function sortByStart(starts: Float64Array, ends: Float64Array, n: number): void 
   }
 }
 
-/** Indexes into coveredMs's `io`. Its numbers go through an array because a double that crosses a
- *  call V8 does not inline, either way, is boxed: an allocation per request. */
-export const FROM = 0;
-export const TO = 1;
-export const COVERED = 2;
-
 /**
- * The time within [io[FROM], io[TO]] covered by at least one of the n intervals
- * [starts[i], ends[i]] (overlaps counted once), into io[COVERED]. Reorders the arrays.
+ * The time within [fromMs, toMs] covered by at least one of the n intervals [starts[i], ends[i]]
+ * (overlaps counted once). Reorders the arrays.
  */
-export function coveredMs(starts: Float64Array, ends: Float64Array, n: number, io: Float64Array): void {
-  const fromMs = io[FROM]!;
-  const toMs = io[TO]!;
+export function coveredMs(starts: Float64Array, ends: Float64Array, n: number, fromMs: number, toMs: number): number {
   sortByStart(starts, ends, n);
   let covered = 0;
   let runStart = 0;
@@ -71,5 +63,5 @@ export function coveredMs(starts: Float64Array, ends: Float64Array, n: number, i
     }
   }
   if (runEnd > runStart) covered += runEnd - runStart;
-  io[COVERED] = covered;
+  return covered;
 }

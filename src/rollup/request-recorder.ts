@@ -5,7 +5,7 @@
  * `snapshot()` hands out copies, the form documents, merging and subtraction use.
  */
 import { type BucketLayout, bucketLayout, bucketOf } from './buckets.ts';
-import { COVERED, coveredMs, FROM, TO } from './coverage.ts';
+import { coveredMs } from './coverage.ts';
 import type { KeptSpan, KeptTrace } from './document.ts';
 import { KeptTraces } from './kept-traces.ts';
 import type { SpanNode } from './pending-traces.ts';
@@ -42,7 +42,6 @@ export class RequestRecorder {
   readonly #tables = new Map<number, RootTable>();
   #starts = new Float64Array(64);
   #ends = new Float64Array(64);
-  readonly #io = new Float64Array(3);
 
   /** `counters` is the window's (overflow.roots); kept, not copied. */
   constructor(options: RequestRecorderOptions, registry: SpanRegistry, counters: WindowCounters) {
@@ -81,14 +80,10 @@ export class RequestRecorder {
       this.#starts[leaves] = node.span.startMs;
       this.#ends[leaves++] = node.span.startMs + node.span.durationMs;
     }
-    let covered = durationMs;
-    if (spans.length > 0) {
-      const io = this.#io;
-      io[FROM] = root.span.startMs;
-      io[TO] = root.span.startMs + durationMs;
-      coveredMs(this.#starts, this.#ends, leaves, io);
-      covered = io[COVERED]!;
-    }
+    const covered =
+      spans.length > 0
+        ? coveredMs(this.#starts, this.#ends, leaves, root.span.startMs, root.span.startMs + durationMs)
+        : durationMs;
     const unattributedMs = durationMs > covered ? durationMs - covered : 0;
     stats.duration.add(durationMs);
     stats.unattributed.add(unattributedMs);

@@ -9,12 +9,7 @@
  * a sketch doubles every count and leaves every quantile where it was.
  */
 
-import type { BucketLayout } from './buckets.ts';
-import * as buckets from './buckets.ts';
-
-// Local copies: an imported binding is read through its module cell (with a temporal-dead-zone
-// check) at every use, also in add(); a module's own constants are folded into the code.
-const { bucketLayout, bucketOf } = buckets;
+import { type BucketLayout, bucketLayout, bucketOf } from './buckets.ts';
 
 /** Values kept raw (and quantiles answered exactly) while count <= this. */
 export const EXACT_CAPACITY = 64;
@@ -51,22 +46,6 @@ export interface LogHistogramOptions {
   maxTrackableMs?: number;
 }
 
-/** A histogram's state as a flat recorder keeps it (see `LogHistogram.fromParts`). */
-export interface HistogramParts {
-  count: number;
-  sumMs: number;
-  minMs: number;
-  maxMs: number;
-  zeroCount: number;
-  /** Counts per bucket slot, `layout.buckets` long (or longer: the rest is ignored). */
-  counts: Float64Array;
-  /** Lowest and highest non-empty slot (low > high when none). */
-  low: number;
-  high: number;
-  /** The first min(count, 64) values, in the order they came. */
-  values: Float64Array;
-}
-
 /** Mergeable log-bucketed histogram with relative error <= relativeAccuracy over
  *  [minTrackableMs, maxTrackableMs]; exact for small counts. `add` is O(1) and allocates nothing. */
 export class LogHistogram {
@@ -97,26 +76,6 @@ export class LogHistogram {
     this.#gamma = layout.gamma;
     this.#minIndex = layout.minIndex;
     this.#counts = new Float64Array(layout.buckets);
-  }
-
-  /** A histogram holding `parts`, recorded elsewhere with buckets.ts's `bucketOf(bucketLayout(options), v)`. */
-  static fromParts(options: LogHistogramOptions, parts: HistogramParts): LogHistogram {
-    const histogram = new LogHistogram(options);
-    if (parts.count === 0) return histogram;
-    if (parts.high >= parts.low) {
-      histogram.#counts.set(parts.counts.subarray(parts.low, parts.high + 1), parts.low);
-      histogram.#low = parts.low;
-      histogram.#high = parts.high;
-    }
-    histogram.#count = parts.count;
-    histogram.#sum = parts.sumMs;
-    histogram.#min = parts.minMs;
-    histogram.#max = parts.maxMs;
-    histogram.#zeroCount = parts.zeroCount;
-    const exact = Math.min(parts.count, EXACT_CAPACITY);
-    histogram.#values.set(parts.values.subarray(0, exact));
-    histogram.#valuesSorted = exact <= 1;
-    return histogram;
   }
 
   get count(): number {

@@ -9,7 +9,6 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import { durationBucket } from './duration-buckets.ts';
 import type { SpanDurationStore } from './span-duration-store.ts';
 
-// A module constant: V8 reads an imported binding through its module cell at every use.
 const SAMPLED = TraceFlags.SAMPLED;
 
 /** Records span durations (seconds) and exemplars; see the module comment. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { COVERED, coveredMs, FROM, TO } from '../../src/rollup/coverage.ts';
+import { coveredMs } from '../../src/rollup/coverage.ts';
 import { LogHistogram } from '../../src/rollup/sketch.ts';
 import { subtractSketch } from '../../src/rollup/sketch-diff.ts';
 import { heavyTailed } from './fixtures.ts';
@@ -8,11 +8,7 @@ import { heavyTailed } from './fixtures.ts';
 function covered(intervals: [number, number][], from: number, to: number): number {
   const starts = Float64Array.from(intervals.map(([s]) => s));
   const ends = Float64Array.from(intervals.map(([, e]) => e));
-  const io = new Float64Array(3);
-  io[FROM] = from;
-  io[TO] = to;
-  coveredMs(starts, ends, intervals.length, io);
-  return io[COVERED]!;
+  return coveredMs(starts, ends, intervals.length, from, to);
 }
 
 describe('coveredMs', () => {
