@@ -79,11 +79,11 @@ export interface SpanSummaryDocument {
     names: number;
     /** Spans whose path found no room (or was unknown): in their name's statistics only. */
     paths: number;
-    /** Spans started while max in-flight spans were tracked: no path, no self-time subtraction. */
+    /** Spans whose context could not be marked at their start (frozen): their children start paths of their own. */
     in_flight: number;
-    /** Requests whose span buffer went to a newer request before their root ended (not attributed). */
+    /** Traces evicted while waiting for their local root: aggregated without it, request not attributed. */
     traces?: number;
-    /** Spans left out of their request's buffer: over a bound, or ended after their root. */
+    /** Spans left out of their request: over a bound, or ended after their local root. */
     trace_spans?: number;
     /** Requests whose root name found no room among the request tables (not attributed). */
     roots?: number;

@@ -14,6 +14,8 @@ import type { SpanRecord } from './span-record.ts';
 /** A span in its trace, and what aggregation worked out for it. */
 export interface SpanNode {
   readonly span: SpanRecord;
+  /** Arrival number: a child that arrived before its parent had ended before it. */
+  readonly seq: number;
   /** Left out of the statistics (warm-up); it still gives its children their paths. */
   readonly skip: boolean;
   /** Direct children, linked just before a tree is aggregated. */

@@ -1,8 +1,8 @@
 /**
  * The statistics of one time window as DurationStats: per path, per name for spans without a path,
- * and the window's counters. The processor records into a flat RecordingWindow (recording.ts) and
- * turns it into one of these to report it; closed intervals are merged into one of these, so a
- * span is recorded once however many windows are reported.
+ * the window's counters and its requests. The aggregator records into the current one; closed
+ * intervals are merged into another, so a span is recorded once however many windows are
+ * reported.
  */
 
 import { DurationStats } from './duration-stats.ts';
@@ -16,9 +16,9 @@ export interface WindowCounters {
   pathOverflow: number;
   inFlightOverflow: number;
   internalErrors: number;
-  /** Requests whose span buffer was taken for a newer one before their root ended. */
+  /** Traces evicted while waiting for their local root. */
   traceOverflow: number;
-  /** Spans left out of their request's buffer (a bound reached, or they ended after the root). */
+  /** Spans left out of their request (a bound reached, or they ended after the root). */
   traceSpanOverflow: number;
   /** Requests whose root name found no room among the request tables. */
   rootOverflow: number;

@@ -38,6 +38,7 @@ export class SpanAggregator {
   readonly requests: RequestRecorder;
   readonly #pending: PendingTraces;
   readonly #attribution: boolean;
+  #arrivals = 0;
   readonly #evict = (group: TraceGroup): void => {
     this.window.counters.traceOverflow++;
     this.#flush(group);
@@ -73,6 +74,7 @@ export class SpanAggregator {
     const group = this.#pending.group(span.traceId, nowMs, this.#evict);
     const node: SpanNode = {
       span,
+      seq: this.#arrivals++,
       skip,
       children: null,
       done: false,
@@ -165,11 +167,10 @@ export class SpanAggregator {
       const children = node.children;
       let childMs = 0;
       if (children !== null) {
-        const endMs = node.span.startMs + node.span.durationMs;
         for (const child of children) {
           if (child.done) continue;
           // A child still running when its parent ended is not subtracted.
-          if (child.span.startMs + child.span.durationMs <= endMs) childMs += child.span.durationMs;
+          if (child.seq < node.seq) childMs += child.span.durationMs;
           this.#place(child, node);
           stack.push(child);
         }
