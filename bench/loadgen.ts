@@ -15,10 +15,10 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { encodeWav } from '../src/audio/wav-encode.ts';
+import { ClientSpans } from '../src/loadgen/client-spans.ts';
 import { TargetClient } from '../src/loadgen/http-client.ts';
 import { buildTranscriptionBody } from '../src/loadgen/multipart.ts';
-import { runScenario } from '../src/loadgen/runner.ts';
-import { ClientSpans } from '../src/loadgen/tracing.ts';
+import { runScenario } from '../src/loadgen/run-scenario.ts';
 import { TRANSCRIPTIONS_ROUTE } from '../src/telemetry/names.ts';
 
 /** The smallest useful transcription endpoint: read the upload, answer `{"text":"ok"}`. */

@@ -5,8 +5,8 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { ScenarioResult } from './results.ts';
-import type { Snapshot } from './runner.ts';
-import { micros } from './stats.ts';
+import type { Snapshot } from './run-scenario.ts';
+import { micros } from './scenario-stats.ts';
 
 /** One interval snapshot, plain JSON. Latency quantiles are over the measured requests so far. */
 export interface ProgressSnapshot {

@@ -4,9 +4,9 @@
  * runs, the client's own event-loop delay, and the server's stage breakdown when available.
  */
 import { audioLabel } from './options.ts';
-import type { ScenarioRun } from './runner.ts';
+import type { ScenarioRun } from './run-scenario.ts';
+import { micros, type Percentiles, percentiles, type SlowRequest } from './scenario-stats.ts';
 import type { StageBreakdown } from './stage-diff.ts';
-import { micros, type Percentiles, percentiles, type SlowRequest } from './stats.ts';
 import type { ThresholdCheck, ThresholdValues } from './thresholds.ts';
 
 export const RESULTS_SCHEMA_VERSION = 1;

@@ -9,8 +9,10 @@ import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { SPAN_SUMMARY_PATH } from '../telemetry/names.ts';
 import { redactUrl } from '../telemetry/redact.ts';
 import { AudioLibrary, type PreparedAudio } from './audio.ts';
+import { ClientSpans } from './client-spans.ts';
 import { TargetClient } from './http-client.ts';
 import type { LoadOptions } from './options.ts';
+import { checkHealth, preflight } from './preflight.ts';
 import { type LoadEvent, toProgressSnapshot } from './progress.ts';
 import {
   type LoadResults,
@@ -20,12 +22,10 @@ import {
   scenarioResult,
   thresholdValues,
 } from './results.ts';
-import { runScenario } from './runner.ts';
+import { runScenario } from './run-scenario.ts';
 import { isSpanSummary, type StageBreakdown, stageBreakdown } from './stage-diff.ts';
 import { type SuiteName, suiteScenarios } from './suites.ts';
-import { checkHealth, preflight } from './target.ts';
 import { checkThresholds, type Threshold } from './thresholds.ts';
-import { ClientSpans } from './tracing.ts';
 
 export interface LoadHooks {
   onProgress?: (event: LoadEvent) => void;

@@ -10,7 +10,7 @@
 import type { RequestEntry, ResourceEntry, SpanEntry, SpanSummaryDocument } from '../rollup/document.ts';
 import type { SketchState } from '../rollup/sketch.ts';
 import { subtractSummary } from '../rollup/subtract.ts';
-import { micros } from './stats.ts';
+import { micros } from './scenario-stats.ts';
 
 /** One span name's share of a scenario on the server. */
 export interface StageDelta {

@@ -8,7 +8,7 @@ import { axis, baseOptions, type Figure } from './figure.ts';
 import { formatMs, formatPercentChange, formatRps, formatRtf, formatSigned, MISSING, msNumber } from './format.ts';
 import { type Cell, escapeHtml, htmlTable, num } from './html-util.ts';
 import type { LabelledRun } from './input.ts';
-import { stageChart } from './stages.ts';
+import { stageChart } from './self-time.ts';
 
 function grouped(
   labels: string[],

@@ -8,7 +8,7 @@ import { axis, baseOptions, type Figure } from './figure.ts';
 import { formatCount, formatMs, formatRps, formatRtf, formatSeconds, MISSING, msNumber } from './format.ts';
 import { escapeHtml, htmlTable, num } from './html-util.ts';
 import type { RunDocuments } from './input.ts';
-import { stageChart } from './stages.ts';
+import { stageChart } from './self-time.ts';
 
 const PERCENTILES = [
   ['p50', '#93c5fd'],

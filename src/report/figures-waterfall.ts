@@ -10,8 +10,8 @@ import { axis, baseOptions, type Figure } from './figure.ts';
 import { formatCount, formatMs } from './format.ts';
 import { escapeHtml, htmlTable, jaegerNote, num, traceLink } from './html-util.ts';
 import type { ReportInput, RunDocuments } from './input.ts';
-import { type KeptRow, keptRows } from './kept.ts';
-import { typicalWaterfall, type WaterfallRow } from './waterfall.ts';
+import { type KeptRow, keptRows } from './kept-rows.ts';
+import { typicalWaterfall, type WaterfallRow } from './typical-waterfall.ts';
 
 const INDENT = '\u2003';
 

@@ -6,7 +6,7 @@ import type { ScenarioResult } from '../loadgen/results.ts';
 import { formatCount, formatMs, formatRps, formatRtf, formatSeconds, MISSING } from './format.ts';
 import { escapeHtml, htmlTable, jaegerNote, num, traceLink } from './html-util.ts';
 import type { LabelledRun, ReportInput } from './input.ts';
-import { slowestRequests, slowestServerSpans } from './slowest.ts';
+import { slowestRequests, slowestServerSpans } from './slowest-traces.ts';
 
 function load(s: ScenarioResult): string {
   return s.streams !== undefined

@@ -9,8 +9,8 @@ import { axis, baseOptions, type Figure } from './figure.ts';
 import { formatCount, formatMs, formatSigned, msNumber } from './format.ts';
 import { escapeHtml, htmlTable, num } from './html-util.ts';
 import type { RunDocuments } from './input.ts';
-import { families } from './stages.ts';
-import { chartedStages, hasAttribution, type TailView, tailSplit, tailViews } from './tail.ts';
+import { families } from './self-time.ts';
+import { chartedStages, hasAttribution, type TailView, tailSplit, tailViews } from './tail-views.ts';
 import { spanTree } from './tree.ts';
 
 /** Ranked rows shown per view; the whole ranking is in the span summary. */

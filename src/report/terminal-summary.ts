@@ -11,7 +11,7 @@ import { traceUrl } from './input.ts';
 import { isSaturated } from './saturation.ts';
 import { barLine, indent, labelWidth, table } from './text.ts';
 import { keptTextWaterfall, typicalTextWaterfall } from './text-waterfall.ts';
-import { typicalWaterfall } from './waterfall.ts';
+import { typicalWaterfall } from './typical-waterfall.ts';
 
 /** Spans drawn of the slowest request; per-launch spans can make a trace hundreds long. */
 const MAX_WATERFALL_ROWS = 60;

@@ -5,7 +5,7 @@
 import { requestEntries, requestLine, tailLine } from './attribution.ts';
 import type { LabelledRun } from './input.ts';
 import { scalingVerdict } from './saturation.ts';
-import { tailViews } from './tail.ts';
+import { tailViews } from './tail-views.ts';
 import { paint } from './text.ts';
 
 /** The lines, or a plain sentence when the summary has no attribution. */

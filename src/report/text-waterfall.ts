@@ -6,9 +6,9 @@
  */
 import type { KeptTrace } from '../rollup/document.ts';
 import { msCompact } from './format.ts';
-import { keptRows } from './kept.ts';
+import { keptRows } from './kept-rows.ts';
 import { truncate } from './text.ts';
-import type { TypicalWaterfall } from './waterfall.ts';
+import type { TypicalWaterfall } from './typical-waterfall.ts';
 
 /** Labels wider than this are truncated, so deep trees keep their bars in view. */
 const MAX_LABEL_WIDTH = 40;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ClientSpans } from '../../src/loadgen/client-spans.ts';
 import { TargetClient } from '../../src/loadgen/http-client.ts';
 import type { ScenarioSpec } from '../../src/loadgen/options.ts';
 import { scenarioResult } from '../../src/loadgen/results.ts';
-import { type RunContext, runScenario } from '../../src/loadgen/runner.ts';
-import { ClientSpans } from '../../src/loadgen/tracing.ts';
+import { type RunContext, runScenario } from '../../src/loadgen/run-scenario.ts';
 import { type FakeTarget, type FakeTargetOptions, startFakeTarget } from './fake-target.ts';
 import { closed, open, preparedAudio } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type RequestSample, ScenarioStats, SLOWEST_KEPT } from '../../src/loadgen/stats.ts';
+import { type RequestSample, ScenarioStats, SLOWEST_KEPT } from '../../src/loadgen/scenario-stats.ts';
 
 function sample(latencyMs: number, ok = true, extra: Partial<RequestSample> = {}): RequestSample {
   return {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderReportHtml } from '../../src/report/html.ts';
 import type { ReportInput } from '../../src/report/input.ts';
-import { keptRows } from '../../src/report/kept.ts';
+import { keptRows } from '../../src/report/kept-rows.ts';
 import {
   attributedSummary,
   keptTrace,

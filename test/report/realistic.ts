@@ -8,8 +8,8 @@
 import { context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { type LoadResults, scalingEfficiency, scenarioResult } from '../../src/loadgen/results.ts';
+import { ScenarioStats } from '../../src/loadgen/scenario-stats.ts';
 import { stageBreakdown } from '../../src/loadgen/stage-diff.ts';
-import { ScenarioStats } from '../../src/loadgen/stats.ts';
 import { suiteScenarios } from '../../src/loadgen/suites.ts';
 import type { LabelledRun } from '../../src/report/input.ts';
 import type { ResourceEntry } from '../../src/rollup/document.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { keptRows } from '../../src/report/kept.ts';
-import { typicalWaterfall } from '../../src/report/waterfall.ts';
+import { keptRows } from '../../src/report/kept-rows.ts';
+import { typicalWaterfall } from '../../src/report/typical-waterfall.ts';
 import { keptTrace, summary, TRACE_A } from './documents.ts';
 
 /** Root 10 ms with two sequential children of 4 ms (at 1 ms) and 5 ms (at 5 ms); the slowest root took 30 ms. */

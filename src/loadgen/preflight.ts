@@ -8,9 +8,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ATTR, HEALTH_PATH, SPAN, TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
 import { redactUrl } from '../telemetry/redact.ts';
 import type { PreparedClip } from './audio.ts';
-import { TargetError } from './errors.ts';
+import { ClientSpans } from './client-spans.ts';
 import type { Outcome, TargetClient } from './http-client.ts';
-import { ClientSpans } from './tracing.ts';
+import { TargetError } from './target-error.ts';
 
 /** How long a starting or draining service (503 on /health) gets to become ready. */
 const NOT_READY_GRACE_MS = 5000;

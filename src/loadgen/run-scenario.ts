@@ -9,10 +9,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR, SPAN, TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
 import type { PreparedAudio } from './audio.ts';
+import { ClientSpans } from './client-spans.ts';
 import type { TargetClient } from './http-client.ts';
 import { audioLabel, type ScenarioSpec } from './options.ts';
-import { ScenarioStats } from './stats.ts';
-import { ClientSpans } from './tracing.ts';
+import { ScenarioStats } from './scenario-stats.ts';
 
 /** A live view of a running scenario, for progress displays. */
 export interface Snapshot {

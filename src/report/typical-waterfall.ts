@@ -1,7 +1,7 @@
 /**
  * The typical request from the span summary's paths, exact in what it claims: each path's mean
  * start (relative to the root span's start) and mean duration. Single requests, the slowest and
- * a typical one, are drawn from the kept traces instead (kept.ts).
+ * a typical one, are drawn from the kept traces instead (kept-rows.ts).
  */
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { flatten, spanTree, type TreeNode } from './tree.ts';
