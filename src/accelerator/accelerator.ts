@@ -9,6 +9,7 @@
  * `npu.completion_wait`, so the encoder's time stays covered by named spans to its end.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { handoffFrom, handoffTo } from '../telemetry/handoff.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { nowMs } from '../telemetry/recorder.ts';
 import type { ResourceSource } from '../telemetry/resource-meter.ts';
@@ -70,26 +71,36 @@ export function createAccelerator(options: AcceleratorOptions): Accelerator {
     signal?: AbortSignal,
   ): Promise<R> {
     // Both waits are opened before they end, so their bookkeeping falls inside them, not after.
-    const queueWait = openStage(SPAN.NPU_QUEUE_WAIT, 'medium', nowMs(), { [ATTR.NPU_COLUMNS]: columns.columns });
+    const queuedMs = nowMs();
+    const queueWait = openStage(SPAN.NPU_QUEUE_WAIT, 'medium', queuedMs, { [ATTR.NPU_COLUMNS]: columns.columns });
     let lease: ColumnLease;
     try {
-      lease = await columns.acquire(signal);
+      const leased = columns.acquire(signal);
+      handoffTo(SPAN.NPU_QUEUE_WAIT, queuedMs);
+      lease = await leased;
       queueWait?.setAttribute(ATTR.NPU_COLUMN, lease.column);
     } finally {
-      queueWait?.end(nowMs());
+      const leasedMs = nowMs();
+      queueWait?.end(leasedMs);
+      handoffFrom(SPAN.NPU_QUEUE_WAIT, leasedMs);
     }
     try {
       const target: DeviceTarget = { device, offload, column: lease.column, timing };
       const result = await runPass<R>({ ...payload, target }, signal);
       // Until the modelled end (or the worker's answer, if that came later) the pass's own spans cover the time.
-      const completionWait = openStage(SPAN.NPU_COMPLETION_WAIT, 'medium', Math.max(result.endMs, nowMs()), {
+      const waitMs = Math.max(result.endMs, nowMs());
+      const completionWait = openStage(SPAN.NPU_COMPLETION_WAIT, 'medium', waitMs, {
         [ATTR.NPU_COLUMN]: lease.column,
         [ATTR.NPU_COLUMNS]: columns.columns,
       });
       try {
-        await sleepUntil(result.endMs, signal);
+        const slept = sleepUntil(result.endMs, signal);
+        handoffTo(SPAN.NPU_COMPLETION_WAIT, waitMs);
+        await slept;
       } finally {
-        completionWait?.end(nowMs());
+        const completedMs = nowMs();
+        completionWait?.end(completedMs);
+        handoffFrom(SPAN.NPU_COMPLETION_WAIT, completedMs);
       }
       return result;
     } finally {

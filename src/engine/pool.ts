@@ -13,6 +13,7 @@ import os from 'node:os';
 import { type Context, context } from '@opentelemetry/api';
 import { Piscina } from 'piscina';
 import { codedErrorFromData } from '../core/errors.ts';
+import { handoffFrom, handoffTo } from '../telemetry/handoff.ts';
 import { siblingModule } from '../telemetry/module-file.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { nowMs, StageRecorder } from '../telemetry/recorder.ts';
@@ -65,13 +66,16 @@ class PoolOccupancy {
   }
 }
 
-/** When a task's stages began and ended, top-level ones only (children lie within them). */
-function stagesExtent(reply: TaskReply): { startMs: number; endMs: number } | undefined {
-  let extent: { startMs: number; endMs: number } | undefined;
+/** When a task's stages began and ended, top-level ones only (children lie within them), and which ended last. */
+function stagesExtent(reply: TaskReply): { startMs: number; endMs: number; last: string } | undefined {
+  let extent: { startMs: number; endMs: number; last: string } | undefined;
   for (const record of reply.records) {
     if (record.parent !== -1) continue;
-    if (!extent) extent = { startMs: record.startMs, endMs: record.endMs };
-    else extent = { startMs: Math.min(extent.startMs, record.startMs), endMs: Math.max(extent.endMs, record.endMs) };
+    if (!extent) extent = { startMs: record.startMs, endMs: record.endMs, last: record.name };
+    else {
+      extent.startMs = Math.min(extent.startMs, record.startMs);
+      if (record.endMs >= extent.endMs) Object.assign(extent, { endMs: record.endMs, last: record.name });
+    }
   }
   return extent;
 }
@@ -113,7 +117,12 @@ function replayTask(parent: Context, timing: TaskTiming, reply: TaskReply): void
   if (extent && reply.endMs > extent.endMs) waits.add(SPAN.WORKER_FINISH, 'medium', extent.endMs, reply.endMs, own);
   replaySpans(waits.records, parent);
   replaySpans(reply.records, parent);
-  answer?.end(nowMs());
+  if (answer) {
+    const answeredMs = nowMs();
+    answer.end(answeredMs);
+    handoffFrom(SPAN.WORKER_REPLY, answeredMs, parent);
+  } else if (extent && extent.endMs >= reply.endMs) handoffFrom(extent.last, extent.endMs, parent);
+  else handoffFrom(SPAN.WORKER_FINISH, reply.endMs, parent);
 }
 
 /**
@@ -147,7 +156,9 @@ export function createWorkerPool(options: { threads?: number } = {}): WorkerPool
       const queued = occupancy.submit();
       let reply: TaskReply;
       try {
-        reply = await piscina.run(message, runOptions.signal ? { signal: runOptions.signal } : {});
+        const answered = piscina.run(message, runOptions.signal ? { signal: runOptions.signal } : {});
+        handoffTo(SPAN.WORKER_QUEUE_WAIT, submittedMs, parent);
+        reply = await answered;
       } finally {
         occupancy.settle();
       }

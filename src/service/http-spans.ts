@@ -5,10 +5,11 @@
  * request that nothing names.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { handoffTo } from '../telemetry/handoff.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { nowMs } from '../telemetry/recorder.ts';
 import type { ResourceMeter } from '../telemetry/resource-meter.ts';
-import { activeSpanStartMs, openStage, stage } from '../telemetry/stage.ts';
+import { activeSpanStartMs, leafStage, openStage } from '../telemetry/stage.ts';
 import type { Admission } from './admission.ts';
 import { type ParsedUpload, parseUpload, type UploadLimits } from './multipart.ts';
 
@@ -23,7 +24,7 @@ export function receiveUpload(
   meter: ResourceMeter,
 ): Promise<ParsedUpload> {
   const arrivedMs = activeSpanStartMs();
-  return stage(
+  return leafStage(
     SPAN.HTTP_UPLOAD,
     'medium',
     async (span) => {
@@ -43,7 +44,7 @@ export function receiveUpload(
 
 /** Waits for an admission slot inside `admission.wait`; resolves with the slot's release function. */
 export function admitted(admission: Admission): Promise<() => void> {
-  return stage(SPAN.ADMISSION_WAIT, 'medium', () => admission.acquire(), {
+  return leafStage(SPAN.ADMISSION_WAIT, 'medium', () => admission.acquire(), {
     [ATTR.ADMISSION_QUEUED]: admission.queued,
     [ATTR.ADMISSION_MAX_CONCURRENT]: admission.maxConcurrent,
   });
@@ -55,8 +56,10 @@ export function admitted(admission: Admission): Promise<() => void> {
  * the answer's span ends just before its root.
  */
 export function sendAnswer(response: ServerResponse, headers: OutgoingHttpHeaders, body: string): void {
-  const span = openStage(SPAN.HTTP_RESPONSE, 'medium', nowMs());
+  const startMs = nowMs();
+  const span = openStage(SPAN.HTTP_RESPONSE, 'medium', startMs);
   response.prependOnceListener('close', () => span?.end(nowMs()));
   response.writeHead(200, headers);
   response.end(body);
+  handoffTo(SPAN.HTTP_RESPONSE, startMs);
 }

@@ -8,7 +8,7 @@ import type { DecodedAudio } from '../audio/tasks.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { WorkerPool } from '../engine/pool.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
-import { stage, withInjectedDelays } from '../telemetry/stage.ts';
+import { leafStage, stage, withInjectedDelays } from '../telemetry/stage.ts';
 import { type Rendered, render, timingDocument } from './formats.ts';
 import type { DelayPlan } from './inject-delay.ts';
 import type { TranscriptionParams } from './request-params.ts';
@@ -82,7 +82,7 @@ function transcribe(params: TranscriptionParams, deps: PipelineDeps, signal: Abo
         transcript.segments.reduce((sum, segment) => sum + segment.tokens.length, 0),
       );
       const document = timingDocument(performance.now() - started, decodeMs, timing);
-      const rendered = stage(SPAN.RESPONSE_RENDER, 'medium', () =>
+      const rendered = leafStage(SPAN.RESPONSE_RENDER, 'medium', () =>
         render({
           format: params.responseFormat,
           transcript,

@@ -7,6 +7,7 @@ import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { CodedError, ERROR_CODE } from '../core/errors.ts';
 import { TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
+import { withRequestHandoffs } from '../telemetry/stage.ts';
 import type { Admission } from './admission.ts';
 import { dropUnreadBody } from './discard.ts';
 import { serverTiming } from './formats.ts';
@@ -77,8 +78,19 @@ function responseFlushed(response: ServerResponse): Promise<void> {
   });
 }
 
-/** Handles one transcription request end to end; never throws. */
-export async function handleTranscription(
+/**
+ * Handles one transcription request end to end; never throws. Called in the request's SERVER span
+ * context, whose main-thread steps between leaf spans become `request.handoff` spans.
+ */
+export function handleTranscription(
+  request: IncomingMessage,
+  response: ServerResponse,
+  deps: TranscriptionDeps,
+): Promise<void> {
+  return context.with(withRequestHandoffs(context.active()), () => answerTranscription(request, response, deps));
+}
+
+async function answerTranscription(
   request: IncomingMessage,
   response: ServerResponse,
   deps: TranscriptionDeps,

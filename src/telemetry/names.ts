@@ -63,6 +63,7 @@ export const SPAN = {
   AUDIO_CONVERT: 'audio.convert',
   NPU_HOST_COMPUTE: 'npu.host_compute',
   NPU_COMPLETION_WAIT: 'npu.completion_wait',
+  REQUEST_HANDOFF: 'request.handoff',
 } as const;
 
 /**
@@ -125,4 +126,6 @@ export const ATTR = {
   ADMISSION_MAX_CONCURRENT: 'amanuensis.admission.max_concurrent',
   UPLOAD_BYTES: 'amanuensis.upload.bytes',
   INJECTED_DELAY_MS: 'amanuensis.injected_delay_ms',
+  HANDOFF_FROM: 'amanuensis.handoff.from',
+  HANDOFF_TO: 'amanuensis.handoff.to',
 } as const;

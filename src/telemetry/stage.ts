@@ -14,6 +14,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { handoffFrom, handoffTo, withHandoffs } from './handoff.ts';
 import { delayFor, holdThread, type InjectedDelays } from './injected-delay.ts';
 import { ATTR, DEFAULT_DETAIL, type Detail, detailRank } from './names.ts';
 import { nowMs, type StageRecord } from './recorder.ts';
@@ -86,6 +87,31 @@ export function stage<T>(
   attributes?: Attributes,
   startMs?: number,
 ): T {
+  return runStage(name, level, fn, attributes, startMs, false);
+}
+
+/**
+ * As `stage`, for a main-thread stage with no stages inside (a wait, rendering): the request's
+ * time since its previous such leaf ended is recorded as a `request.handoff` span (see handoff.ts).
+ */
+export function leafStage<T>(
+  name: string,
+  level: Detail,
+  fn: (span: Span | undefined) => T,
+  attributes?: Attributes,
+  startMs?: number,
+): T {
+  return runStage(name, level, fn, attributes, startMs, true);
+}
+
+function runStage<T>(
+  name: string,
+  level: Detail,
+  fn: (span: Span | undefined) => T,
+  attributes: Attributes | undefined,
+  startMs: number | undefined,
+  leaf: boolean,
+): T {
   const delayMs = delaysPlanned ? delayFor(injectedDelays(), name) : 0;
   if (delayMs > 0) fn = delayed(fn, delayMs);
   if (!enabled || detailRank(level) > maxRank) return fn(undefined);
@@ -94,30 +120,47 @@ export function stage<T>(
   const startTime = startMs ?? nowMs();
   const options = attributes ? { attributes, startTime } : { startTime };
   return tracer.startActiveSpan(name, options, (span) => {
+    // The end's time is taken before the span processors run, so a leaf's handoff starts there.
+    const finish = (): void => {
+      const endMs = nowMs();
+      span.end(endMs);
+      if (leaf) handoffFrom(name, endMs);
+    };
     let result: T;
     try {
       result = fn(span);
     } catch (error) {
+      if (leaf) handoffTo(name, startTime);
       fail(span, error);
-      span.end(nowMs());
+      finish();
       throw error;
     }
+    // After `fn` has set the leaf's work or wait going: making the handoff span delays neither.
+    if (leaf) handoffTo(name, startTime);
     if (result instanceof Promise) {
       return result.then(
         (value) => {
-          span.end(nowMs());
+          finish();
           return value;
         },
         (error: unknown) => {
           fail(span, error);
-          span.end(nowMs());
+          finish();
           throw error;
         },
       ) as T;
     }
-    span.end(nowMs());
+    finish();
     return result;
   });
+}
+
+/**
+ * `ctx` (a request's SERVER span context) with the request's handoffs between main-thread leaves
+ * recorded as `request.handoff` spans, at `medium` detail and finer; `ctx` itself otherwise.
+ */
+export function withRequestHandoffs(ctx: Context): Context {
+  return enabled && maxRank >= detailRank('medium') ? withHandoffs(ctx, tracer) : ctx;
 }
 
 /**
