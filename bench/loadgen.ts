@@ -18,6 +18,7 @@ import { encodeWav } from '../src/audio/wav-encode.ts';
 import { ClientSpans } from '../src/loadgen/client-spans.ts';
 import { TargetClient } from '../src/loadgen/http-client.ts';
 import { buildTranscriptionBody } from '../src/loadgen/multipart.ts';
+import { DEFAULT_MODEL } from '../src/loadgen/options.ts';
 import { runScenario } from '../src/loadgen/run-scenario.ts';
 import { TRANSCRIPTIONS_ROUTE } from '../src/telemetry/names.ts';
 
@@ -71,7 +72,7 @@ export async function measureLoadgenVsAutocannon(options: {
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
   const server = await startServer();
   const samples = new Float32Array(1600).map((_, i) => Math.sin(i / 10) * 0.1);
-  const upload = buildTranscriptionBody(encodeWav(samples, 16000), 'whisper-1');
+  const upload = buildTranscriptionBody(encodeWav(samples, 16000), DEFAULT_MODEL);
   const rounds: { ours: number; theirs: number; loopP99Ms: number }[] = [];
   let ours = 0;
   let theirs = 0;

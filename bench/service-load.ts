@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { BuiltinAudio, LoadOptions } from '../src/loadgen/options.ts';
+import { DEFAULT_MODEL } from '../src/loadgen/options.ts';
 import type { ScenarioResult } from '../src/loadgen/results.ts';
 import { prepareAudio, runLoad } from '../src/loadgen/run-load.ts';
 
@@ -33,7 +34,7 @@ export function closedLoad(
       },
     ],
     timeoutMs: REQUEST_TIMEOUT_MS,
-    model: 'whisper-1',
+    model: DEFAULT_MODEL,
     trace: false,
     thresholds: [],
     out: undefined,

@@ -8,6 +8,7 @@ import { parseLoadOptions, type RawLoadOptions } from '../loadgen/options.ts';
 import { barProgress, jsonProgress, type LoadEvent } from '../loadgen/progress.ts';
 import { renderLoadText } from '../report/terminal-load.ts';
 import { writeFileAtomic } from '../rollup/writer.ts';
+import { LOADGEN_SERVICE_NAME } from '../telemetry/names.ts';
 import { startTelemetry, type TelemetryHandle } from '../telemetry/sdk.ts';
 import { checkOutputFile } from './output-path.ts';
 
@@ -23,7 +24,7 @@ export async function runLoadCli(raw: RawLoadOptions & { apiKey?: string }): Pro
   const audio = await prepareAudio(options);
   let telemetry: TelemetryHandle | undefined;
   if (options.trace) {
-    telemetry = await startTelemetry({ serviceName: 'amanuensis-loadgen', instrumentHttpServer: false });
+    telemetry = await startTelemetry({ serviceName: LOADGEN_SERVICE_NAME, instrumentHttpServer: false });
     options.trace = telemetry.enabled;
   }
   const json = options.progress === 'json';

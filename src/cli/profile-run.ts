@@ -16,6 +16,7 @@ import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { writeFileAtomic } from '../rollup/writer.ts';
 import { formatDelaySpec } from '../service/inject-delay.ts';
 import { otlpTracesUrl, sdkDisabled, tracesExporters } from '../telemetry/env.ts';
+import { LOADGEN_SERVICE_NAME } from '../telemetry/names.ts';
 import { startTelemetry } from '../telemetry/sdk.ts';
 import { startChildService } from './child-service.ts';
 import { httpReachable, tcpReachable } from './probe.ts';
@@ -143,7 +144,7 @@ export async function runProfile(options: ProfileOptions): Promise<number> {
   const folder = resolve(options.out, runFolderName(new Date()));
   await mkdir(folder, { recursive: true });
   const [env, jaegerReachable] = await Promise.all([exportEnv(), httpReachable(options.jaegerUrl)]);
-  const telemetry = await startTelemetry({ serviceName: 'amanuensis-loadgen', instrumentHttpServer: false });
+  const telemetry = await startTelemetry({ serviceName: LOADGEN_SERVICE_NAME, instrumentHttpServer: false });
   const offloads: Array<ProfileOptions['offload']> = options.compareOffload
     ? [options.offload, options.offload === 'fused' ? 'matmul' : 'fused']
     : [options.offload];

@@ -13,7 +13,7 @@ import { type SummaryWriter, startSummaryWriter } from '../rollup/writer.ts';
 import { DelayPlan } from '../service/inject-delay.ts';
 import type { Service } from '../service/server.ts';
 import { sdkDisabled } from '../telemetry/env.ts';
-import { UNTRACED_PATHS } from '../telemetry/names.ts';
+import { SERVICE_NAME, UNTRACED_PATHS } from '../telemetry/names.ts';
 import { serviceResource, startTelemetry, type TelemetryHandle } from '../telemetry/sdk.ts';
 import { boundedShutdown } from '../telemetry/shutdown.ts';
 import { checkOutputFile } from './output-path.ts';
@@ -79,7 +79,7 @@ async function shutdown(running: Running, signal: string): Promise<void> {
 /** Starts the service and resolves once it is listening; shuts down on SIGTERM/SIGINT. */
 export async function runServe(options: ServeOptions): Promise<void> {
   const summaryOut = await summaryPath(options.summaryOut);
-  const serviceName = process.env.OTEL_SERVICE_NAME || 'amanuensis';
+  const serviceName = process.env.OTEL_SERVICE_NAME || SERVICE_NAME;
   let telemetryRef: TelemetryHandle | undefined;
   const resources = pendingResources(serviceResourceNames(options));
   const rollup = new RollupSpanProcessor({
@@ -89,7 +89,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     warmupSpans: options.warmupSpans,
   });
   // One resource for traces and metrics: target_info then names the same process as the spans.
-  const resource = sdkDisabled() ? undefined : await serviceResource('amanuensis');
+  const resource = sdkDisabled() ? undefined : await serviceResource(SERVICE_NAME);
   const metrics = resource
     ? await createSpanMetrics({
         serviceName,
@@ -100,7 +100,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     : undefined;
   const telemetry = await startTelemetry({
     ...(resource ? { resource } : {}),
-    serviceName: 'amanuensis',
+    serviceName: SERVICE_NAME,
     spanProcessors: metrics ? [rollup, metrics.processor] : [rollup],
     instrumentHttpServer: true,
     detail: options.detail,

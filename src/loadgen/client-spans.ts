@@ -23,11 +23,12 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
 } from '@opentelemetry/semantic-conventions';
+import { LOADGEN_SERVICE_NAME } from '../telemetry/names.ts';
 import { redactUrl } from '../telemetry/redact.ts';
 import { PACKAGE_VERSION } from '../telemetry/version.ts';
 import type { Outcome } from './http-client.ts';
 
-const TRACER_NAME = 'amanuensis-loadgen';
+const TRACER_NAME = LOADGEN_SERVICE_NAME;
 
 /** Makes the client spans of a run (or nothing, when disabled). */
 export class ClientSpans {

@@ -66,6 +66,8 @@ export interface RawLoadOptions {
 }
 
 export const DEFAULT_TIMEOUT_S = 60;
+/** The `model` form field sent when none is given: OpenAI's name, which any compatible endpoint accepts. */
+export const DEFAULT_MODEL = 'whisper-1';
 export const DEFAULT_STREAMS = 4;
 /** Default measured requests per stream (closed) and seconds of arrivals (open). */
 export const DEFAULT_REQUESTS_PER_STREAM = 8;
@@ -206,7 +208,7 @@ export function parseLoadOptions(raw: RawLoadOptions): LoadOptions {
   const progress = raw.progress ?? 'auto';
   if (progress !== 'auto' && progress !== 'json' && progress !== 'none')
     throw new UsageError(`--progress must be one of auto, json, none, got '${progress}'`);
-  const model = raw.model ?? 'whisper-1';
+  const model = raw.model ?? DEFAULT_MODEL;
   if (model.trim() === '') throw new UsageError('--model must not be empty');
   return {
     url,

@@ -11,7 +11,7 @@ import { redactUrl } from '../telemetry/redact.ts';
 import { AudioLibrary, type PreparedAudio } from './audio.ts';
 import { ClientSpans } from './client-spans.ts';
 import { TargetClient } from './http-client.ts';
-import type { LoadOptions } from './options.ts';
+import { DEFAULT_MODEL, DEFAULT_TIMEOUT_S, type LoadOptions } from './options.ts';
 import { checkHealth, preflight } from './preflight.ts';
 import { type LoadEvent, toProgressSnapshot } from './progress.ts';
 import {
@@ -164,8 +164,8 @@ export function runSuite(options: SuiteOptions, hooks: LoadHooks = {}): Promise<
     {
       url: options.url.replace(/\/+$/, ''),
       scenarios: suiteScenarios(suite),
-      timeoutMs: options.timeoutMs ?? 60_000,
-      model: options.model ?? 'whisper-1',
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000,
+      model: options.model ?? DEFAULT_MODEL,
       trace: options.trace ?? true,
       thresholds: options.thresholds ?? [],
       out: undefined,

@@ -18,6 +18,11 @@ export function detailRank(detail: Detail): number {
   return detail === 'coarse' ? 0 : detail === 'medium' ? 1 : 2;
 }
 
+/** `service.name` of the transcription service, unless OTEL_SERVICE_NAME says otherwise. */
+export const SERVICE_NAME = 'amanuensis';
+/** `service.name` of the load generator's process, and its tracer's name. */
+export const LOADGEN_SERVICE_NAME = 'amanuensis-loadgen';
+
 /** The service's one transcription endpoint (OpenAI's path), which also names its SERVER span. */
 export const TRANSCRIPTIONS_ROUTE = '/v1/audio/transcriptions';
 /** Readiness and facts about the service; answered without an API key. */
