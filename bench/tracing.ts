@@ -80,7 +80,7 @@ export interface TracingBenchResult {
  */
 export function mainThreadCost(
   phase: Pick<PhaseResult, 'cpuSecondsPerRequest' | 'mainThreadCpuSecondsPerRequest'>,
-  config: 'medium' | 'fine',
+  config: Exclude<TracingConfig, 'off'>,
 ): number[] {
   const main = phase.mainThreadCpuSecondsPerRequest;
   return phase.cpuSecondsPerRequest.off.map((total, i) => (main[config][i]! - main.off[i]!) / total);

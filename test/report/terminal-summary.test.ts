@@ -4,7 +4,7 @@ import { renderSummary } from '../../src/cli/summary-show.ts';
 import { UsageError } from '../../src/core/command-errors.ts';
 import { msCompact as ms } from '../../src/report/format.ts';
 import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
-import { requestSpec, testTracer } from './spans.ts';
+import { requestSpec, testTracer } from '../rollup/spans.ts';
 
 function documentOf(requests: number) {
   const processor = new RollupSpanProcessor({ serviceName: 'amanuensis' });
