@@ -6,8 +6,8 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../core/command-errors.ts';
 import { SUITES, type SuiteName } from '../loadgen/suites.ts';
 import { DEFAULT_JAEGER_URL } from '../report/input.ts';
+import { oneOf } from './arg-parsers.ts';
 import { addServiceOptions, type ListenOptionKeys, type ServeOptions } from './serve.ts';
-import { oneOf } from './usage.ts';
 
 export interface ProfileOptions extends Omit<ServeOptions, ListenOptionKeys> {
   out: string;

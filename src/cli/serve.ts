@@ -6,7 +6,7 @@ import { DEVICES, type DeviceName, OFFLOADS, type OffloadMode } from '../acceler
 import { ENGINES, type EngineName } from '../engine/engine.ts';
 import type { DelaySpec } from '../service/inject-delay.ts';
 import { DEFAULT_DETAIL, DELAYABLE_SPANS, DETAILS, type Detail } from '../telemetry/names.ts';
-import { nonNegativeNumber, oneOf, port, positiveInt } from './usage.ts';
+import { nonNegativeNumber, oneOf, port, positiveInt } from './arg-parsers.ts';
 
 /** commander argument parser for a number above zero (a zero limit would refuse everything). */
 function positiveNumber(value: string): number {

@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_JAEGER_URL } from '../report/input.ts';
-import { positiveInt } from './usage.ts';
+import { positiveInt } from './arg-parsers.ts';
 
 /** commander argument parser for an http(s) base URL; drops a trailing slash. */
 function baseUrl(value: string): string {
