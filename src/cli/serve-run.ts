@@ -107,12 +107,14 @@ export async function runServe(options: ServeOptions): Promise<void> {
     ignoredPaths: UNTRACED_PATHS,
   });
   telemetryRef = telemetry;
-  const [{ createService }, { Admission }, { createWorkerPool }, { createEngine }] = await Promise.all([
-    import('../service/server.ts'),
-    import('../service/admission.ts'),
-    import('../engine/pool.ts'),
-    import('../engine/index.ts'),
-  ]);
+  const [{ createService }, { Admission }, { ProcessingRate }, { createWorkerPool }, { createEngine }] =
+    await Promise.all([
+      import('../service/server.ts'),
+      import('../service/admission.ts'),
+      import('../service/processing-rate.ts'),
+      import('../engine/pool.ts'),
+      import('../engine/index.ts'),
+    ]);
   const stopTelemetry = (): Promise<unknown> => Promise.all([telemetry.shutdown(FLUSH_MILLIS), metrics?.shutdown()]);
   const pool = createWorkerPool();
   let engine: Engine;
@@ -132,7 +134,11 @@ export async function runServe(options: ServeOptions): Promise<void> {
     maxConcurrent: options.maxConcurrent,
     maxQueued: options.maxQueue,
     retryAfterS: 1,
+    maxUploads: options.maxUploads,
+    minUploadBytesPerS: options.uploadMinRateKib * 1024,
+    uploadGraceMs: options.uploadGraceS * 1000,
   });
+  const processingRate = new ProcessingRate();
   resources.attach([admission.meter, admission.uploads, pool.meter, ...(engine.resources ?? [])]);
   const startedAt = Date.now();
   const answered = { ok: 0, failed: 0 };
@@ -143,6 +149,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     maxDurationS: options.maxDurationS,
     ...(options.injectDelay.length > 0 ? { delays: new DelayPlan(options.injectDelay) } : {}),
     requestTimeoutMs: options.requestTimeoutS * 1000,
+    processingRate,
     limits: {
       maxFileBytes: Math.round(options.maxUploadMb * 1024 * 1024),
       maxFields: MAX_FIELDS,
@@ -162,6 +169,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
       in_flight: admission.inFlight,
       queued: admission.queued,
       open_requests: admission.openRequests,
+      uploads_receiving: admission.reception.receiving,
+      processing_s_per_audio_s: processingRate.secondsPerAudioS ?? null,
       answered_ok: answered.ok,
       answered_failed: answered.failed,
       rss_bytes: process.memoryUsage.rss(),

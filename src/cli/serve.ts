@@ -47,6 +47,9 @@ export interface ServeOptions {
   maxDurationS: number;
   maxConcurrent: number;
   maxQueue: number;
+  maxUploads: number;
+  uploadMinRateKib: number;
+  uploadGraceS: number;
   requestTimeoutS: number;
   apiKey: string | undefined;
   quiet: boolean;
@@ -89,12 +92,33 @@ export function addServiceOptions(command: Command): Command {
       new Option('--max-concurrent <n>', 'transcriptions processed at once').default(32).argParser(positiveInt),
     )
     .addOption(
-      new Option('--max-queue <n>', 'transcriptions waiting (or still uploading) beyond that before 503')
+      new Option('--max-queue <n>', 'transcriptions waiting (their file arrived) beyond that before 503')
         .default(128)
         .argParser((v) => (v === '0' ? 0 : positiveInt(v))),
     )
     .addOption(
-      new Option('--request-timeout-s <seconds>', 'processing limit per request before 504')
+      new Option('--max-uploads <n>', 'uploads received at once, apart from the processing slots')
+        .default(64)
+        .argParser(positiveInt),
+    )
+    .addOption(
+      new Option(
+        '--upload-min-rate-kib <KiB/s>',
+        'slowest upload accepted after the grace period (408 and disconnect below it)',
+      )
+        .default(8)
+        .argParser(positiveNumber),
+    )
+    .addOption(
+      new Option('--upload-grace-s <seconds>', 'time an upload has before the minimum rate applies')
+        .default(10)
+        .argParser(nonNegativeNumber),
+    )
+    .addOption(
+      new Option(
+        '--request-timeout-s <seconds>',
+        'processing limit per request before 504 (longer for long audio, at the measured processing rate)',
+      )
         .default(120)
         .argParser(positiveNumber),
     )

@@ -33,6 +33,8 @@ export const ERROR_CODE = {
   TOO_MANY_FIELDS: 'too_many_fields',
   TOO_MANY_FILES: 'too_many_files',
   UPLOAD_ABORTED: 'upload_aborted',
+  /** The body arrived below the minimum rate, or was the furthest behind it when the upload budget was full. */
+  UPLOAD_TOO_SLOW: 'upload_too_slow',
   // The request parameters'.
   MISSING_FILE: 'missing_file',
   EMPTY_FILE: 'empty_file',

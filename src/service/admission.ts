@@ -1,21 +1,29 @@
 /**
  * Admission control: at most `maxConcurrent` transcriptions run at once and at most `maxQueued`
  * wait; beyond that a request is refused at once with 503 + Retry-After instead of joining an
- * unbounded queue. Uploads are bounded too: a request holds its body in memory from its first
- * byte, so at most `maxConcurrent + maxQueued` requests may be uploading, waiting or running
- * together (`enter`), which bounds the memory uploads take. Draining refuses everything new.
- * Its meters integrate running and waiting requests (`admission`, capacity maxConcurrent) and
- * bodies being received (`uploads`, capacity maxConcurrent + maxQueued).
+ * unbounded queue. A request asks for a processing slot only once its file has arrived: uploads
+ * in reception have their own budget with a minimum rate (`reception`, upload-budget.ts), so a
+ * slow client holds an upload place, never a processing slot. Bodies in memory are therefore at
+ * most `maxUploads` in reception plus `maxConcurrent + maxQueued` waiting or running. Draining
+ * refuses everything new. Its meters integrate running and waiting requests (`admission`,
+ * capacity maxConcurrent) and bodies being received (`uploads`, capacity maxUploads).
  */
 
 import { CodedError, ERROR_CODE } from '../core/errors.ts';
 import { ResourceMeter } from '../telemetry/resource-meter.ts';
+import { UploadBudget } from './upload-budget.ts';
 
 export interface AdmissionOptions {
   maxConcurrent: number;
   maxQueued: number;
   /** Retry-After hint for refused requests, seconds. */
   retryAfterS: number;
+  /** Most uploads in reception at once. */
+  maxUploads: number;
+  /** Least body rate, bytes/s, an upload must keep once its grace period is over. */
+  minUploadBytesPerS: number;
+  /** Time an upload has before the minimum rate applies, ms. */
+  uploadGraceMs: number;
 }
 
 interface Waiter {
@@ -32,13 +40,23 @@ export class Admission {
   private idleWaiters: Array<() => void> = [];
   /** Running requests (busy slots) and waiting ones over time. */
   readonly meter: ResourceMeter;
-  /** Requests receiving their upload, over time (see waits.ts). */
-  readonly uploads: ResourceMeter;
+  /** The budget of uploads in reception. */
+  readonly reception: UploadBudget;
 
   constructor(options: AdmissionOptions) {
     this.options = options;
     this.meter = new ResourceMeter('admission', options.maxConcurrent);
-    this.uploads = new ResourceMeter('uploads', options.maxConcurrent + options.maxQueued);
+    this.reception = new UploadBudget({
+      maxUploads: options.maxUploads,
+      minBytesPerS: options.minUploadBytesPerS,
+      graceMs: options.uploadGraceMs,
+      retryAfterS: options.retryAfterS,
+    });
+  }
+
+  /** Requests receiving their upload, over time. */
+  get uploads(): ResourceMeter {
+    return this.reception.meter;
   }
 
   /** Most requests that may run at once. */
@@ -62,13 +80,12 @@ export class Admission {
   }
 
   /**
-   * Admits a request to upload its body; returns the function that lets it go (idempotent).
-   * Throws 503 when `maxConcurrent + maxQueued` requests are already open, or while draining.
+   * Counts a request as open until the returned function (idempotent) lets it go, so a drain
+   * waits for it. Throws 503 while draining. Capacity is checked later: by `reception` while the
+   * body arrives, by `acquire` once it has.
    */
   enter(): () => void {
     if (this.draining) throw this.refusal('the service is shutting down', ERROR_CODE.DRAINING);
-    if (this.open >= this.options.maxConcurrent + this.options.maxQueued)
-      throw this.refusal('the service is at capacity; retry later', ERROR_CODE.OVERLOADED);
     this.open++;
     let left = false;
     return () => {

@@ -48,3 +48,11 @@ export function dropUnreadBody(request: IncomingMessage): void {
   request.once('end', () => clearTimeout(timer));
   request.once('close', () => clearTimeout(timer));
 }
+
+/**
+ * Closes the connection of an answered request whose body is not worth waiting for at all (a
+ * client dropped for sending too slowly): no discarding, only the linger that lets it read the answer.
+ */
+export function closeUnread(request: IncomingMessage): void {
+  if (!request.complete) lingerClose(request.socket);
+}

@@ -38,6 +38,8 @@ const HTTP_OF_CODE: Record<ErrorCode, HttpMeaning> = {
   [ERROR_CODE.TOO_MANY_FIELDS]: invalid(400),
   [ERROR_CODE.TOO_MANY_FILES]: invalid(400),
   [ERROR_CODE.UPLOAD_ABORTED]: invalid(400),
+  // 408, not 503: the request did not arrive in the time the service waits; the fault is the client's pace.
+  [ERROR_CODE.UPLOAD_TOO_SLOW]: { status: 408, type: 'timeout_error' },
   [ERROR_CODE.MISSING_FILE]: invalid(400),
   [ERROR_CODE.EMPTY_FILE]: invalid(400),
   [ERROR_CODE.INVALID_VALUE]: invalid(400),

@@ -1,40 +1,41 @@
 /**
  * A request's HTTP side as spans under the SERVER span: receiving and parsing the multipart upload
- * (`http.upload`), waiting for an admission slot (`admission.wait`, near zero when a slot was
- * free) and writing the answer (`http.response`). Without them that time would be a gap in the
+ * under the upload budget (`http.upload`), waiting for a processing slot once the file has arrived
+ * (`admission.wait`, near zero when a slot was free) and writing the answer (`http.response`). Without them that time would be a gap in the
  * request that nothing names.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { handoffTo } from '../telemetry/handoff.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { nowMs } from '../telemetry/recorder.ts';
-import type { ResourceMeter } from '../telemetry/resource-meter.ts';
 import { activeSpanStartMs, leafStage, openStage } from '../telemetry/stage.ts';
 import type { Admission } from './admission.ts';
 import { type ParsedUpload, parseUpload, type UploadLimits } from './multipart.ts';
+import type { UploadBudget } from './upload-budget.ts';
 
 /**
- * Receives and parses the upload inside `http.upload`, counting it on `meter` while it arrives.
- * The span starts with the SERVER span, when the request arrived: the body streams in from then
- * on, and routing before this call takes microseconds.
+ * Receives and parses the upload inside `http.upload`, holding a place in the upload `budget`
+ * while it arrives (a refusal or a drop for its pace ends the span in error). The span starts
+ * with the SERVER span, when the request arrived: the body streams in from then on, and routing
+ * before this call takes microseconds.
  */
 export function receiveUpload(
   request: IncomingMessage,
   limits: UploadLimits,
-  meter: ResourceMeter,
+  budget: UploadBudget,
 ): Promise<ParsedUpload> {
   const arrivedMs = activeSpanStartMs();
   return leafStage(
     SPAN.HTTP_UPLOAD,
     'medium',
     async (span) => {
-      meter.acquire();
+      const ticket = budget.enter();
       try {
-        const upload = await parseUpload(request, limits);
+        const upload = await parseUpload(request, limits, ticket);
         span?.setAttribute(ATTR.UPLOAD_BYTES, upload.file?.length ?? 0);
         return upload;
       } finally {
-        meter.release();
+        ticket.leave();
       }
     },
     undefined,

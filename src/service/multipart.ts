@@ -34,8 +34,21 @@ function formError(message: string, code: ErrorCode, param: string | null = null
   return new CodedError(message, { code, param });
 }
 
-/** Parses the request body; rejects with a CodedError (400, 413 or 415) on anything malformed. */
-export function parseUpload(request: IncomingMessage, limits: UploadLimits): Promise<ParsedUpload> {
+/** What watches an upload's pace (an UploadTicket): it counts the bytes, and aborts a slow one. */
+export interface UploadWatch {
+  readonly signal: AbortSignal;
+  received(bytes: number): void;
+}
+
+/**
+ * Parses the request body; rejects with a CodedError (400, 413 or 415) on anything malformed,
+ * or with `watch`'s abort reason when the upload is dropped for its pace.
+ */
+export function parseUpload(
+  request: IncomingMessage,
+  limits: UploadLimits,
+  watch?: UploadWatch,
+): Promise<ParsedUpload> {
   const contentType = request.headers['content-type'] ?? '';
   if (!/^multipart\/form-data\b/i.test(contentType)) {
     return Promise.reject(
@@ -57,9 +70,16 @@ export function parseUpload(request: IncomingMessage, limits: UploadLimits): Pro
     let settled = false;
     let busboy: ReturnType<typeof Busboy>;
 
+    const count = (chunk: Buffer): void => watch?.received(chunk.length);
+    const onAbort = (): void => fail(watch?.signal.reason as CodedError);
+    const stopWatching = (): void => {
+      request.off('data', count);
+      watch?.signal.removeEventListener('abort', onAbort);
+    };
     const fail = (error: CodedError): void => {
       if (settled) return;
       settled = true;
+      stopWatching();
       request.unpipe(busboy);
       request.resume();
       reject(error);
@@ -117,9 +137,15 @@ export function parseUpload(request: IncomingMessage, limits: UploadLimits): Pro
     busboy.on('finish', () => {
       if (settled) return;
       settled = true;
+      stopWatching();
       resolve({ file: sawFile ? Buffer.concat(chunks) : undefined, fields });
     });
     request.on('aborted', () => fail(formError('upload aborted by the client', ERROR_CODE.UPLOAD_ABORTED)));
     request.pipe(busboy);
+    if (watch) {
+      request.on('data', count);
+      if (watch.signal.aborted) onAbort();
+      else watch.signal.addEventListener('abort', onAbort, { once: true });
+    }
   });
 }

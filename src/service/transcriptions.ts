@@ -1,28 +1,37 @@
 /**
- * POST /v1/audio/transcriptions: parse the upload while it streams, validate, wait for admission,
- * run the pipeline under a timeout, answer with Server-Timing and traceresponse headers.
+ * POST /v1/audio/transcriptions: parse the upload while it streams (under the upload budget),
+ * validate, wait for a processing slot, run the pipeline under a deadline scaled to the audio's
+ * duration, answer with Server-Timing and traceresponse headers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { CodedError, ERROR_CODE } from '../core/errors.ts';
 import { TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
 import { withRequestHandoffs } from '../telemetry/stage.ts';
 import type { Admission } from './admission.ts';
-import { dropUnreadBody } from './discard.ts';
+import { closeUnread, dropUnreadBody } from './discard.ts';
 import { serverTiming } from './formats.ts';
 import { admitted, receiveUpload, sendAnswer } from './http-spans.ts';
 import type { UploadLimits } from './multipart.ts';
 import { type PipelineDeps, type PipelineResult, runPipeline } from './pipeline.ts';
+import { audioDurationS, type ProcessingRate } from './processing-rate.ts';
 import { type TranscriptionParams, transcriptionParams } from './request-params.ts';
 import { sendError } from './respond.ts';
 import { traceResponseHeader } from './trace-headers.ts';
+import { isTooSlow } from './upload-budget.ts';
 
 export interface TranscriptionDeps extends PipelineDeps {
   admission: Admission;
   limits: UploadLimits;
-  /** Per-request processing limit, ms; past it the answer is 504 and the work is aborted. */
+  /**
+   * Per-request processing limit, ms; past it the answer is 504 and the work is aborted. Long
+   * audio gets more once `processingRate` has measured the pace (processing-rate.ts).
+   */
   requestTimeoutMs: number;
+  /** The service's learnt processing pace, which scales each request's deadline. */
+  processingRate: ProcessingRate;
   /** Aborting it abandons every running transcription with its reason (a drain that ran out of time). */
   stopSignal?: AbortSignal;
   /** Called with the outcome of every answered transcription (for counters). */
@@ -109,15 +118,26 @@ async function answerTranscription(
   deps.stopSignal?.addEventListener('abort', onStop, { once: true });
   try {
     leave = deps.admission.enter();
-    const params = transcriptionParams(await receiveUpload(request, deps.limits, deps.admission.uploads));
+    const params = transcriptionParams(await receiveUpload(request, deps.limits, deps.admission.reception));
     release = await admitted(deps.admission);
     controller.signal.throwIfAborted();
-    const timer = setTimeout(() => controller.abort(timeoutError(deps.requestTimeoutMs)), deps.requestTimeoutMs);
+    const audioS = audioDurationS(params.file);
+    const deadlineMs = deps.processingRate.deadlineMs(audioS, deps.requestTimeoutMs);
+    const started = performance.now();
+    const observe = (): void => {
+      if (audioS !== undefined) deps.processingRate.observe(audioS, (performance.now() - started) / 1000);
+    };
+    // A timed-out request still teaches the rate: it took at least this long.
+    const timer = setTimeout(() => {
+      observe();
+      controller.abort(timeoutError(deadlineMs));
+    }, deadlineMs);
     let result: PipelineResult;
     try {
       const run = runAbortable(params, deps, controller);
       settled = run.settled;
       result = await run.result;
+      observe();
     } finally {
       clearTimeout(timer);
     }
@@ -132,9 +152,13 @@ async function answerTranscription(
     sendAnswer(response, headers, result.rendered.body);
     deps.onAnswered?.(200);
   } catch (error) {
+    // A client too slow to wait for is told so and let go, not read on (RFC 9110 408: close).
+    const tooSlow = isTooSlow(error);
+    if (tooSlow && !response.headersSent) response.setHeader('connection', 'close');
     sendError(response, error);
     deps.onAnswered?.(response.statusCode);
-    dropUnreadBody(request);
+    if (tooSlow) closeUnread(request);
+    else dropUnreadBody(request);
   } finally {
     response.off('close', onClose);
     deps.stopSignal?.removeEventListener('abort', onStop);

@@ -4,9 +4,12 @@ import { CodedError } from '../../src/core/errors.ts';
 import { Admission } from '../../src/service/admission.ts';
 import { toErrorEnvelope } from '../../src/service/errors.ts';
 
+/** The upload budget, which these tests do not exercise (upload-budget.test.ts does). */
+const UPLOADS = { maxUploads: 3, minUploadBytesPerS: 1024, uploadGraceMs: 1000 };
+
 describe('Admission', () => {
   it('runs up to maxConcurrent, queues up to maxQueued, refuses the rest with 503 + Retry-After', async () => {
-    const admission = new Admission({ maxConcurrent: 2, maxQueued: 1, retryAfterS: 3 });
+    const admission = new Admission({ maxConcurrent: 2, maxQueued: 1, retryAfterS: 3, ...UPLOADS });
     const a = await admission.acquire();
     await admission.acquire();
     const queued = admission.acquire();
@@ -26,7 +29,7 @@ describe('Admission', () => {
   });
 
   it('releases only once per grant', async () => {
-    const admission = new Admission({ maxConcurrent: 1, maxQueued: 0, retryAfterS: 1 });
+    const admission = new Admission({ maxConcurrent: 1, maxQueued: 0, retryAfterS: 1, ...UPLOADS });
     const release = await admission.acquire();
     release();
     release();
@@ -34,7 +37,7 @@ describe('Admission', () => {
   });
 
   it('drain refuses new and queued requests and resolves when in-flight ones finish', async () => {
-    const admission = new Admission({ maxConcurrent: 1, maxQueued: 5, retryAfterS: 1 });
+    const admission = new Admission({ maxConcurrent: 1, maxQueued: 5, retryAfterS: 1, ...UPLOADS });
     const release = await admission.acquire();
     const queued = admission.acquire();
     let drained = false;
@@ -50,12 +53,12 @@ describe('Admission', () => {
   });
 
   it('meters running and waiting requests as admission (capacity maxConcurrent), and uploads apart', async () => {
-    const admission = new Admission({ maxConcurrent: 1, maxQueued: 2, retryAfterS: 1 });
+    const admission = new Admission({ maxConcurrent: 1, maxQueued: 2, retryAfterS: 1, ...UPLOADS, maxUploads: 5 });
     assert.deepEqual([admission.meter.name, admission.meter.capacity], ['admission', 1], 'admission: name, capacity');
     assert.deepEqual(
       [admission.uploads.name, admission.uploads.capacity],
-      ['uploads', 3],
-      'uploads: name, capacity = maxConcurrent + maxQueued',
+      ['uploads', 5],
+      'uploads: name, capacity = maxUploads, apart from the processing slots',
     );
     const first = await admission.acquire();
     const queued = admission.acquire();
