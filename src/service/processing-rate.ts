@@ -1,8 +1,8 @@
 /**
  * A transcription's deadline scales with its audio, so that no admitted work is bound to time out.
- * The service learns its own pace online: seconds of processing per second of audio, from the
- * requests it completed (and, as a lower bound, from those that timed out), on whatever engine,
- * device and load it runs. A request's deadline is the configured `--request-timeout-s` or
+ * The service learns its own pace online: seconds of processing per second of audio, averaged
+ * over the requests it completed, and never below what its timed-out requests prove, on whatever
+ * engine, device and load it runs. A request's deadline is the configured `--request-timeout-s` or
  * DEADLINE_MARGIN times its estimated cost, whichever is longer. Before anything was measured the
  * configured timeout applies unchanged: the service extends nothing on a guess.
  *
@@ -22,20 +22,34 @@ export const DEADLINE_MARGIN = 1.5;
 export class ProcessingRate {
   private weightedSeconds = 0;
   private weightedAudioS = 0;
+  /** What timed-out requests prove: the pace is at least this. Fades as requests complete. */
+  private floor = 0;
 
   /**
-   * Records one request: `seconds` of processing for `audioS` of audio. Weighted by duration, so
-   * a long request counts for more than a short clip, whose fixed costs overstate the rate.
+   * Records a completed request: `seconds` of processing for `audioS` of audio. Weighted by
+   * duration, so a long request counts for more than a short clip, whose fixed costs overstate
+   * the pace.
    */
-  observe(audioS: number, seconds: number): void {
+  completed(audioS: number, seconds: number): void {
     if (!(audioS > 0) || !(seconds >= 0)) return;
     this.weightedSeconds = this.weightedSeconds * DECAY + seconds;
     this.weightedAudioS = this.weightedAudioS * DECAY + audioS;
+    this.floor *= DECAY;
+  }
+
+  /**
+   * Records a request cut off after `seconds`: a lower bound only, so it is kept apart from the
+   * average (mixed in, it would pull the estimate down).
+   */
+  timedOut(audioS: number, seconds: number): void {
+    if (audioS > 0 && seconds >= 0) this.floor = Math.max(this.floor, seconds / audioS);
   }
 
   /** Seconds of processing per second of audio; undefined until a request was measured. */
   get secondsPerAudioS(): number | undefined {
-    return this.weightedAudioS > 0 ? this.weightedSeconds / this.weightedAudioS : undefined;
+    const average = this.weightedAudioS > 0 ? this.weightedSeconds / this.weightedAudioS : 0;
+    const rate = Math.max(average, this.floor);
+    return rate > 0 ? rate : undefined;
   }
 
   /** The processing deadline for `audioS` of audio (unknown: `baseMs`), ms. */

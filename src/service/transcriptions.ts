@@ -124,12 +124,10 @@ async function answerTranscription(
     const audioS = audioDurationS(params.file);
     const deadlineMs = deps.processingRate.deadlineMs(audioS, deps.requestTimeoutMs);
     const started = performance.now();
-    const observe = (): void => {
-      if (audioS !== undefined) deps.processingRate.observe(audioS, (performance.now() - started) / 1000);
-    };
-    // A timed-out request still teaches the rate: it took at least this long.
+    const elapsedS = (): number => (performance.now() - started) / 1000;
     const timer = setTimeout(() => {
-      observe();
+      // A timed-out request still teaches the rate: it needed at least this long.
+      if (audioS !== undefined) deps.processingRate.timedOut(audioS, elapsedS());
       controller.abort(timeoutError(deadlineMs));
     }, deadlineMs);
     let result: PipelineResult;
@@ -137,7 +135,7 @@ async function answerTranscription(
       const run = runAbortable(params, deps, controller);
       settled = run.settled;
       result = await run.result;
-      observe();
+      if (audioS !== undefined) deps.processingRate.completed(audioS, elapsedS());
     } finally {
       clearTimeout(timer);
     }
@@ -152,9 +150,9 @@ async function answerTranscription(
     sendAnswer(response, headers, result.rendered.body);
     deps.onAnswered?.(200);
   } catch (error) {
-    // A client too slow to wait for is told so and let go, not read on (RFC 9110 408: close).
+    // A client too slow to wait for is told so and let go, not read on. No `Connection: close`
+    // header: Node would then destroy the socket at once, and the reset can take the unread 408 with it.
     const tooSlow = isTooSlow(error);
-    if (tooSlow && !response.headersSent) response.setHeader('connection', 'close');
     sendError(response, error);
     deps.onAnswered?.(response.statusCode);
     if (tooSlow) closeUnread(request);

@@ -58,6 +58,8 @@ export interface Health {
   in_flight: number;
   queued: number;
   open_requests: number;
+  uploads_receiving: number;
+  processing_s_per_audio_s: number | null;
   answered_ok: number;
   answered_failed: number;
   rss_bytes: number;

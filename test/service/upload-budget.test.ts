@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { describe, it } from 'node:test';
+import { ServiceError } from '../../src/service/errors.ts';
+import { isTooSlow, UploadBudget } from '../../src/service/upload-budget.ts';
+
+/** Resolves after `ms`, for uploads that must age (the budget judges by elapsed time). */
+function aged(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe('UploadBudget', () => {
+  it('meters uploads in reception as `uploads` with capacity maxUploads', () => {
+    const budget = new UploadBudget({ maxUploads: 2, minBytesPerS: 1000, graceMs: 60_000, retryAfterS: 1 });
+    assert.deepEqual([budget.meter.name, budget.meter.capacity], ['uploads', 2], 'name and capacity');
+    const ticket = budget.enter();
+    assert.deepEqual([budget.receiving, budget.meter.read().inUse], [1, 1], 'one place taken');
+    ticket.leave();
+    ticket.leave();
+    assert.deepEqual([budget.receiving, budget.meter.read().inUse], [0, 0], 'left once, however often called');
+  });
+
+  it('when full, gives a newcomer the place of the upload furthest behind the minimum rate', async () => {
+    const budget = new UploadBudget({ maxUploads: 2, minBytesPerS: 1000, graceMs: 60_000, retryAfterS: 1 });
+    const keeping = budget.enter();
+    const trickling = budget.enter();
+    keeping.received(10_000);
+    trickling.received(1);
+    await aged(150);
+    const newcomer = budget.enter();
+    assert.ok(trickling.signal.aborted, 'the trickling upload was displaced');
+    assert.ok(isTooSlow(trickling.signal.reason), `answered as too slow: ${trickling.signal.reason}`);
+    assert.equal((trickling.signal.reason as ServiceError).status, 408, '408');
+    assert.equal(keeping.signal.aborted, false, 'the upload keeping the rate stays');
+    assert.equal(budget.receiving, 2, 'still full');
+    keeping.leave();
+    newcomer.leave();
+  });
+
+  it('refuses a newcomer with 503 + Retry-After when no upload is behind, or all are too young to judge', () => {
+    const budget = new UploadBudget({ maxUploads: 1, minBytesPerS: 1000, graceMs: 60_000, retryAfterS: 2 });
+    const young = budget.enter();
+    assert.throws(
+      () => budget.enter(),
+      (error: unknown) =>
+        error instanceof ServiceError && error.status === 503 && error.code === 'overloaded' && error.retryAfterS === 2,
+      '503 overloaded with the Retry-After hint',
+    );
+    assert.equal(young.signal.aborted, false, 'an upload younger than a round trip is not displaced');
+    young.leave();
+  });
+
+  it('drops an upload that falls behind the minimum rate once its grace period is over', async () => {
+    const budget = new UploadBudget({ maxUploads: 4, minBytesPerS: 1000, graceMs: 200, retryAfterS: 1 });
+    const slow = budget.enter();
+    slow.received(10);
+    await once(slow.signal, 'abort');
+    assert.ok(isTooSlow(slow.signal.reason), 'dropped as too slow');
+    assert.equal(budget.receiving, 0, 'its place is free');
+  });
+});
