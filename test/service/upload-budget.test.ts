@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
-import { ServiceError } from '../../src/service/errors.ts';
+import { CodedError } from '../../src/core/errors.ts';
+import { toErrorEnvelope } from '../../src/service/errors.ts';
 import { isTooSlow, UploadBudget } from '../../src/service/upload-budget.ts';
 
 /** Resolves after `ms`, for uploads that must age (the budget judges by elapsed time). */
@@ -30,7 +31,7 @@ describe('UploadBudget', () => {
     const newcomer = budget.enter();
     assert.ok(trickling.signal.aborted, 'the trickling upload was displaced');
     assert.ok(isTooSlow(trickling.signal.reason), `answered as too slow: ${trickling.signal.reason}`);
-    assert.equal((trickling.signal.reason as ServiceError).status, 408, '408');
+    assert.equal(toErrorEnvelope(trickling.signal.reason).status, 408, '408');
     assert.equal(keeping.signal.aborted, false, 'the upload keeping the rate stays');
     assert.equal(budget.receiving, 2, 'still full');
     keeping.leave();
@@ -43,7 +44,10 @@ describe('UploadBudget', () => {
     assert.throws(
       () => budget.enter(),
       (error: unknown) =>
-        error instanceof ServiceError && error.status === 503 && error.code === 'overloaded' && error.retryAfterS === 2,
+        error instanceof CodedError &&
+        toErrorEnvelope(error).status === 503 &&
+        error.code === 'overloaded' &&
+        error.retryAfterS === 2,
       '503 overloaded with the Retry-After hint',
     );
     assert.equal(young.signal.aborted, false, 'an upload younger than a round trip is not displaced');
