@@ -5,7 +5,7 @@
 import type { ScenarioResult } from '../loadgen/results.ts';
 import { seriesColor, stageColors } from './colors.ts';
 import { axis, baseOptions, type Figure } from './figure.ts';
-import { formatCount, formatMs, formatRps, formatRtf, formatSeconds, MISSING, msNumber } from './format.ts';
+import { formatCount, formatLoad, formatMs, formatRps, formatRtf, formatSeconds, msNumber } from './format.ts';
 import { escapeHtml, htmlTable, num } from './html-util.ts';
 import type { RunDocuments } from './input.ts';
 import { stageChart } from './self-time.ts';
@@ -17,14 +17,6 @@ const PERCENTILES = [
   ['p99', '#1d4ed8'],
   ['max', '#1e3a8a'],
 ] as const;
-
-function load(s: ScenarioResult): string {
-  return s.streams !== undefined
-    ? `${s.streams} stream${s.streams === 1 ? '' : 's'}`
-    : s.rate !== undefined
-      ? `${s.rate} req/s offered`
-      : MISSING;
-}
 
 /** Stacked self time per stage for each scenario, plus the whole run from the span summary. */
 export function stageFigure(run: RunDocuments, id: string): Figure | undefined {
@@ -131,7 +123,7 @@ export function throughputFigure(run: RunDocuments, id: string): Figure {
   const scenarios = run.load.scenarios;
   const rows = scenarios.map((s) => [
     s.name,
-    load(s),
+    formatLoad(s),
     s.audio,
     num(formatSeconds(s.audio_s)),
     num(formatSeconds(s.wall_s)),

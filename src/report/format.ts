@@ -81,3 +81,9 @@ export function formatSeconds(value: number | null | undefined): string {
 export function formatCount(value: number | null | undefined): string {
   return present(value) ? String(Math.round(value)) : MISSING;
 }
+
+/** A scenario's load: `4 streams` (closed model) or `20 req/s offered` (open model). */
+export function formatLoad(scenario: { streams?: number; rate?: number }): string {
+  if (scenario.streams !== undefined) return `${scenario.streams} stream${scenario.streams === 1 ? '' : 's'}`;
+  return scenario.rate !== undefined ? `${scenario.rate} req/s offered` : MISSING;
+}

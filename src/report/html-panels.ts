@@ -2,19 +2,10 @@
  * The text panels of a run section: the facts of the run, the scenario table and the slowest
  * requests with their trace links.
  */
-import type { ScenarioResult } from '../loadgen/results.ts';
-import { formatCount, formatMs, formatRps, formatRtf, formatSeconds, MISSING } from './format.ts';
+import { formatCount, formatLoad, formatMs, formatRps, formatRtf, formatSeconds } from './format.ts';
 import { escapeHtml, htmlTable, jaegerNote, num, traceLink } from './html-util.ts';
 import type { LabelledRun, ReportInput } from './input.ts';
 import { slowestRequests, slowestServerSpans } from './slowest-traces.ts';
-
-function load(s: ScenarioResult): string {
-  return s.streams !== undefined
-    ? `${s.streams} stream${s.streams === 1 ? '' : 's'}`
-    : s.rate !== undefined
-      ? `${s.rate} req/s offered`
-      : MISSING;
-}
 
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
@@ -53,7 +44,7 @@ export function facts(run: LabelledRun): string {
 export function scenarioPanel(run: LabelledRun): string {
   const rows = run.load.scenarios.map((s) => [
     s.name,
-    load(s),
+    formatLoad(s),
     s.audio,
     num(formatCount(s.requests)),
     num(formatCount(s.succeeded)),

@@ -4,9 +4,8 @@
  * share as bars) and the slowest traces with links; with two or more runs, the comparison of
  * each with the first.
  */
-import type { ScenarioResult } from '../loadgen/results.ts';
 import { compareRuns, renderComparison } from './compare.ts';
-import { formatMs, msNumber, rpsNumber, rtfNumber } from './format.ts';
+import { formatLoad, formatMs, msNumber, rpsNumber, rtfNumber } from './format.ts';
 import { JAEGER_HINT, type LabelledRun, type ReportInput, traceUrl } from './input.ts';
 import { timeShares } from './self-time.ts';
 import { type SlowTrace, slowestRequests, slowestServerSpans } from './slowest-traces.ts';
@@ -21,18 +20,10 @@ export interface TerminalOptions {
   color: boolean;
 }
 
-function concurrency(s: ScenarioResult): string {
-  return s.streams !== undefined
-    ? `${s.streams} stream${s.streams === 1 ? '' : 's'}`
-    : s.rate !== undefined
-      ? `${s.rate} req/s offered`
-      : '';
-}
-
 function scenarioTable(run: LabelledRun, color: boolean): string {
   const rows = run.load.scenarios.map((s) => [
     s.name,
-    concurrency(s),
+    formatLoad(s),
     String(s.requests),
     String(s.succeeded),
     s.failed > 0 ? paint(String(s.failed), 'red', color) : '0',
