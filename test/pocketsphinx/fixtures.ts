@@ -14,6 +14,7 @@ import { decodeAudio } from '../../src/audio/decode.ts';
 import { buildAddon } from '../../src/engine/pocketsphinx/build.ts';
 import { ADDON_PATH, DEBIAN_PACKAGES, modelDir, modelFiles, NATIVE_DIR } from '../../src/engine/pocketsphinx/setup.ts';
 import { speechWav } from '../support/speech.ts';
+import { waitUntil } from '../support/wait.ts';
 
 const run = promisify(execFile);
 
@@ -60,21 +61,21 @@ const BUILD_WAIT_MS = 5 * 60_000;
  */
 export async function ensureAddon(): Promise<void> {
   const lock = join(NATIVE_DIR, '.build-lock');
-  const deadline = Date.now() + BUILD_WAIT_MS;
-  while (!existsSync(ADDON_PATH)) {
-    try {
-      await mkdir(lock);
-    } catch {
-      if (Date.now() > deadline)
-        throw new Error(`gave up waiting for another build of the addon; remove ${lock} if no build is running`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      continue;
-    }
-    try {
-      if (!existsSync(ADDON_PATH)) await buildAddon('capture');
-    } finally {
-      await rmdir(lock);
-    }
+  const claim = (): Promise<boolean> =>
+    mkdir(lock).then(
+      () => true,
+      () => false,
+    );
+  const turn = await waitUntil(
+    `the addon, or our turn to build it (remove ${lock} if no build is running)`,
+    async () => (existsSync(ADDON_PATH) ? 'built' : (await claim()) && 'locked'),
+    { timeoutMs: BUILD_WAIT_MS, intervalMs: 250 },
+  );
+  if (turn === 'built') return;
+  try {
+    if (!existsSync(ADDON_PATH)) await buildAddon('capture');
+  } finally {
+    await rmdir(lock);
   }
 }
 

@@ -12,19 +12,13 @@ import { describe, it } from 'node:test';
 import { parseSummary } from '../../src/rollup/validate.ts';
 import { mulberry32 } from '../support/random.ts';
 import { startService } from '../support/service.ts';
+import { waitUntil } from '../support/wait.ts';
 import { clipWav, postWav, tempFolder } from './helpers.ts';
 
 const ROUNDS = 4;
 const SEED = 20261127;
 /** Rewrite the summary every 5 ms: a write is nearly always in progress when the kill lands. */
 const INTERVAL_S = 0.005;
-
-async function waitForFile(path: string): Promise<void> {
-  for (;;) {
-    if (await stat(path).catch(() => undefined)) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('atomic summary writes', () => {
   it(`leaves a whole JSON summary after kill -9 at ${ROUNDS} random moments`, async (t) => {
@@ -35,7 +29,7 @@ describe('atomic summary writes', () => {
       for (let round = 0; round < ROUNDS; round++) {
         const service = await startService(['--summary-out', file, '--summary-interval', String(INTERVAL_S)]);
         try {
-          await waitForFile(file);
+          await waitUntil('the first summary file', () => stat(file).then(Boolean, () => false), { intervalMs: 20 });
           // Requests in flight, so the document grows and changes between writes.
           const requests = [postWav(service.url, clipWav('1s')), postWav(service.url, clipWav('1s'))].map((p) =>
             p.then((r) => r.arrayBuffer()).catch(() => undefined),

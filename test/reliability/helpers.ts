@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { type ClipKind, makeClip } from '../../src/audio/clips.ts';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import type { SpanSummaryDocument } from '../../src/rollup/document.ts';
+import { waitUntil } from '../support/wait.ts';
 
 const RATE_HZ = 16000;
 
@@ -85,19 +86,13 @@ export function spanCount(summary: SpanSummaryDocument, name: string): { count: 
  * Polls /health until `predicate` holds. The service has no event to wait on from outside, so
  * this polls briefly; the deadline only turns a stuck state into a clear failure.
  */
-export async function waitForHealth(
+export function waitForHealth(
   url: string,
   predicate: (h: Health) => boolean,
   what: string,
   timeoutMs = 60_000,
 ): Promise<Health> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const current = await health(url);
-    if (predicate(current)) return current;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; /health: ${JSON.stringify(current)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return waitUntil(what, () => health(url), { timeoutMs, until: predicate });
 }
 
 /** A fresh temporary folder by its real path (--summary-out refuses folders reached through links). */

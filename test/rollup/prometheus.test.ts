@@ -12,9 +12,10 @@ import { SPAN_DURATION_BOUNDS_S, SPAN_DURATION_METRIC } from '../../src/rollup/m
 import { parseSummary } from '../../src/rollup/validate.ts';
 import { PACKAGE_VERSION } from '../../src/telemetry/version.ts';
 import { type Receiver, startReceiver } from '../support/otlp-receiver.ts';
-import { poll, type RunningPrometheus, startPrometheus } from '../support/prometheus.ts';
+import { type RunningPrometheus, startPrometheus } from '../support/prometheus.ts';
 import { otlpEnv, type RunningService, startService, transcribe } from '../support/service.ts';
 import { speechWav } from '../support/speech.ts';
+import { waitUntil } from '../support/wait.ts';
 
 const REQUESTS = 16;
 const API_KEY = 'sk-prometheus-test-0123456789';
@@ -55,13 +56,13 @@ describe('Prometheus scraping /metrics', () => {
       'every request served',
     );
     prometheus = await startPrometheus(new URL(service.url).host, { bearerToken: API_KEY });
-    await poll(
+    await waitUntil(
       'a scrape with every transcribe span',
       async () => {
         const [sample] = await vector(`${SPAN_DURATION_METRIC}_count{span_name="transcribe"}`);
-        return Number(sample?.value[1]) === REQUESTS ? true : undefined;
+        return Number(sample?.value[1]);
       },
-      60_000,
+      { timeoutMs: 60_000, intervalMs: 200, retryErrors: true, until: (count) => count === REQUESTS },
     );
   });
   after(async () => {
@@ -72,19 +73,20 @@ describe('Prometheus scraping /metrics', () => {
 
   it('stores exemplars whose trace and span ids the service really exported', { timeout: 60_000 }, async (t) => {
     const end = String(Date.now() / 1000 + 60);
-    const series = await poll(
+    const series = await waitUntil(
       'exemplars of transcribe spans',
-      async () => {
-        const found = await prometheus!.api<ExemplarSeries[]>('query_exemplars', {
+      () =>
+        prometheus!.api<ExemplarSeries[]>('query_exemplars', {
           query: `${SPAN_DURATION_METRIC}_bucket`,
           start: '0',
           end,
-        });
-        return found.some((s) => s.seriesLabels.span_name === 'transcribe' && s.exemplars.length > 0)
-          ? found
-          : undefined;
+        }),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+        retryErrors: true,
+        until: (found) => found.some((s) => s.seriesLabels.span_name === 'transcribe' && s.exemplars.length > 0),
       },
-      30_000,
     );
     const exemplars = series.flatMap((s) =>
       s.exemplars.map((e) => ({ spanName: s.seriesLabels.span_name!, le: Number(s.seriesLabels.le), ...e })),

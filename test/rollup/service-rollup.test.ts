@@ -14,6 +14,7 @@ import { parseSummary } from '../../src/rollup/validate.ts';
 import { type Receiver, startReceiver } from '../support/otlp-receiver.ts';
 import { otlpEnv, type RunningService, startService, transcribe } from '../support/service.ts';
 import { speechWav } from '../support/speech.ts';
+import { waitUntil } from '../support/wait.ts';
 
 const REQUESTS = 24;
 const SERVER_SPAN = 'POST /v1/audio/transcriptions';
@@ -29,21 +30,6 @@ async function readSummary(path: string): Promise<SpanSummaryDocument | undefine
 
 function count(document: SpanSummaryDocument | undefined, name: string): number {
   return document?.spans.find((entry) => entry.name === name)?.count ?? 0;
-}
-
-/** Polls the summary file (written every second) until `predicate` holds; fails after 20 s. */
-async function waitForFile(
-  path: string,
-  predicate: (document: SpanSummaryDocument | undefined) => boolean,
-): Promise<SpanSummaryDocument> {
-  const deadline = Date.now() + 20_000;
-  let document: SpanSummaryDocument | undefined;
-  while (Date.now() < deadline) {
-    document = await readSummary(path);
-    if (document && predicate(document)) return document;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`the summary file never matched; last: ${JSON.stringify(document?.spans.map((s) => [s.name, s.count]))}`);
 }
 
 /** Everything but the generation time and window end, which differ between two reads. */
@@ -90,7 +76,11 @@ describe('service span rollups', () => {
       responses.map((response) => /^00-([0-9a-f]{32})-/.exec(response.headers.get('traceresponse') ?? '')?.[1]),
     );
 
-    const fromFile = await waitForFile(file, (document) => count(document, SERVER_SPAN) === served);
+    // The file is rewritten every second and announces nothing, so it is polled.
+    const fromFile = await waitUntil(`the summary file to count all ${served} requests`, () => readSummary(file), {
+      intervalMs: 100,
+      until: (document): document is SpanSummaryDocument => count(document, SERVER_SPAN) === served,
+    });
     const liveResponse = await fetch(`${service.url}/v1/span-summary`);
     assert.equal(liveResponse.status, 200, 'GET /v1/span-summary answers');
     const live = parseSummary(await liveResponse.text());

@@ -1,7 +1,7 @@
 /**
  * A real Prometheus server (the Debian `prometheus` binary) scraping one target, with exemplar
- * storage on, for tests of GET /metrics; and the deadline-bounded polling such tests wait with
- * (Prometheus has nothing to wait on but its API).
+ * storage on, for tests of GET /metrics. Prometheus has nothing to wait on but its API, so such
+ * tests poll it with waitUntil.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -10,6 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitUntil } from './wait.ts';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 
@@ -18,22 +19,6 @@ export interface RunningPrometheus {
   /** GET /api/v1/<path> with query parameters; fails the test unless the status is success. */
   api<T>(path: string, parameters: Record<string, string>): Promise<T>;
   stop(): Promise<void>;
-}
-
-/** Polls `check` until it returns a value; fails with `what` once `timeoutMs` has passed. */
-export async function poll<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  assert.fail(`timed out waiting for ${what}${lastError instanceof Error ? `; last error: ${lastError.message}` : ''}`);
 }
 
 /** A port that was free a moment ago (Prometheus cannot listen on port 0 and report it). */
@@ -92,7 +77,11 @@ export async function startPrometheus(
     await rm(folder, { recursive: true, force: true });
   };
   try {
-    await poll('Prometheus to be ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 60_000);
+    await waitUntil('Prometheus to be ready', async () => (await fetch(`${url}/-/ready`)).ok, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      retryErrors: true,
+    });
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}; prometheus said: ${stderr.join('').slice(-500)}`);
