@@ -1,5 +1,5 @@
 /**
- * The seeded case generator of the upload fuzzer (`npm run fuzz` and test/reliability/fuzz.test.ts
+ * The seeded case generator of the upload fuzzer (`npm run fuzz` and test/reliability/fuzz.integration.test.ts
  * share it): valid WAVs of several encodings with mutated header fields, flipped header bytes,
  * truncations, inserted, dropped and duplicated chunks; random bytes with and without a RIFF
  * header; and mangled multipart bodies and form fields. The same seed gives the same cases.

@@ -1,7 +1,7 @@
 /**
  * Sends fuzz cases to a running service and judges each answer: any 5xx, a hang (no answer within
  * the case timeout), a dropped connection (a crash), or a 4xx without the OpenAI error envelope is
- * a failure. Shared by `npm run fuzz` (scripts/fuzz.ts) and test/reliability/fuzz.test.ts.
+ * a failure. Shared by `npm run fuzz` (scripts/fuzz.ts) and test/reliability/fuzz.integration.test.ts.
  */
 import { type FuzzCase, fuzzCases } from './fuzz-cases.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Multipart limits beyond the file size (test/service/bad-input.test.ts covers a streamed
+ * Multipart limits beyond the file size (test/service/bad-input.integration.test.ts covers a streamed
  * over-size file): field count, field size, file count, part header size (cut, not buffered), and a body whose
  * declared length is over the limit, refused before it is read. Each gets a 4xx in the error
  * envelope and the service keeps serving.
