@@ -65,13 +65,18 @@ describe('stage', () => {
   });
 });
 
+/** 2023-11-14T22:13:20Z, a whole second. */
+const EPOCH_MS = 1_700_000_000_000;
+
 describe('replaySpans', () => {
   it('recreates recorded stages with their times and nesting, children ending first', () => {
     const recorder = new StageRecorder('medium');
     recorder.run('mel.fft', 'medium', () => {
       recorder.run('inner', 'medium', () => undefined);
     });
-    recorder.add('timeline', 'medium', 1000, 1002.5, { bytes: 10 }, -1);
+    // A real epoch time: the SDK reads a number at or below performance.now() as a monotonic
+    // timestamp, so a small one would flip meaning once the process has run that long.
+    recorder.add('timeline', 'medium', EPOCH_MS, EPOCH_MS + 2.5, { bytes: 10 }, -1);
     stage('parent', 'coarse', () => replaySpans(recorder.records));
     const spans = tracing.spans();
     const names = spans.map((s) => s.name);
@@ -82,7 +87,7 @@ describe('replaySpans', () => {
     const timeline = spans.find((s) => s.name === 'timeline')!;
     assert.equal(parentOf(fft), parent.spanContext().spanId, 'top-level record nests under the replay parent');
     assert.equal(parentOf(inner), fft.spanContext().spanId, 'nested record nests under its recorded parent');
-    assert.deepEqual(timeline.startTime, [1, 0], 'explicit start time (epoch ms 1000) kept');
+    assert.deepEqual(timeline.startTime, [EPOCH_MS / 1000, 0], `explicit start time (epoch ms ${EPOCH_MS}) kept`);
     assert.deepEqual(timeline.duration, [0, 2_500_000], 'explicit duration kept to the microsecond');
     assert.equal(timeline.attributes.bytes, 10, 'attributes carried over');
   });
