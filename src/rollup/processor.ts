@@ -152,12 +152,12 @@ export class RollupSpanProcessor implements SpanProcessor {
     this.#resources = new ResourceWindows(options.resources ?? []);
     this.#warmingUp = false;
     this.#startWarmup(now);
-    this.#every(DRAIN_INTERVAL_MS, () => {
-      this.#drain();
-      this.#aggregator.expire(Date.now() - this.#traceWaitMs);
+    this.#every(DRAIN_INTERVAL_MS, (self) => {
+      self.#drain();
+      self.#aggregator.expire(Date.now() - self.#traceWaitMs);
     });
     if (options.intervalMs !== undefined && options.intervalMs > 0)
-      this.#every(options.intervalMs, () => this.rotate());
+      this.#every(options.intervalMs, (self) => self.rotate());
   }
 
   onStart(span: Span, _parentContext: Context): void {
@@ -230,8 +230,15 @@ export class RollupSpanProcessor implements SpanProcessor {
     return Promise.resolve();
   }
 
-  #every(ms: number, task: () => void): void {
-    const timer = setInterval(task, ms);
+  /** Runs `task` every `ms` while this processor lives: the timer holds it weakly, so a processor
+   *  dropped without shutdown() is collected and its timers stop. */
+  #every(ms: number, task: (self: RollupSpanProcessor) => void): void {
+    const self = new WeakRef<RollupSpanProcessor>(this);
+    const timer = setInterval(() => {
+      const processor = self.deref();
+      if (processor === undefined) clearInterval(timer);
+      else task(processor);
+    }, ms);
     timer.unref();
     this.#timers.push(timer);
   }
