@@ -58,7 +58,7 @@ const overhead: Step = {
         unit: 'ratio',
         goal: null,
         anchor:
-          'the same as overhead_ratio, but chunks of 1000 trees ending in forceFlush: the batched aggregation included',
+          'the same as overhead_ratio, but chunks of 200 trees ending in forceFlush: the batched aggregation included',
         samples: amortized.map((r) => r.amortizedRatio),
         details: {
           sdk_ns_per_span: round(median(amortized.map((r) => r.sdkNsPerSpan)), 1),

@@ -144,7 +144,7 @@ export class RollupSpanProcessor implements SpanProcessor {
         maxTraces: options.maxTraces ?? 1024,
         maxSpansPerTrace: options.maxSpansPerTrace ?? 2048,
         maxBufferedSpans: options.maxBufferedSpans ?? 32768,
-        completedTraces: 256,
+        completedTraces: 64,
       },
       now,
     );
