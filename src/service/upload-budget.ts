@@ -23,6 +23,8 @@ export interface UploadBudgetOptions {
   graceMs: number;
   /** Retry-After hint for a refused newcomer, seconds. */
   retryAfterS: number;
+  /** Monotonic clock in ms; tests pass their own to age uploads without waiting. */
+  now?: () => number;
 }
 
 /** One upload's place in the budget. */
@@ -36,7 +38,8 @@ export interface UploadTicket {
 }
 
 /** How often uploads are checked against the minimum rate; a slow one is dropped at most this late. */
-const CHECK_INTERVAL_MS = 250;
+/** How often uploads past their grace period are checked against the minimum rate, ms. */
+export const CHECK_INTERVAL_MS = 250;
 
 /**
  * An upload younger than this is never displaced: a client's first body bytes follow its headers
@@ -68,11 +71,13 @@ export class UploadBudget {
   private readonly options: UploadBudgetOptions;
   private readonly active = new Set<Upload>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
   /** Uploads in reception over time (capacity maxUploads). */
   readonly meter: ResourceMeter;
 
   constructor(options: UploadBudgetOptions) {
     this.options = options;
+    this.now = options.now ?? (() => performance.now());
     this.meter = new ResourceMeter('uploads', options.maxUploads);
   }
 
@@ -86,7 +91,7 @@ export class UploadBudget {
    * budget is full. Throws 503 when it is full of uploads that keep the rate.
    */
   enter(): UploadTicket {
-    const nowMs = performance.now();
+    const nowMs = this.now();
     if (this.active.size >= this.options.maxUploads) {
       const behind = this.furthestBehind(nowMs);
       if (!behind) {
@@ -128,7 +133,7 @@ export class UploadBudget {
 
   /** Drops every upload past its grace period that received less than the minimum rate allows. */
   private check(): void {
-    const nowMs = performance.now();
+    const nowMs = this.now();
     const { minBytesPerS, graceMs } = this.options;
     for (const upload of this.active) {
       const owed = (minBytesPerS * (nowMs - upload.startMs - graceMs)) / 1000;

@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { CodedError } from '../../src/core/errors.ts';
 import { toErrorEnvelope } from '../../src/service/errors.ts';
-import { isTooSlow, UploadBudget } from '../../src/service/upload-budget.ts';
+import { CHECK_INTERVAL_MS, isTooSlow, UploadBudget } from '../../src/service/upload-budget.ts';
 
-/** Resolves after `ms`, for uploads that must age (the budget judges by elapsed time). */
-function aged(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** A clock the test moves by hand: uploads age without the test waiting. */
+function manualClock(): { now: () => number; advance: (ms: number) => void } {
+  let ms = 1000;
+  return {
+    now: () => ms,
+    advance: (by) => {
+      ms += by;
+    },
+  };
 }
 
 describe('UploadBudget', () => {
@@ -21,13 +26,14 @@ describe('UploadBudget', () => {
     assert.deepEqual([budget.receiving, budget.meter.read().inUse], [0, 0], 'left once, however often called');
   });
 
-  it('when full, gives a newcomer the place of the upload furthest behind the minimum rate', async () => {
-    const budget = new UploadBudget({ maxUploads: 2, minBytesPerS: 1000, graceMs: 60_000, retryAfterS: 1 });
+  it('when full, gives a newcomer the place of the upload furthest behind the minimum rate', () => {
+    const clock = manualClock();
+    const budget = new UploadBudget({ maxUploads: 2, minBytesPerS: 1000, graceMs: 60_000, retryAfterS: 1, ...clock });
     const keeping = budget.enter();
     const trickling = budget.enter();
     keeping.received(10_000);
     trickling.received(1);
-    await aged(150);
+    clock.advance(150);
     const newcomer = budget.enter();
     assert.ok(trickling.signal.aborted, 'the trickling upload was displaced');
     assert.ok(isTooSlow(trickling.signal.reason), `answered as too slow: ${trickling.signal.reason}`);
@@ -54,11 +60,18 @@ describe('UploadBudget', () => {
     young.leave();
   });
 
-  it('drops an upload that falls behind the minimum rate once its grace period is over', async () => {
-    const budget = new UploadBudget({ maxUploads: 4, minBytesPerS: 1000, graceMs: 200, retryAfterS: 1 });
+  it('drops an upload that falls behind the minimum rate once its grace period is over', (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    const clock = manualClock();
+    const budget = new UploadBudget({ maxUploads: 4, minBytesPerS: 1000, graceMs: 200, retryAfterS: 1, ...clock });
     const slow = budget.enter();
     slow.received(10);
-    await once(slow.signal, 'abort');
+    clock.advance(200);
+    t.mock.timers.tick(CHECK_INTERVAL_MS);
+    assert.equal(slow.signal.aborted, false, 'kept through its grace period');
+    clock.advance(CHECK_INTERVAL_MS);
+    t.mock.timers.tick(CHECK_INTERVAL_MS);
+    assert.ok(slow.signal.aborted, 'dropped at the first check after it fell behind');
     assert.ok(isTooSlow(slow.signal.reason), 'dropped as too slow');
     assert.equal(budget.receiving, 0, 'its place is free');
   });
