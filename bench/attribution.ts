@@ -80,6 +80,7 @@ async function measureDetail(options: AttributionOptions, detail: Detail): Promi
         if (!ran) throw new Error(`scenario ${spec.name} did not run`);
         const requests = await scenarioRequests(receiver, seen, ran.warmup + ran.requests, ran.requests);
         const shares = requests.map((request) => request.share);
+        const worst = requests.reduce((a, b) => (b.share > a.share ? b : a));
         results.push({
           detail,
           scenario: spec.name,
@@ -88,7 +89,7 @@ async function measureDetail(options: AttributionOptions, detail: Detail): Promi
           share_p99: quantile(shares, 0.99),
         });
         options.log?.(
-          `${detail}, ${spec.name}: unattributed share p50 ${quantile(shares, 0.5).toFixed(4)}, p99 ${quantile(shares, 0.99).toFixed(4)} (${shares.length} requests)`,
+          `${detail}, ${spec.name}: unattributed share p50 ${quantile(shares, 0.5).toFixed(4)}, p99 ${quantile(shares, 0.99).toFixed(4)} (${shares.length} requests); worst ${worst.unattributedMs.toFixed(2)} of ${worst.durationMs.toFixed(1)} ms, largest gap ${worst.largestGap.ms.toFixed(2)} ms at ${worst.largestGap.atMs.toFixed(1)} ms, after ${worst.largestGap.after}, before ${worst.largestGap.before}`,
         );
       }
     } finally {

@@ -17,8 +17,8 @@ export interface RequestAttribution {
   unattributedMs: number;
   /** unattributedMs / durationMs. */
   share: number;
-  /** The longest uncovered interval, ms from the root's start, for a failure message. */
-  largestGap: { atMs: number; ms: number; after: string };
+  /** The longest uncovered interval, ms from the root's start, and the leaves either side of it, for a failure message. */
+  largestGap: { atMs: number; ms: number; after: string; before: string };
 }
 
 /** Descendants of `root` in `spans` (one trace). */
@@ -67,20 +67,20 @@ export function attribute(spans: readonly ReceivedSpan[], rootName: string): Req
     let uncovered = 0n;
     let at = root.startNs;
     let after = '(root start)';
-    let largest = { at: root.startNs, ns: 0n, after };
-    const gap = (until: bigint): void => {
+    let largest = { at: root.startNs, ns: 0n, after, before: '(root end)' };
+    const gap = (until: bigint, before: string): void => {
       if (until <= at) return;
       uncovered += until - at;
-      if (until - at > largest.ns) largest = { at, ns: until - at, after };
+      if (until - at > largest.ns) largest = { at, ns: until - at, after, before };
     };
     for (const leaf of leaves) {
-      gap(leaf.start);
+      gap(leaf.start, leaf.name);
       if (leaf.end > at) {
         at = leaf.end;
         after = leaf.name;
       }
     }
-    gap(root.endNs);
+    gap(root.endNs, '(root end)');
     const durationMs = Number(root.endNs - root.startNs) / 1e6;
     const unattributedMs = Number(uncovered) / 1e6;
     results.push({
@@ -89,7 +89,12 @@ export function attribute(spans: readonly ReceivedSpan[], rootName: string): Req
       durationMs,
       unattributedMs,
       share: durationMs > 0 ? unattributedMs / durationMs : 0,
-      largestGap: { atMs: Number(largest.at - root.startNs) / 1e6, ms: Number(largest.ns) / 1e6, after: largest.after },
+      largestGap: {
+        atMs: Number(largest.at - root.startNs) / 1e6,
+        ms: Number(largest.ns) / 1e6,
+        after: largest.after,
+        before: largest.before,
+      },
     });
   }
   return results;
