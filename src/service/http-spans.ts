@@ -5,6 +5,8 @@
  * request that nothing names.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { context, trace } from '@opentelemetry/api';
+import { endWithRoot } from '../telemetry/end-with-root.ts';
 import { handoffTo } from '../telemetry/handoff.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { nowMs } from '../telemetry/recorder.ts';
@@ -53,13 +55,20 @@ export function admitted(admission: Admission): Promise<() => void> {
 
 /**
  * Writes a successful answer inside `http.response`, from the first byte written until the
- * response closes. The SERVER span ends on that same 'close' event; this listener goes first, so
- * the answer's span ends just before its root.
+ * response closes and the SERVER span, ended on that same 'close' event, with it (see
+ * end-with-root.ts): the answer's span ends as its root does, and just before it.
  */
 export function sendAnswer(response: ServerResponse, headers: OutgoingHttpHeaders, body: string): void {
   const startMs = nowMs();
   const span = openStage(SPAN.HTTP_RESPONSE, 'medium', startMs);
-  response.prependOnceListener('close', () => span?.end(nowMs()));
+  const rootSpanId = trace.getSpan(context.active())?.spanContext().spanId;
+  if (span && rootSpanId) {
+    let closing: { fallback(): void } | undefined;
+    response.prependOnceListener('close', () => {
+      closing = endWithRoot(span, rootSpanId, nowMs());
+    });
+    response.once('close', () => closing?.fallback());
+  } else if (span) response.prependOnceListener('close', () => span.end(nowMs()));
   response.writeHead(200, headers);
   response.end(body);
   handoffTo(SPAN.HTTP_RESPONSE, startMs);

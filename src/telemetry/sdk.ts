@@ -5,8 +5,9 @@
  */
 import { createRequire } from 'node:module';
 import type { Resource } from '@opentelemetry/resources';
-import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions';
+import { EndWithRootProcessor } from './end-with-root.ts';
 import { batchSettings, sdkDisabled } from './env.ts';
 import { CountingBatchSpanProcessor, ExportAccounting } from './export-accounting.ts';
 import { createTraceExporters } from './exporter.ts';
@@ -91,11 +92,10 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
   const { NodeSDK } = await import('@opentelemetry/sdk-node');
   const accounting = new ExportAccounting();
   const exporters = await createTraceExporters();
-  const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
+  // First, so a span it ends as its root ends reaches the other processors before that root does.
+  const processors: SpanProcessor[] = [new EndWithRootProcessor(), ...(options.spanProcessors ?? [])];
   for (const exporter of exporters)
     processors.push(new CountingBatchSpanProcessor({ exporter, ...batchSettings() }, accounting));
-  // NodeSDK registers no TracerProvider without processors; trace ids (traceresponse) still matter then.
-  if (processors.length === 0) processors.push(new NoopSpanProcessor());
 
   const instrumentations = [];
   if (options.instrumentHttpServer) {
