@@ -122,8 +122,10 @@ export class PendingTraces {
   /** Drops the aggregated spans from `group`'s waiting list; a group with none left completes. */
   settle(group: TraceGroup): void {
     const before = group.waiting.length;
-    group.waiting = group.waiting.filter((node) => !node.done);
-    this.#buffered -= before - group.waiting.length;
+    let left = 0;
+    for (const node of group.waiting) if (!node.done) group.waiting[left++] = node;
+    group.waiting.length = left;
+    this.#buffered -= before - left;
     if (group.waiting.length > 0) return;
     this.#pending.delete(group.traceId);
     this.#complete(group);

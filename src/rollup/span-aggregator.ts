@@ -39,6 +39,9 @@ export class SpanAggregator {
   readonly #pending: PendingTraces;
   readonly #attribution: boolean;
   #arrivals = 0;
+  /** Reused by every walk: the spans of the tree walked, and the walk's stack. */
+  readonly #members: SpanNode[] = [];
+  readonly #stack: SpanNode[] = [];
   readonly #evict = (group: TraceGroup): void => {
     this.window.counters.traceOverflow++;
     this.#flush(group);
@@ -87,9 +90,11 @@ export class SpanAggregator {
     if (span.localRoot) {
       this.#pending.know(group, node);
       this.#link(group, node);
-      const members: SpanNode[] = [];
+      const members = this.#members;
+      members.length = 0;
       this.#walk(node, undefined, members);
       if (!skip && this.#attribution && !group.incomplete) this.requests.finish(node, members, group.dropped);
+      members.length = 0;
       this.#pending.settle(group);
       return;
     }
@@ -98,9 +103,11 @@ export class SpanAggregator {
       // It ended after its parent was aggregated: placed under it, but not part of the request.
       this.#pending.know(group, node);
       this.#link(group, node);
-      const members: SpanNode[] = [];
+      const members = this.#members;
+      members.length = 0;
       this.#walk(node, parent, members);
       this.window.counters.traceSpanOverflow += members.length + 1;
+      members.length = 0;
       this.#pending.settle(group);
       return;
     }
@@ -132,7 +139,8 @@ export class SpanAggregator {
    *  of its own. No request is recorded. */
   #flush(group: TraceGroup): void {
     this.#link(group, undefined);
-    const scratch: SpanNode[] = [];
+    const scratch = this.#members;
+    scratch.length = 0;
     for (const node of group.waiting) {
       if (node.done) continue;
       const parent = group.byId.get(node.span.parentSpanId);
@@ -141,6 +149,7 @@ export class SpanAggregator {
       this.#walk(node, undefined, scratch);
     }
     for (const node of group.waiting) if (!node.done) this.#walk(node, undefined, scratch);
+    scratch.length = 0;
     this.#pending.retire(group);
   }
 
@@ -161,7 +170,9 @@ export class SpanAggregator {
    *  the subtree's spans that count go to `members`. */
   #walk(top: SpanNode, parent: SpanNode | undefined, members: SpanNode[]): void {
     this.#place(top, parent);
-    const stack = [top];
+    const stack = this.#stack;
+    stack.length = 0;
+    stack.push(top);
     while (stack.length > 0) {
       const node = stack.pop()!;
       const children = node.children;
