@@ -26,8 +26,17 @@ export interface PassResult {
 /** A pass's payload as it reaches the worker: the caller's fields plus the device it runs on. */
 export type PassPayload = Record<string, unknown> & { target: DeviceTarget };
 
+/** Where a pass goes in the runner's queue: the pool tasks its request still has, this one included (fewer first). */
+export interface PassOrder {
+  remaining: number;
+}
+
 /** Runs one pass off the main thread and resolves with its result; rejects when `signal` aborts it. */
-export type PassRunner = <R extends PassResult>(payload: PassPayload, signal: AbortSignal | undefined) => Promise<R>;
+export type PassRunner = <R extends PassResult>(
+  payload: PassPayload,
+  signal: AbortSignal | undefined,
+  order?: PassOrder,
+) => Promise<R>;
 
 export interface AcceleratorOptions {
   runPass: PassRunner;
@@ -44,7 +53,7 @@ export interface Accelerator {
   readonly offload: OffloadMode;
   readonly timing: NpuTiming;
   /** Runs a pass with `payload` plus `target` (the device it runs on); see the module comment. */
-  run<R extends PassResult>(payload: Record<string, unknown>, signal?: AbortSignal): Promise<R>;
+  run<R extends PassResult>(payload: Record<string, unknown>, signal?: AbortSignal, order?: PassOrder): Promise<R>;
   /** Facts for /health and span attributes. */
   describe(): Record<string, string | number | boolean>;
   /** The NPU columns' meter (npu-sim), undefined on the cpu device. */
@@ -69,6 +78,7 @@ export function createAccelerator(options: AcceleratorOptions): Accelerator {
     columns: ColumnScheduler,
     payload: Record<string, unknown>,
     signal?: AbortSignal,
+    order?: PassOrder,
   ): Promise<R> {
     // Both waits are opened before they end, so their bookkeeping falls inside them, not after.
     const queuedMs = nowMs();
@@ -86,7 +96,7 @@ export function createAccelerator(options: AcceleratorOptions): Accelerator {
     }
     try {
       const target: DeviceTarget = { device, offload, column: lease.column, timing };
-      const result = await runPass<R>({ ...payload, target }, signal);
+      const result = await runPass<R>({ ...payload, target }, signal, order);
       // Until the modelled end (or the worker's answer, if that came later) the pass's own spans cover the time.
       const waitMs = Math.max(result.endMs, nowMs());
       const completionWait = openStage(SPAN.NPU_COMPLETION_WAIT, 'medium', waitMs, {
@@ -112,10 +122,10 @@ export function createAccelerator(options: AcceleratorOptions): Accelerator {
     device,
     offload,
     timing,
-    run<R extends PassResult>(payload: Record<string, unknown>, signal?: AbortSignal): Promise<R> {
-      if (scheduler) return runOnColumn<R>(scheduler, payload, signal);
+    run<R extends PassResult>(payload: Record<string, unknown>, signal?: AbortSignal, order?: PassOrder): Promise<R> {
+      if (scheduler) return runOnColumn<R>(scheduler, payload, signal, order);
       const target: DeviceTarget = { device, offload, column: undefined, timing };
-      return runPass<R>({ ...payload, target }, signal);
+      return runPass<R>({ ...payload, target }, signal, order);
     },
     meter: scheduler?.meter,
     describe() {

@@ -19,15 +19,23 @@ import { ATTR, SPAN } from '../telemetry/names.ts';
 import { nowMs, StageRecorder } from '../telemetry/recorder.ts';
 import { ResourceMeter, type ResourceSource } from '../telemetry/resource-meter.ts';
 import { injectedDelays, openStage, replaySpans, stageDetail, stagesEnabled } from '../telemetry/stage.ts';
+import { ShortestRemainingQueue, type TaskOrder, withOrder } from './fair-queue.ts';
 import type { TaskName } from './tasks.ts';
 import type { TaskFailure, TaskMessage, TaskReply } from './worker.ts';
 
+export type { TaskOrder } from './fair-queue.ts';
 export type { TaskName } from './tasks.ts';
+
+/** How one task runs: `signal` aborts it; `order` places it in the queue (see fair-queue.ts). */
+export interface RunOptions {
+  signal?: AbortSignal;
+  order?: TaskOrder;
+}
 
 export interface WorkerPool {
   /** Runs a task in a worker thread; replays the stages the worker recorded as spans under the
    *  context active at the call; rethrows a CodedError thrown in the worker as a CodedError. */
-  run<T>(task: TaskName, payload: unknown, options?: { signal?: AbortSignal }): Promise<T>;
+  run<T>(task: TaskName, payload: unknown, options?: RunOptions): Promise<T>;
   readonly threads: number;
   /** Busy threads and queued tasks over time, as `worker_pool` (capacity: threads). */
   readonly meter: ResourceSource;
@@ -39,7 +47,7 @@ function toError(failure: TaskFailure): unknown {
 }
 
 /**
- * Tasks in the pool as piscina runs them: at most `threads` at once, the rest queued FIFO. A
+ * Tasks in the pool as piscina runs them: at most `threads` at once, the rest queued. A
  * thread counts as busy until the main thread has taken its answer, because only then does
  * piscina hand it the next task.
  */
@@ -51,7 +59,7 @@ class PoolOccupancy {
     this.meter = new ResourceMeter('worker_pool', threads);
   }
 
-  /** Counts a submitted task; returns how many tasks were queued ahead of it. */
+  /** Counts a submitted task; returns how many tasks were queued when it came (the queue is not FIFO: some may start after it). */
   submit(): number {
     const ahead = Math.max(0, this.inPool - this.meter.capacity);
     if (this.inPool++ < this.meter.capacity) this.meter.acquire();
@@ -128,7 +136,7 @@ function replayTask(parent: Context, timing: TaskTiming, reply: TaskReply): void
 /**
  * Starts the pool with `threads` workers (default and maximum: os.availableParallelism(), since
  * more threads than cores only adds contention). Queueing is unbounded here: admission control
- * belongs to the service.
+ * belongs to the service. Queued tasks start shortest remaining first (fair-queue.ts).
  */
 export function createWorkerPool(options: { threads?: number } = {}): WorkerPool {
   const cores = os.availableParallelism();
@@ -137,21 +145,19 @@ export function createWorkerPool(options: { threads?: number } = {}): WorkerPool
     filename: siblingModule(import.meta.url, './worker').href,
     minThreads: threads,
     maxThreads: threads,
+    taskQueue: new ShortestRemainingQueue(),
   });
   const occupancy = new PoolOccupancy(threads);
   return {
     threads,
     meter: occupancy.meter,
-    async run<T>(task: TaskName, payload: unknown, runOptions: { signal?: AbortSignal } = {}): Promise<T> {
+    async run<T>(task: TaskName, payload: unknown, runOptions: RunOptions = {}): Promise<T> {
       const parent = context.active();
       const delays = injectedDelays(parent);
-      const message: TaskMessage = {
-        task,
-        payload,
-        detail: stageDetail(),
-        enabled: stagesEnabled(),
-        ...(delays ? { delays } : {}),
-      };
+      const message: TaskMessage = withOrder(
+        { task, payload, detail: stageDetail(), enabled: stagesEnabled(), ...(delays ? { delays } : {}) },
+        runOptions.order,
+      );
       const submittedMs = nowMs();
       const queued = occupancy.submit();
       let reply: TaskReply;

@@ -8,7 +8,9 @@ import { type DecodeAudioPayload, decodeAudioTask, melTask } from '../audio/task
 import { SPAN } from '../telemetry/names.ts';
 import type { StageRecorder } from '../telemetry/recorder.ts';
 import { decoderTask } from './reference/decoder.ts';
+import { decoderWindowTask } from './reference/decoder-window.ts';
 import { encoderTask } from './reference/encoder.ts';
+import { melWindowTask } from './reference/mel-window.ts';
 
 type Task = (payload: never, rec: StageRecorder) => unknown;
 
@@ -19,8 +21,10 @@ const convertAudioTask = (payload: DecodeAudioPayload, rec: StageRecorder): Retu
 export const TASKS = {
   'audio.decode': convertAudioTask,
   mel: melTask,
+  'mel.window': melWindowTask,
   encoder: encoderTask,
   decoder: decoderTask,
+  'decoder.window': decoderWindowTask,
 } as const satisfies Record<string, Task>;
 
 /** Name of a task the worker pool can run. */

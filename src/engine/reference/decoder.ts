@@ -42,12 +42,25 @@ export interface DecoderResult {
   tokens: number;
 }
 
-/** Seed for sampling at temperature > 0: a fold of the encoder output, so equal audio samples equally. */
-function samplingSeed(encoder: Float32Array, temperature: number): number {
+/** Where the sampling seed's fold starts for `temperature`. */
+export const seedStart = (temperature: number): number => Math.imul(Math.round(temperature * 1000) + 1, 0x9e3779b1);
+
+/** Folds `encoder` rows into the seed `h`: folding the windows in order equals folding the whole output. */
+export function foldSeed(h: number, encoder: Float32Array): number {
   const bits = new Uint32Array(encoder.buffer, encoder.byteOffset, encoder.length);
-  let h = Math.imul(Math.round(temperature * 1000) + 1, 0x9e3779b1);
-  for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ bits[i]!, 0x01000193);
-  return h >>> 0;
+  let folded = h;
+  for (let i = 0; i < bits.length; i++) folded = Math.imul(folded ^ bits[i]!, 0x01000193);
+  return folded;
+}
+
+/** Seed for sampling at temperature > 0: a fold of the encoder output, so equal audio samples equally. */
+const samplingSeed = (encoder: Float32Array, temperature: number): number =>
+  foldSeed(seedStart(temperature), encoder) >>> 0;
+
+/** What decoding a window needs besides its audio. */
+export interface DecodeSettings {
+  language: string | undefined;
+  temperature: number;
 }
 
 interface Choice {
@@ -89,7 +102,7 @@ function choose(logits: Float32Array, used: ReadonlySet<number>, temperature: nu
 function decodeWindow(
   model: DecoderModel,
   cross: CrossCache,
-  payload: DecoderPayload,
+  payload: DecodeSettings,
   plans: PlannedSegment[],
   prompt: number[],
   rng: Xorshift32,
@@ -120,54 +133,87 @@ function decodeWindow(
   });
 }
 
-const countTokens = (segments: readonly DecodedSegment[]): number =>
+export const countTokens = (segments: readonly DecodedSegment[]): number =>
   segments.reduce((sum, segment) => sum + segment.tokens.length, 0);
 
+/** Each window is conditioned on the text before it, as Whisper's condition_on_previous_text. */
+export const nextPrompt = (prompt: number[], segments: readonly DecodedSegment[]): number[] =>
+  segments.length > 0 ? segments.flatMap((segment) => segment.tokens).slice(-MAX_PROMPT_TOKENS) : prompt;
+
 /**
- * Decodes window by window (`decoder.attention` then `decoder.token_generation` for each 30 s
- * window with speech), then formats (`decoder.post_processing`). Audio without speech still passes
- * through both stages, with nothing to do, so every trace has the same shape.
+ * One window's `decoder.attention` and `decoder.token_generation`: `window` is the index of its
+ * rows in `encoder` (undefined when no window has speech: both stages with nothing to do).
  */
-export function decoderTask(payload: DecoderPayload, rec: StageRecorder): DecoderResult {
-  const model = decoderModel(payload.weights);
-  const plans = payload.positions > 0 ? planSpeech(payload.pcm) : [];
-  // A segment past the encoder output (rounding at the very end) is decoded with the last window.
-  const lastWindow = Math.max(0, Math.ceil(payload.positions / WINDOW_POSITIONS) - 1);
-  for (const plan of plans) plan.window = Math.min(plan.window, lastWindow);
-  const windows = [...new Set(plans.map((plan) => plan.window))].sort((a, b) => a - b);
-  const rng = new Xorshift32(samplingSeed(payload.encoder, payload.temperature));
-  const decoded: DecodedSegment[] = [];
-  let prompt = promptTokens(payload.prompt);
-  for (const window of windows.length > 0 ? windows : [undefined]) {
-    const cross = rec.run(SPAN.DECODER_ATTENTION, 'medium', () =>
-      window === undefined ? undefined : crossAttentionCache(payload.encoder, payload.positions, model, window),
-    );
-    const segments = rec.run(SPAN.DECODER_TOKEN_GENERATION, 'medium', (attributes) => {
-      const found = cross
-        ? decodeWindow(
-            model,
-            cross,
-            payload,
-            plans.filter((plan) => plan.window === window),
-            prompt,
-            rng,
-          )
-        : [];
-      attributes[ATTR.DECODER_TOKENS] = countTokens(found);
-      return found;
-    });
-    decoded.push(...segments);
-    // Each window is conditioned on the text before it, as Whisper's condition_on_previous_text.
-    if (segments.length > 0) prompt = segments.flatMap((segment) => segment.tokens).slice(-MAX_PROMPT_TOKENS);
-  }
-  const transcript = rec.run(SPAN.DECODER_POST_PROCESSING, 'medium', (attributes) => {
+export function decodeWindowStages(
+  model: DecoderModel,
+  encoder: { output: Float32Array; positions: number; window: number | undefined },
+  settings: DecodeSettings,
+  plans: PlannedSegment[],
+  state: { prompt: number[]; rng: Xorshift32 },
+  rec: StageRecorder,
+): DecodedSegment[] {
+  const { window } = encoder;
+  const cross = rec.run(SPAN.DECODER_ATTENTION, 'medium', () =>
+    window === undefined ? undefined : crossAttentionCache(encoder.output, encoder.positions, model, window),
+  );
+  return rec.run(SPAN.DECODER_TOKEN_GENERATION, 'medium', (attributes) => {
+    const found = cross ? decodeWindow(model, cross, settings, plans, state.prompt, state.rng) : [];
+    attributes[ATTR.DECODER_TOKENS] = countTokens(found);
+    return found;
+  });
+}
+
+/** `decoder.post_processing`: the decoded segments as the transcript. */
+export function postProcess(
+  decoded: readonly DecodedSegment[],
+  options: { language: string | undefined; temperature: number; wordTimestamps: boolean },
+  rec: StageRecorder,
+): Transcript {
+  return rec.run(SPAN.DECODER_POST_PROCESSING, 'medium', (attributes) => {
     const built = buildTranscript(decoded, {
-      language: payload.language ?? 'en',
-      temperature: payload.temperature,
-      wordTimestamps: payload.wordTimestamps,
+      language: options.language ?? 'en',
+      temperature: options.temperature,
+      wordTimestamps: options.wordTimestamps,
     });
     attributes[ATTR.DECODER_SEGMENTS] = built.segments.length;
     return built;
   });
-  return { transcript, tokens: countTokens(decoded) };
+}
+
+/** Assigns a segment past the encoder output (rounding at the very end) to the last window; returns the windows with speech, in order. */
+export function windowsWithSpeech(plans: PlannedSegment[], positions: number): number[] {
+  const lastWindow = Math.max(0, Math.ceil(positions / WINDOW_POSITIONS) - 1);
+  for (const plan of plans) plan.window = Math.min(plan.window, lastWindow);
+  return [...new Set(plans.map((plan) => plan.window))].sort((a, b) => a - b);
+}
+
+/**
+ * Decodes window by window (`decoder.attention` then `decoder.token_generation` for each 30 s
+ * window with speech), then formats (`decoder.post_processing`). Audio without speech still passes
+ * through both stages, with nothing to do, so every trace has the same shape. Long audio runs as
+ * one `decoder.window` task per window instead (decoder-window.ts), with the same result.
+ */
+export function decoderTask(payload: DecoderPayload, rec: StageRecorder): DecoderResult {
+  const model = decoderModel(payload.weights);
+  const plans = payload.positions > 0 ? planSpeech(payload.pcm) : [];
+  const windows = windowsWithSpeech(plans, payload.positions);
+  const state = {
+    prompt: promptTokens(payload.prompt),
+    rng: new Xorshift32(samplingSeed(payload.encoder, payload.temperature)),
+  };
+  const decoded: DecodedSegment[] = [];
+  for (const window of windows.length > 0 ? windows : [undefined]) {
+    const encoder = { output: payload.encoder, positions: payload.positions, window };
+    const segments = decodeWindowStages(
+      model,
+      encoder,
+      payload,
+      plans.filter((plan) => plan.window === window),
+      state,
+      rec,
+    );
+    decoded.push(...segments);
+    state.prompt = nextPrompt(state.prompt, segments);
+  }
+  return { transcript: postProcess(decoded, payload, rec), tokens: countTokens(decoded) };
 }

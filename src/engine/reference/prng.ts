@@ -22,6 +22,11 @@ export class Xorshift32 {
     this.state = seed >>> 0 || 0x9e3779b9;
   }
 
+  /** The generator's state: `new Xorshift32(state)` continues the same stream (the state is never zero). */
+  get state32(): number {
+    return this.state;
+  }
+
   next(): number {
     let s = this.state;
     s ^= s << 13;

@@ -27,7 +27,8 @@ export interface PlannedSegment {
   tokens: number;
 }
 
-function voicedFrames(pcm: Float32Array): Uint8Array {
+/** 1 for each 20 ms frame whose RMS reaches -40 dBFS; a window's samples give that window's frames (30 s is 1500 frames). */
+export function voicedFrames(pcm: Float32Array): Uint8Array {
   const count = Math.ceil(pcm.length / FRAME_SAMPLES);
   const voiced = new Uint8Array(count);
   for (let f = 0; f < count; f++) {
@@ -60,8 +61,11 @@ function stretches(voiced: Uint8Array): [number, number][] {
 }
 
 export function planSpeech(pcm: Float32Array): PlannedSegment[] {
-  const voiced = voicedFrames(pcm);
-  const durationS = pcm.length / SAMPLE_RATE_HZ;
+  return planFromVoiced(voicedFrames(pcm), pcm.length / SAMPLE_RATE_HZ);
+}
+
+/** The segments of audio lasting `durationS` whose frames are `voiced` (voicedFrames of all of it). */
+export function planFromVoiced(voiced: Uint8Array, durationS: number): PlannedSegment[] {
   const segments: PlannedSegment[] = [];
   for (const [from, to] of stretches(voiced)) {
     let at = from;
