@@ -10,6 +10,7 @@ import type { BenchPlan } from './plan.ts';
 import type { Row } from './report.ts';
 import { measureAccuracy, measureAmortizedCost, measureHeapGrowth, measureProcessorOverhead } from './rollup.ts';
 import { measureService } from './service-suite.ts';
+import { measureShortUnderLong } from './short-under-long.ts';
 import { median, summarize } from './stats.ts';
 import { mainThreadCost, measureTracingCost, type PhaseResult } from './tracing.ts';
 
@@ -309,4 +310,27 @@ const tracing: Step = {
 };
 
 /** Every step, in run order: in-process first, then child processes, the time-boxed tracing last. */
-export const STEPS: readonly Step[] = [overhead, mel, rollup, loadgen, service, attribution, tracing];
+const shortUnderLong: Step = {
+  name: 'short request beside long uploads',
+  async run({ plan, log }) {
+    const underLongS = plan.mode === 'quick' ? 30 : 90;
+    const result = await measureShortUnderLong({ alone: 5, underLongS, log });
+    return [
+      {
+        key: 'service.short_request_slowdown_under_long',
+        unit: 'ratio',
+        goal: { op: '<=', target: 2 },
+        anchor:
+          "the same 1 s request's latency alone, median of 5, same npu-sim service and run (bench/short-under-long.ts)",
+        samples: result.slowdowns,
+        details: {
+          alone_ms: result.aloneMs.map((ms) => round(ms, 1)),
+          under_long_ms: result.underLongMs.map((ms) => round(ms, 1)),
+          under_long_s: underLongS,
+        },
+      },
+    ];
+  },
+};
+
+export const STEPS: readonly Step[] = [overhead, mel, rollup, loadgen, service, shortUnderLong, attribution, tracing];

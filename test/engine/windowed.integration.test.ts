@@ -51,16 +51,15 @@ describe('reference engine over long audio, one pool task per 30 s window', () =
     assert.equal(windowCount(16000 * 30), 1, '30 s is one window');
   });
 
-  for (const temperature of [0, 0.4]) {
-    it(`returns the one-task path's transcript at temperature ${temperature}`, async () => {
-      const request = { ...base, temperature };
-      const expected = oneTask(request);
-      const { transcript } = await engine.transcribe(request, new AbortController().signal);
-      assert.ok(
-        expected.transcript.segments.some((s) => s.seek > 0),
-        'the audio has speech in its second window',
-      );
-      assert.deepEqual(transcript, expected.transcript, 'same text, segments, timestamps and words');
-    });
-  }
+  // Sampling (temperature > 0) carries the generator's state from window to window, greedy decoding does not need it.
+  it("returns the one-task path's transcript, sampling at temperature 0.4", async () => {
+    const request = { ...base, temperature: 0.4 };
+    const expected = oneTask(request);
+    const { transcript } = await engine.transcribe(request, new AbortController().signal);
+    assert.ok(
+      expected.transcript.segments.some((s) => s.seek > 0),
+      'the audio has speech in its second window',
+    );
+    assert.deepEqual(transcript, expected.transcript, 'same text, segments, timestamps and words');
+  });
 });
