@@ -327,6 +327,7 @@ const shortUnderLong: Step = {
           alone_ms: result.aloneMs.map((ms) => round(ms, 1)),
           under_long_ms: result.underLongMs.map((ms) => round(ms, 1)),
           under_long_s: underLongS,
+          worst_ratio: round(Math.max(...result.slowdowns)),
         },
       },
     ];
