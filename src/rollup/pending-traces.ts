@@ -9,36 +9,21 @@
  * over either is left out of its tree). Recently completed traces stay findable
  * (`completedTraces` of them) so that a span ending after its root still finds its parent's path.
  */
-import type { SpanRecord } from './span-record.ts';
+import type { SpanNode } from './span-node.ts';
 
-/** A span in its trace, and what aggregation worked out for it. */
-export interface SpanNode {
-  readonly span: SpanRecord;
-  /** Arrival number: a child that arrived before its parent had ended before it. */
-  readonly seq: number;
-  /** Left out of the statistics (warm-up); it still gives its children their paths. */
-  readonly skip: boolean;
-  /** Direct children, linked just before a tree is aggregated. */
-  children: SpanNode[] | null;
-  /** Aggregated: `path`, `inherit` and `rootStartMs` below are set. */
-  done: boolean;
-  path: number;
-  /** The path this span's INTERNAL children extend (NO_INHERIT when they start their own). */
-  inherit: number;
-  /** Start of the span that began this span's path, for start offsets. */
-  rootStartMs: number;
-  /** Name id (NO_NAME when the table is full) and self time, for request attribution. */
-  nameId: number;
-  selfMs: number;
-}
+/** Known spans a trace looks through one by one before it builds a map by span id: most traces
+ *  are small, and a search of a few ids costs less than a Map's allocations. */
+const SMALL_TRACE = 16;
 
 /** The spans of one trace seen so far. */
 export class TraceGroup {
   readonly traceId: string;
   /** Spans not aggregated yet, in arrival order. */
   waiting: SpanNode[] = [];
-  /** Every span still known, by span id (aggregated ones too, while the trace is findable). */
-  readonly byId = new Map<string, SpanNode>();
+  /** Every span still known (aggregated ones too, while the trace is findable), in arrival order. */
+  readonly #known: SpanNode[] = [];
+  /** The same by span id, once there are more than SMALL_TRACE. */
+  #byId: Map<string, SpanNode> | undefined;
   /** When the last span arrived (epoch ms). */
   lastMs: number;
   /** Spans of this trace a bound left out. */
@@ -49,6 +34,22 @@ export class TraceGroup {
   constructor(traceId: string, nowMs: number) {
     this.traceId = traceId;
     this.lastMs = nowMs;
+  }
+
+  /** The known span `spanId` (the last one to arrive, should two share it). */
+  find(spanId: string): SpanNode | undefined {
+    if (this.#byId !== undefined) return this.#byId.get(spanId);
+    const known = this.#known;
+    for (let i = known.length - 1; i >= 0; i--) if (known[i]!.spanId === spanId) return known[i];
+    return undefined;
+  }
+
+  /** Makes `node` findable. */
+  know(node: SpanNode): void {
+    const known = this.#known;
+    known.push(node);
+    if (this.#byId !== undefined) this.#byId.set(node.spanId, node);
+    else if (known.length > SMALL_TRACE) this.#byId = new Map(known.map((each) => [each.spanId, each]));
   }
 }
 
@@ -109,14 +110,14 @@ export class PendingTraces {
       return false;
     }
     group.waiting.push(node);
-    group.byId.set(node.span.spanId, node);
+    group.know(node);
     this.#buffered++;
     return true;
   }
 
   /** Makes `node` findable in `group` without waiting (a root, or a late span aggregated at once). */
   know(group: TraceGroup, node: SpanNode): void {
-    group.byId.set(node.span.spanId, node);
+    group.know(node);
   }
 
   /** Drops the aggregated spans from `group`'s waiting list; a group with none left completes. */

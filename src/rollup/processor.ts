@@ -22,7 +22,7 @@ import { ResourceWindows } from './resources.ts';
 import { RollupWindow } from './rollup-window.ts';
 import type { LogHistogramOptions } from './sketch.ts';
 import { SpanAggregator } from './span-aggregator.ts';
-import type { SpanRecord } from './span-record.ts';
+import { SpanNode } from './span-node.ts';
 import { DEFAULT_SLOW_QUANTILE } from './tail.ts';
 
 export interface RollupSpanProcessorOptions {
@@ -275,7 +275,7 @@ export class RollupSpanProcessor implements SpanProcessor {
     }
   }
 
-  /** The adapter: a ReadableSpan as the record the aggregator takes. */
+  /** The adapter: a ReadableSpan as the node the aggregator takes. */
   #take(span: ReadableSpan, now: number): void {
     const context = span.spanContext();
     const parent = span.parentSpanContext;
@@ -283,24 +283,24 @@ export class RollupSpanProcessor implements SpanProcessor {
     const duration = span.duration;
     let durationMs = duration[0] * 1e3 + duration[1] / 1e6;
     if (!(durationMs >= 0 && durationMs < Infinity)) durationMs = 0;
-    const record: SpanRecord = {
-      traceId: context.traceId,
-      spanId: context.spanId,
-      parentSpanId: parent?.spanId ?? '',
-      localRoot: parent === undefined || parent.isRemote === true || (parent as unknown as Tagged)[this.#tag] !== 1,
-      name: span.name,
-      internal: span.kind === INTERNAL,
-      startMs: start[0] * 1e3 + start[1] / 1e6,
+    const node = new SpanNode(
+      context.traceId,
+      context.spanId,
+      parent?.spanId ?? '',
+      parent === undefined || parent.isRemote === true || (parent as unknown as Tagged)[this.#tag] !== 1,
+      span.name,
+      span.kind === INTERNAL,
+      start[0] * 1e3 + start[1] / 1e6,
       durationMs,
-      error: span.status.code === STATUS_ERROR,
-      sampled: (context.traceFlags & SAMPLED) !== 0,
-    };
+      span.status.code === STATUS_ERROR,
+      (context.traceFlags & SAMPLED) !== 0,
+    );
     let skip = false;
     if (this.#warmingUp) {
       skip = this.#skipForWarmup(span, now);
       if (skip) this.#aggregator.window.counters.warmupSkipped++;
     }
-    this.#aggregator.add(record, skip, now);
+    this.#aggregator.add(node, skip, now);
   }
 
   /** The current window with its request tables. */

@@ -8,11 +8,11 @@ import { type BucketLayout, bucketLayout, bucketOf } from './buckets.ts';
 import { coveredMs } from './coverage.ts';
 import type { KeptSpan, KeptTrace } from './document.ts';
 import { KeptTraces } from './kept-traces.ts';
-import type { SpanNode } from './pending-traces.ts';
 import type { SpanRegistry } from './registry.ts';
 import { RequestStats, shareSketchOptions, TAIL_BUCKET_WIDTH } from './request-stats.ts';
 import type { WindowCounters } from './rollup-window.ts';
 import type { LogHistogramOptions } from './sketch.ts';
+import type { SpanNode } from './span-node.ts';
 
 /** The bounds and choices of a RequestRecorder. */
 export interface RequestRecorderOptions {
@@ -57,7 +57,7 @@ export class RequestRecorder {
     const table = this.#table(root.nameId);
     if (table === undefined) return;
     const { stats, kept } = table;
-    const durationMs = root.span.durationMs;
+    const durationMs = root.durationMs;
     const layout = this.#layout;
     const slot = durationMs >= layout.minTrackableMs ? bucketOf(layout, durationMs) : 0;
     const bucket = stats.bucket(Math.floor((slot + layout.minIndex) / TAIL_BUCKET_WIDTH));
@@ -76,13 +76,13 @@ export class RequestRecorder {
         const name = registry.name(node.nameId);
         stages.set(name, (stages.get(name) ?? 0) + node.selfMs);
       }
-      if (node.children !== null) continue;
-      this.#starts[leaves] = node.span.startMs;
-      this.#ends[leaves++] = node.span.startMs + node.span.durationMs;
+      if (node.firstChild !== null) continue;
+      this.#starts[leaves] = node.startMs;
+      this.#ends[leaves++] = node.startMs + node.durationMs;
     }
     const covered =
       spans.length > 0
-        ? coveredMs(this.#starts, this.#ends, leaves, root.span.startMs, root.span.startMs + durationMs)
+        ? coveredMs(this.#starts, this.#ends, leaves, root.startMs, root.startMs + durationMs)
         : durationMs;
     const unattributedMs = durationMs > covered ? durationMs - covered : 0;
     stats.duration.add(durationMs);
@@ -138,25 +138,25 @@ export class RequestRecorder {
 
 /** The exact span tree of a request, root first then by start. */
 function keptTrace(root: SpanNode, spans: readonly SpanNode[], truncated: number): KeptTrace {
-  const startMs = root.span.startMs;
+  const startMs = root.startMs;
   const children: KeptSpan[] = spans.map((node) => ({
-    span_id: node.span.spanId,
-    parent_span_id: node.span.parentSpanId,
-    name: node.span.name,
-    start_ms: node.span.startMs - startMs,
-    duration_ms: node.span.durationMs,
+    span_id: node.spanId,
+    parent_span_id: node.parentSpanId,
+    name: node.name,
+    start_ms: node.startMs - startMs,
+    duration_ms: node.durationMs,
   }));
   children.sort((a, b) => a.start_ms - b.start_ms);
   const trace: KeptTrace = {
-    trace_id: root.span.traceId,
-    duration_ms: root.span.durationMs,
+    trace_id: root.traceId,
+    duration_ms: root.durationMs,
     spans: [
       {
-        span_id: root.span.spanId,
+        span_id: root.spanId,
         parent_span_id: '',
-        name: root.span.name,
+        name: root.name,
         start_ms: 0,
-        duration_ms: root.span.durationMs,
+        duration_ms: root.durationMs,
       },
       ...children,
     ],

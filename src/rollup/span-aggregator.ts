@@ -1,19 +1,16 @@
 /**
- * The rollup engine: takes ended spans as plain records (span-record.ts), from the processor or
- * any other source, and aggregates each local tree once it is complete: paths, self times, start
+ * The rollup engine: takes ended spans as SpanNodes (span-node.ts; `SpanNode.from` turns a plain
+ * record of span-record.ts, from any source, into one), and aggregates each local tree once it is complete: paths, self times, start
  * offsets and exemplars into the window's DurationStats, and the request (unattributed time, tail
  * sums, kept trees) into the request recorder. Trees wait in PendingTraces until their local root
  * arrives; nothing here runs on a span's own path.
  */
-import { PendingTraces, type SpanNode, type TraceGroup } from './pending-traces.ts';
-import { NO_NAME, NO_PATH, ROOT_PATH, SpanRegistry } from './registry.ts';
+import { PendingTraces, type TraceGroup } from './pending-traces.ts';
+import { NO_NAME, ROOT_PATH, SpanRegistry } from './registry.ts';
 import { RequestRecorder } from './request-recorder.ts';
 import { RollupWindow } from './rollup-window.ts';
 import type { LogHistogramOptions } from './sketch.ts';
-import type { SpanRecord } from './span-record.ts';
-
-/** `inherit` of a span whose children start paths of their own (it is not INTERNAL). */
-const NO_INHERIT = -3;
+import { NO_INHERIT, type SpanNode } from './span-node.ts';
 
 /** The choices and bounds of a SpanAggregator (defaults in RollupSpanProcessor's options). */
 export interface SpanAggregatorOptions {
@@ -73,21 +70,11 @@ export class SpanAggregator {
    * Takes one ended span, arriving in end order. `skip` leaves it out of the statistics (warm-up)
    * while it still places its children.
    */
-  add(span: SpanRecord, skip: boolean, nowMs: number): void {
-    const group = this.#pending.group(span.traceId, nowMs, this.#evict);
-    const node: SpanNode = {
-      span,
-      seq: this.#arrivals++,
-      skip,
-      children: null,
-      done: false,
-      path: NO_PATH,
-      inherit: NO_INHERIT,
-      rootStartMs: span.startMs,
-      nameId: NO_NAME,
-      selfMs: 0,
-    };
-    if (span.localRoot) {
+  add(node: SpanNode, skip: boolean, nowMs: number): void {
+    const group = this.#pending.group(node.traceId, nowMs, this.#evict);
+    node.seq = this.#arrivals++;
+    node.skip = skip;
+    if (node.localRoot) {
       this.#pending.know(group, node);
       this.#link(group, node);
       const members = this.#members;
@@ -98,7 +85,7 @@ export class SpanAggregator {
       this.#pending.settle(group);
       return;
     }
-    const parent = group.byId.get(span.parentSpanId);
+    const parent = group.find(node.parentSpanId);
     if (parent?.done) {
       // It ended after its parent was aggregated: placed under it, but not part of the request.
       this.#pending.know(group, node);
@@ -113,9 +100,9 @@ export class SpanAggregator {
     }
     if (!this.#pending.wait(group, node)) {
       this.window.counters.traceSpanOverflow++;
-      node.nameId = this.registry.nameId(span.name);
+      node.nameId = this.registry.nameId(node.name);
       node.done = true;
-      node.selfMs = span.durationMs;
+      node.selfMs = node.durationMs;
       this.#record(node);
     }
   }
@@ -143,7 +130,7 @@ export class SpanAggregator {
     scratch.length = 0;
     for (const node of group.waiting) {
       if (node.done) continue;
-      const parent = group.byId.get(node.span.parentSpanId);
+      const parent = group.find(node.parentSpanId);
       // A parent that is waiting too places it; any other (or a cycle, below) does not.
       if (parent !== undefined && !parent.done && parent !== node) continue;
       this.#walk(node, undefined, scratch);
@@ -153,16 +140,19 @@ export class SpanAggregator {
     this.#pending.retire(group);
   }
 
-  /** Gives each waiting span of `group` (and `top`) its list of waiting children. */
+  /** Gives each waiting span of `group` (and `top`) its waiting children, in arrival order. */
   #link(group: TraceGroup, top: SpanNode | undefined): void {
-    if (top !== undefined) top.children = null;
-    for (const node of group.waiting) node.children = null;
-    for (const node of group.waiting) {
+    if (top !== undefined) top.firstChild = null;
+    const waiting = group.waiting;
+    for (const node of waiting) node.firstChild = null;
+    // Backwards, each child put first: its siblings end up in arrival order.
+    for (let i = waiting.length - 1; i >= 0; i--) {
+      const node = waiting[i]!;
       if (node.done) continue;
-      const parent = group.byId.get(node.span.parentSpanId);
+      const parent = group.find(node.parentSpanId);
       if (parent === undefined || parent === node || (parent.done && parent !== top)) continue;
-      if (parent.children === null) parent.children = [node];
-      else parent.children.push(node);
+      node.nextSibling = parent.firstChild;
+      parent.firstChild = node;
     }
   }
 
@@ -175,18 +165,15 @@ export class SpanAggregator {
     stack.push(top);
     while (stack.length > 0) {
       const node = stack.pop()!;
-      const children = node.children;
       let childMs = 0;
-      if (children !== null) {
-        for (const child of children) {
-          if (child.done) continue;
-          // A child still running when its parent ended is not subtracted.
-          if (child.seq < node.seq) childMs += child.span.durationMs;
-          this.#place(child, node);
-          stack.push(child);
-        }
+      for (let child = node.firstChild; child !== null; child = child.nextSibling) {
+        if (child.done) continue;
+        // A child still running when its parent ended is not subtracted.
+        if (child.seq < node.seq) childMs += child.durationMs;
+        this.#place(child, node);
+        stack.push(child);
       }
-      node.selfMs = node.span.durationMs > childMs ? node.span.durationMs - childMs : 0;
+      node.selfMs = node.durationMs > childMs ? node.durationMs - childMs : 0;
       if (node !== top && !node.skip) members.push(node);
       this.#record(node);
     }
@@ -195,25 +182,23 @@ export class SpanAggregator {
   /** Works out `node`'s name, path and path root from its aggregated parent. */
   #place(node: SpanNode, parent: SpanNode | undefined): void {
     const registry = this.registry;
-    const span = node.span;
     let parentPath = ROOT_PATH;
-    if (parent !== undefined && span.internal && parent.inherit !== NO_INHERIT) {
+    if (parent !== undefined && node.internal && parent.inherit !== NO_INHERIT) {
       parentPath = parent.inherit;
       node.rootStartMs = parent.rootStartMs;
     }
-    node.nameId = registry.nameId(span.name);
+    node.nameId = registry.nameId(node.name);
     node.path = registry.pathId(parentPath, node.nameId);
-    node.inherit = span.internal ? node.path : NO_INHERIT;
+    node.inherit = node.internal ? node.path : NO_INHERIT;
     node.done = true;
   }
 
   /** Adds an aggregated span to the window's statistics of its path (or of its name alone). */
   #record(node: SpanNode): void {
     if (node.skip) return;
-    const span = node.span;
     const window = this.window;
     const counters = window.counters;
-    if (!span.sampled) counters.unsampled++;
+    if (!node.sampled) counters.unsampled++;
     if (node.nameId === NO_NAME) {
       counters.nameOverflow++;
       return;
@@ -225,8 +210,8 @@ export class SpanAggregator {
     } else if (stats === undefined) {
       stats = window.path(node.path);
     }
-    const offsetMs = span.startMs - node.rootStartMs;
-    stats.record(span.durationMs, node.selfMs, span.error, Math.max(offsetMs, 0));
-    if (span.durationMs > stats.exemplarFloorMs) stats.offerExemplar(span.durationMs, span.traceId, span.spanId);
+    const offsetMs = node.startMs - node.rootStartMs;
+    stats.record(node.durationMs, node.selfMs, node.error, Math.max(offsetMs, 0));
+    if (node.durationMs > stats.exemplarFloorMs) stats.offerExemplar(node.durationMs, node.traceId, node.spanId);
   }
 }
