@@ -17,6 +17,18 @@ export interface TaskOrder {
   remaining: number;
 }
 
+/** 30 s of 16 kHz 16-bit mono WAV, the usual upload, in bytes. */
+const WINDOW_BYTES = 30 * 16000 * 2;
+
+/**
+ * An upload's pool tasks before it is decoded, estimated from its size: the decode, then a mel
+ * task, an encoder pass and a decoder task per 30 s window. Only an order hint: without one, a
+ * short request's decode would queue behind every long request's windows.
+ */
+export function uploadTasks(bytes: number): number {
+  return 1 + 3 * Math.max(1, Math.ceil(bytes / WINDOW_BYTES));
+}
+
 /** Tasks started ahead of a queued one (submitted after it) before it goes next. */
 export const MAX_BYPASSES = 16;
 

@@ -23,7 +23,7 @@ import { ShortestRemainingQueue, type TaskOrder, withOrder } from './fair-queue.
 import type { TaskName } from './tasks.ts';
 import type { TaskFailure, TaskMessage, TaskReply } from './worker.ts';
 
-export type { TaskOrder } from './fair-queue.ts';
+export { type TaskOrder, uploadTasks } from './fair-queue.ts';
 export type { TaskName } from './tasks.ts';
 
 /** How one task runs: `signal` aborts it; `order` places it in the queue (see fair-queue.ts). */

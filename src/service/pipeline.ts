@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { context, type Span } from '@opentelemetry/api';
 import type { DecodedAudio } from '../audio/tasks.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { WorkerPool } from '../engine/pool.ts';
+import { uploadTasks, type WorkerPool } from '../engine/pool.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { leafStage, stage, withInjectedDelays } from '../telemetry/stage.ts';
 import { type Rendered, render, timingDocument } from './formats.ts';
@@ -59,7 +59,7 @@ function transcribe(params: TranscriptionParams, deps: PipelineDeps, signal: Abo
         const decoded = await pool.run<DecodedAudio>(
           'audio.decode',
           { bytes: params.file, maxDurationS: deps.maxDurationS },
-          { signal },
+          { signal, order: { remaining: uploadTasks(params.file.length) } },
         );
         describeAudio(decodeSpan, decoded, params.file.length);
         return decoded;

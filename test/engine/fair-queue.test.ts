@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Piscina, type PiscinaTask } from 'piscina';
-import { MAX_BYPASSES, ShortestRemainingQueue } from '../../src/engine/fair-queue.ts';
+import { MAX_BYPASSES, ShortestRemainingQueue, uploadTasks } from '../../src/engine/fair-queue.ts';
 
 /** A stand-in for piscina's queued task: only its queue options matter to the queue. */
 function task(name: string, remaining?: number): PiscinaTask {
@@ -52,5 +52,14 @@ describe('ShortestRemainingQueue', () => {
     queue.remove(aborted);
     queue.unshift(task('back', 50));
     assert.deepEqual(drain(queue), ['back', 'a'], 'the returned task first, the aborted one gone');
+  });
+
+  it("estimates an upload's tasks from its size, so a short upload's decode goes before long windows", () => {
+    assert.equal(uploadTasks(32_044), 4, '1 s of 16 kHz 16-bit WAV: its decode and one window');
+    assert.equal(
+      uploadTasks(19_200_044),
+      1 + 3 * 21,
+      '10 minutes: its decode and 21 windows by size (the header tips it over)',
+    );
   });
 });
