@@ -1,7 +1,7 @@
 /**
- * One ended span as the rollup engine takes it, whatever made it: the processor's adapter turns
- * the SDK's ReadableSpan into one (processor.ts), and any other source (an OTLP receiver, a file)
- * can do the same. Plain fields only, so the engine depends on no SDK type.
+ * One ended span as any source describes it (an OTLP receiver, a file): `SpanNode.from` makes the
+ * engine's node of it (span-node.ts), whose fields these are; the processor's adapter builds its
+ * nodes directly (processor.ts). Plain fields only, so the engine depends on no SDK type.
  */
 
 /** An ended span: identity, place in its trace, timing and outcome. */
