@@ -28,6 +28,8 @@ export class TraceGroup {
   lastMs: number;
   /** Spans of this trace a bound left out. */
   dropped = 0;
+  /** In the waiting map (not completed). */
+  pending = false;
   /** Aggregated before its local root arrived (evicted, or quiet too long): its request is incomplete. */
   incomplete = false;
 
@@ -68,6 +70,9 @@ export class PendingTraces {
   readonly #pending = new Map<string, TraceGroup>();
   readonly #completed = new Map<string, TraceGroup>();
   #buffered = 0;
+  /** The group last handed out: a trace's spans mostly end one after another, so most lookups
+   *  are for it, and comparing its id costs less than hashing one. */
+  #last: TraceGroup | undefined;
 
   constructor(bounds: PendingTraceBounds) {
     for (const [name, value, max] of [
@@ -91,6 +96,11 @@ export class PendingTraces {
    * over the bound first evicts the oldest, handed to `evict` (which must aggregate and `retire` it).
    */
   group(traceId: string, nowMs: number, evict: (group: TraceGroup) => void): TraceGroup {
+    const last = this.#last;
+    if (last?.pending && last.traceId === traceId) {
+      last.lastMs = nowMs;
+      return last;
+    }
     let group = this.#pending.get(traceId);
     if (group === undefined) {
       group = this.#completed.get(traceId);
@@ -98,8 +108,10 @@ export class PendingTraces {
       else group = new TraceGroup(traceId, nowMs);
       while (this.#pending.size >= this.bounds.maxTraces) evict(this.#pending.values().next().value!);
       this.#pending.set(traceId, group);
+      group.pending = true;
     }
     group.lastMs = nowMs;
+    this.#last = group;
     return group;
   }
 
@@ -129,6 +141,7 @@ export class PendingTraces {
     this.#buffered -= before - left;
     if (group.waiting.length > 0) return;
     this.#pending.delete(group.traceId);
+    group.pending = false;
     this.#complete(group);
   }
 
@@ -145,6 +158,7 @@ export class PendingTraces {
     group.waiting = [];
     group.incomplete = true;
     this.#pending.delete(group.traceId);
+    group.pending = false;
     this.#complete(group);
   }
 
@@ -162,6 +176,7 @@ export class PendingTraces {
   clear(): void {
     this.#pending.clear();
     this.#completed.clear();
+    this.#last = undefined;
     this.#buffered = 0;
   }
 }
