@@ -13,7 +13,8 @@ export const ENGINES = ['reference', 'pocketsphinx'] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 export interface TranscribeRequest {
-  /** 16 kHz mono in [-1, 1]. */
+  /** 16 kHz mono in [-1, 1]. The engine owns it: it may replace it with an empty array once it
+   *  has no more use for it, so long audio's samples are not held for the whole request. */
   pcm: Float32Array;
   durationS: number;
   /** ISO-639-1 hint from the request. */

@@ -30,6 +30,9 @@ export type { TaskName } from './tasks.ts';
 export interface RunOptions {
   signal?: AbortSignal;
   order?: TaskOrder;
+  /** Buffers of the payload to move to the worker rather than copy (transfer.ts); they are
+   *  detached here once the task is submitted. */
+  transfer?: ArrayBuffer[];
 }
 
 export interface WorkerPool {
@@ -162,7 +165,10 @@ export function createWorkerPool(options: { threads?: number } = {}): WorkerPool
       const queued = occupancy.submit();
       let reply: TaskReply;
       try {
-        const answered = piscina.run(message, runOptions.signal ? { signal: runOptions.signal } : {});
+        const answered = piscina.run(message, {
+          ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+          ...(runOptions.transfer?.length ? { transferList: runOptions.transfer } : {}),
+        });
         handoffTo(SPAN.WORKER_QUEUE_WAIT, submittedMs, parent);
         reply = await answered;
       } finally {

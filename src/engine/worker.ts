@@ -11,6 +11,7 @@ import type { InjectedDelays } from '../telemetry/injected-delay.ts';
 import type { Detail } from '../telemetry/names.ts';
 import { nowMs, type StageRecord, StageRecorder } from '../telemetry/recorder.ts';
 import { findTask } from './tasks.ts';
+import { Moved, movable } from './transfer.ts';
 
 /** What the pool posts for each task. */
 export interface TaskMessage {
@@ -50,6 +51,11 @@ export default function runTask(message: TaskMessage): TaskReply {
     };
   try {
     const result = task(message.payload, recorder);
+    // A task that returns Moved hands its large arrays over instead of having them cloned.
+    if (result instanceof Moved) {
+      const reply: TaskReply = { ok: true, result: result.value, records: recorder.records, startMs, endMs: nowMs() };
+      return movable(reply, result.buffers) as TaskReply;
+    }
     return { ok: true, result, records: recorder.records, startMs, endMs: nowMs() };
   } catch (error) {
     const failure: TaskFailure =

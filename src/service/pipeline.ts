@@ -5,13 +5,16 @@
 import { performance } from 'node:perf_hooks';
 import { context, type Span } from '@opentelemetry/api';
 import type { DecodedAudio } from '../audio/tasks.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine, TranscribeRequest } from '../engine/engine.ts';
 import { uploadTasks, type WorkerPool } from '../engine/pool.ts';
+import { transferList } from '../engine/transfer.ts';
 import { ATTR, SPAN } from '../telemetry/names.ts';
 import { leafStage, stage, withInjectedDelays } from '../telemetry/stage.ts';
 import { type Rendered, render, timingDocument } from './formats.ts';
 import type { DelayPlan } from './inject-delay.ts';
 import type { TranscriptionParams } from './request-params.ts';
+
+const RELEASED = new Float32Array(0);
 
 export interface PipelineDeps {
   pool: WorkerPool;
@@ -56,27 +59,29 @@ function transcribe(params: TranscriptionParams, deps: PipelineDeps, signal: Abo
     async (span) => {
       const started = performance.now();
       const audio = await stage(SPAN.AUDIO_DECODE, 'coarse', async (decodeSpan) => {
+        const bytes = params.file.length;
+        // The upload moves to the worker: nothing here reads it again, and a copy would double it.
         const decoded = await pool.run<DecodedAudio>(
           'audio.decode',
           { bytes: params.file, maxDurationS: deps.maxDurationS },
-          { signal, order: { remaining: uploadTasks(params.file.length) } },
+          { signal, order: { remaining: uploadTasks(bytes) }, transfer: transferList(params.file) },
         );
-        describeAudio(decodeSpan, decoded, params.file.length);
+        describeAudio(decodeSpan, decoded, bytes);
         return decoded;
       });
       const decodeMs = performance.now() - started;
       span?.setAttribute(ATTR.AUDIO_DURATION_S, audio.durationS);
-      const { transcript, timing } = await engine.transcribe(
-        {
-          pcm: audio.pcm,
-          durationS: audio.durationS,
-          language: params.language,
-          prompt: params.prompt,
-          temperature: params.temperature,
-          wordTimestamps: params.words,
-        },
-        signal,
-      );
+      const request: TranscribeRequest = {
+        pcm: audio.pcm,
+        durationS: audio.durationS,
+        language: params.language,
+        prompt: params.prompt,
+        temperature: params.temperature,
+        wordTimestamps: params.words,
+      };
+      // The engine owns the samples from here (engine.ts) and may let them go: nothing else here holds them.
+      audio.pcm = RELEASED;
+      const { transcript, timing } = await engine.transcribe(request, signal);
       span?.setAttribute(
         ATTR.GEN_AI_USAGE_OUTPUT_TOKENS,
         transcript.segments.reduce((sum, segment) => sum + segment.tokens.length, 0),

@@ -6,6 +6,7 @@
  */
 import { type LogMelWindow, logMelFrames } from '../../audio/mel.ts';
 import type { StageRecorder } from '../../telemetry/recorder.ts';
+import { type Moved, moveResult } from '../transfer.ts';
 import { voicedFrames } from './speech-plan.ts';
 
 export interface MelWindowPayload {
@@ -25,8 +26,10 @@ export interface MelWindowResult extends LogMelWindow {
   voiced: Uint8Array;
 }
 
-export function melWindowTask(payload: MelWindowPayload, rec: StageRecorder): MelWindowResult {
+/** One window's log-mel and voiced frames, both moved (not cloned) to the main thread. */
+export function melWindowTask(payload: MelWindowPayload, rec: StageRecorder): Moved<MelWindowResult> {
   const { pcm, offset, length, from, count, voiced } = payload;
   const window = logMelFrames({ pcm, offset, length }, from, count, { recorder: rec });
-  return { ...window, voiced: voicedFrames(pcm.subarray(voiced.start - offset, voiced.end - offset)) };
+  const result = { ...window, voiced: voicedFrames(pcm.subarray(voiced.start - offset, voiced.end - offset)) };
+  return moveResult(result, result.mel, result.voiced);
 }

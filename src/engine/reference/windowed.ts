@@ -12,6 +12,7 @@ import { HOP_LENGTH, normalizeLogMel, samplesForFrames } from '../../audio/mel.t
 import { SPAN } from '../../telemetry/names.ts';
 import { leafStage } from '../../telemetry/stage.ts';
 import type { WorkerPool } from '../pool.ts';
+import { transferList } from '../transfer.ts';
 import type { DecoderResult } from './decoder.ts';
 import { foldSeed, seedStart, windowsWithSpeech } from './decoder.ts';
 import type { DecoderWindowPayload, DecoderWindowResult } from './decoder-window.ts';
@@ -53,7 +54,7 @@ export async function melByWindow(pool: WorkerPool, pcm: Float32Array, signal: A
     const { start, end } = samplesForFrames(from, frameCount, pcm.length);
     const voicedRange = { start: w * WINDOW_SAMPLES, end: w === count - 1 ? pcm.length : (w + 1) * WINDOW_SAMPLES };
     const payload: MelWindowPayload = {
-      // A copy: a view would carry its whole buffer (the entire upload) through structured clone.
+      // A copy, moved to the worker: a view would carry its whole buffer (the entire upload) with it.
       pcm: pcm.slice(Math.min(start, voicedRange.start), Math.max(end, voicedRange.end)),
       offset: Math.min(start, voicedRange.start),
       length: pcm.length,
@@ -62,7 +63,8 @@ export async function melByWindow(pool: WorkerPool, pcm: Float32Array, signal: A
       voiced: voicedRange,
     };
     const order = { remaining: tasksFor(count) - w };
-    const result = await pool.run<MelWindowResult>('mel.window', payload, { signal, order });
+    const transfer = transferList(payload.pcm);
+    const result = await pool.run<MelWindowResult>('mel.window', payload, { signal, order, transfer });
     windows.push(result.mel);
     voiced.push(result.voiced);
     bins = result.bins;
@@ -156,6 +158,7 @@ export async function decodeByWindow(
     const result = await pool.run<DecoderWindowResult>('decoder.window', payload, {
       signal,
       order: { remaining: steps.length - i },
+      transfer: transferList(payload.encoder),
     });
     if (result.done) return result.done;
     earlier.push(...result.segments);
