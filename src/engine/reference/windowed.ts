@@ -26,6 +26,7 @@ import type { WeightSet } from './weights.ts';
 
 const SAMPLE_RATE_HZ = 16000;
 const WINDOW_SAMPLES = WINDOW_FRAMES * HOP_LENGTH;
+const ENCODED = new Float32Array(0);
 
 /** 30 s windows of `samples` of 16 kHz audio (mel frames of 160 samples, 3000 a window). */
 export const windowCount = (samples: number): number => Math.ceil(Math.floor(samples / HOP_LENGTH) / WINDOW_FRAMES);
@@ -106,6 +107,8 @@ export async function encodeByWindow(
       order,
     );
     output.set(result.output, row * D_MODEL);
+    // Encoded, the window's mel has no further use: letting it go keeps one copy of the audio's data at a time.
+    mel.windows[w] = ENCODED;
     // Sampling (temperature > 0) seeds from the whole output; folding window by window is the same fold.
     if (temperature > 0) seed = foldSeed(seed, result.output);
     row += result.positions;
