@@ -18,7 +18,7 @@ import { foldSeed, seedStart, windowsWithSpeech } from './decoder.ts';
 import type { DecoderWindowPayload, DecoderWindowResult } from './decoder-window.ts';
 import type { EncoderResult } from './encoder.ts';
 import type { MelWindowPayload, MelWindowResult } from './mel-window.ts';
-import { D_MODEL, encoderPositions, WINDOW_FRAMES, WINDOW_POSITIONS } from './shapes.ts';
+import { D_MODEL, WINDOW_FRAMES } from './shapes.ts';
 import { planFromVoiced } from './speech-plan.ts';
 import type { DecodedSegment } from './transcript.ts';
 import { promptTokens } from './vocabulary.ts';
@@ -26,7 +26,7 @@ import type { WeightSet } from './weights.ts';
 
 const SAMPLE_RATE_HZ = 16000;
 const WINDOW_SAMPLES = WINDOW_FRAMES * HOP_LENGTH;
-const ENCODED = new Float32Array(0);
+const RELEASED = new Float32Array(0);
 
 /** 30 s windows of `samples` of 16 kHz audio (mel frames of 160 samples, 3000 a window). */
 export const windowCount = (samples: number): number => Math.ceil(Math.floor(samples / HOP_LENGTH) / WINDOW_FRAMES);
@@ -83,21 +83,33 @@ export async function melByWindow(pool: WorkerPool, pcm: Float32Array, signal: A
   return { windows, frames, bins, voiced: flags };
 }
 
-/** The encoder output of all windows, one accelerator pass each; `seed` folds them for sampling when asked. */
+/** The encoder output window by window (position-major rows each, as its pass returned it), and the launches and seed over all. */
+export interface WindowedEncoding {
+  windows: Float32Array[];
+  positions: number;
+  launches: number;
+  endMs: number;
+  seed: number;
+}
+
+/**
+ * The encoder output of all windows, one accelerator pass each; `seed` folds them for sampling
+ * when asked. Each window's rows stay the array its pass returned: copying them into one array for
+ * the whole audio would hold them twice until collected.
+ */
 export async function encodeByWindow(
   accelerator: Accelerator,
   mel: WindowedMel,
   weights: WeightSet,
   temperature: number,
   signal: AbortSignal,
-): Promise<EncoderResult & { seed: number }> {
-  const positions = encoderPositions(mel.frames);
-  const output = new Float32Array(positions * D_MODEL);
+): Promise<WindowedEncoding> {
   const count = mel.windows.length;
+  const windows: Float32Array[] = [];
+  let positions = 0;
   let launches = 0;
   let endMs = 0;
   let seed = seedStart(temperature);
-  let row = 0;
   for (let w = 0; w < count; w++) {
     const frames = Math.min(WINDOW_FRAMES, mel.frames - w * WINDOW_FRAMES);
     const order = { remaining: tasksFor(count) - count - w };
@@ -106,20 +118,20 @@ export async function encodeByWindow(
       signal,
       order,
     );
-    output.set(result.output, row * D_MODEL);
+    windows.push(result.output);
     // Encoded, the window's mel has no further use: letting it go keeps one copy of the audio's data at a time.
-    mel.windows[w] = ENCODED;
+    mel.windows[w] = RELEASED;
     // Sampling (temperature > 0) seeds from the whole output; folding window by window is the same fold.
     if (temperature > 0) seed = foldSeed(seed, result.output);
-    row += result.positions;
+    positions += result.positions;
     launches += result.launches;
     endMs = Math.max(endMs, result.endMs);
   }
-  return { output, positions, launches, endMs, seed: seed >>> 0 };
+  return { windows, positions, launches, endMs, seed: seed >>> 0 };
 }
 
 export interface WindowedDecode {
-  encoder: EncoderResult & { seed: number };
+  encoder: WindowedEncoding;
   voiced: Uint8Array;
   samples: number;
   language: string | undefined;
@@ -144,10 +156,9 @@ export async function decodeByWindow(
   let rngState = encoder.seed;
   for (let i = 0; i < steps.length; i++) {
     const window = steps[i];
-    const first = (window ?? 0) * WINDOW_POSITIONS;
-    const rows = window === undefined ? 0 : Math.max(0, Math.min(WINDOW_POSITIONS, encoder.positions - first));
+    const rows = window === undefined ? 0 : encoder.windows[window]!.length / D_MODEL;
     const payload: DecoderWindowPayload = {
-      encoder: encoder.output.slice(first * D_MODEL, (first + rows) * D_MODEL),
+      encoder: window === undefined ? RELEASED : encoder.windows[window]!,
       rows,
       speech: window !== undefined,
       plans: plans.filter((plan) => plan.window === window),
@@ -163,6 +174,8 @@ export async function decodeByWindow(
       order: { remaining: steps.length - i },
       transfer: transferList(payload.encoder),
     });
+    // Moved to the worker, the window's rows are gone here; the list lets go of the empty view too.
+    if (window !== undefined) encoder.windows[window] = RELEASED;
     if (result.done) return result.done;
     earlier.push(...result.segments);
     prompt = result.prompt;
