@@ -6,6 +6,7 @@
 import { measureAttribution } from './attribution.ts';
 import { measureLoadgenVsAutocannon } from './loadgen.ts';
 import { measureMel } from './mel.ts';
+import { measureMemory } from './memory.ts';
 import type { BenchPlan } from './plan.ts';
 import type { Row } from './report.ts';
 import { measureAccuracy, measureAmortizedCost, measureHeapGrowth, measureProcessorOverhead } from './rollup.ts';
@@ -334,4 +335,38 @@ const shortUnderLong: Step = {
   },
 };
 
-export const STEPS: readonly Step[] = [overhead, mel, rollup, loadgen, service, shortUnderLong, attribution, tracing];
+const memory: Step = {
+  name: 'memory per upload',
+  async run({ plan, log }) {
+    const seconds = plan.mode === 'quick' ? 120 : 600;
+    const uploads = 4;
+    const runs = await repeat(3, () => measureMemory({ uploads, seconds, idleMs: 3000, log }));
+    return [
+      {
+        key: 'service.peak_rss_per_upload_ratio',
+        unit: 'ratio',
+        goal: { op: '<=', target: 10 },
+        anchor: `the uploads' size: ${uploads} concurrent ${seconds} s 8 kHz u8 WAVs, peak RSS growth of the warmed service (bench/memory.ts)`,
+        samples: runs.map((run) => run.peakRatio),
+        details: {
+          upload_bytes: runs[0]!.uploadBytes,
+          base_rss_mb: runs.map((run) => round(run.baseRssBytes / 1e6, 1)),
+          peak_rss_mb: runs.map((run) => round(run.peakRssBytes / 1e6, 1)),
+          idle_rss_mb: runs.map((run) => round(run.idleRssBytes / 1e6, 1)),
+        },
+      },
+    ];
+  },
+};
+
+export const STEPS: readonly Step[] = [
+  overhead,
+  mel,
+  rollup,
+  loadgen,
+  service,
+  shortUnderLong,
+  memory,
+  attribution,
+  tracing,
+];
