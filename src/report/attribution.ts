@@ -15,6 +15,11 @@ import type {
 /** Stages named in the line: the first always, more until they explain this much of the extra time. */
 const EXPLAINED_SHARE = 0.8;
 const MAX_STAGES_NAMED = 3;
+/**
+ * Differences below this are rounding, not time: when the slow and the baseline requests share a
+ * root-duration bucket their means differ only in the last bits, and a line would read "+0.00 ms".
+ */
+const NOISE_MS = 0.005;
 
 /**
  * The document's request entries. Summaries written before attribution existed have no
@@ -76,7 +81,7 @@ export function namedStages(tail: TailAttribution): TailStage[] {
   const named: TailStage[] = [];
   let explained = 0;
   for (const stage of tail.stages) {
-    if (stage.delta_ms <= 0 || named.length === MAX_STAGES_NAMED) break;
+    if (stage.delta_ms < NOISE_MS || named.length === MAX_STAGES_NAMED) break;
     if (named.length > 0 && explained >= EXPLAINED_SHARE) break;
     named.push(stage);
     explained += stage.share;
@@ -90,7 +95,7 @@ export function tailLine(tail: TailAttribution): string {
   if (tail.slow_count === 0 || tail.baseline_count === 0)
     return `${slow}: too few requests to compare with the median ones`;
   const extra = tailExtraMs(tail);
-  if (extra <= 0) return `${slow} are no slower than the median ones`;
+  if (extra < NOISE_MS) return `${slow} are no slower than the median ones`;
   const stages = namedStages(tail).map(
     (stage) => `${stage.name} ${signedMs(stage.delta_ms)} (${percent(stage.share)})`,
   );

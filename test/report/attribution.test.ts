@@ -39,6 +39,15 @@ describe('tailLine', () => {
     );
     const flat = { ...tail, stages: [{ name: 'mel', slow_mean_ms: 5, baseline_mean_ms: 5, delta_ms: 0, share: 0 }] };
     assert.equal(tailLine(flat), 'p95+ requests are no slower than the median ones', 'no extra time');
+    const rounding = {
+      ...tail,
+      stages: [{ name: 'mel', slow_mean_ms: 5 + 1e-12, baseline_mean_ms: 5, delta_ms: 1e-12, share: 1 }],
+    };
+    assert.equal(
+      tailLine(rounding),
+      'p95+ requests are no slower than the median ones',
+      'a difference in the last bits is not extra time',
+    );
     assert.match(tailLine({ ...tail, slow_quantile: 0.99 }), /^p99\+ requests/, 'the quantile comes from the document');
   });
 });
