@@ -31,7 +31,7 @@ export function receiveUpload(
     SPAN.HTTP_UPLOAD,
     'medium',
     async (span) => {
-      const ticket = budget.enter();
+      const ticket = await budget.admit();
       try {
         const upload = await parseUpload(request, limits, ticket);
         span?.setAttribute(ATTR.UPLOAD_BYTES, upload.file?.length ?? 0);

@@ -38,7 +38,6 @@ export interface UploadTicket {
 }
 
 /** How often uploads are checked against the minimum rate; a slow one is dropped at most this late. */
-/** How often uploads past their grace period are checked against the minimum rate, ms. */
 export const CHECK_INTERVAL_MS = 250;
 
 /**
@@ -46,6 +45,13 @@ export const CHECK_INTERVAL_MS = 250;
  * within about a round trip, and it is not judged on bytes still in flight.
  */
 const DISPLACE_AFTER_MS = 100;
+
+/**
+ * Longest a newcomer waits, when every place is held by uploads too young to judge, for one of them
+ * to become judgeable. Without it, tricklers that reconnect together renew every place at once
+ * and turn real clients away for the next DISPLACE_AFTER_MS.
+ */
+export const ADMIT_WAIT_MS = 3 * DISPLACE_AFTER_MS;
 
 interface Upload {
   startMs: number;
@@ -87,6 +93,23 @@ export class UploadBudget {
   }
 
   /**
+   * Takes a place like `enter`, but when the budget is full of uploads too young to judge, waits
+   * (at most ADMIT_WAIT_MS) until the oldest of them can be judged, and tries again.
+   */
+  async admit(): Promise<UploadTicket> {
+    const giveUpMs = this.now() + ADMIT_WAIT_MS;
+    for (;;) {
+      try {
+        return this.enter();
+      } catch (error) {
+        const judgeableInMs = this.youngestJudgeableInMs();
+        if (judgeableInMs === undefined || this.now() + judgeableInMs > giveUpMs) throw error;
+        await new Promise((resolve) => setTimeout(resolve, judgeableInMs));
+      }
+    }
+  }
+
+  /**
    * Takes a place for an upload, displacing the one furthest behind the minimum rate when the
    * budget is full. Throws 503 when it is full of uploads that keep the rate.
    */
@@ -113,6 +136,17 @@ export class UploadBudget {
       },
       leave: () => this.drop(upload),
     };
+  }
+
+  /** Time until the oldest upload still too young to judge can be judged; undefined when none is young. */
+  private youngestJudgeableInMs(): number | undefined {
+    const nowMs = this.now();
+    let soonest: number | undefined;
+    for (const upload of this.active) {
+      const inMs = upload.startMs + DISPLACE_AFTER_MS - nowMs;
+      if (inMs > 0 && (soonest === undefined || inMs < soonest)) soonest = inMs;
+    }
+    return soonest === undefined ? undefined : soonest + 1;
   }
 
   /** The upload with the largest shortfall against the minimum rate from its start, if any is short. */

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CodedError } from '../../src/core/errors.ts';
 import { toErrorEnvelope } from '../../src/service/errors.ts';
-import { CHECK_INTERVAL_MS, isTooSlow, UploadBudget } from '../../src/service/upload-budget.ts';
+import {
+  ADMIT_WAIT_MS,
+  CHECK_INTERVAL_MS,
+  isTooSlow,
+  UploadBudget,
+  type UploadTicket,
+} from '../../src/service/upload-budget.ts';
 
 /** A clock the test moves by hand: uploads age without the test waiting. */
 function manualClock(): { now: () => number; advance: (ms: number) => void } {
@@ -58,6 +64,47 @@ describe('UploadBudget', () => {
     );
     assert.equal(young.signal.aborted, false, 'an upload younger than a round trip is not displaced');
     young.leave();
+  });
+
+  it('lets a newcomer wait, when every place is too young to judge, until one can be judged and displaced', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const clock = manualClock();
+    const budget = new UploadBudget({ maxUploads: 1, minBytesPerS: 1000, graceMs: 60_000, retryAfterS: 1, ...clock });
+    const trickling = budget.enter();
+    trickling.received(1);
+    let admitted: UploadTicket | undefined;
+    const newcomer = budget.admit().then((ticket) => {
+      admitted = ticket;
+      return ticket;
+    });
+    await Promise.resolve();
+    assert.equal(admitted, undefined, 'not admitted while the only place is too young to judge');
+    clock.advance(ADMIT_WAIT_MS / 2);
+    t.mock.timers.tick(ADMIT_WAIT_MS / 2);
+    (await newcomer).leave();
+    assert.ok(
+      trickling.signal.aborted && isTooSlow(trickling.signal.reason),
+      'the trickler was displaced, as too slow',
+    );
+  });
+
+  it('refuses a waiting newcomer with 503 once the places it waited for keep the rate', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const clock = manualClock();
+    const budget = new UploadBudget({ maxUploads: 1, minBytesPerS: 1000, graceMs: 60_000, retryAfterS: 1, ...clock });
+    const fast = budget.enter();
+    fast.received(1_000_000);
+    const newcomer = assert.rejects(
+      budget.admit(),
+      (error: unknown) => toErrorEnvelope(error).status === 503,
+      'refused with 503 after the wait',
+    );
+    await Promise.resolve();
+    clock.advance(ADMIT_WAIT_MS);
+    t.mock.timers.tick(ADMIT_WAIT_MS);
+    await newcomer;
+    assert.equal(fast.signal.aborted, false, 'the upload keeping the rate stays');
+    fast.leave();
   });
 
   it('drops an upload that falls behind the minimum rate once its grace period is over', (t) => {
