@@ -91,9 +91,10 @@ function providerWith(processors: SpanProcessor[]): Setup {
 }
 
 /** Times one chunk of request trees; returns ns per span. */
-function timeChunk(tracer: Tracer, trees: number, first: number, service: boolean): number {
+function timeChunk(tracer: Tracer, trees: number, first: number, service: boolean, after?: () => void): number {
   const start = process.hrtime.bigint();
   for (let i = 0; i < trees; i++) requestTree(tracer, first + i, service);
+  after?.();
   return Number(process.hrtime.bigint() - start) / (trees * SPANS_PER_TREE);
 }
 
@@ -114,8 +115,10 @@ async function pairedOverhead(
   withRollup: Setup,
   service: boolean,
   pairs: number,
+  chunk: { trees: number; afterWith?: () => void } = { trees: 40 },
 ): Promise<{ ratio: number; sdkNs: number; addedNs: number }> {
-  const chunkTrees = 40;
+  const chunkTrees = chunk.trees;
+  const timeWith = (first: number): number => timeChunk(withRollup.tracer, chunkTrees, first, service, chunk.afterWith);
   const ratios: number[] = [];
   const baseline: number[] = [];
   const added: number[] = [];
@@ -126,9 +129,9 @@ async function pairedOverhead(
     let withIt: number;
     if (pair % 2 === 0) {
       without = timeChunk(plain.tracer, chunkTrees, first, service);
-      withIt = timeChunk(withRollup.tracer, chunkTrees, first, service);
+      withIt = timeWith(first);
     } else {
-      withIt = timeChunk(withRollup.tracer, chunkTrees, first, service);
+      withIt = timeWith(first);
       without = timeChunk(plain.tracer, chunkTrees, first, service);
     }
     await new Promise((resolve) => setImmediate(resolve));
@@ -199,36 +202,12 @@ export async function measureAmortizedCost(options: { pairs?: number } = {}): Pr
   const rollup = new RollupSpanProcessor({ serviceName: 'bench' });
   const plain = providerWith([new BatchSpanProcessor({ exporter: new DiscardingExporter() })]);
   const withRollup = providerWith([rollup, new BatchSpanProcessor({ exporter: new DiscardingExporter() })]);
-  const chunkTrees = 200;
-  const time = (setup: Setup, first: number, flush: boolean): number => {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < chunkTrees; i++) requestTree(setup.tracer, first + i, true);
-    if (flush) void rollup.forceFlush();
-    return Number(process.hrtime.bigint() - start) / (chunkTrees * SPANS_PER_TREE);
-  };
-  const ratios: number[] = [];
-  const baseline: number[] = [];
-  const added: number[] = [];
   try {
-    const warmup = Math.ceil(pairs / 10);
-    for (let pair = -warmup; pair < pairs; pair++) {
-      const first = (pair + warmup) * chunkTrees;
-      let without: number;
-      let withIt: number;
-      if (pair % 2 === 0) {
-        without = time(plain, first, false);
-        withIt = time(withRollup, first, true);
-      } else {
-        withIt = time(withRollup, first, true);
-        without = time(plain, first, false);
-      }
-      await new Promise((resolve) => setImmediate(resolve));
-      if (pair < 0) continue;
-      ratios.push((withIt - without) / without);
-      baseline.push(without);
-      added.push(withIt - without);
-    }
-    return { amortizedRatio: median(ratios), sdkNsPerSpan: median(baseline), processorNsPerSpan: median(added) };
+    const whole = await pairedOverhead(plain, withRollup, true, pairs, {
+      trees: 200,
+      afterWith: () => void rollup.forceFlush(),
+    });
+    return { amortizedRatio: whole.ratio, sdkNsPerSpan: whole.sdkNs, processorNsPerSpan: whole.addedNs };
   } finally {
     await Promise.all([plain.provider.shutdown(), withRollup.provider.shutdown()]);
     context.disable();
