@@ -7,6 +7,7 @@
 import { CliError } from '../core/command-errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { WorkerPool } from '../engine/pool.ts';
+import { createLiveRoutes } from '../live/routes.ts';
 import { createSpanMetrics, type SpanMetrics } from '../rollup/metrics.ts';
 import { RollupSpanProcessor } from '../rollup/processor.ts';
 import { type SummaryWriter, startSummaryWriter } from '../rollup/writer.ts';
@@ -157,6 +158,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     },
     apiKey: options.apiKey,
     spanSummary: () => rollup.summary(),
+    live: createLiveRoutes({ summary: () => rollup.summary() }),
     ...(metrics ? { metrics: metrics.handleMetrics } : {}),
     onAnswered: (status) => (status === 200 ? answered.ok++ : answered.failed++),
     healthFacts: () => ({

@@ -5,12 +5,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CodedError, ERROR_CODE } from '../core/errors.ts';
-import { HEALTH_PATH, METRICS_PATH, SPAN_SUMMARY_PATH, TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
+import {
+  EVENTS_PATH,
+  HEALTH_PATH,
+  LIVE_PATH,
+  METRICS_PATH,
+  SPAN_SUMMARY_PATH,
+  TRANSCRIPTIONS_ROUTE,
+} from '../telemetry/names.ts';
 import { apiKeyCheck } from './auth.ts';
 import { answerClientError } from './client-errors.ts';
 import { dropUnreadBody } from './discard.ts';
 import { sendError, sendJson } from './respond.ts';
 import { handleTranscription, type TranscriptionDeps } from './transcriptions.ts';
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
 
 /** Longest time a request (headers and the whole upload) may take to arrive. */
 const UPLOAD_TIMEOUT_MILLIS = 120_000;
@@ -22,6 +31,8 @@ export interface ServiceDeps extends TranscriptionDeps {
   spanSummary?: () => unknown;
   /** Prometheus exposition handler for GET /metrics. */
   metrics?: (request: IncomingMessage, response: ServerResponse) => void;
+  /** The live view (createLiveRoutes of src/live/): GET /live and GET /v1/events. */
+  live?: { page: Handler; events: Handler; close(): void };
   apiKey?: string | undefined;
 }
 
@@ -68,10 +79,14 @@ export function createService(deps: ServiceDeps): Service {
   const stop = new AbortController();
   const transcriptionDeps: TranscriptionDeps = { ...deps, stopSignal: stop.signal };
 
-  const routes: Record<
-    string,
-    Record<string, (request: IncomingMessage, response: ServerResponse) => void | Promise<void>>
-  > = {
+  const liveOnly = (pick: (live: NonNullable<ServiceDeps['live']>) => Handler): Handler => {
+    return (request, response) => {
+      if (!deps.live) throw new CodedError('the live view is not enabled', { code: ERROR_CODE.NOT_FOUND });
+      return pick(deps.live)(request, response);
+    };
+  };
+
+  const routes: Record<string, Record<string, Handler>> = {
     [HEALTH_PATH]: {
       GET: (_request, response) => {
         const ready = state === 'ready';
@@ -96,14 +111,17 @@ export function createService(deps: ServiceDeps): Service {
         deps.metrics(request, response);
       },
     },
+    [LIVE_PATH]: { GET: liveOnly((live) => live.page) },
+    [EVENTS_PATH]: { GET: liveOnly((live) => live.events) },
   };
 
   const server = createServer(async (request, response) => {
     const method = request.method ?? 'GET';
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     try {
-      // Before routing, so that without the key not even the existence of a route shows.
-      if (path !== HEALTH_PATH) authorize(request);
+      // Before routing, so that without the key not even the existence of a route shows. The
+      // live view may carry it in its URL: a browser's EventSource cannot send a header.
+      if (path !== HEALTH_PATH) authorize(request, { fromQuery: path === LIVE_PATH || path === EVENTS_PATH });
       const route = routes[path];
       if (!route) throw notFound(method, path);
       const handler = route[method];
@@ -134,6 +152,8 @@ export function createService(deps: ServiceDeps): Service {
     },
     async drain(deadlineMillis) {
       state = 'draining';
+      // Event streams never end by themselves; the browsers reconnect to whatever serves next.
+      deps.live?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const idle = deps.admission.drain();

@@ -31,8 +31,15 @@ export const HEALTH_PATH = '/health';
 export const SPAN_SUMMARY_PATH = '/v1/span-summary';
 /** Prometheus exposition of the span-duration histograms. */
 export const METRICS_PATH = '/metrics';
-/** Paths polled by tools, not requests worth a trace: they make no SERVER span. */
-export const UNTRACED_PATHS: readonly string[] = [HEALTH_PATH, METRICS_PATH, SPAN_SUMMARY_PATH];
+/** The live page, which draws the snapshots of EVENTS_PATH. */
+export const LIVE_PATH = '/live';
+/** Server-Sent Events: a snapshot of the rollups every second, for the live page. */
+export const EVENTS_PATH = '/v1/events';
+/**
+ * Paths polled by tools or watched by people, not requests worth a trace: they make no SERVER
+ * span (an event stream's would last as long as someone watches and count as a slow request).
+ */
+export const UNTRACED_PATHS: readonly string[] = [HEALTH_PATH, METRICS_PATH, SPAN_SUMMARY_PATH, LIVE_PATH, EVENTS_PATH];
 
 export const SPAN = {
   /** The SERVER span instrumentation-http makes: the method and the route the handler sets. */

@@ -62,6 +62,7 @@ describe('API key', () => {
     ['POST /v1/audio/transcriptions', (headers) => postWav(service.url, clipWav('1s'), { headers }), 200],
     ['GET /v1/span-summary', (headers) => fetch(`${service.url}/v1/span-summary`, { headers }), 200],
     ['GET /metrics', (headers) => fetch(`${service.url}/metrics`, { headers }), 200],
+    ['GET /live', (headers) => fetch(`${service.url}/live`, { headers }), 200],
     ['GET /v1/unknown', (headers) => fetch(`${service.url}/v1/unknown`, { headers }), 404],
   ];
   for (const [name, send, allowed] of endpoints) {
@@ -87,6 +88,20 @@ describe('API key', () => {
       await response.arrayBuffer();
     });
   }
+
+  it('lets the live view carry the key in its URL, where EventSource cannot send a header', async () => {
+    for (const path of ['/live', '/v1/events']) {
+      const refused = await fetch(`${service.url}${path}?key=wrong-key`);
+      assert.equal(refused.status, 401, `${path} with a wrong key in the query`);
+      await refused.arrayBuffer();
+      const allowed = await fetch(`${service.url}${path}?key=${key}`);
+      assert.equal(allowed.status, 200, `${path} with the key in the query`);
+      await allowed.body?.cancel();
+    }
+    const summary = await fetch(`${service.url}/v1/span-summary?key=${key}`);
+    assert.equal(summary.status, 401, 'other routes do not read the key from the query');
+    await summary.arrayBuffer();
+  });
 
   it('leaves /health open', async () => {
     const response = await fetch(`${service.url}/health`);
