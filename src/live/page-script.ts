@@ -77,8 +77,9 @@ export const LIVE_SCRIPT = `(function () {
     var y = function (v) { return T + (H - T - B) * (1 - v / top); };
     [0, 0.5, 1].forEach(function (f) {
       svgChild(svg, 'line', { x1: L, x2: W - R, y1: y(top * f), y2: y(top * f), class: 'grid' });
-      svgChild(svg, 'text', { x: L - 4, y: y(top * f) + 4, 'text-anchor': 'end', class: 'axis' }).textContent = number(top * f) + (f === 1 ? ' ' + unit : '');
+      svgChild(svg, 'text', { x: L - 4, y: y(top * f) + 4, 'text-anchor': 'end', class: 'axis' }).textContent = String(Number((top * f).toPrecision(3)));
     });
+    svgChild(svg, 'text', { x: L + 4, y: T + 12, class: 'axis' }).textContent = unit;
     [60, 30, 0].forEach(function (s) {
       svgChild(svg, 'text', { x: x(now - s * 1000), y: H - 6, 'text-anchor': s === 60 ? 'start' : s === 0 ? 'end' : 'middle', class: 'axis' }).textContent = s === 0 ? 'now' : '-' + s + ' s';
     });
@@ -94,7 +95,11 @@ export const LIVE_SCRIPT = `(function () {
       }
       var points = series.filter(function (p) { return line.value(p) !== null; })
         .map(function (p) { return x(p.t).toFixed(1) + ',' + y(line.value(p)).toFixed(1); });
-      if (points.length > 0) svgChild(svg, 'polyline', { points: points.join(' '), class: line.cls });
+      if (points.length > 1) svgChild(svg, 'polyline', { points: points.join(' '), class: line.cls });
+      points.forEach(function (xy) {
+        var at = xy.split(',');
+        svgChild(svg, 'circle', { cx: at[0], cy: at[1], r: 2, class: line.cls + ' dot' });
+      });
     });
   }
 
@@ -134,7 +139,7 @@ export const LIVE_SCRIPT = `(function () {
       cell(row, percent(r.unattributed_share.p50) + ' / ' + percent(r.unattributed_share.p99), true);
       cell(row, number(r.tail.slow_threshold_ms), true);
       cell(row, r.tail.slow_count + ' vs ' + r.tail.baseline_count, true);
-      cell(row, r.tail.stages.slice(0, 3).map(function (t) { return t.name + ' ' + percent(t.share); }).join(', ') || '–');
+      cell(row, r.tail.stages.slice(0, 3).map(function (t) { return t.name + ' ' + percent(t.share); }).join(', ') || '–').className = 'wrap';
     });
     fill('resources-body', s.resources, function (row, r) {
       cell(row, r.name);

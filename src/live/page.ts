@@ -24,6 +24,9 @@ svg.series .rps { fill: var(--accent); }
 svg.series polyline { fill: none; stroke-width: 2; }
 svg.series .p50 { stroke: var(--good); }
 svg.series .p99 { stroke: var(--bad); }
+svg.series .dot.p50 { fill: var(--good); stroke: none; }
+svg.series .dot.p99 { fill: var(--bad); stroke: none; }
+td.wrap { white-space: normal; min-width: 16em; }
 .legend .p50 { color: var(--good); }
 .legend .p99 { color: var(--bad); }
 `;
