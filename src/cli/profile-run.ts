@@ -118,6 +118,8 @@ async function profileOnce(
   }).catch((error: Error) => {
     throw new CliError(error.message);
   });
+  // The key stays out of the printed URL: a terminal's scrollback is no place for it.
+  process.stderr.write(`live view: ${service.url}/live${options.apiKey ? '?key=<API key>' : ''}\n`);
   const progress = progressPrinter(`${offload} offload, ${options.suite} suite`);
   let load: LoadResults;
   try {

@@ -50,6 +50,7 @@ describe('amanuensis profile', () => {
       'every measured request (and the warm-ups) reached the summary',
     );
     assert.match(stdout, /where time goes/, 'terminal report printed');
+    assert.match(stderr, /^live view: http:\/\/127\.0\.0\.1:\d+\/live$/m, 'the live URL is printed at the start');
     assert.equal(
       stderr.match(/no collector at http:\/\/127\.0\.0\.1:9\/v1\/traces/g)?.length,
       1,
