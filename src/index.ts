@@ -20,6 +20,9 @@
  * ```
  */
 
+export type { LiveFeedOptions } from './live/feed.ts';
+export { createLiveRoutes, type LiveRoutes, withLiveRoutes } from './live/routes.ts';
+export type { LiveSnapshot } from './live/snapshot.ts';
 export type { LoadResults } from './loadgen/results.ts';
 export {
   type CompareOptions,

@@ -104,8 +104,8 @@ export class RequestSeries {
       const then = before.resources.get(name);
       if (!then || now.window_ms < then.window_ms) continue;
       resources[name] = {
-        busy_ms: Math.max(0, now.busy_ms - then.busy_ms),
-        window_ms: now.window_ms - then.window_ms,
+        busy_ms: rounded(Math.max(0, now.busy_ms - then.busy_ms)) ?? 0,
+        window_ms: rounded(now.window_ms - then.window_ms) ?? 0,
         capacity: now.capacity,
       };
     }
