@@ -15,7 +15,7 @@ import { checkOutputFile } from './output-path.ts';
 const SHUTDOWN_MILLIS = 5000;
 
 /** Runs the command; returns the exit code (0 done, 1 a threshold failed). Throws UsageError/TargetError (exit 2). */
-export async function runLoadCli(raw: RawLoadOptions & { apiKey?: string }): Promise<number> {
+export async function runLoadCli(raw: RawLoadOptions): Promise<number> {
   const options = parseLoadOptions(raw);
   // Checked now, so a bad --out fails before the run rather than after it.
   const out = options.out === undefined ? undefined : await checkOutputFile(options.out, '--out');
@@ -37,7 +37,6 @@ export async function runLoadCli(raw: RawLoadOptions & { apiKey?: string }): Pro
       audio,
       ...(onProgress ? { onProgress } : {}),
       snapshotIntervalMs: json ? 1000 : 200,
-      ...(raw.apiKey ? { headers: { authorization: `Bearer ${raw.apiKey}` } } : {}),
     });
     bar?.stop();
     if (out) await writeFileAtomic(out, `${JSON.stringify(results, null, 2)}\n`);

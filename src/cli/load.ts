@@ -3,7 +3,15 @@
  * strings the user typed, which validates them all in one place; running is load-run.ts.
  */
 import { Command, Option } from 'commander';
-import { BUILTIN_AUDIO, DEFAULT_STREAMS, DEFAULT_TIMEOUT_S, type RawLoadOptions } from '../loadgen/options.ts';
+import { DEFAULT_PATH } from '../loadgen/option-values.ts';
+import {
+  BUILTIN_AUDIO,
+  DEFAULT_MODEL,
+  DEFAULT_STREAMS,
+  DEFAULT_TIMEOUT_S,
+  type RawLoadOptions,
+  RESPONSE_FORMATS,
+} from '../loadgen/options.ts';
 import { THRESHOLD_METRICS } from '../loadgen/thresholds.ts';
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -16,11 +24,13 @@ export function loadCommand(): Command {
     .description(
       'load-test an OpenAI-compatible transcription endpoint: closed-model streams or an open-model arrival rate',
     )
+    .addOption(new Option('--url <url>', 'base URL of the target (--path is appended), e.g. http://127.0.0.1:8080'))
+    .addOption(new Option('--path <path>', `the transcription path below --url (default ${DEFAULT_PATH})`))
     .addOption(
       new Option(
-        '--url <url>',
-        'base URL of the target (the transcription path is appended), e.g. http://127.0.0.1:8080',
-      ),
+        '--header <header>',
+        "extra request header 'Name: value', repeatable (never printed or written; it wins over --api-key)",
+      ).argParser(collect),
     )
     .addOption(
       new Option(
@@ -36,8 +46,14 @@ export function loadCommand(): Command {
     )
     .addOption(
       new Option(
+        '--max-in-flight <n>',
+        'with --rate: at most n requests at once; one due beyond that waits for a place and counts as late (default unbounded)',
+      ),
+    )
+    .addOption(
+      new Option(
         '--audio <audio...>',
-        `${BUILTIN_AUDIO.join('|')} (a comma list runs each) or WAV file paths (used in turn, one scenario) (default 1s)`,
+        `${BUILTIN_AUDIO.join('|')} (a comma list runs each) or audio files of any format the target takes, sent as they are (used in turn, one scenario) (default 1s)`,
       ),
     )
     .addOption(
@@ -46,14 +62,21 @@ export function loadCommand(): Command {
         'measured requests per scenario across all its streams (default 8 per stream; 10 s worth for --rate)',
       ),
     )
-    .addOption(new Option('--duration <seconds>', 'measure for this long instead of a request count'))
+    .addOption(
+      new Option('--duration <time>', 'measure for this long instead of a request count: seconds, or 30s, 2m, 500ms'),
+    )
     .addOption(
       new Option(
         '--warmup <n>',
         'requests before measuring, excluded from the results (default one per stream; 2 for --rate)',
       ),
     )
-    .addOption(new Option('--timeout <seconds>', `per-request timeout, whole request (default ${DEFAULT_TIMEOUT_S})`))
+    .addOption(
+      new Option(
+        '--timeout <time>',
+        `per-request timeout, whole request: seconds, or 30s, 2m, 500ms (default ${DEFAULT_TIMEOUT_S})`,
+      ),
+    )
     .addOption(
       new Option(
         '--suite <name>',
@@ -73,7 +96,13 @@ export function loadCommand(): Command {
         'auto (a bar on a TTY), json (NDJSON snapshots on stdout) or none (default auto)',
       ),
     )
-    .addOption(new Option('--model <name>', 'the multipart model field (default whisper-1)'))
+    .addOption(new Option('--model <name>', `the multipart model field (default ${DEFAULT_MODEL})`))
+    .addOption(
+      new Option(
+        '--response-format <format>',
+        `the multipart response_format: ${RESPONSE_FORMATS.join(' or ')} (verbose_json makes OpenAI state the audio duration) (default json)`,
+      ),
+    )
     .addOption(new Option('--api-key <key>', 'send Authorization: Bearer <key>').env('AMANUENSIS_API_KEY'))
     .addOption(
       new Option(
@@ -81,7 +110,7 @@ export function loadCommand(): Command {
         "make no client spans (by default each request is a CLIENT span exported like the service's)",
       ),
     )
-    .action(async (options: RawLoadOptions & { apiKey?: string }) => {
+    .action(async (options: RawLoadOptions) => {
       const { runLoadCli } = await import('./load-run.ts');
       process.exitCode = await runLoadCli(options);
     });

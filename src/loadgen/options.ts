@@ -4,6 +4,14 @@
  * exits 2 without a stack trace.
  */
 import { UsageError } from '../core/command-errors.ts';
+import {
+  durationSeconds,
+  nonNegativeInteger,
+  parseHeaders,
+  positiveInteger,
+  positiveNumber,
+  requestPath,
+} from './option-values.ts';
 import { SUITES, type SuiteName, suiteScenarios } from './suites.ts';
 import { parseThresholds, type Threshold } from './thresholds.ts';
 
@@ -28,18 +36,30 @@ export interface ScenarioSpec {
   durationS?: number;
   /** Requests sent before measuring, excluded from every statistic. */
   warmup: number;
+  /** Open model: at most this many requests at once; the rest wait for a place and count as late. */
+  maxInFlight?: number;
 }
 
 export type ProgressMode = 'auto' | 'json' | 'none';
 
+/** The answers a run can judge: JSON with a `text` string. */
+export const RESPONSE_FORMATS = ['json', 'verbose_json'] as const;
+export type ResponseFormat = (typeof RESPONSE_FORMATS)[number];
+
 /** A validated load run. */
 export interface LoadOptions {
-  /** Base URL without a trailing slash; the transcription path is appended. */
+  /** Base URL without a trailing slash; `path` is appended. */
   url: string;
+  /** The transcription path below the base URL (default `/v1/audio/transcriptions`). */
+  path?: string;
+  /** Extra request headers, lower-case names (`--header`, `--api-key`); never printed or written. */
+  headers?: Record<string, string>;
   scenarios: ScenarioSpec[];
   timeoutMs: number;
   /** The multipart `model` field (OpenAI requires one). */
   model: string;
+  /** The multipart `response_format` field (default `json`): `verbose_json` makes OpenAI answer the audio's `duration`. */
+  responseFormat?: ResponseFormat;
   trace: boolean;
   thresholds: Threshold[];
   out: string | undefined;
@@ -58,6 +78,11 @@ export interface RawLoadOptions {
   warmup?: string;
   timeout?: string;
   model?: string;
+  path?: string;
+  header?: string[];
+  apiKey?: string;
+  responseFormat?: string;
+  maxInFlight?: string;
   out?: string;
   threshold?: string[];
   suite?: string;
@@ -73,24 +98,6 @@ export const DEFAULT_STREAMS = 4;
 export const DEFAULT_REQUESTS_PER_STREAM = 8;
 export const DEFAULT_OPEN_SECONDS = 10;
 export const DEFAULT_OPEN_WARMUP = 2;
-
-function positiveInteger(option: string, text: string): number {
-  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${option} must be a positive integer, got '${text}'`);
-  return n;
-}
-
-function nonNegativeInteger(option: string, text: string): number {
-  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n)) throw new UsageError(`${option} must be a non-negative integer, got '${text}'`);
-  return n;
-}
-
-function positiveNumber(option: string, text: string): number {
-  const n = text.trim() === '' ? NaN : Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${option} must be a positive number, got '${text}'`);
-  return n;
-}
 
 function list(option: string, text: string, parse: (option: string, item: string) => number): number[] {
   const items = text.split(',').map((item) => parse(option, item));
@@ -144,8 +151,11 @@ function customScenarios(raw: RawLoadOptions): ScenarioSpec[] {
     throw new UsageError('--streams and --rate are alternatives: give one of them');
   if (raw.requests !== undefined && raw.duration !== undefined)
     throw new UsageError('--requests and --duration are alternatives: give one of them');
+  if (raw.maxInFlight !== undefined && raw.rate === undefined)
+    throw new UsageError('--max-in-flight caps the open model: give it with --rate');
   const requests = raw.requests === undefined ? undefined : positiveInteger('--requests', raw.requests);
-  const durationS = raw.duration === undefined ? undefined : positiveNumber('--duration', raw.duration);
+  const durationS = raw.duration === undefined ? undefined : durationSeconds('--duration', raw.duration);
+  const maxInFlight = raw.maxInFlight === undefined ? undefined : positiveInteger('--max-in-flight', raw.maxInFlight);
   const warmup = raw.warmup === undefined ? undefined : nonNegativeInteger('--warmup', raw.warmup);
   const audios = parseAudio(raw.audio);
   const scenarios: ScenarioSpec[] = [];
@@ -164,6 +174,7 @@ function customScenarios(raw: RawLoadOptions): ScenarioSpec[] {
           audio,
           ...amount,
           warmup: warmup ?? DEFAULT_OPEN_WARMUP,
+          ...(maxInFlight !== undefined ? { maxInFlight } : {}),
         });
       }
     }
@@ -196,10 +207,13 @@ export function parseLoadOptions(raw: RawLoadOptions): LoadOptions {
   if (raw.suite !== undefined) {
     if (!(SUITES as readonly string[]).includes(raw.suite))
       throw new UsageError(`--suite must be one of ${SUITES.join(', ')}, got '${raw.suite}'`);
-    const clash = (['streams', 'rate', 'audio', 'requests', 'duration', 'warmup'] as const).find(
+    const clash = (['streams', 'rate', 'audio', 'requests', 'duration', 'warmup', 'maxInFlight'] as const).find(
       (key) => raw[key] !== undefined,
     );
-    if (clash) throw new UsageError(`--suite defines its own scenarios: drop --${clash}`);
+    if (clash)
+      throw new UsageError(
+        `--suite defines its own scenarios: drop --${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      );
     suite = raw.suite as SuiteName;
     scenarios = suiteScenarios(suite);
   } else {
@@ -210,11 +224,20 @@ export function parseLoadOptions(raw: RawLoadOptions): LoadOptions {
     throw new UsageError(`--progress must be one of auto, json, none, got '${progress}'`);
   const model = raw.model ?? DEFAULT_MODEL;
   if (model.trim() === '') throw new UsageError('--model must not be empty');
+  const responseFormat = raw.responseFormat ?? 'json';
+  if (!(RESPONSE_FORMATS as readonly string[]).includes(responseFormat))
+    throw new UsageError(`--response-format must be one of ${RESPONSE_FORMATS.join(', ')}, got '${responseFormat}'`);
+  const headers = parseHeaders(raw.header);
+  // An explicit header is the more specific wish (the key may come from the environment).
+  if (raw.apiKey && !('authorization' in headers)) headers.authorization = `Bearer ${raw.apiKey}`;
   return {
     url,
+    path: requestPath(raw.path),
+    headers,
     scenarios,
-    timeoutMs: (raw.timeout === undefined ? DEFAULT_TIMEOUT_S : positiveNumber('--timeout', raw.timeout)) * 1000,
+    timeoutMs: (raw.timeout === undefined ? DEFAULT_TIMEOUT_S : durationSeconds('--timeout', raw.timeout)) * 1000,
     model,
+    responseFormat: responseFormat as ResponseFormat,
     trace: raw.trace ?? true,
     thresholds: parseThresholds(raw.threshold ?? []),
     out: raw.out,

@@ -5,7 +5,7 @@
  * transcription request whose answer must look like OpenAI's.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { ATTR, HEALTH_PATH, SPAN, TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
+import { ATTR, HEALTH_PATH, SPAN } from '../telemetry/names.ts';
 import { redactUrl } from '../telemetry/redact.ts';
 import type { PreparedClip } from './audio.ts';
 import { ClientSpans } from './client-spans.ts';
@@ -72,11 +72,12 @@ function serverMessage(outcome: Outcome): string {
  */
 export async function preflight(
   client: TargetClient,
+  path: string,
   clip: PreparedClip,
   spans: ClientSpans,
   headers: Record<string, string>,
 ): Promise<void> {
-  const target = client.url(TRANSCRIPTIONS_ROUTE);
+  const target = client.url(path);
   const url = redactUrl(target);
   const requestHeaders = { ...headers, 'content-type': clip.contentType };
   const span = spans.start(
@@ -86,7 +87,7 @@ export async function preflight(
   );
   const outcome = await client.send({
     method: 'POST',
-    path: TRANSCRIPTIONS_ROUTE,
+    path,
     headers: requestHeaders,
     body: clip.body,
     check: 'transcription',
@@ -99,7 +100,7 @@ export async function preflight(
     throw new TargetError(`POST ${url} answered a ${status} redirect: give the final URL with --url`);
   if (status === 404 || status === 405)
     throw new TargetError(
-      `POST ${url} answered ${status}${serverMessage(outcome)}: is --url the base URL of an OpenAI-compatible transcription service?`,
+      `POST ${url} answered ${status}${serverMessage(outcome)}: is --url the base URL (and --path the path) of an OpenAI-compatible transcription service?`,
     );
   if (status === 401 || status === 403)
     throw new TargetError(`POST ${url} answered ${status}${serverMessage(outcome)}: give the key with --api-key`);

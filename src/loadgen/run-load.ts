@@ -7,11 +7,12 @@
 
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { SPAN_SUMMARY_PATH } from '../telemetry/names.ts';
-import { redactUrl } from '../telemetry/redact.ts';
+import { queryKeysOnly, redactUrl } from '../telemetry/redact.ts';
 import { AudioLibrary, type PreparedAudio } from './audio.ts';
 import { ClientSpans } from './client-spans.ts';
 import { TargetClient } from './http-client.ts';
-import { DEFAULT_MODEL, DEFAULT_TIMEOUT_S, type LoadOptions } from './options.ts';
+import { DEFAULT_PATH } from './option-values.ts';
+import { DEFAULT_MODEL, DEFAULT_TIMEOUT_S, type LoadOptions, type ResponseFormat } from './options.ts';
 import { checkHealth, preflight } from './preflight.ts';
 import { type LoadEvent, toProgressSnapshot } from './progress.ts';
 import {
@@ -31,7 +32,7 @@ export interface LoadHooks {
   onProgress?: (event: LoadEvent) => void;
   /** Milliseconds between snapshot events (default 1000). */
   snapshotIntervalMs?: number;
-  /** Extra request headers (e.g. `authorization`). */
+  /** Extra request headers (e.g. `authorization`), added to the options' own. */
   headers?: Record<string, string>;
   /** The scenarios' audio, when the caller already ran `prepareAudio` (read once, not twice). */
   audio?: PreparedAudio[];
@@ -60,9 +61,17 @@ async function fetchSummary(
   }
 }
 
+/** A path with its query values dropped, as URLs are everywhere they are written. */
+function redactPath(path: string): string {
+  const query = path.indexOf('?');
+  if (query < 0) return path;
+  const keys = queryKeysOnly(path.slice(query));
+  return keys === '' ? path.slice(0, query) : `${path.slice(0, query)}?${keys}`;
+}
+
 /** Reads every clip (validating user files) before anything is sent. */
 export async function prepareAudio(options: LoadOptions): Promise<PreparedAudio[]> {
-  const library = new AudioLibrary(options.model);
+  const library = new AudioLibrary(options.model, options.responseFormat);
   const prepared: PreparedAudio[] = [];
   for (const scenario of options.scenarios) prepared.push(await library.prepare(scenario.audio));
   return prepared;
@@ -71,7 +80,8 @@ export async function prepareAudio(options: LoadOptions): Promise<PreparedAudio[
 /** Runs every scenario of `options` in turn against its target. */
 export async function runLoad(options: LoadOptions, hooks: LoadHooks = {}): Promise<LoadResults> {
   const startedAt = new Date().toISOString();
-  const headers = hooks.headers ?? {};
+  const headers = { ...options.headers, ...hooks.headers };
+  const path = options.path ?? DEFAULT_PATH;
   const audio = hooks.audio ?? (await prepareAudio(options));
   const spans = new ClientSpans(options.trace);
   const control = new TargetClient(options.url, {
@@ -86,14 +96,15 @@ export async function runLoad(options: LoadOptions, hooks: LoadHooks = {}): Prom
     for (const [index, spec] of options.scenarios.entries()) {
       hooks.onProgress?.({ type: 'scenario-start', scenario: spec.name, index, count });
       const client = new TargetClient(options.url, {
-        connections: spec.model === 'closed' ? spec.streams! : null,
+        connections: spec.model === 'closed' ? spec.streams! : (spec.maxInFlight ?? null),
         timeoutMs: options.timeoutMs,
       });
       let before: SpanSummaryDocument | undefined;
       try {
-        if (index === 0) await preflight(client, audio[index]!.clips[0]!, spans, headers);
+        if (index === 0) await preflight(client, path, audio[index]!.clips[0]!, spans, headers);
         const run = await runScenario(spec, {
           client,
+          path,
           audio: audio[index]!,
           spans,
           headers,
@@ -135,6 +146,7 @@ export async function runLoad(options: LoadOptions, hooks: LoadHooks = {}): Prom
   return {
     schema_version: RESULTS_SCHEMA_VERSION,
     target: redactUrl(options.url),
+    path: redactPath(path),
     started_at: startedAt,
     finished_at: new Date().toISOString(),
     suite: options.suite ?? null,
@@ -154,6 +166,11 @@ export interface SuiteOptions {
   timeoutMs?: number;
   /** The multipart `model` field (default `whisper-1`). */
   model?: string;
+  /** The transcription path below `url` (default `/v1/audio/transcriptions`). */
+  path?: string;
+  /** Extra request headers; never printed or written. */
+  headers?: Record<string, string>;
+  responseFormat?: ResponseFormat;
   thresholds?: Threshold[];
 }
 
@@ -166,6 +183,9 @@ export function runSuite(options: SuiteOptions, hooks: LoadHooks = {}): Promise<
       scenarios: suiteScenarios(suite),
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000,
       model: options.model ?? DEFAULT_MODEL,
+      path: options.path ?? DEFAULT_PATH,
+      headers: options.headers ?? {},
+      responseFormat: options.responseFormat ?? 'json',
       trace: options.trace ?? true,
       thresholds: options.thresholds ?? [],
       out: undefined,

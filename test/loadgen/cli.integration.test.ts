@@ -42,6 +42,10 @@ describe('amanuensis load (CLI)', () => {
       /--requests and --duration are alternatives/,
     );
     assertUsage(await load(['--url', target.url, '--threshold', 'p99 under 800']), /--threshold/);
+    assertUsage(
+      await load(['--url', target.url, '--rate', '5', '--duration', '2x']),
+      /--duration must be a positive number of seconds or a duration such as 30s, 2m/,
+    );
   });
 
   it('rejects a missing or non-audio --audio file before sending anything', async () => {

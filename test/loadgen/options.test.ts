@@ -104,6 +104,71 @@ describe('parseLoadOptions', () => {
   });
 });
 
+describe('parseLoadOptions for any server', () => {
+  it('takes durations as plain seconds, 30s, 2m or 500ms, for --duration and --timeout', () => {
+    const seconds = (duration: string): number | undefined =>
+      parseLoadOptions({ url, rate: '5', duration }).scenarios[0]!.durationS;
+    assert.equal(seconds('45'), 45, 'a plain number is seconds');
+    assert.equal(seconds('30s'), 30, 'seconds');
+    assert.equal(seconds('2m'), 120, 'minutes');
+    assert.equal(seconds('1.5m'), 90, 'fractions');
+    assert.equal(parseLoadOptions({ url, timeout: '500ms' }).timeoutMs, 500, 'milliseconds');
+    assert.equal(parseLoadOptions({ url, timeout: '2m' }).timeoutMs, 120_000, 'a timeout in minutes');
+    for (const bad of ['2x', '-1s', '0s', 'm', '1 m', '', '1e3s', 'Infinity'])
+      usage({ url, duration: bad }, /--duration must be a positive number of seconds or a duration such as 30s/);
+    usage({ url, timeout: '10 minutes' }, /--timeout must be a positive number/);
+  });
+
+  it('sends to --path with --header headers and the --api-key; a header value is never in a message', () => {
+    const options = parseLoadOptions({
+      url,
+      path: '/api/asr?lang=en',
+      header: ['X-Tenant: acme', 'x-trace-me:yes'],
+      apiKey: 'sk-key',
+    });
+    assert.equal(options.path, '/api/asr?lang=en', 'the path as given');
+    assert.deepEqual(
+      options.headers,
+      { 'x-tenant': 'acme', 'x-trace-me': 'yes', authorization: 'Bearer sk-key' },
+      'lower-case names, trimmed values, the key as a bearer token',
+    );
+    assert.equal(parseLoadOptions({ url }).path, '/v1/audio/transcriptions', 'the OpenAI path by default');
+    assert.equal(
+      parseLoadOptions({ url, header: ['Authorization: Basic abc'], apiKey: 'sk-env' }).headers!.authorization,
+      'Basic abc',
+      'an explicit Authorization header wins over the key',
+    );
+    usage({ url, path: 'v1/audio' }, /--path must start with \//);
+    usage({ url, path: '/a b' }, /--path must start with \/ and hold no spaces/);
+    usage({ url, header: ['Content-Type: text/plain'] }, /--header 'Content-Type' is set by the load generator/);
+    usage({ url, header: ['X-A: 1', 'x-a: 2'] }, /--header 'x-a' is given twice/);
+    for (const bad of ['Authorization Bearer sk-secret-value', ': sk-secret-value', 'Bad Name: sk-secret-value']) {
+      assert.throws(
+        () => parseLoadOptions({ url, header: [bad] }),
+        (error: unknown) => {
+          assert.ok(error instanceof UsageError, 'a usage error');
+          assert.match(error.message, /--header number 1 must be 'Name: value'/, 'names the header by position');
+          assert.ok(!error.message.includes('sk-secret-value'), 'without repeating what may be a credential');
+          return true;
+        },
+      );
+    }
+  });
+
+  it('takes --max-in-flight for the open model only, and --response-format json or verbose_json', () => {
+    const [scenario] = parseLoadOptions({ url, rate: '10', maxInFlight: '3' }).scenarios;
+    assert.equal(scenario!.maxInFlight, 3, 'the cap reaches the scenario');
+    assert.equal(parseLoadOptions({ url, rate: '10' }).scenarios[0]!.maxInFlight, undefined, 'unbounded by default');
+    usage({ url, streams: '4', maxInFlight: '3' }, /--max-in-flight caps the open model: give it with --rate/);
+    usage({ url, maxInFlight: '3' }, /--max-in-flight caps the open model/);
+    usage({ url, rate: '10', maxInFlight: '0' }, /--max-in-flight must be a positive integer, got '0'/);
+    usage({ url, suite: 'quick', maxInFlight: '3' }, /--suite defines its own scenarios: drop --max-in-flight/);
+    assert.equal(parseLoadOptions({ url }).responseFormat, 'json', 'json by default');
+    assert.equal(parseLoadOptions({ url, responseFormat: 'verbose_json' }).responseFormat, 'verbose_json', 'verbose');
+    usage({ url, responseFormat: 'srt' }, /--response-format must be one of json, verbose_json, got 'srt'/);
+  });
+});
+
 describe('parseAudio', () => {
   it('refuses a built-in clip listed twice', () => {
     assert.throws(() => parseAudio(['1s', '1s']), UsageError, 'duplicate clip');
