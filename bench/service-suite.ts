@@ -55,10 +55,10 @@ export async function measureService(options: ServiceBenchOptions): Promise<Serv
       for (let round = 0; round < options.rounds; round++) {
         for (const streams of round % 2 === 0 ? [4, 8] : [8, 4]) {
           const result = await runClosed(closedLoad(service.url, streams, streams * options.requestsPerStream, '1s'));
-          (streams === 4 ? rtf4 : rtf8).push(result.throughput_rtf);
+          (streams === 4 ? rtf4 : rtf8).push(result.throughput_rtf ?? NaN);
           failedRequests += result.failed;
           log(
-            `scaling round ${round + 1}, ${streams} streams: ${result.throughput_rtf.toFixed(2)}x realtime, ${result.succeeded}/${result.requests} ok`,
+            `scaling round ${round + 1}, ${streams} streams: ${(result.throughput_rtf ?? NaN).toFixed(2)}x realtime, ${result.succeeded}/${result.requests} ok`,
           );
         }
       }

@@ -178,7 +178,7 @@ const service: Step = {
         unit: 'x realtime',
         goal: null,
         anchor: `audio s / wall s of the ${suite} suite's scenario (one run, for the record)`,
-        samples: [scenario.throughput_rtf],
+        samples: [scenario.throughput_rtf ?? NaN],
         details: {
           requests: scenario.requests,
           failed: scenario.failed,

@@ -118,7 +118,7 @@ export async function measureTracingCost(options: TracingBenchOptions): Promise<
     config: TracingConfig,
     run: RunMeasurement,
   ): void => {
-    phase.rtf[config].push(run.result.throughput_rtf);
+    phase.rtf[config].push(run.result.throughput_rtf ?? NaN);
     phase.cpuSecondsPerRequest[config].push(run.cpuPerRequest);
     phase.mainThreadCpuSecondsPerRequest[config].push(run.mainThreadCpuPerRequest);
     failedRequests += run.result.failed;
@@ -161,7 +161,7 @@ export async function measureTracingCost(options: TracingBenchOptions): Promise<
         record(sequential, config, run);
         sequential.foreignCores.push(foreignCores);
         log(
-          `tracing sequential round ${round + 1} ${config}: ${run.result.throughput_rtf.toFixed(3)}x realtime, ${run.wallS.toFixed(1)} s, other processes ${foreignCores.toFixed(2)} cores`,
+          `tracing sequential round ${round + 1} ${config}: ${(run.result.throughput_rtf ?? NaN).toFixed(3)}x realtime, ${run.wallS.toFixed(1)} s, other processes ${foreignCores.toFixed(2)} cores`,
         );
       }
     });

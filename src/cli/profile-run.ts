@@ -92,7 +92,7 @@ function progressPrinter(label: string): { onProgress: (event: LoadEvent) => voi
       if (event.type !== 'scenario-end') return;
       const r = event.result;
       process.stderr.write(
-        `[${label} ${event.index + 1}/${event.count}] ${r.name}: ${r.succeeded}/${r.requests} ok, ${r.throughput_rtf.toFixed(1)}x realtime\n`,
+        `[${label} ${event.index + 1}/${event.count}] ${r.name}: ${r.succeeded}/${r.requests} ok, ${r.throughput_rtf === null ? 'n/a' : `${r.throughput_rtf.toFixed(1)}x`} realtime\n`,
       );
     },
     stop: () => {},

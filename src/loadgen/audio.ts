@@ -1,22 +1,24 @@
 /**
  * The audio a run uploads, as ready multipart bodies: built-in generated clips (made and encoded
- * once per run) or the user's WAV files (read and validated once, before anything is sent).
- * Every request of a scenario shares these Buffers.
+ * once per run) or the user's files of any format, sent as they are (read once, and a WAV's
+ * header validated, before anything is sent). Every request of a scenario shares these Buffers.
  */
 import { readFile } from 'node:fs/promises';
 import { type ClipKind, clipDurationS, makeClip } from '../audio/clips.ts';
 import { readWavLayout } from '../audio/wav.ts';
 import { encodeWav } from '../audio/wav-encode.ts';
 import { UsageError } from '../core/command-errors.ts';
+import { audioFormat } from './audio-format.ts';
 import { buildTranscriptionBody } from './multipart.ts';
-import type { AudioSpec, BuiltinAudio } from './options.ts';
+import type { AudioSpec, BuiltinAudio, ResponseFormat } from './options.ts';
 
 /** The sample rate built-in clips are generated and encoded at. */
 export const CLIP_SAMPLE_RATE_HZ = 16_000;
 
 /** One upload body and the audio seconds it carries. */
 export interface PreparedClip {
-  durationS: number;
+  /** Null when only the target can tell (a compressed format): then its answer's `duration` counts. */
+  durationS: number | null;
   body: Buffer;
   contentType: string;
 }
@@ -34,11 +36,13 @@ export function builtinKinds(name: BuiltinAudio): ClipKind[] {
 /** Builds each clip body at most once per run, however many scenarios use it. */
 export class AudioLibrary {
   readonly #model: string;
+  readonly #responseFormat: ResponseFormat;
   readonly #builtins = new Map<ClipKind, PreparedClip>();
   readonly #files = new Map<string, PreparedClip>();
 
-  constructor(model: string) {
+  constructor(model: string, responseFormat: ResponseFormat = 'json') {
     this.#model = model;
+    this.#responseFormat = responseFormat;
   }
 
   async prepare(spec: AudioSpec): Promise<PreparedAudio> {
@@ -53,7 +57,9 @@ export class AudioLibrary {
     if (!clip) {
       clip = {
         durationS: clipDurationS(kind),
-        ...buildTranscriptionBody(encodeWav(makeClip(kind), CLIP_SAMPLE_RATE_HZ), this.#model),
+        ...buildTranscriptionBody(encodeWav(makeClip(kind), CLIP_SAMPLE_RATE_HZ), this.#model, {
+          responseFormat: this.#responseFormat,
+        }),
       };
       this.#builtins.set(kind, clip);
     }
@@ -72,17 +78,28 @@ export class AudioLibrary {
         `--audio '${path}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}${code && code !== 'ENOENT' && code !== 'EISDIR' ? ` (${code})` : ''}`,
       );
     }
-    let durationS: number;
-    try {
-      const layout = readWavLayout(bytes);
-      if (layout.frames === 0) throw new Error('it holds no audio frames');
-      durationS = layout.durationS;
-    } catch (error) {
-      throw new UsageError(
-        `--audio '${path}' is not a usable WAV file: ${error instanceof Error ? error.message : String(error)}`,
-      );
+    if (bytes.length === 0) throw new UsageError(`--audio '${path}' is empty`);
+    const format = audioFormat(path, bytes);
+    let durationS: number | null = null;
+    if (format.wav) {
+      try {
+        const layout = readWavLayout(bytes);
+        if (layout.frames === 0) throw new Error('it holds no audio frames');
+        durationS = layout.durationS;
+      } catch (error) {
+        throw new UsageError(
+          `--audio '${path}' is not a usable WAV file: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
     }
-    const clip: PreparedClip = { durationS, ...buildTranscriptionBody(bytes, this.#model) };
+    const clip: PreparedClip = {
+      durationS,
+      ...buildTranscriptionBody(bytes, this.#model, {
+        extension: format.extension,
+        fileType: format.contentType,
+        responseFormat: this.#responseFormat,
+      }),
+    };
     this.#files.set(path, clip);
     return clip;
   }

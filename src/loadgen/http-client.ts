@@ -28,6 +28,8 @@ export interface Outcome {
   traceResponse: string | undefined;
   /** The response body, only when asked for with `keepBody`. */
   body: string | undefined;
+  /** Audio seconds a good transcription answer states (`duration`, as `verbose_json` has it). */
+  answerDurationS: number | undefined;
 }
 
 /** What counts as a good 2xx body. */
@@ -58,14 +60,21 @@ function describe(error: Error): string {
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
-/** A good transcription body is JSON with a string `text` (OpenAI `response_format=json`). */
-function transcriptionBodyOk(text: string): boolean {
+/**
+ * A good transcription body is JSON with a string `text` (OpenAI `response_format=json`); returns
+ * the audio seconds it states (a finite `duration` >= 0), null when it states none, undefined when bad.
+ */
+function transcriptionAnswer(text: string): number | null | undefined {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(text) as unknown;
-    return typeof parsed === 'object' && parsed !== null && typeof (parsed as { text?: unknown }).text === 'string';
+    parsed = JSON.parse(text);
   } catch {
-    return false;
+    return undefined;
   }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { text: transcript, duration } = parsed as { text?: unknown; duration?: unknown };
+  if (typeof transcript !== 'string') return undefined;
+  return typeof duration === 'number' && Number.isFinite(duration) && duration >= 0 ? duration : null;
 }
 
 /**
@@ -123,10 +132,13 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
         : undefined;
     this.#chunks = [];
     const body = keepBody ? text : undefined;
+    // undefined: not a transcription (an oversized body is not kept, so it is not one either).
+    const durationS =
+      success && check === 'transcription' ? (text === undefined ? undefined : transcriptionAnswer(text)) : null;
     if (!success) this.finish(false, `http_${status}`, `HTTP ${status}`, body);
-    else if (check === 'transcription' && (text === undefined || !transcriptionBodyOk(text)))
+    else if (check === 'transcription' && durationS === undefined)
       this.finish(false, 'bad_body', 'the response is not JSON with a "text" string', body);
-    else this.finish(true, undefined, undefined, body);
+    else this.finish(true, undefined, undefined, body, durationS ?? undefined);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -134,7 +146,13 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
     this.finish(false, timedOut ? 'timeout' : 'connection', describe(error), undefined);
   }
 
-  finish(ok: boolean, failure: FailureType | undefined, detail: string | undefined, body: string | undefined): void {
+  finish(
+    ok: boolean,
+    failure: FailureType | undefined,
+    detail: string | undefined,
+    body: string | undefined,
+    answerDurationS?: number,
+  ): void {
     this.#done(this, {
       ok,
       status: this.#status,
@@ -144,6 +162,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
       endAtMs: performance.now(),
       traceResponse: this.#traceResponse,
       body,
+      answerDurationS,
     });
   }
 }

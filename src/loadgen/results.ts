@@ -28,10 +28,10 @@ export interface ScenarioResult {
   failed: number;
   errors: Record<string, number>;
   wall_s: number;
-  /** Audio seconds of successful requests. */
-  audio_s: number;
-  /** audio_s / wall_s: successes only. */
-  throughput_rtf: number;
+  /** Audio seconds of successful requests; null when a success's length is unknown (neither its file nor its answer said). */
+  audio_s: number | null;
+  /** audio_s / wall_s: successes only; null when audio_s is. */
+  throughput_rtf: number | null;
   /** requests / wall_s: every completed request. */
   requests_per_s: number;
   /** Successful requests; for an open model measured from the intended start (coordinated-omission corrected). */
@@ -42,6 +42,10 @@ export interface ScenarioResult {
   ttfb_ms: PercentilesOrNull;
   /** How late requests left against their intended start (open model only). */
   send_lag_ms?: PercentilesOrNull;
+  /** Open model only: the cap on requests in flight (`--max-in-flight`), null when unbounded. */
+  max_in_flight?: number | null;
+  /** Open model only: measured requests due while the cap was reached, sent when a place was free. */
+  late?: number;
   /** The load generator's own event-loop delay: high values mean the client, not the server, was slow. */
   client_event_loop_delay_p99_ms: number;
   client_event_loop_delay_max_ms: number;
@@ -53,6 +57,8 @@ export interface ScenarioResult {
 export interface LoadResults {
   schema_version: number;
   target: string;
+  /** The transcription path below `target` (query values removed); absent in older documents. */
+  path?: string;
   started_at: string;
   finished_at: string;
   suite: string | null;
@@ -75,6 +81,7 @@ export function scenarioResult(run: ScenarioRun, stages: StageBreakdown | null |
   const { spec, stats, wallS } = run;
   const requests = stats.completed;
   const open = spec.model === 'open';
+  const audioS = stats.audioUnknown > 0 ? null : stats.audioS;
   const result: ScenarioResult = {
     name: spec.name,
     model: spec.model,
@@ -86,13 +93,15 @@ export function scenarioResult(run: ScenarioRun, stages: StageBreakdown | null |
     failed: stats.failed,
     errors: stats.errorsObject(),
     wall_s: round(wallS, 6),
-    audio_s: round(stats.audioS, 6),
-    throughput_rtf: wallS > 0 ? round(stats.audioS / wallS, 4) : 0,
+    audio_s: audioS === null ? null : round(audioS, 6),
+    throughput_rtf: audioS === null ? null : wallS > 0 ? round(audioS / wallS, 4) : 0,
     requests_per_s: wallS > 0 ? round(requests / wallS, 3) : 0,
     latency_ms: orNull(percentiles(stats.latency)),
     ...(open ? { service_time_ms: orNull(percentiles(stats.serviceTime)) } : {}),
     ttfb_ms: orNull(percentiles(stats.ttfb)),
-    ...(open ? { send_lag_ms: orNull(percentiles(stats.sendLag)) } : {}),
+    ...(open
+      ? { send_lag_ms: orNull(percentiles(stats.sendLag)), max_in_flight: spec.maxInFlight ?? null, late: stats.late }
+      : {}),
     client_event_loop_delay_p99_ms: micros(run.eventLoopDelayP99Ms),
     client_event_loop_delay_max_ms: micros(run.eventLoopDelayMaxMs),
     slowest: [...stats.slowest],
@@ -106,7 +115,8 @@ export function scalingEfficiency(scenarios: readonly ScenarioResult[]): number 
   for (const four of scenarios) {
     if (four.streams !== 4) continue;
     const eight = scenarios.find((s) => s.streams === 8 && s.audio === four.audio);
-    if (eight && four.throughput_rtf > 0) return round(eight.throughput_rtf / four.throughput_rtf / 2, 4);
+    if (eight?.throughput_rtf != null && four.throughput_rtf != null && four.throughput_rtf > 0)
+      return round(eight.throughput_rtf / four.throughput_rtf / 2, 4);
   }
   return null;
 }
@@ -126,6 +136,6 @@ export function thresholdValues(result: ScenarioResult): ThresholdValues {
     success: result.requests > 0 ? result.succeeded / result.requests : NaN,
     failed: result.failed,
     rps: result.requests_per_s,
-    rtf: result.throughput_rtf,
+    rtf: n(result.throughput_rtf),
   };
 }

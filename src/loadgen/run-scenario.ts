@@ -3,14 +3,16 @@
  * Closed model: N streams, each sending its next request when the previous one finished.
  * Open model: requests at evenly spaced intended start times t0 + i/R whatever the server does,
  * so latency is measured from the intended start (coordinated-omission corrected) as well as from
- * the actual send (service time).
+ * the actual send (service time). With a cap on requests in flight, a request due while the cap
+ * is reached waits for a place, in order, and counts as late.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Attributes } from '@opentelemetry/api';
-import { ATTR, SPAN, TRANSCRIPTIONS_ROUTE } from '../telemetry/names.ts';
+import { ATTR, SPAN } from '../telemetry/names.ts';
 import type { PreparedAudio } from './audio.ts';
 import { ClientSpans } from './client-spans.ts';
 import type { TargetClient } from './http-client.ts';
+import { DEFAULT_PATH } from './option-values.ts';
 import { audioLabel, type ScenarioSpec } from './options.ts';
 import { ScenarioStats } from './scenario-stats.ts';
 
@@ -29,6 +31,8 @@ export interface Snapshot {
 
 export interface RunContext {
   client: TargetClient;
+  /** The transcription path below the base URL (default `/v1/audio/transcriptions`). */
+  path?: string;
   audio: PreparedAudio;
   spans: ClientSpans;
   /** Extra request headers (e.g. authorization). */
@@ -63,14 +67,21 @@ class Sender {
   readonly stats = new ScenarioStats();
   readonly #context: RunContext;
   readonly #url: string;
+  readonly #path: string;
   readonly #attributes: Attributes[];
   /** Per clip: the caller's headers and the clip's content type. */
   readonly #headers: Record<string, string>[];
+  readonly #limit: number;
+  /** Requests due while the cap was reached, oldest first, from `#waitingHead` on. */
+  #waiting: Array<{ index: number; intendedAtMs: number }> = [];
+  #waitingHead = 0;
   #idle: (() => void) | undefined;
 
   constructor(spec: ScenarioSpec, context: RunContext) {
     this.#context = context;
-    this.#url = context.client.url(TRANSCRIPTIONS_ROUTE);
+    this.#limit = spec.maxInFlight ?? Infinity;
+    this.#path = context.path ?? DEFAULT_PATH;
+    this.#url = context.client.url(this.#path);
     this.#headers = context.audio.clips.map((clip) => ({ ...context.headers, 'content-type': clip.contentType }));
     const base = {
       ...ClientSpans.httpAttributes('POST', this.#url),
@@ -89,6 +100,16 @@ class Sender {
         });
       }
     }
+  }
+
+  /** Open model: sends request `index` now if a place is free, else queues it as late. */
+  offer(index: number, intendedAtMs: number): void {
+    if (this.inFlight < this.#limit) {
+      void this.send(index, 0, intendedAtMs);
+      return;
+    }
+    this.#waiting.push({ index, intendedAtMs });
+    if (this.measuring) this.stats.late++;
   }
 
   /** Sends request `index` now; `intendedAtMs` is its scheduled start (open model). */
@@ -110,7 +131,7 @@ class Sender {
     const sentAtMs = performance.now();
     const outcome = await this.#context.client.send({
       method: 'POST',
-      path: TRANSCRIPTIONS_ROUTE,
+      path: this.#path,
       headers,
       body: clip.body,
       check: 'transcription',
@@ -124,15 +145,24 @@ class Sender {
         sentAtMs,
         headersAtMs: outcome.headersAtMs,
         endAtMs: outcome.endAtMs,
-        audioS: clip.durationS,
+        audioS: clip.durationS ?? outcome.answerDurationS ?? null,
         traceId: ClientSpans.traceId(span),
         traceResponse: outcome.traceResponse,
       });
     }
-    if (--this.inFlight === 0 && this.#idle) this.#idle();
+    this.inFlight--;
+    if (this.#waitingHead < this.#waiting.length) {
+      const next = this.#waiting[this.#waitingHead++]!;
+      if (this.#waitingHead === this.#waiting.length) {
+        this.#waiting = [];
+        this.#waitingHead = 0;
+      }
+      void this.send(next.index, 0, next.intendedAtMs);
+    }
+    if (this.inFlight === 0 && this.#idle) this.#idle();
   }
 
-  /** Resolves when nothing is in flight. */
+  /** Resolves when nothing is in flight (and nothing waits for a place). */
   idle(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => {
@@ -158,7 +188,7 @@ async function openArrivals(sender: Sender, rate: number, count: number, firstIn
     const now = performance.now();
     // Everything already due goes out now, each keeping its own intended start.
     while (i < count && t0 + i * intervalMs <= now) {
-      void sender.send(firstIndex + i, 0, t0 + i * intervalMs);
+      sender.offer(firstIndex + i, t0 + i * intervalMs);
       i++;
     }
     if (i < count) await sleepUntil(t0 + i * intervalMs);

@@ -35,7 +35,8 @@ export interface RequestSample {
   sentAtMs: number;
   headersAtMs: number;
   endAtMs: number;
-  audioS: number;
+  /** Null when neither the file nor the answer said how long the audio was. */
+  audioS: number | null;
   /** The client span's trace id, if any. */
   traceId: string | undefined;
   traceResponse: string | undefined;
@@ -79,8 +80,12 @@ export class ScenarioStats {
   readonly sendLag = new LogHistogram();
   succeeded = 0;
   failed = 0;
-  /** Audio seconds of successful requests only. */
+  /** Audio seconds of successful requests only (those whose length is known). */
   audioS = 0;
+  /** Successful requests whose audio length nobody stated: then the scenario's audio seconds are unknown. */
+  audioUnknown = 0;
+  /** Open model: measured requests due while the in-flight cap was reached, sent once a place was free. */
+  late = 0;
   readonly errors = new Map<string, number>();
   readonly slowest: SlowRequest[] = [];
 
@@ -93,7 +98,8 @@ export class ScenarioStats {
     this.sendLag.add(sample.sentAtMs - sample.intendedAtMs);
     if (sample.ok) {
       this.succeeded++;
-      this.audioS += sample.audioS;
+      if (sample.audioS === null) this.audioUnknown++;
+      else this.audioS += sample.audioS;
       this.latency.add(latencyMs);
       this.serviceTime.add(sample.endAtMs - sample.sentAtMs);
       this.ttfb.add(sample.headersAtMs - sample.sentAtMs);

@@ -20,7 +20,7 @@ export function facts(run: LabelledRun): string {
     ['load ran', `${escapeHtml(l.started_at)} to ${escapeHtml(l.finished_at)}`],
     [
       'requests',
-      `${formatCount(sum(l.scenarios.map((x) => x.requests)))} measured, ${formatCount(sum(l.scenarios.map((x) => x.failed)))} failed, ${formatSeconds(sum(l.scenarios.map((x) => x.audio_s)))} of audio transcribed`,
+      `${formatCount(sum(l.scenarios.map((x) => x.requests)))} measured, ${formatCount(sum(l.scenarios.map((x) => x.failed)))} failed, ${formatSeconds(l.scenarios.some((x) => x.audio_s === null) ? null : sum(l.scenarios.map((x) => x.audio_s ?? 0)))} of audio transcribed`,
     ],
     [
       'service',

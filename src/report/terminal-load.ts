@@ -18,8 +18,9 @@ function scenarioRow(s: ScenarioResult): string[] {
     String(s.requests),
     String(s.succeeded),
     String(s.failed),
+    s.late === undefined ? '-' : String(s.late),
     s.requests_per_s.toFixed(1),
-    s.throughput_rtf.toFixed(2),
+    s.throughput_rtf === null ? 'n/a' : s.throughput_rtf.toFixed(2),
     msNumber(s.latency_ms.p50),
     msNumber(s.latency_ms.p90),
     msNumber(s.latency_ms.p99),
@@ -37,6 +38,12 @@ function details(s: ScenarioResult): string[] {
     lines.push(
       `  service time (from actual send): p50 ${msNumber(s.service_time_ms.p50)} p99 ${msNumber(s.service_time_ms.p99)} ms; send lag p99 ${msNumber(s.send_lag_ms?.p99)} ms`,
     );
+  if (s.late)
+    lines.push(
+      `  late: ${s.late} requests waited for one of the ${s.max_in_flight} places in flight (--max-in-flight) instead of leaving on schedule`,
+    );
+  if (s.audio_s === null && s.succeeded > 0)
+    lines.push('  RTF n/a: the audio length is unknown (not a WAV file, and the answer had no "duration")');
   const slow = s.slowest
     .slice(0, SLOWEST_SHOWN)
     .map(
@@ -63,6 +70,7 @@ export function renderLoadText(results: LoadResults): string {
     'requests',
     'ok',
     'failed',
+    'late',
     'req/s',
     'RTF',
     'p50 ms',

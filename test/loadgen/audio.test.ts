@@ -1,35 +1,14 @@
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Busboy } from '@fastify/busboy';
 import { readWavLayout } from '../../src/audio/wav.ts';
+import { UsageError } from '../../src/core/command-errors.ts';
 import { AudioLibrary } from '../../src/loadgen/audio.ts';
+import { audioFormat } from '../../src/loadgen/audio-format.ts';
 import { UPLOAD_FILE_NAME } from '../../src/loadgen/multipart.ts';
-
-interface Parsed {
-  fields: Record<string, string>;
-  fileName: string;
-  mimeType: string;
-  file: Buffer;
-}
-
-function parse(body: Buffer, contentType: string): Promise<Parsed> {
-  return new Promise((resolve, reject) => {
-    const parsed: Parsed = { fields: {}, fileName: '', mimeType: '', file: Buffer.alloc(0) };
-    const busboy = Busboy({ headers: { 'content-type': contentType } });
-    busboy.on('field', (name: string, value: string) => (parsed.fields[name] = value));
-    busboy.on('file', (_name: string, stream: Readable, fileName: string, _encoding: string, mimeType: string) => {
-      parsed.fileName = fileName;
-      parsed.mimeType = mimeType;
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => (parsed.file = Buffer.concat(chunks)));
-    });
-    busboy.on('finish', () => resolve(parsed));
-    busboy.on('error', reject);
-    Readable.from([body]).pipe(busboy);
-  });
-}
+import { parseForm as parse } from './helpers.ts';
 
 describe('AudioLibrary', () => {
   it('builds an OpenAI transcription form: a WAV file part with a neutral name, model and response_format=json', async () => {
@@ -53,5 +32,57 @@ describe('AudioLibrary', () => {
       [1, 5],
       '1 s then 5 s',
     );
+  });
+});
+
+describe('audioFormat', () => {
+  const bytes = (head: string, at = 0): Uint8Array =>
+    Buffer.concat([Buffer.alloc(at), Buffer.from(head, 'latin1'), Buffer.alloc(32)]);
+
+  it("names a file's format by its signature first, its extension second, and sends the unknown as octets", () => {
+    const cases: Array<[string, Uint8Array, string, string]> = [
+      ['a.flac', bytes('fLaC'), 'flac', 'audio/flac'],
+      ['a.dat', bytes('OggS'), 'ogg', 'audio/ogg'],
+      ['a.m4a', bytes('ftypM4A ', 4), 'm4a', 'audio/mp4'],
+      ['a', bytes('\x1a\x45\xdf\xa3'), 'webm', 'audio/webm'],
+      ['a.bin', bytes('ID3\x04'), 'mp3', 'audio/mpeg'],
+      ['a.mp3', bytes('\xff\xfb\x90\x00'), 'mp3', 'audio/mpeg'],
+      ['a.opus', bytes('????'), 'opus', 'audio/ogg'],
+      ['a.AAC', bytes('????'), 'aac', 'audio/aac'],
+      ['a.amr', bytes('????'), 'amr', 'application/octet-stream'],
+      ['a.we ird', bytes('????'), 'bin', 'application/octet-stream'],
+    ];
+    for (const [path, content, extension, contentType] of cases) {
+      assert.deepEqual(audioFormat(path, content), { extension, contentType, wav: false }, path);
+    }
+    assert.equal(audioFormat('a.mp3', bytes('RIFF\0\0\0\0WAVE')).wav, true, 'a WAV by content whatever its name');
+    assert.equal(audioFormat('a.wav', bytes('????')).wav, true, 'a .wav file must be a WAV');
+  });
+});
+
+describe('AudioLibrary with files', () => {
+  it('sends any format as it is, with its length unknown unless it is a WAV; refuses an empty file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loadgen-audio-'));
+    try {
+      const flac = Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(100, 7)]);
+      await writeFile(join(dir, 'x.flac'), flac);
+      await writeFile(join(dir, 'empty.ogg'), '');
+      const [clip] = (
+        await new AudioLibrary('m', 'verbose_json').prepare({ kind: 'files', paths: [join(dir, 'x.flac')] })
+      ).clips;
+      assert.equal(clip!.durationS, null, 'only the target can tell how long a FLAC file is');
+      const form = await parse(clip!.body, clip!.contentType);
+      assert.ok(form.file.equals(flac), 'byte for byte');
+      assert.equal(form.fileName, 'clip.flac', 'neutral name, fitting extension');
+      assert.equal(form.mimeType, 'audio/flac', 'fitting type');
+      assert.equal(form.fields.response_format, 'verbose_json', 'the asked answer format');
+      await assert.rejects(
+        new AudioLibrary('m').prepare({ kind: 'files', paths: [join(dir, 'empty.ogg')] }),
+        (error: Error) => error instanceof UsageError && /is empty/.test(error.message),
+        'an empty file is a usage error',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

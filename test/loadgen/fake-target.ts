@@ -16,8 +16,11 @@ export interface Arrival {
   path: string;
   contentType: string;
   traceparent: string | undefined;
+  /** Every request header, as Node received them. */
+  headers: IncomingMessage['headers'];
   /** sha256 of the body. */
   bodyHash: string;
+  body: Buffer;
 }
 
 export interface Answer {
@@ -30,10 +33,12 @@ export interface FakeTargetOptions {
   delayMs?: number;
   /** Send the status line and headers at once, the body after the delay. */
   headersFirst?: boolean;
-  /** The answer to POST /v1/audio/transcriptions number `index` (0-based); default 200 {"text":"ok"}. Other paths get 404. */
+  /** The answer to POST on the transcription path number `index` (0-based); default 200 {"text":"ok"}. Other paths get 404. */
   answer?: (index: number) => Answer;
   /** The answer to GET /health; default 404 (not our service). */
   health?: Answer;
+  /** The transcription path it serves (default /v1/audio/transcriptions). */
+  path?: string;
   /** Answers to other GET paths, made when asked (e.g. a live /v1/span-summary). */
   get?: Record<string, () => Answer>;
 }
@@ -43,6 +48,10 @@ export interface FakeTarget {
   arrivals: Arrival[];
   /** Transcription requests answered so far. */
   posts(): number;
+  /** The most POST requests in progress (arrived, not yet answered) at once. */
+  maxInProgress(): number;
+  /** How many connections carried a POST request. */
+  postConnections(): number;
   close(): Promise<void>;
 }
 
@@ -57,27 +66,38 @@ const TRANSCRIPTIONS = '/v1/audio/transcriptions';
 export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<FakeTarget> {
   const arrivals: Arrival[] = [];
   let posts = 0;
+  let inProgress = 0;
+  let maxInProgress = 0;
+  const postSockets = new Set<object>();
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const arrivedAtMs = performance.now();
+    if (request.method === 'POST') {
+      postSockets.add(request.socket);
+      maxInProgress = Math.max(maxInProgress, ++inProgress);
+      response.once('close', () => inProgress--);
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const path = request.url ?? '/';
+      const body = Buffer.concat(chunks);
       arrivals.push({
         atMs: arrivedAtMs,
         method: request.method ?? '',
         path,
         contentType: request.headers['content-type'] ?? '',
         traceparent: request.headers.traceparent as string | undefined,
-        bodyHash: createHash('sha256').update(Buffer.concat(chunks)).digest('hex'),
+        headers: request.headers,
+        bodyHash: createHash('sha256').update(body).digest('hex'),
+        body,
       });
       const answer =
         request.method === 'GET'
           ? path === '/health' && options.health
             ? options.health
             : (options.get?.[path]?.() ?? NOT_FOUND)
-          : path === TRANSCRIPTIONS
+          : path === (options.path ?? TRANSCRIPTIONS)
             ? (options.answer ?? (() => OK))(posts++)
             : NOT_FOUND;
       const delayMs = request.method === 'GET' ? 0 : (options.delayMs ?? 0);
@@ -100,6 +120,8 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     arrivals,
     posts: () => posts,
+    maxInProgress: () => maxInProgress,
+    postConnections: () => postSockets.size,
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();

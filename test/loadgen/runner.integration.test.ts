@@ -93,7 +93,7 @@ describe('runScenario, failures', () => {
         assert.equal(result.failed, 10, 'half failed');
         assert.deepEqual(result.errors, { http_500: 10 }, 'taxonomy');
         assert.equal(result.audio_s, 10, 'audio of successes only');
-        assert.ok(Math.abs(result.throughput_rtf - 10 / run_.wallS) < 0.01, 'rtf = successful audio / wall');
+        assert.ok(Math.abs((result.throughput_rtf ?? NaN) - 10 / run_.wallS) < 0.01, 'rtf = successful audio / wall');
         assert.ok(Math.abs(result.requests_per_s - 20 / run_.wallS) < 0.01, 'requests/s = all completed / wall');
         assert.equal(run_.stats.latency.count, 10, 'latency covers successes');
       },

@@ -1,6 +1,7 @@
 /**
  * No credential leaves the process: a key planted every way a user passes one (the --api-key
- * flag, the AMANUENSIS_API_KEY variable, the Authorization header, a query string) is searched
+ * flag, the AMANUENSIS_API_KEY variable, the Authorization header sent directly or by `load
+ * --header`, another --header, a query string) is searched
  * for in everything the service and the load generator export (OTLP protobuf and JSON, raw
  * bytes, resources included), print, and write (summary, load results).
  */
@@ -15,7 +16,7 @@ import { otlpEnv, startService } from '../support/service.ts';
 import { captureOutput, clipWav, startRawSink, tempFolder } from './helpers.ts';
 
 describe('secrets', () => {
-  it('keeps a key given by flag, variable, header or query string out of exports, logs, summaries and results', async () => {
+  it('keeps a key given by flag, variable, --header or query string out of exports, logs, summaries and results', async () => {
     const tag = randomBytes(6).toString('hex');
     const key = `sk-flagkey-${tag}`;
     const queryKey = `sk-querykey-${tag}`;
@@ -88,6 +89,32 @@ describe('secrets', () => {
         },
       );
       assert.equal(byVariable.code, 0, `load with AMANUENSIS_API_KEY runs (stderr: ${byVariable.stderr})`);
+      const byHeader = await load(
+        [
+          '--url',
+          service.url,
+          '--header',
+          `Authorization: Bearer ${key}`,
+          '--header',
+          `X-Api-Key: ${key}`,
+          '--streams',
+          '1',
+          '--requests',
+          '2',
+          '--warmup',
+          '0',
+          '--audio',
+          '1s',
+          '--out',
+          join(folder, 'header.json'),
+        ],
+        {
+          ...otlpEnv(loadSink.url, 'http/json'),
+          OTEL_TRACES_EXPORTER: 'otlp',
+          OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
+        },
+      );
+      assert.equal(byHeader.code, 0, `load with --header runs (stderr: ${byHeader.stderr})`);
       assert.equal(await service.stop(), 0, 'clean exit (flushes spans, writes the final summary)');
 
       const serviceExport = Buffer.concat(serviceSink.bodies).toString('latin1');
@@ -105,11 +132,16 @@ describe('secrets', () => {
         ['the service export (JSON)', serviceExport],
         ['the load generator export (protobuf and JSON)', loadExport],
         ['the service output', serviceOutput()],
-        ['the load output', byFlag.stdout + byFlag.stderr + byVariable.stdout + byVariable.stderr],
+        [
+          'the load output',
+          byFlag.stdout + byFlag.stderr + byVariable.stdout + byVariable.stderr + byHeader.stdout + byHeader.stderr,
+        ],
         ['the summary file', await readFile(summaryFile, 'utf8')],
         [
           'the load results',
-          (await readFile(join(folder, 'flag.json'), 'utf8')) + (await readFile(join(folder, 'variable.json'), 'utf8')),
+          (await readFile(join(folder, 'flag.json'), 'utf8')) +
+            (await readFile(join(folder, 'variable.json'), 'utf8')) +
+            (await readFile(join(folder, 'header.json'), 'utf8')),
         ],
       ];
       for (const [place, text] of places) {
