@@ -32,7 +32,7 @@ export {
   renderComparison,
 } from './report/compare.ts';
 export { renderReportHtml } from './report/html.ts';
-export type { LabelledRun, ReportInput, RunDocuments } from './report/input.ts';
+export type { LabelledRun, ReportInput, ReportRun, RunDocuments } from './report/input.ts';
 export { readRunFolder } from './report/run-folder.ts';
 export { renderTerminalReport, type TerminalOptions } from './report/terminal-profile.ts';
 export type {

@@ -2,13 +2,20 @@
  * The figures of one run: stage time per scenario, latency percentiles, throughput, and scaling
  * over stream counts. (Waterfalls are in figures-waterfall.ts.)
  */
-import type { ScenarioResult } from '../loadgen/results.ts';
+import type { LoadResults, ScenarioResult } from '../loadgen/results.ts';
 import { seriesColor, stageColors } from './colors.ts';
 import { axis, baseOptions, type Figure } from './figure.ts';
 import { formatCount, formatLoad, formatMs, formatRps, formatRtf, formatSeconds, msNumber } from './format.ts';
 import { escapeHtml, htmlTable, num } from './html-util.ts';
-import type { RunDocuments } from './input.ts';
+import type { ReportRun } from './input.ts';
 import { stageChart } from './self-time.ts';
+
+/** Headings of the run's charts, also used by the notes that stand in for them. */
+export const FIGURE_TITLES = {
+  stages: 'Where the time goes, per scenario',
+  latency: 'Latency percentiles per scenario',
+  throughput: 'Throughput per scenario',
+} as const;
 
 const PERCENTILES = [
   ['p50', '#93c5fd'],
@@ -19,7 +26,7 @@ const PERCENTILES = [
 ] as const;
 
 /** Stacked self time per stage for each scenario, plus the whole run from the span summary. */
-export function stageFigure(run: RunDocuments, id: string): Figure | undefined {
+export function stageFigure(run: ReportRun, id: string): Figure | undefined {
   const chart = stageChart(run);
   if (!chart) return undefined;
   const colors = stageColors(chart.segments);
@@ -60,7 +67,7 @@ export function stageFigure(run: RunDocuments, id: string): Figure | undefined {
     chart.missing.length > 0 ? ` No server stages were recorded for ${escapeHtml(chart.missing.join(', '))}.` : '';
   return {
     id,
-    title: 'Where the time goes, per scenario',
+    title: FIGURE_TITLES.stages,
     captionHtml:
       `Mean self time per request of each span (its duration minus its children's), stacked, so a bar adds up to the mean <code>transcribe</code> span (server time); ` +
       `per scenario from the spans the server made during it, and for the whole run from the span summary. ` +
@@ -82,8 +89,8 @@ export function stageFigure(run: RunDocuments, id: string): Figure | undefined {
 }
 
 /** Latency percentiles (successful requests) per scenario. */
-export function latencyFigure(run: RunDocuments, id: string): Figure {
-  const scenarios = run.load.scenarios;
+export function latencyFigure(load: LoadResults, id: string): Figure {
+  const scenarios = load.scenarios;
   const datasets = PERCENTILES.map(([key, color]) => ({
     label: key,
     data: scenarios.map((s) => s.latency_ms[key]),
@@ -96,7 +103,7 @@ export function latencyFigure(run: RunDocuments, id: string): Figure {
   ]);
   return {
     id,
-    title: 'Latency percentiles per scenario',
+    title: FIGURE_TITLES.latency,
     captionHtml:
       'Client latency of successful requests (send to last byte), in ms: p50 is the median, p99 the latency 1 in 100 requests exceeded, max the slowest.',
     altText: 'Grouped bar chart of p50, p90, p95, p99 and max latency in milliseconds per scenario.',
@@ -119,8 +126,8 @@ export function latencyFigure(run: RunDocuments, id: string): Figure {
 }
 
 /** Throughput (x realtime) and request rate per scenario. */
-export function throughputFigure(run: RunDocuments, id: string): Figure {
-  const scenarios = run.load.scenarios;
+export function throughputFigure(load: LoadResults, id: string): Figure {
+  const scenarios = load.scenarios;
   const rows = scenarios.map((s) => [
     s.name,
     formatLoad(s),
@@ -132,7 +139,7 @@ export function throughputFigure(run: RunDocuments, id: string): Figure {
   ]);
   return {
     id,
-    title: 'Throughput per scenario',
+    title: FIGURE_TITLES.throughput,
     captionHtml:
       'Bars: seconds of audio transcribed per second of wall time (x realtime; successful requests only). Diamonds: completed requests per second (req/s, right axis).',
     altText: 'Bar chart of throughput in times realtime per scenario, with requests per second as points.',
@@ -180,9 +187,9 @@ export function throughputFigure(run: RunDocuments, id: string): Figure {
 }
 
 /** Throughput over concurrent streams, one line per audio clip; undefined without two stream counts of one clip. */
-export function scalingFigure(run: RunDocuments, id: string): Figure | undefined {
+export function scalingFigure(load: LoadResults, id: string): Figure | undefined {
   const byAudio = new Map<string, ScenarioResult[]>();
-  for (const s of run.load.scenarios)
+  for (const s of load.scenarios)
     if (s.streams !== undefined) byAudio.set(s.audio, [...(byAudio.get(s.audio) ?? []), s]);
   const groups = [...byAudio].map(([audio, list]) => [audio, list.sort((a, b) => a.streams! - b.streams!)] as const);
   if (!groups.some(([, list]) => new Set(list.map((s) => s.streams)).size >= 2)) return undefined;
@@ -194,7 +201,7 @@ export function scalingFigure(run: RunDocuments, id: string): Figure | undefined
     backgroundColor: seriesColor(i),
     pointRadius: 5,
   }));
-  const efficiency = run.load.scaling_efficiency;
+  const efficiency = load.scaling_efficiency;
   const rows = groups.flatMap(([audio, list]) =>
     list.map((s) => [
       `${audio} audio`,

@@ -3,17 +3,22 @@
  * the median), every span at its exact start and duration; and, for summaries that keep no
  * traces, the typical request as the mean start and duration of every path.
  */
-import type { KeptTrace } from '../rollup/document.ts';
+import type { KeptTrace, SpanSummaryDocument } from '../rollup/document.ts';
 import { slowestKept, typicalKept } from './attribution.ts';
 import { isWait, stageColors, WAIT_COLOR } from './colors.ts';
 import { axis, baseOptions, type Figure } from './figure.ts';
 import { formatCount, formatMs } from './format.ts';
 import { escapeHtml, htmlTable, jaegerNote, num, traceLink } from './html-util.ts';
-import type { ReportInput, RunDocuments } from './input.ts';
+import type { ReportInput } from './input.ts';
 import { type KeptRow, keptRows } from './kept-rows.ts';
 import { typicalWaterfall, type WaterfallRow } from './typical-waterfall.ts';
 
 const INDENT = '\u2003';
+
+/** Headings of the two waterfalls, also used by the notes that stand in for them. */
+export const TYPICAL_TITLE = 'Waterfall of a typical request';
+/** See {@link TYPICAL_TITLE}. */
+export const SLOWEST_TITLE = 'Waterfall of the slowest request';
 
 function label(row: WaterfallRow): string {
   return `${INDENT.repeat(row.depth)}${row.name}${row.perRequest > 1.05 ? ` ×${row.perRequest.toFixed(1)}` : ''}`;
@@ -35,8 +40,8 @@ function keptColors(rows: KeptRow[]): string[] {
 }
 
 /** Mean start and duration of every path under the request's root span (summaries without kept traces). */
-export function meanWaterfallFigure(run: RunDocuments, id: string): Figure | undefined {
-  const typical = typicalWaterfall(run.summary);
+export function meanWaterfallFigure(summary: SpanSummaryDocument, id: string): Figure | undefined {
+  const typical = typicalWaterfall(summary);
   if (!typical) return undefined;
   const rows = typical.rows.map((r) => [
     `${INDENT.repeat(r.depth)}${r.name}`,
@@ -47,7 +52,7 @@ export function meanWaterfallFigure(run: RunDocuments, id: string): Figure | und
   ]);
   return {
     id,
-    title: 'Waterfall of a typical request',
+    title: TYPICAL_TITLE,
     captionHtml:
       `Each bar starts at the mean start of its span relative to the start of <code>${escapeHtml(typical.rows[0]!.name)}</code> and lasts its mean duration, ` +
       `over all ${formatCount(typical.requests)} requests of the run (all scenarios). ×n marks a span that runs n times per request; its bar is one typical occurrence. ` +
@@ -156,17 +161,23 @@ export function keptWaterfallFigure(
 }
 
 /** The typical request: a kept one near the median when the summary has one, else the means of every path. */
-export function typicalWaterfallFigure(run: RunDocuments, id: string, input: ReportInput): Figure | undefined {
-  const kept = typicalKept(run.summary);
+export function typicalWaterfallFigure(
+  summary: SpanSummaryDocument,
+  id: string,
+  input: ReportInput,
+): Figure | undefined {
+  const kept = typicalKept(summary);
   return kept
-    ? keptWaterfallFigure(kept, id, 'Waterfall of a typical request', 'A request near the median', input)
-    : meanWaterfallFigure(run, id);
+    ? keptWaterfallFigure(kept, id, TYPICAL_TITLE, 'A request near the median', input)
+    : meanWaterfallFigure(summary, id);
 }
 
 /** The slowest request the summary kept; undefined when it keeps none (the section says so instead). */
-export function slowestWaterfallFigure(run: RunDocuments, id: string, input: ReportInput): Figure | undefined {
-  const kept = slowestKept(run.summary);
-  return kept
-    ? keptWaterfallFigure(kept, id, 'Waterfall of the slowest request', 'The slowest request of the run', input)
-    : undefined;
+export function slowestWaterfallFigure(
+  summary: SpanSummaryDocument,
+  id: string,
+  input: ReportInput,
+): Figure | undefined {
+  const kept = slowestKept(summary);
+  return kept ? keptWaterfallFigure(kept, id, SLOWEST_TITLE, 'The slowest request of the run', input) : undefined;
 }

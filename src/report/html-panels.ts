@@ -2,19 +2,21 @@
  * The text panels of a run section: the facts of the run, the scenario table and the slowest
  * requests with their trace links.
  */
+import type { LoadResults } from '../loadgen/results.ts';
+import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { formatCount, formatLoad, formatMs, formatRps, formatRtf, formatSeconds } from './format.ts';
 import { escapeHtml, htmlTable, jaegerNote, num, traceLink } from './html-util.ts';
-import type { LabelledRun, ReportInput } from './input.ts';
+import type { ReportInput, ReportRun } from './input.ts';
+import { NEEDS_LOAD, needsNote, needsPanel } from './needs.ts';
 import { slowestRequests, slowestServerSpans } from './slowest-traces.ts';
 
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
 
-/** Where and when the run was made, and what the span summary left out. */
-export function facts(run: LabelledRun): string {
-  const { load: l, summary: s } = run;
-  const items: [string, string][] = [
+/** Where and when the load ran (when there are load results). */
+function loadFacts(l: LoadResults): [string, string][] {
+  return [
     ['target', `<code>${escapeHtml(l.target)}</code>`],
     ['suite', escapeHtml(l.suite ?? 'custom')],
     ['load ran', `${escapeHtml(l.started_at)} to ${escapeHtml(l.finished_at)}`],
@@ -22,6 +24,12 @@ export function facts(run: LabelledRun): string {
       'requests',
       `${formatCount(sum(l.scenarios.map((x) => x.requests)))} measured, ${formatCount(sum(l.scenarios.map((x) => x.failed)))} failed, ${formatSeconds(l.scenarios.some((x) => x.audio_s === null) ? null : sum(l.scenarios.map((x) => x.audio_s ?? 0)))} of audio transcribed`,
     ],
+  ];
+}
+
+/** What the span summary covers and what it left out (when there is one). */
+function summaryFacts(s: SpanSummaryDocument): [string, string][] {
+  return [
     [
       'service',
       `<code>${escapeHtml(s.service.name)}</code>, span summary ${escapeHtml(s.window.start)} to ${escapeHtml(s.window.end)}`,
@@ -32,16 +40,27 @@ export function facts(run: LabelledRun): string {
     ],
     ['sampler', `<code>${escapeHtml(s.sampling.sampler)}</code>`],
   ];
-  if (l.scaling_efficiency !== null)
+}
+
+/** Where and when the run was made, and what the span summary left out; a missing document says so. */
+export function facts(run: ReportRun): string {
+  const missing = (what: string): [string, string] => [what, '<span class="muted">none given</span>'];
+  const items = [
+    ...(run.load ? loadFacts(run.load) : [missing('load results')]),
+    ...(run.summary ? summaryFacts(run.summary) : [missing('span summary')]),
+  ];
+  const efficiency = run.load?.scaling_efficiency ?? null;
+  if (efficiency !== null)
     items.push([
       'scaling efficiency',
-      `${l.scaling_efficiency.toFixed(2)} (throughput at 8 streams ÷ at 4 streams ÷ 2; 1.00 is linear)`,
+      `${efficiency.toFixed(2)} (throughput at 8 streams ÷ at 4 streams ÷ 2; 1.00 is linear)`,
     ]);
   return `<dl class="facts">${items.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
 
 /** Every scenario's counts, throughput and latency: the table the rest of the report explains. */
-export function scenarioPanel(run: LabelledRun): string {
+export function scenarioPanel(run: ReportRun): string {
+  if (!run.load) return needsPanel('Scenarios', NEEDS_LOAD);
   const rows = run.load.scenarios.map((s) => [
     s.name,
     formatLoad(s),
@@ -70,7 +89,7 @@ export function scenarioPanel(run: LabelledRun): string {
 }
 
 /** The slowest client requests and server spans, linked to Jaeger. */
-export function slowestPanel(run: LabelledRun, input: ReportInput): string {
+export function slowestPanel(run: ReportRun, input: ReportInput): string {
   const client = slowestRequests(run).map((t, i) => [
     String(i + 1),
     t.source,
@@ -93,7 +112,9 @@ export function slowestPanel(run: LabelledRun, input: ReportInput): string {
           ['rank', 'scenario', 'latency', 'outcome', 'trace'],
           client,
         )
-      : '<p>No requests recorded.</p>') +
+      : run.load
+        ? '<p>No requests recorded.</p>'
+        : needsNote(NEEDS_LOAD)) +
     (server.length > 0
       ? htmlTable('Slowest server spans (span summary exemplars)', ['rank', 'span', 'duration', 'trace'], server)
       : '') +

@@ -6,7 +6,8 @@ import type { ScenarioResult } from '../loadgen/results.ts';
 import { mainRequests, percent, resourceEntries } from './attribution.ts';
 import { formatCount, MISSING } from './format.ts';
 import { escapeHtml, htmlTable, num } from './html-util.ts';
-import type { RunDocuments } from './input.ts';
+import type { ReportRun } from './input.ts';
+import { NEEDS_SPANS, needsPanel } from './needs.ts';
 import { type ResourceCheck, resourceChecks, scalingVerdict, scenarioChecks, verdict } from './saturation.ts';
 
 function rows(label: string, checks: readonly ResourceCheck[]) {
@@ -31,15 +32,19 @@ function verdictItem(scenario: ScenarioResult): string {
   return checks ? `<li><strong>${escapeHtml(scenario.name)}</strong>: ${escapeHtml(verdict(checks))}.</li>` : '';
 }
 
+const TITLE = 'Resources and scaling';
+
 /** The panel; says plainly when the run has no resource figures. */
-export function resourcesPanel(run: RunDocuments): string {
-  const whole = resourceEntries(run.summary);
-  const perScenario = run.load.scenarios.map((s) => ({ s, checks: scenarioChecks(s) }));
+export function resourcesPanel(run: ReportRun): string {
+  const whole = run.summary ? resourceEntries(run.summary) : [];
+  const scenarios = run.load?.scenarios ?? [];
+  const perScenario = scenarios.map((s) => ({ s, checks: scenarioChecks(s) }));
   if (whole.length === 0 && perScenario.every((p) => !p.checks)) {
-    return '<div class="panel"><h3>Resources and scaling</h3><p class="note" role="note">This span summary has no resource figures (it was written by a version that did not meter the worker pool, the NPU columns and admission), so the report cannot say which one limits throughput.</p></div>';
+    if (!run.summary) return needsPanel(TITLE, NEEDS_SPANS);
+    return `<div class="panel"><h3>${TITLE}</h3><p class="note" role="note">This span summary has no resource figures (it was written by a version that did not meter the worker pool, the NPU columns and admission), so the report cannot say which one limits throughput.</p></div>`;
   }
-  const headline = scalingVerdict(run.load.scenarios, run.load.scaling_efficiency);
-  const requests = mainRequests(run.summary)?.count ?? run.load.scenarios.reduce((n, s) => n + s.requests, 0);
+  const headline = scalingVerdict(scenarios, run.load?.scaling_efficiency ?? null);
+  const requests = (run.summary && mainRequests(run.summary)?.count) ?? scenarios.reduce((n, s) => n + s.requests, 0);
   const wholeWindowS = Math.max(0, ...whole.map((r) => r.window_ms)) / 1000;
   const wholeChecks = resourceChecks(whole, wholeWindowS > 0 ? requests / wholeWindowS : 0, requests);
   const table = htmlTable(
@@ -59,7 +64,7 @@ export function resourcesPanel(run: RunDocuments): string {
     [...perScenario.flatMap((p) => (p.checks ? rows(p.s.name, p.checks) : [])), ...rows('whole run', wholeChecks)],
   );
   return (
-    `<div class="panel"><h3>Resources and scaling</h3>` +
+    `<div class="panel"><h3>${TITLE}</h3>` +
     (headline ? `<p class="verdict"><strong>${escapeHtml(headline)}</strong></p>` : '') +
     `<p class="muted">A resource is saturated when its utilization (busy time ÷ capacity ÷ time) is near 1 and work queues for it: it then sets the throughput, and more streams only wait. ` +
     `The law's column recomputes utilization from the scenario's throughput and the resource's busy time per request; it should match the measured one. ` +

@@ -8,7 +8,8 @@ import { isWait, stageColors, WAIT_COLOR } from './colors.ts';
 import { axis, baseOptions, type Figure } from './figure.ts';
 import { formatCount, formatMs, formatSigned, msNumber } from './format.ts';
 import { escapeHtml, htmlTable, num } from './html-util.ts';
-import type { RunDocuments } from './input.ts';
+import type { ReportRun } from './input.ts';
+import { NEEDS_SPANS, needsNote } from './needs.ts';
 import { families } from './self-time.ts';
 import { chartedStages, hasAttribution, type TailView, tailSplit, tailViews } from './tail-views.ts';
 import { spanTree } from './tree.ts';
@@ -18,8 +19,8 @@ const RANKED_ROWS = 8;
 const OTHER_COLOR = '#cbd5e1';
 
 /** Stage hues as in the stage chart (by family), waits in the wait colour. */
-function colors(run: RunDocuments, stages: readonly string[]): string[] {
-  const root = spanTree(run.summary);
+function colors(run: ReportRun, stages: readonly string[]): string[] {
+  const root = run.summary && spanTree(run.summary);
   const family = root ? families(root) : new Map<string, string>();
   const byName = stageColors(stages.map((name) => ({ name, family: family.get(name) ?? name })));
   return stages.map((name) => (isWait(name) ? WAIT_COLOR : byName.get(name)!));
@@ -59,21 +60,24 @@ function viewHtml(view: TailView, open: boolean): string {
   );
 }
 
-/** The panel; says plainly when the span summary carries no attribution. */
-export function tailPanel(run: RunDocuments): string {
+/** The panel; says plainly when there is no span summary, or one without attribution. */
+export function tailPanel(run: ReportRun): string {
   const views = tailViews(run);
   const intro =
     '<p>Slow requests (at or above p95 of the request span, unless the summary says otherwise) against median ones (p25 to p75): the mean <em>self time</em> per request ' +
     "of each span name in each group, and the difference. The stages with the largest difference are where the tail's extra time goes; the shares add up to about 100 %. " +
     'Waiting has spans of its own (<code>worker.queue_wait</code>, <code>admission.wait</code>), so queueing shows up here by name.</p>';
-  const body = hasAttribution(run)
-    ? views.map((view, i) => viewHtml(view, i === 0)).join('')
-    : '<p class="note" role="note">This span summary has no request attribution (it was written by a version that did not keep it), so the tail cannot be explained here. Run the profile again to get it.</p>';
+  const body =
+    hasAttribution(run) || (!run.summary && views.length > 0)
+      ? views.map((view, i) => viewHtml(view, i === 0)).join('')
+      : run.summary
+        ? '<p class="note" role="note">This span summary has no request attribution (it was written by a version that did not keep it), so the tail cannot be explained here. Run the profile again to get it.</p>'
+        : needsNote(NEEDS_SPANS);
   return `<div class="panel"><h3>Why the tail is slow</h3>${intro}${body}</div>`;
 }
 
 /** The extra time of each view's slow requests, stacked by stage; undefined without attribution. */
-export function tailFigure(run: RunDocuments, id: string): Figure | undefined {
+export function tailFigure(run: ReportRun, id: string): Figure | undefined {
   const views = tailViews(run).filter((v) => v.entry.tail.slow_count > 0 && v.entry.tail.baseline_count > 0);
   if (views.length === 0) return undefined;
   const stages = chartedStages(views);

@@ -12,13 +12,14 @@ import {
   compareThroughputFigure,
   comparisonTables,
 } from './figures-compare.ts';
-import { latencyFigure, scalingFigure, stageFigure, throughputFigure } from './figures-run.ts';
-import { slowestWaterfallFigure, typicalWaterfallFigure } from './figures-waterfall.ts';
+import { FIGURE_TITLES, latencyFigure, scalingFigure, stageFigure, throughputFigure } from './figures-run.ts';
+import { SLOWEST_TITLE, slowestWaterfallFigure, TYPICAL_TITLE, typicalWaterfallFigure } from './figures-waterfall.ts';
 import { facts, scenarioPanel, slowestPanel } from './html-panels.ts';
 import { resourcesPanel } from './html-resources.ts';
 import { tailFigure, tailPanel } from './html-tail.ts';
 import { escapeHtml, jsonForScript, numbersDetails } from './html-util.ts';
-import type { LabelledRun, ReportInput } from './input.ts';
+import { isComplete, type ReportInput, type ReportRun } from './input.ts';
+import { COMPARISON_NEEDS, NEEDS_LOAD, NEEDS_SPANS, needsNote, needsPanel } from './needs.ts';
 import { STYLES } from './styles.ts';
 
 const CSP =
@@ -40,26 +41,58 @@ function present<T>(items: (T | undefined)[]): T[] {
   return items.filter((item): item is T => item !== undefined);
 }
 
-function runFigures(run: LabelledRun, index: number, input: ReportInput): Figure[] {
-  const id = (name: string): string => `chart-run${index}-${name}`;
-  return present([
-    tailFigure(run, id('tail')),
+/** A chart of a run, or the panel that says what it needs (an HTML string) in its place. */
+type Slot = Figure | string;
+
+function isFigure(slot: Slot): slot is Figure {
+  return typeof slot !== 'string';
+}
+
+/** The stage chart and the two waterfalls, in that order; undefined where there is nothing to draw. */
+function spanSlots(run: ReportRun, id: (name: string) => string, input: ReportInput): (Slot | undefined)[] {
+  if (!run.summary)
+    return [
+      needsPanel(FIGURE_TITLES.stages, NEEDS_SPANS),
+      needsPanel(TYPICAL_TITLE, NEEDS_SPANS),
+      needsPanel(SLOWEST_TITLE, NEEDS_SPANS),
+    ];
+  return [
     stageFigure(run, id('stages')),
-    latencyFigure(run, id('latency')),
-    throughputFigure(run, id('throughput')),
-    scalingFigure(run, id('scaling')),
-    typicalWaterfallFigure(run, id('typical'), input),
-    slowestWaterfallFigure(run, id('slowest'), input),
+    typicalWaterfallFigure(run.summary, id('typical'), input),
+    slowestWaterfallFigure(run.summary, id('slowest'), input),
+  ];
+}
+
+function loadSlots(run: ReportRun, id: (name: string) => string): Slot[] {
+  if (!run.load)
+    return [needsPanel(FIGURE_TITLES.latency, NEEDS_LOAD), needsPanel(FIGURE_TITLES.throughput, NEEDS_LOAD)];
+  return present([
+    latencyFigure(run.load, id('latency')),
+    throughputFigure(run.load, id('throughput')),
+    scalingFigure(run.load, id('scaling')),
   ]);
 }
 
-function runSection(run: LabelledRun, index: number, input: ReportInput, figures: Figure[]): string {
-  const noScaling = figures.some((f) => f.id.endsWith('-scaling'))
-    ? ''
-    : '<p class="muted">No scaling chart: the run has no two stream counts of the same audio.</p>';
-  const noSlowest = figures.some((f) => f.id.endsWith('-slowest'))
-    ? ''
-    : '<p class="note" role="note">No waterfall of the slowest request: this span summary keeps no single requests (it was written by a version that did not), so there is nothing exact to draw. Its trace is linked under "Slowest requests".</p>';
+function runSlots(run: ReportRun, index: number, input: ReportInput): Slot[] {
+  const id = (name: string): string => `chart-run${index}-${name}`;
+  const [stages, ...waterfalls] = spanSlots(run, id, input);
+  return present([tailFigure(run, id('tail')), stages, ...loadSlots(run, id), ...waterfalls]);
+}
+
+function slotHtml(slot: Slot): string {
+  return isFigure(slot) ? figureHtml(slot) : slot;
+}
+
+function runSection(run: ReportRun, index: number, input: ReportInput, slots: Slot[]): string {
+  const has = (suffix: string): boolean => slots.some((s) => isFigure(s) && s.id.endsWith(suffix));
+  const noScaling =
+    !run.load || has('-scaling')
+      ? ''
+      : '<p class="muted">No scaling chart: the run has no two stream counts of the same audio.</p>';
+  const noSlowest =
+    !run.summary || has('-slowest')
+      ? ''
+      : '<p class="note" role="note">No waterfall of the slowest request: this span summary keeps no single requests (it was written by a version that did not), so there is nothing exact to draw. Its trace is linked under "Slowest requests".</p>';
   return (
     `<section id="run-${index}" aria-labelledby="run-${index}-title">` +
     `<h2 id="run-${index}-title">Run <q>${escapeHtml(run.label)}</q></h2>` +
@@ -68,17 +101,22 @@ function runSection(run: LabelledRun, index: number, input: ReportInput, figures
     tailPanel(run) +
     resourcesPanel(run) +
     slowestPanel(run, input) +
-    `<div class="grid">${figures.map(figureHtml).join('\n')}</div>${noScaling}${noSlowest}` +
+    `<div class="grid">${slots.map(slotHtml).join('\n')}</div>${noScaling}${noSlowest}` +
     `</section>`
   );
 }
 
-function comparisonSection(runs: LabelledRun[], figures: Figure[]): string {
+function comparisonSection(runs: ReportRun[], figures: Figure[]): string {
+  const complete = runs.filter(isComplete);
+  const body =
+    complete.length === runs.length
+      ? `<div class="panel">${comparisonTables(complete)}</div>` +
+        `<div class="grid">${figures.map(figureHtml).join('\n')}</div>`
+      : `<div class="panel">${needsNote(COMPARISON_NEEDS)}</div>`;
   return (
     `<section id="comparison" aria-labelledby="comparison-title">` +
     `<h2 id="comparison-title">Comparison: ${runs.map((r) => escapeHtml(r.label)).join(' vs ')}</h2>` +
-    `<div class="panel">${comparisonTables(runs)}</div>` +
-    `<div class="grid">${figures.map(figureHtml).join('\n')}</div>` +
+    body +
     `</section>`
   );
 }
@@ -87,16 +125,18 @@ function comparisonSection(runs: LabelledRun[], figures: Figure[]): string {
 export function renderReportHtml(input: ReportInput): string {
   if (input.runs.length === 0) throw new Error('renderReportHtml needs at least one run');
   const generatedAt = input.generatedAt ?? new Date().toISOString();
-  const perRun = input.runs.map((run, i) => runFigures(run, i, input));
+  const perRun = input.runs.map((run, i) => runSlots(run, i, input));
   const compared = input.runs.length >= 2;
-  const compareFigures = compared
-    ? present([
-        compareStagesFigure(input.runs, 'chart-compare-stages'),
-        compareThroughputFigure(input.runs, 'chart-compare-throughput'),
-        compareLatencyFigure(input.runs, 'chart-compare-latency'),
-      ])
-    : [];
-  const charts = [...perRun.flat(), ...compareFigures].map((f) => f.chart);
+  const complete = input.runs.filter(isComplete);
+  const compareFigures =
+    compared && complete.length === input.runs.length
+      ? present([
+          compareStagesFigure(complete, 'chart-compare-stages'),
+          compareThroughputFigure(complete, 'chart-compare-throughput'),
+          compareLatencyFigure(complete, 'chart-compare-latency'),
+        ])
+      : [];
+  const charts = [...perRun.flat().filter(isFigure), ...compareFigures].map((f) => f.chart);
   const labels = input.runs.map((r) => r.label).join(', ');
   const nav = [
     ...input.runs.map((run, i) => `<li><a href="#run-${i}">Run ${escapeHtml(run.label)}</a></li>`),
@@ -108,12 +148,12 @@ export function renderReportHtml(input: ReportInput): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>amanuensis profile: ${escapeHtml(labels)}</title>
+<title>amanuensis report: ${escapeHtml(labels)}</title>
 <style>${STYLES}</style>
 </head>
 <body>
 <header>
-<h1>amanuensis profile report</h1>
+<h1>amanuensis report</h1>
 <p>Runs: ${escapeHtml(labels)}. Generated ${escapeHtml(generatedAt)}. Times are in milliseconds (ms), throughput in seconds of audio per second (x realtime), request rates in requests per second (req/s).</p>
 <noscript><p class="note">The charts need JavaScript; every number is also in the tables under each chart.</p></noscript>
 <nav aria-label="Sections"><ul>${nav}</ul></nav>
@@ -122,7 +162,7 @@ export function renderReportHtml(input: ReportInput): string {
 ${input.runs.map((run, i) => runSection(run, i, input, perRun[i]!)).join('\n')}
 ${compared ? comparisonSection(input.runs, compareFigures) : ''}
 </main>
-<footer>Made by <code>amanuensis profile</code>. Self-contained: charts drawn with an inlined copy of Chart.js; the page makes no network requests.</footer>
+<footer>Made by <code>amanuensis profile</code> or <code>amanuensis report</code>. Self-contained: charts drawn with an inlined copy of Chart.js; the page makes no network requests.</footer>
 <script type="application/json" id="report-data">${jsonForScript({ charts })}</script>
 <script>${chartJsSource()}</script>
 <script>${CLIENT_SCRIPT}</script>

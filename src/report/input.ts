@@ -1,6 +1,6 @@
 /**
  * What the reports read: one or more labelled runs (a span summary and the load results of the
- * same run each), and where Jaeger is, so the slowest traces can be linked.
+ * same run each, or either alone), and where Jaeger is, so the slowest traces can be linked.
  */
 import type { LoadResults } from '../loadgen/results.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
@@ -16,9 +16,25 @@ export interface LabelledRun extends RunDocuments {
   label: string;
 }
 
+/**
+ * One run as the reports take it: either document may be missing (load results alone from a
+ * target that sends its spans nowhere; a span summary alone from `collect`). Every panel that
+ * needs the missing document says so instead of drawing.
+ */
+export interface ReportRun {
+  label: string;
+  summary?: SpanSummaryDocument | undefined;
+  load?: LoadResults | undefined;
+}
+
+/** Whether a run has both documents (a comparison needs both). */
+export function isComplete(run: ReportRun): run is LabelledRun {
+  return run.summary !== undefined && run.load !== undefined;
+}
+
 export interface ReportInput {
   /** At least one run; with two or more, the first is the baseline the others are compared with. */
-  runs: LabelledRun[];
+  runs: ReportRun[];
   /** Base URL of the Jaeger UI; default {@link DEFAULT_JAEGER_URL}. */
   jaegerUrl?: string;
   /** Whether Jaeger answered when the run was made; when false the report says how to start it. */

@@ -5,7 +5,7 @@
  * name, measured on the server during that scenario), and for the whole run from the span summary.
  */
 import type { ScenarioResult } from '../loadgen/results.ts';
-import type { RunDocuments } from './input.ts';
+import type { ReportRun } from './input.ts';
 import { flatten, nameHierarchy, spanTree, type TreeNode } from './tree.ts';
 
 export interface StageSegment {
@@ -83,8 +83,8 @@ function scenarioBar(
 }
 
 /** Stacked self time per stage: one bar per scenario with server stages, and one for the whole run. */
-export function stageChart(run: RunDocuments): StageChart | undefined {
-  const root = spanTree(run.summary);
+export function stageChart(run: ReportRun): StageChart | undefined {
+  const root = run.summary && spanTree(run.summary);
   if (!root) return undefined;
   const { names, children } = nameHierarchy(root);
   const family = families(root);
@@ -95,7 +95,7 @@ export function stageChart(run: RunDocuments): StageChart | undefined {
   }));
   const bars: StageBar[] = [];
   const missing: string[] = [];
-  for (const scenario of run.load.scenarios) {
+  for (const scenario of run.load?.scenarios ?? []) {
     const bar = scenarioBar(scenario, root.name, names, children);
     if (bar) bars.push(bar);
     else missing.push(scenario.name);
@@ -114,8 +114,8 @@ export function stageChart(run: RunDocuments): StageChart | undefined {
 }
 
 /** Self time per path as a share of the root's time, in tree order. */
-export function timeShares(run: RunDocuments): TimeShare[] {
-  const root = spanTree(run.summary);
+export function timeShares(run: ReportRun): TimeShare[] {
+  const root = run.summary && spanTree(run.summary);
   if (!root || root.entry.total_ms <= 0) return [];
   return flatten(root).map((node) => ({
     name: node.name,

@@ -3,7 +3,7 @@
  * requests across scenarios (client latency, the whole request) and the span summary's slowest
  * root spans (server time).
  */
-import type { RunDocuments } from './input.ts';
+import type { ReportRun } from './input.ts';
 import { spanTree } from './tree.ts';
 
 export interface SlowTrace {
@@ -16,8 +16,8 @@ export interface SlowTrace {
 }
 
 /** Up to `limit` of the slowest client requests across all scenarios, slowest first. */
-export function slowestRequests(run: RunDocuments, limit = 5): SlowTrace[] {
-  return run.load.scenarios
+export function slowestRequests(run: ReportRun, limit = 5): SlowTrace[] {
+  return (run.load?.scenarios ?? [])
     .flatMap((s) =>
       s.slowest.map((r) => ({ traceId: r.trace_id, latencyMs: r.latency_ms, source: s.name, outcome: r.outcome })),
     )
@@ -26,8 +26,8 @@ export function slowestRequests(run: RunDocuments, limit = 5): SlowTrace[] {
 }
 
 /** The root span's exemplars (its slowest spans on the server), slowest first. */
-export function slowestServerSpans(run: RunDocuments): SlowTrace[] {
-  const root = spanTree(run.summary);
+export function slowestServerSpans(run: ReportRun): SlowTrace[] {
+  const root = run.summary && spanTree(run.summary);
   if (!root) return [];
   return root.entry.exemplars.map((e) => ({
     traceId: e.trace_id,

@@ -5,7 +5,7 @@
  */
 import type { RequestEntry } from '../rollup/document.ts';
 import { mainRequests, namedStages, requestEntries, tailExtraMs } from './attribution.ts';
-import type { RunDocuments } from './input.ts';
+import type { ReportRun } from './input.ts';
 
 /** The tail of one scenario, or of the whole run. */
 export interface TailView {
@@ -17,10 +17,10 @@ export interface TailView {
 const MAX_CHARTED = 8;
 
 /** The whole run's main root first, then every scenario whose breakdown has that root. */
-export function tailViews(run: RunDocuments): TailView[] {
-  const whole = mainRequests(run.summary);
+export function tailViews(run: ReportRun): TailView[] {
+  const whole = run.summary && mainRequests(run.summary);
   const views: TailView[] = whole ? [{ label: 'whole run', entry: whole }] : [];
-  for (const scenario of run.load.scenarios) {
+  for (const scenario of run.load?.scenarios ?? []) {
     const entries = scenario.server_stages?.requests ?? [];
     const entry = entries.find((e) => e.root === whole?.root) ?? [...entries].sort((a, b) => b.count - a.count)[0];
     if (entry && entry.count > 0) views.push({ label: scenario.name, entry });
@@ -29,8 +29,8 @@ export function tailViews(run: RunDocuments): TailView[] {
 }
 
 /** Whether the run's span summary carries request attribution at all (older ones do not). */
-export function hasAttribution(run: RunDocuments): boolean {
-  return requestEntries(run.summary).length > 0;
+export function hasAttribution(run: ReportRun): boolean {
+  return run.summary !== undefined && requestEntries(run.summary).length > 0;
 }
 
 /** The stages to chart: every view's named stages, largest total delta first, at most MAX_CHARTED. */

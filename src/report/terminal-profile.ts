@@ -6,7 +6,8 @@
  */
 import { compareRuns, renderComparison } from './compare.ts';
 import { formatLoad, formatMs, msNumber, rpsNumber, rtfNumber } from './format.ts';
-import { JAEGER_HINT, type LabelledRun, type ReportInput, traceUrl } from './input.ts';
+import { isComplete, JAEGER_HINT, type ReportInput, type ReportRun, traceUrl } from './input.ts';
+import { COMPARISON_NEEDS, NEEDS_LOAD, NEEDS_SPANS } from './needs.ts';
 import { timeShares } from './self-time.ts';
 import { type SlowTrace, slowestRequests, slowestServerSpans } from './slowest-traces.ts';
 import { tailSection } from './terminal-tail.ts';
@@ -20,7 +21,8 @@ export interface TerminalOptions {
   color: boolean;
 }
 
-function scenarioTable(run: LabelledRun, color: boolean): string {
+function scenarioTable(run: ReportRun, color: boolean): string {
+  if (!run.load) return `scenarios: ${NEEDS_LOAD}`;
   const rows = run.load.scenarios.map((s) => [
     s.name,
     formatLoad(s),
@@ -45,7 +47,8 @@ function scenarioTable(run: LabelledRun, color: boolean): string {
   return text + note;
 }
 
-function whereTimeGoes(run: LabelledRun, options: TerminalOptions): string {
+function whereTimeGoes(run: ReportRun, options: TerminalOptions): string {
+  if (!run.summary) return `where time goes: ${NEEDS_SPANS}`;
   const shares = timeShares(run);
   const root = spanTree(run.summary);
   if (!root || shares.length === 0) return 'no spans under a request in the span summary';
@@ -66,22 +69,33 @@ function traceLine(t: SlowTrace, input: ReportInput): string {
   return `  ${formatMs(t.latencyMs).padStart(12)}  ${t.source}${outcome}  ${link}`;
 }
 
-function slowest(run: LabelledRun, input: ReportInput, color: boolean): string {
+function slowest(run: ReportRun, input: ReportInput, color: boolean): string {
   const client = slowestRequests(run);
   const server = slowestServerSpans(run).slice(0, 1);
   const lines = [paint('slowest requests (client latency)', 'bold', color), ...client.map((t) => traceLine(t, input))];
-  if (client.length === 0) lines.push('  none recorded');
+  if (client.length === 0) lines.push(run.load ? '  none recorded' : '  none: no load results');
   if (server.length > 0)
     lines.push(paint('slowest server span', 'bold', color), ...server.map((t) => traceLine(t, input)));
   if (!input.jaegerReachable) lines.push(paint(JAEGER_HINT, 'yellow', color));
   return lines.join('\n');
 }
 
-function runSection(run: LabelledRun, input: ReportInput, options: TerminalOptions): string {
-  const s = run.summary;
+/** `target, N scenarios` and `service NAME`, or what is missing instead. */
+function headingParts(run: ReportRun, color: boolean): string[] {
+  const { load, summary } = run;
+  const count = load?.scenarios.length ?? 0;
   const dropped =
-    s.dropped_spans > 0 ? paint(`, ${s.dropped_spans} spans dropped by the exporter`, 'yellow', options.color) : '';
-  const heading = `${paint(`run ${run.label}`, 'bold', options.color)}: ${run.load.target}, ${run.load.scenarios.length} scenario${run.load.scenarios.length === 1 ? '' : 's'}, service ${s.service.name}${dropped}`;
+    summary && summary.dropped_spans > 0
+      ? paint(`, ${summary.dropped_spans} spans dropped by the exporter`, 'yellow', color)
+      : '';
+  return [
+    load ? `${load.target}, ${count} scenario${count === 1 ? '' : 's'}` : 'no load results',
+    summary ? `service ${summary.service.name}${dropped}` : 'no span summary',
+  ];
+}
+
+function runSection(run: ReportRun, input: ReportInput, options: TerminalOptions): string {
+  const heading = `${paint(`run ${run.label}`, 'bold', options.color)}: ${headingParts(run, options.color).join(', ')}`;
   return [
     heading,
     '',
@@ -99,8 +113,9 @@ function runSection(run: LabelledRun, input: ReportInput, options: TerminalOptio
 export function renderTerminalReport(input: ReportInput, options: TerminalOptions): string {
   const sections = input.runs.map((run) => runSection(run, input, options));
   const [baseline, ...others] = input.runs;
-  if (baseline) {
-    for (const other of others) {
+  if (baseline && others.length > 0 && !input.runs.every(isComplete)) sections.push(COMPARISON_NEEDS);
+  else if (baseline && isComplete(baseline)) {
+    for (const other of others.filter(isComplete)) {
       const comparison = compareRuns(baseline, other);
       sections.push(
         renderComparison(comparison, {
