@@ -1,11 +1,12 @@
 /**
- * `amanuensis`: one program, four commands (serve, load, profile, summary). Each command module
+ * `amanuensis`: one program, five commands (serve, load, profile, report, summary). Each command module
  * parses and validates its options; this file only assembles them and maps failures to exit codes.
  */
 import { Command, CommanderError } from 'commander';
 import { CliError, UsageError } from '../core/command-errors.ts';
 import { loadCommand } from './load.ts';
 import { profileCommand } from './profile.ts';
+import { reportCommand } from './report.ts';
 import { serveCommand } from './serve.ts';
 import { summaryCommand } from './summary.ts';
 
@@ -32,6 +33,7 @@ function program(): Command {
     .addCommand(serveCommand())
     .addCommand(loadCommand())
     .addCommand(profileCommand())
+    .addCommand(reportCommand())
     .addCommand(summaryCommand());
   return withConventions(root);
 }

@@ -8,7 +8,7 @@ import { DEFAULT_JAEGER_URL } from '../report/input.ts';
 import { positiveInt } from './arg-parsers.ts';
 
 /** commander argument parser for an http(s) base URL; drops a trailing slash. */
-function baseUrl(value: string): string {
+export function baseUrl(value: string): string {
   let url: URL;
   try {
     url = new URL(value);
