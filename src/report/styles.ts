@@ -17,6 +17,7 @@ dl.facts dd { margin: 0; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 18px; }
 figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; min-width: 0; }
 figure.wide { grid-column: 1 / -1; }
+.grid > .panel { margin: 0; align-self: start; }
 figcaption { color: #374151; font-size: 0.92rem; margin-top: 8px; }
 .chart { position: relative; width: 100%; }
 .panel { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; margin: 12px 0; overflow-x: auto; }

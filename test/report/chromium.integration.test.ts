@@ -121,6 +121,41 @@ describe('report.html in Chromium', { skip, timeout: 120_000 }, () => {
     await context.close();
   });
 
+  it('renders load results alone: the load charts drawn, every span panel saying what it needs', async () => {
+    // An external target's results: no span summary, and no server stages in the load results either.
+    const { load } = realisticRun('fused', 1);
+    const external = { ...load, scenarios: load.scenarios.map(({ server_stages: _, ...rest }) => rest) };
+    const file = join(folder, 'load-only.html');
+    await writeFile(file, renderReportHtml({ runs: [{ label: 'external', load: external }], jaegerReachable: false }));
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning')
+        errors.push(`${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+
+    const states = await chartStates(page);
+    assert.deepEqual(
+      states.map((s) => s.id),
+      ['chart-run0-latency', 'chart-run0-throughput', 'chart-run0-scaling'],
+      'the three load charts, none drawn from spans',
+    );
+    for (const state of states)
+      assert.ok(state.hasChart && state.paintedPixels > 1000, `${state.id}: drawn (${state.paintedPixels} pixels)`);
+    assert.ok(await page.getByRole('heading', { name: 'Scenarios' }).isVisible(), 'the scenario table is shown');
+    const notes = page.locator('.needs');
+    assert.equal(await notes.count(), 5, 'tail, resources, stages and the two waterfalls say what they need');
+    for (const text of await notes.allInnerTexts())
+      assert.match(text, /^No span summary: .*amanuensis collect/, `a visible note: ${text}`);
+    assert.ok(await notes.first().isVisible(), 'the first note is visible');
+    await page.screenshot({ path: join(ARTIFACTS, 'report-load-only.png'), fullPage: true });
+    assert.deepEqual(errors, [], 'no console errors or warnings and no page errors');
+    await context.close();
+  });
+
   it('keeps every table readable with JavaScript off', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
