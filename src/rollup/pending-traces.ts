@@ -30,7 +30,8 @@ export class TraceGroup {
   dropped = 0;
   /** In the waiting map (not completed). */
   pending = false;
-  /** Aggregated before its local root arrived (evicted, or quiet too long): its request is incomplete. */
+  /** Aggregated before its local root arrived (evicted, or quiet too long), or, with the
+   *  completion wait, aggregated already: a root arriving now has lost (part of) its tree. */
   incomplete = false;
 
   constructor(traceId: string, nowMs: number) {

@@ -4,6 +4,11 @@
  * offsets and exemplars into the window's DurationStats, and the request (unattributed time, tail
  * sums, kept trees) into the request recorder. Trees wait in PendingTraces until their local root
  * arrives; nothing here runs on a span's own path.
+ *
+ * With `completionWait` (spans from the network, in any order and any batch) a trace waits instead
+ * until it has been quiet for the completion wait (`expire`), and is then aggregated whole: every
+ * local root with its tree, in end order. A local root is a span without a parent, one whose parent
+ * is remote or from another resource, or one whose parent never arrived.
  */
 import { PendingTraces, type TraceGroup } from './pending-traces.ts';
 import { NO_NAME, ROOT_PATH, SpanRegistry } from './registry.ts';
@@ -26,6 +31,8 @@ export interface SpanAggregatorOptions {
   maxBufferedSpans: number;
   /** Completed traces kept findable for spans that end after their root. */
   completedTraces: number;
+  /** Aggregate a trace once quiet (`expire`), not when its local root arrives. Default false. */
+  completionWait?: boolean;
 }
 
 export class SpanAggregator {
@@ -35,19 +42,26 @@ export class SpanAggregator {
   readonly requests: RequestRecorder;
   readonly #pending: PendingTraces;
   readonly #attribution: boolean;
+  readonly #completionWait: boolean;
   #arrivals = 0;
+  /** Spans that arrived after their trace had been aggregated (completion wait). */
+  #late = 0;
+  /** Reused by completions: the local roots and late spans of the trace completed. */
+  readonly #roots: SpanNode[] = [];
   /** Reused by every walk: the spans of the tree walked, and the walk's stack. */
   readonly #members: SpanNode[] = [];
   readonly #stack: SpanNode[] = [];
   readonly #evict = (group: TraceGroup): void => {
     this.window.counters.traceOverflow++;
-    this.#flush(group);
+    if (this.#completionWait) this.#complete(group);
+    else this.#flush(group);
   };
 
   constructor(options: SpanAggregatorOptions, startMs: number) {
     this.registry = new SpanRegistry(options.maxNames, options.maxPaths);
     this.window = new RollupWindow(startMs, options.sketch);
     this.#attribution = options.attribution;
+    this.#completionWait = options.completionWait ?? false;
     this.#pending = new PendingTraces(options);
     this.requests = new RequestRecorder(
       {
@@ -61,9 +75,15 @@ export class SpanAggregator {
     );
   }
 
-  /** Spans waiting for their local root. */
+  /** Spans waiting for their local root (or, with the completion wait, for their trace to complete). */
   get waiting(): number {
     return this.#pending.buffered;
+  }
+
+  /** Spans that arrived after their trace was aggregated (completion wait; counted in
+   *  overflow.trace_spans too when they are left out of their request). */
+  get late(): number {
+    return this.#late;
   }
 
   /**
@@ -74,6 +94,11 @@ export class SpanAggregator {
     const group = this.#pending.group(node.traceId, nowMs, this.#evict);
     node.seq = this.#arrivals++;
     node.skip = skip;
+    if (this.#completionWait) {
+      if (group.incomplete) this.#late++;
+      this.#hold(group, node);
+      return;
+    }
     if (node.localRoot) {
       this.#pending.know(group, node);
       this.#link(group, node);
@@ -107,14 +132,84 @@ export class SpanAggregator {
     }
   }
 
-  /** Aggregates, without their roots, the traces that have waited since before `beforeMs`. */
+  /** Aggregates the traces that have waited since before `beforeMs`: with the completion wait,
+   *  whole; otherwise without their roots. */
   expire(beforeMs: number): void {
-    for (const group of this.#pending.quietSince(beforeMs)) this.#flush(group);
+    for (const group of this.#pending.quietSince(beforeMs)) {
+      if (this.#completionWait) this.#complete(group);
+      else this.#flush(group);
+    }
   }
 
   /** Aggregates every waiting span (at shutdown). */
   flushAll(): void {
-    for (const group of this.#pending.waitingGroups()) this.#flush(group);
+    for (const group of this.#pending.waitingGroups()) {
+      if (this.#completionWait) this.#complete(group);
+      else this.#flush(group);
+    }
+  }
+
+  /** Completion wait: `node` waits in `group`; a bound leaves it out, aggregated alone. */
+  #hold(group: TraceGroup, node: SpanNode): void {
+    if (this.#pending.wait(group, node)) return;
+    this.window.counters.traceSpanOverflow++;
+    node.nameId = this.registry.nameId(node.name);
+    node.done = true;
+    node.selfMs = node.durationMs;
+    this.#record(node);
+  }
+
+  /**
+   * Completion wait: aggregates `group` whole. Its spans are put in end order (so that `seq` says
+   * which ended first, as arrival does in one process), each local root is aggregated with its tree
+   * as a request, a span whose parent was aggregated before is placed under it (late, left out of
+   * the request), and whatever is left (a cycle of parents) is aggregated alone.
+   */
+  #complete(group: TraceGroup): void {
+    const waiting = group.waiting.filter((node) => !node.done);
+    waiting.sort((a, b) => a.startMs + a.durationMs - (b.startMs + b.durationMs) || a.seq - b.seq);
+    const roots = this.#roots;
+    roots.length = 0;
+    for (const node of waiting) {
+      node.seq = this.#arrivals++;
+      node.firstChild = null;
+    }
+    for (let i = waiting.length - 1; i >= 0; i--) {
+      const node = waiting[i]!;
+      const parent = node.parentSpanId === '' ? undefined : group.find(node.parentSpanId);
+      if (node.localRoot || parent === undefined || parent === node || parent.source !== node.source) {
+        roots.push(node);
+      } else if (parent.done) {
+        roots.push(node);
+      } else {
+        node.nextSibling = parent.firstChild;
+        parent.firstChild = node;
+      }
+    }
+    const members = this.#members;
+    for (let i = roots.length - 1; i >= 0; i--) {
+      const node = roots[i]!;
+      if (node.done) continue;
+      members.length = 0;
+      const parent = node.parentSpanId === '' ? undefined : group.find(node.parentSpanId);
+      if (parent?.done && parent !== node && parent.source === node.source && !node.localRoot) {
+        this.#walk(node, parent, members);
+        this.window.counters.traceSpanOverflow += members.length + 1;
+      } else {
+        this.#walk(node, undefined, members);
+        if (!node.skip && this.#attribution && !group.incomplete) this.requests.finish(node, members, group.dropped);
+      }
+    }
+    for (const node of waiting) {
+      if (node.done) continue;
+      members.length = 0;
+      this.#walk(node, undefined, members);
+    }
+    members.length = 0;
+    roots.length = 0;
+    this.#pending.settle(group);
+    // Whatever arrives for this trace from now on is late: a root then has lost its tree.
+    group.incomplete = true;
   }
 
   /** Forgets every waiting span (at reset). */

@@ -38,6 +38,9 @@ export class SpanNode implements SpanRecord {
   /** Name id (NO_NAME when the table is full) and self time, for request attribution. */
   nameId = NO_NAME;
   selfMs = 0;
+  /** Which resource (service instance) sent it, for sources that mix several: a parent from
+   *  another one makes this span a local root. 0 for a single process. */
+  source = 0;
 
   constructor(
     traceId: string,
