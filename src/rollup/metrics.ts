@@ -26,6 +26,7 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import { metricsExporters } from '../telemetry/env.ts';
 import type { ResourceSource } from '../telemetry/resource-meter.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../telemetry/version.ts';
+import { durationBucket } from './duration-buckets.ts';
 import { registerResourceGauges } from './resource-gauges.ts';
 import { ScrapeReader, scrapeHandler } from './scrape-endpoint.ts';
 import { type HistogramDescription, SpanDurationProducer } from './span-duration-producer.ts';
@@ -53,11 +54,23 @@ export interface SpanMetricsOptions {
   resources?: readonly ResourceSource[];
   /** Spans dropped so far (full export queue, failed exports), exposed as a counter. */
   droppedSpans?: () => number;
+  /** Further monotonic counters (e.g. a receiver's), read at each collection. */
+  counters?: readonly CounterSource[];
+}
+
+/** A counter read from its owner: `name` without the `_total` the exposition adds. */
+export interface CounterSource {
+  name: string;
+  description: string;
+  read: () => number;
 }
 
 export interface SpanMetrics {
   /** Records every ended span's duration and exemplar; register it beside the other span processors. */
   processor: SpanProcessor;
+  /** Records one span that did not pass through `processor` (e.g. one received over OTLP); a
+   *  non-empty `traceId` makes it its bucket's exemplar. */
+  recordSpan(name: string, seconds: number, traceId: string, spanId: string, endS: number): void;
   /** Answers GET /metrics: OpenMetrics with exemplars when the Accept header asks for it, else the classic text format. */
   handleMetrics(request: IncomingMessage, response: ServerResponse): void;
   /** Exports what is pending (push readers) and stops. Idempotent; never rejects. */
@@ -107,10 +120,21 @@ export async function createSpanMetrics(options: SpanMetricsOptions): Promise<Sp
       })
       .addCallback((result) => result.observe(droppedSpans()));
   }
+  for (const counter of options.counters ?? []) {
+    meter
+      .createObservableCounter(counter.name, { description: counter.description })
+      .addCallback((result) => result.observe(counter.read()));
+  }
   let stopped: Promise<void> | undefined;
   const shutdown = (): Promise<void> => (stopped ??= provider.shutdown().catch(() => {}));
   return {
     processor: new SpanMetricsProcessor(store, shutdown),
+    recordSpan: (name, seconds, traceId, spanId, endS) => {
+      const slot = store.slotFor(name);
+      const bucket = durationBucket(seconds);
+      store.count(slot, bucket, seconds);
+      if (traceId !== '') store.exemplify(slot, bucket, seconds, traceId, spanId, endS);
+    },
     handleMetrics: scrapeHandler(scrape, {
       metric: SPAN_DURATION_METRIC,
       label: SPAN_NAME_LABEL,

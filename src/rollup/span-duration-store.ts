@@ -64,6 +64,22 @@ export class SpanDurationStore {
     return slot;
   }
 
+  /** Counts one span of `seconds` in `slot`'s bucket `bucket` (durationBucket(seconds)). */
+  count(slot: NameSlot, bucket: number, seconds: number): void {
+    slot.counts[bucket]!++;
+    const totals = slot.totals;
+    totals[0]! += seconds;
+    totals[1]!++;
+  }
+
+  /** Makes a sampled span of `seconds`, ending at `endS`, the exemplar of `slot`'s bucket `bucket`. */
+  exemplify(slot: NameSlot, bucket: number, seconds: number, traceId: string, spanId: string, endS: number): void {
+    slot.traceIds[bucket] = traceId;
+    slot.spanIds[bucket] = spanId;
+    slot.values[bucket] = seconds;
+    slot.timesS[bucket] = endS;
+  }
+
   /** Every slot with at least one span, `_other` last. */
   slots(): NameSlot[] {
     return [...this.#slots.values(), this.#other].filter((slot) => slot.totals[1]! > 0);

@@ -29,19 +29,14 @@ export class SpanMetricsProcessor implements SpanProcessor {
       const duration = span.duration;
       const seconds = duration[0] + duration[1] / 1e9;
       if (!(seconds >= 0)) return;
-      const slot = this.#store.slotFor(span.name);
+      const store = this.#store;
+      const slot = store.slotFor(span.name);
       const bucket = durationBucket(seconds);
-      slot.counts[bucket]!++;
-      const totals = slot.totals;
-      totals[0]! += seconds;
-      totals[1]!++;
+      store.count(slot, bucket, seconds);
       const context = span.spanContext();
       if ((context.traceFlags & SAMPLED) === 0) return;
       const end = span.endTime;
-      slot.traceIds[bucket] = context.traceId;
-      slot.spanIds[bucket] = context.spanId;
-      slot.values[bucket] = seconds;
-      slot.timesS[bucket] = end[0] + end[1] / 1e9;
+      store.exemplify(slot, bucket, seconds, context.traceId, context.spanId, end[0] + end[1] / 1e9);
     } catch {
       // Metrics are best effort; the span itself is exported by the other processors.
     }
