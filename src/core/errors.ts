@@ -51,6 +51,13 @@ export const ERROR_CODE = {
   DRAINING: 'draining',
   TIMEOUT: 'timeout',
   CLIENT_CLOSED: 'client_closed',
+  // An OTLP receiver's (amanuensis collect).
+  /** A body that does not decode as an ExportTraceServiceRequest in its declared content type. */
+  MALFORMED_EXPORT: 'malformed_export',
+  /** A body, or what it decompresses to, over the receiver's size limit. */
+  EXPORT_TOO_LARGE: 'export_too_large',
+  /** A Content-Encoding other than gzip or identity. */
+  UNSUPPORTED_CONTENT_ENCODING: 'unsupported_content_encoding',
   // What Node's HTTP parser refuses before any route runs.
   BAD_HTTP_REQUEST: 'bad_http_request',
   REQUEST_TIMEOUT: 'request_timeout',

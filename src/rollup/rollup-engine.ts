@@ -212,6 +212,17 @@ export class RollupEngine {
     this.#startWarmup(now);
   }
 
+  /** Aggregates every waiting span now, without waiting for their traces to be quiet (e.g. at the
+   *  end of a load run, before the last summary). Spans of those traces arriving later are late. */
+  completeWaiting(): void {
+    this.#beforeRead();
+    try {
+      this.#aggregator.flushAll();
+    } catch {
+      this.#aggregator.window.counters.internalErrors++;
+    }
+  }
+
   /** Aggregates everything, waiting spans included, and stops the timers. */
   shutdown(): void {
     this.#beforeRead();

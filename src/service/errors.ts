@@ -55,6 +55,10 @@ const HTTP_OF_CODE: Record<ErrorCode, HttpMeaning> = {
   [ERROR_CODE.TIMEOUT]: { status: 504, type: 'timeout_error' },
   // Nobody reads this answer; 499 (as nginx logs it) keeps it out of the 5xx and warnings.
   [ERROR_CODE.CLIENT_CLOSED]: invalid(499),
+  // The OTLP receiver's (src/collect answers them as google.rpc.Status, with these statuses).
+  [ERROR_CODE.MALFORMED_EXPORT]: invalid(400),
+  [ERROR_CODE.EXPORT_TOO_LARGE]: invalid(413),
+  [ERROR_CODE.UNSUPPORTED_CONTENT_ENCODING]: invalid(415),
   [ERROR_CODE.BAD_HTTP_REQUEST]: invalid(400),
   [ERROR_CODE.REQUEST_TIMEOUT]: { status: 408, type: 'timeout_error' },
   [ERROR_CODE.HEADERS_TOO_LARGE]: invalid(431),

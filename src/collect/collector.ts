@@ -1,0 +1,165 @@
+/**
+ * `startCollector`: an OTLP trace receiver on the rollup engine, for `amanuensis collect` and for
+ * `profile --target --collect`. Spans of a trace wait (bounded) until the trace has been quiet for
+ * the completion wait, then the trace is rolled up as the in-process processor would: each local
+ * root with its tree (docs/collect.md).
+ */
+import type { AddressInfo } from 'node:net';
+import type { SpanSummaryDocument } from '../rollup/document.ts';
+import { createSpanMetrics, type SpanMetrics } from '../rollup/metrics.ts';
+import { RollupEngine, type RollupEngineOptions, type SummaryOptions } from '../rollup/rollup-engine.ts';
+import { createHttpReceiver } from './http-receiver.ts';
+import { Ingest } from './ingest.ts';
+
+/** Defaults, in docs/collect.md and `collect --help`. */
+export const COLLECT_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 4318,
+  completionWaitMs: 5000,
+  maxBodyBytes: 16 * 1024 * 1024,
+  maxConcurrentExports: 16,
+  maxTraces: 20_000,
+  maxSpansPerTrace: 4096,
+  maxBufferedSpans: 200_000,
+  completedTraces: 4096,
+  serviceName: 'collect',
+} as const;
+
+export interface CollectorOptions
+  extends Omit<RollupEngineOptions, 'completionWaitMs' | 'traceWaitMs' | 'resources' | 'droppedSpans'> {
+  /** Address to bind. Default 127.0.0.1. */
+  host?: string;
+  /** OTLP/HTTP port (0 picks a free one). Default 4318. */
+  port?: number;
+  /** A trace is rolled up once no span of it has arrived for this long. Default 5000 ms. */
+  completionWaitMs?: number;
+  /** Largest export, before and after decompression. Default 16 MiB. */
+  maxBodyBytes?: number;
+  /** Exports read at once; more get 503 + Retry-After. Default 16. */
+  maxConcurrentExports?: number;
+  /** Serve GET /metrics. Default true. */
+  metrics?: boolean;
+}
+
+/** What the receiver has done, for /health and the CLI. */
+export interface CollectorHealth {
+  status: 'ok' | 'draining';
+  exports: number;
+  spans: number;
+  rejected_spans: number;
+  refused_exports: number;
+  waiting_spans: number;
+  late_spans: number;
+  bounds: {
+    completion_wait_ms: number;
+    max_traces: number;
+    max_spans_per_trace: number;
+    max_buffered_spans: number;
+    max_body_bytes: number;
+    max_concurrent_exports: number;
+  };
+}
+
+/** A running receiver. */
+export interface Collector {
+  /** Base URL of OTLP/HTTP (exports go to `${url}/v1/traces`). */
+  url: string;
+  /** The rollup document, as GET /v1/span-summary serves it. */
+  summary(options?: SummaryOptions): SpanSummaryDocument;
+  /** Rolls up every waiting trace now (e.g. when a load run has ended). */
+  completeWaiting(): void;
+  health(): CollectorHealth;
+  /** Stops accepting, rolls up what waits, closes the listener. */
+  close(): Promise<void>;
+}
+
+/** Starts a receiver and resolves once it listens. */
+export async function startCollector(options: CollectorOptions = {}): Promise<Collector> {
+  const settings = { ...COLLECT_DEFAULTS, ...withoutUndefined(options) };
+  const engine = new RollupEngine({ ...settings, completionWaitMs: settings.completionWaitMs });
+  let metrics: SpanMetrics | undefined;
+  const ingest = new Ingest(engine, (...args) => metrics?.recordSpan(...args));
+  if (options.metrics !== false) {
+    metrics = await createSpanMetrics({
+      serviceName: settings.serviceName,
+      counters: [
+        {
+          name: 'amanuensis_collect_spans',
+          description: 'Spans accepted into the rollups',
+          read: () => ingest.counters.spans,
+        },
+        {
+          name: 'amanuensis_collect_rejected_spans',
+          description: 'Spans rejected one by one (partial_success)',
+          read: () => ingest.counters.rejectedSpans,
+        },
+        {
+          name: 'amanuensis_collect_refused_exports',
+          description: 'Exports refused whole (undecodable, too large, unsupported type or encoding, overloaded)',
+          read: () => ingest.counters.refusedExports,
+        },
+        {
+          name: 'amanuensis_collect_late_spans',
+          description: 'Spans that arrived after their trace was rolled up',
+          read: () => engine.aggregator.late,
+        },
+      ],
+    });
+  }
+  let draining = false;
+  const health = (): CollectorHealth => ({
+    status: draining ? 'draining' : 'ok',
+    exports: ingest.counters.exports,
+    spans: ingest.counters.spans,
+    rejected_spans: ingest.counters.rejectedSpans,
+    refused_exports: ingest.counters.refusedExports,
+    waiting_spans: engine.aggregator.waiting,
+    late_spans: engine.aggregator.late,
+    bounds: {
+      completion_wait_ms: settings.completionWaitMs,
+      max_traces: settings.maxTraces,
+      max_spans_per_trace: settings.maxSpansPerTrace,
+      max_buffered_spans: settings.maxBufferedSpans,
+      max_body_bytes: settings.maxBodyBytes,
+      max_concurrent_exports: settings.maxConcurrentExports,
+    },
+  });
+  const http = createHttpReceiver({
+    ingest,
+    maxBodyBytes: settings.maxBodyBytes,
+    maxConcurrentExports: settings.maxConcurrentExports,
+    summary: () => engine.summary(),
+    health: () => ({ ...health() }),
+    ...(metrics ? { metrics: metrics.handleMetrics } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.server.once('error', reject);
+    http.server.listen(settings.port, settings.host, () => {
+      http.server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = http.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    summary: (summaryOptions) => engine.summary(summaryOptions),
+    completeWaiting: () => engine.completeWaiting(),
+    health,
+    async close() {
+      if (draining) return;
+      draining = true;
+      http.drain();
+      await new Promise<void>((resolve) => {
+        http.server.close(() => resolve());
+        http.server.closeIdleConnections();
+      });
+      engine.shutdown();
+      await metrics?.shutdown();
+    },
+  };
+}
+
+function withoutUndefined<T extends object>(object: T): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

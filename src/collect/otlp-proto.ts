@@ -1,0 +1,91 @@
+/**
+ * The OTLP trace messages from the official definitions (proto/, vendored from
+ * open-telemetry/opentelemetry-proto with its LICENSE), loaded once with protobufjs. Decoding is
+ * protobufjs's, generated from those files; nothing here reads the wire format by hand.
+ */
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+
+/** The vendored .proto files: `proto/` beside `src/` (and beside `dist/` in the package). */
+const PROTO_DIR = fileURLToPath(new URL('../../proto/', import.meta.url));
+const SERVICE_FILE = 'opentelemetry/proto/collector/trace/v1/trace_service.proto';
+
+/** A 64-bit integer as protobufjs decodes it (with `long` installed), or a plain number. */
+export type Int64 = number | { low: number; high: number; unsigned: boolean };
+
+/** The fields of a decoded Span the receiver reads (protobufjs fills defaults on the prototype). */
+export interface ProtoSpan {
+  traceId: Uint8Array;
+  spanId: Uint8Array;
+  parentSpanId: Uint8Array;
+  flags: number;
+  name: string;
+  kind: number;
+  startTimeUnixNano: Int64;
+  endTimeUnixNano: Int64;
+  status?: { code: number } | null;
+}
+
+export interface ProtoKeyValue {
+  key: string;
+  value?: { stringValue?: string } | null;
+}
+
+export interface ProtoResourceSpans {
+  resource?: { attributes: ProtoKeyValue[] } | null;
+  scopeSpans: { spans: ProtoSpan[] }[];
+}
+
+/** An ExportTraceServiceRequest as decoded. */
+export interface ProtoExportRequest {
+  resourceSpans: ProtoResourceSpans[];
+}
+
+/** The loaded types: request, response and the google.rpc.Status of error answers. */
+export interface OtlpTypes {
+  request: protobuf.Type;
+  response: protobuf.Type;
+  status: protobuf.Type;
+}
+
+let types: OtlpTypes | undefined;
+
+/** The OTLP trace types, loaded on first use. */
+export function otlpTypes(): OtlpTypes {
+  if (types !== undefined) return types;
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => PROTO_DIR + target;
+  root.loadSync(SERVICE_FILE);
+  // google.rpc.Status (its two scalar fields): what OTLP/HTTP error bodies carry.
+  const status = new protobuf.Type('Status')
+    .add(new protobuf.Field('code', 1, 'int32'))
+    .add(new protobuf.Field('message', 2, 'string'));
+  new protobuf.Root().define('google.rpc').add(status);
+  types = {
+    request: root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest'),
+    response: root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse'),
+    status,
+  };
+  return types;
+}
+
+/** Decodes a protobuf ExportTraceServiceRequest; throws on a malformed body. */
+export function decodeRequest(body: Uint8Array): ProtoExportRequest {
+  return otlpTypes().request.decode(body) as unknown as ProtoExportRequest;
+}
+
+/** The protobuf ExportTraceServiceResponse: empty on success, else `partial_success`. */
+export function encodeResponse(rejectedSpans: number, errorMessage: string): Uint8Array {
+  const { response } = otlpTypes();
+  const message =
+    rejectedSpans > 0 || errorMessage !== ''
+      ? response.create({ partialSuccess: { rejectedSpans, errorMessage } })
+      : response.create({});
+  return response.encode(message).finish();
+}
+
+/** A google.rpc.Status for an error answer. */
+export function encodeStatus(code: number, message: string): Uint8Array {
+  const { status } = otlpTypes();
+  return status.encode(status.create({ code, message })).finish();
+}
