@@ -1,9 +1,10 @@
 /**
- * `amanuensis`: one program, five commands (serve, load, profile, report, summary). Each command module
+ * `amanuensis`: one program, six commands (serve, load, profile, report, summary, collect). Each command module
  * parses and validates its options; this file only assembles them and maps failures to exit codes.
  */
 import { Command, CommanderError } from 'commander';
 import { CliError, UsageError } from '../core/command-errors.ts';
+import { collectCommand } from './collect.ts';
 import { loadCommand } from './load.ts';
 import { profileCommand } from './profile.ts';
 import { reportCommand } from './report.ts';
@@ -34,7 +35,8 @@ function program(): Command {
     .addCommand(loadCommand())
     .addCommand(profileCommand())
     .addCommand(reportCommand())
-    .addCommand(summaryCommand());
+    .addCommand(summaryCommand())
+    .addCommand(collectCommand());
   return withConventions(root);
 }
 

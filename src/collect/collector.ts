@@ -15,7 +15,7 @@ import { Ingest } from './ingest.ts';
 export const COLLECT_DEFAULTS = {
   host: '127.0.0.1',
   port: 4318,
-  completionWaitMs: 5000,
+  completionWaitMs: 10_000,
   maxBodyBytes: 16 * 1024 * 1024,
   maxConcurrentExports: 16,
   maxTraces: 20_000,
@@ -31,7 +31,7 @@ export interface CollectorOptions
   host?: string;
   /** OTLP/HTTP port (0 picks a free one). Default 4318. */
   port?: number;
-  /** A trace is rolled up once no span of it has arrived for this long. Default 5000 ms. */
+  /** A trace is rolled up once no span of it has arrived for this long. Default 10 000 ms. */
   completionWaitMs?: number;
   /** Largest export, before and after decompression. Default 16 MiB. */
   maxBodyBytes?: number;
