@@ -68,6 +68,8 @@ export interface Collector {
   summary(options?: SummaryOptions): SpanSummaryDocument;
   /** Rolls up every waiting trace now (e.g. when a load run has ended). */
   completeWaiting(): void;
+  /** Forgets the statistics so far (e.g. between a warm-up and the measured run). */
+  reset(): void;
   health(): CollectorHealth;
   /** Stops accepting, rolls up what waits, closes the listener. */
   close(): Promise<void>;
@@ -145,6 +147,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     url: `http://${host}:${address.port}`,
     summary: (summaryOptions) => engine.summary(summaryOptions),
     completeWaiting: () => engine.completeWaiting(),
+    reset: () => engine.reset(),
     health,
     async close() {
       if (draining) return;

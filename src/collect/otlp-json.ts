@@ -5,7 +5,7 @@
  * taken too), and field names are lowerCamelCase (snake_case is taken too). Anything that is not
  * the expected shape rejects the span it is in, or the whole body when the body is not an object.
  */
-import { SOURCE_KEYS, type SourceIds, SpanBatch, type SpanFields } from './span-batch.ts';
+import { durationMsOf, msOf, SOURCE_KEYS, type SourceIds, SpanBatch, type SpanFields } from './span-batch.ts';
 
 /** A body that is not an ExportTraceServiceRequest at all: the receiver answers 400. */
 export class JsonShapeError extends Error {
@@ -45,13 +45,16 @@ function id(value: unknown, bytes: number): string {
   return decoded.length === bytes && value.length === Math.ceil(bytes / 3) * 4 ? decoded.toString('hex') : 'x';
 }
 
-/** Nanoseconds as [whole ms, ns within the ms], exact for decimal strings; NaN when malformed. */
+/** Nanoseconds as [whole seconds, nanoseconds within it], exact for decimal strings; NaN when malformed. */
 function nanos(value: unknown): [number, number] {
-  if (typeof value === 'number')
-    return Number.isInteger(value) && value >= 0 ? [Math.floor(value / 1e6), value % 1e6] : [Number.NaN, 0];
+  if (typeof value === 'number') {
+    if (!(Number.isInteger(value) && value >= 0)) return [Number.NaN, 0];
+    const seconds = Math.floor(value / 1e9);
+    return [seconds, value - seconds * 1e9];
+  }
   if (typeof value === 'string' && /^\d{1,20}$/.test(value)) {
-    if (value.length <= 6) return [0, Number(value)];
-    return [Number(value.slice(0, -6)), Number(value.slice(-6))];
+    if (value.length <= 9) return [0, Number(value)];
+    return [Number(value.slice(0, -9)), Number(value.slice(-9))];
   }
   if (value === undefined) return [0, 0];
   return [Number.NaN, 0];
@@ -100,8 +103,8 @@ export function spansFromJson(body: unknown, sources: SourceIds): SpanBatch {
           batch.reject('a span is not an object');
           continue;
         }
-        const [startMs, startNs] = nanos(field(span, 'startTimeUnixNano', 'start_time_unix_nano'));
-        const [endMs, endNs] = nanos(field(span, 'endTimeUnixNano', 'end_time_unix_nano'));
+        const [startS, startNs] = nanos(field(span, 'startTimeUnixNano', 'start_time_unix_nano'));
+        const [endS, endNs] = nanos(field(span, 'endTimeUnixNano', 'end_time_unix_nano'));
         const status = span.status;
         const flags = span.flags;
         fields.traceId = id(field(span, 'traceId', 'trace_id'), 16);
@@ -110,8 +113,8 @@ export function spansFromJson(body: unknown, sources: SourceIds): SpanBatch {
         fields.flags = typeof flags === 'number' ? flags : 0;
         fields.name = typeof span.name === 'string' ? span.name : '';
         fields.kind = enumValue(span.kind, KINDS);
-        fields.startMs = startMs + startNs / 1e6;
-        fields.durationMs = endMs - startMs + (endNs - startNs) / 1e6;
+        fields.startMs = msOf(startS, startNs);
+        fields.durationMs = durationMsOf((endS - startS) * 1e9 + (endNs - startNs));
         fields.statusCode = isObject(status) ? enumValue(status.code, STATUS_CODES) : 0;
         batch.accept(fields, source);
       }

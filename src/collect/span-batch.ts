@@ -37,6 +37,20 @@ export class SourceIds {
   }
 }
 
+/**
+ * Epoch milliseconds of a time given as whole seconds and nanoseconds, computed as the SDK's
+ * own HrTime conversion does, so that a received span's times are the sender's to the last bit.
+ */
+export function msOf(seconds: number, nanos: number): number {
+  return seconds * 1e3 + nanos / 1e6;
+}
+
+/** Milliseconds of a duration of `nanos` nanoseconds, as the SDK's HrTime duration converts. */
+export function durationMsOf(nanos: number): number {
+  const seconds = Math.floor(nanos / 1e9);
+  return msOf(seconds, nanos - seconds * 1e9);
+}
+
 /** One span's fields, validated by `accept`. Times are split so that durations stay exact. */
 export interface SpanFields {
   traceId: string;
