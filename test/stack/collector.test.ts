@@ -40,10 +40,11 @@ function assertListensOnAllInterfaces(where: string, endpoint: unknown): void {
 }
 
 describe('collector/ configs', () => {
-  it('holds the single-node collector, the scale-out pair and the Jaeger configs', () => {
+  it('holds the single-node collector, the collect balancer, the scale-out pair and the Jaeger configs', () => {
     const files = configs.map((config) => config.file);
     for (const expected of [
       'collector/collector.yaml',
+      'collector/balancer.yaml',
       'collector/agent.yaml',
       'collector/gateway.yaml',
       'collector/jaeger.yaml',
