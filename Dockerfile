@@ -24,6 +24,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
 COPY src ./src
+# The official OTLP definitions `amanuensis collect` decodes protobuf exports with (src/collect/otlp-proto.ts).
+COPY proto ./proto
 # The service writes span summaries (and the load generator its results) under /results. The
 # directory belongs to the service user so that a named volume mounted there starts out writable:
 # Docker fills a new, empty named volume from the image's directory, owner and mode included
