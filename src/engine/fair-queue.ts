@@ -21,12 +21,27 @@ export interface TaskOrder {
 const WINDOW_BYTES = 30 * 16000 * 2;
 
 /**
- * An upload's pool tasks before it is decoded, estimated from its size: the decode, then a mel
- * task, an encoder pass and a decoder task per 30 s window. Only an order hint: without one, a
- * short request's decode would queue behind every long request's windows.
+ * Decoder steps of a 30 s window of speech, about (reference/decoder-steps.ts): its cross-attention
+ * in 6 x 30 row chunks, the prefix, some 43 tokens. Long audio's decoder runs in slices of steps,
+ * so a request's work left is counted in them.
+ */
+export const WINDOW_DECODER_STEPS = 240;
+
+/**
+ * A request's pool work from its mel on, for `windows` 30 s windows: one window is three tasks
+ * (mel, encoder, decoder); longer audio a mel task, an encoder pass and the decoder steps per window.
+ */
+export function windowTasks(windows: number): number {
+  return windows <= 1 ? 3 : windows * (2 + WINDOW_DECODER_STEPS);
+}
+
+/**
+ * An upload's pool work before it is decoded, estimated from its size: the decode, then its
+ * windows' (windowTasks). Only an order hint: without one, a short request's decode would queue
+ * behind every long request's windows.
  */
 export function uploadTasks(bytes: number): number {
-  return 1 + 3 * Math.max(1, Math.ceil(bytes / WINDOW_BYTES));
+  return 1 + windowTasks(Math.max(1, Math.ceil(bytes / WINDOW_BYTES)));
 }
 
 /** Tasks started ahead of a queued one (submitted after it) before it goes next. */

@@ -20,6 +20,7 @@ import { nowMs, StageRecorder } from '../telemetry/recorder.ts';
 import { ResourceMeter, type ResourceSource } from '../telemetry/resource-meter.ts';
 import { injectedDelays, openStage, replaySpans, stageDetail, stagesEnabled } from '../telemetry/stage.ts';
 import { ShortestRemainingQueue, type TaskOrder, withOrder } from './fair-queue.ts';
+import { ShorterFirst } from './shorter-first.ts';
 import type { TaskName } from './tasks.ts';
 import type { TaskFailure, TaskMessage, TaskReply } from './worker.ts';
 
@@ -150,6 +151,7 @@ export function createWorkerPool(options: { threads?: number } = {}): WorkerPool
     maxThreads: threads,
     taskQueue: new ShortestRemainingQueue(),
   });
+  const shorterFirst = new ShorterFirst();
   const occupancy = new PoolOccupancy(threads);
   return {
     threads,
@@ -157,12 +159,22 @@ export function createWorkerPool(options: { threads?: number } = {}): WorkerPool
     async run<T>(task: TaskName, payload: unknown, runOptions: RunOptions = {}): Promise<T> {
       const parent = context.active();
       const delays = injectedDelays(parent);
+      const { order } = runOptions;
       const message: TaskMessage = withOrder(
-        { task, payload, detail: stageDetail(), enabled: stagesEnabled(), ...(delays ? { delays } : {}) },
-        runOptions.order,
+        {
+          task,
+          payload,
+          detail: stageDetail(),
+          enabled: stagesEnabled(),
+          ...(delays ? { delays } : {}),
+          ...(order ? { preemption: { lowest: shorterFirst.lowest, remaining: order.remaining } } : {}),
+        },
+        order,
       );
       const submittedMs = nowMs();
+      if (order) await shorterFirst.clear(order.remaining, runOptions.signal);
       const queued = occupancy.submit();
+      if (order) shorterFirst.enter(order.remaining);
       let reply: TaskReply;
       try {
         const answered = piscina.run(message, {
@@ -173,6 +185,7 @@ export function createWorkerPool(options: { threads?: number } = {}): WorkerPool
         reply = await answered;
       } finally {
         occupancy.settle();
+        if (order) shorterFirst.leave(order.remaining);
       }
       replayTask(parent, { task, submittedMs, queued, threads }, reply);
       if (!reply.ok) throw toError(reply.failure);

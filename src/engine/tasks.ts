@@ -8,12 +8,13 @@ import { type DecodeAudioPayload, type DecodedAudio, decodeAudioTask, melTask } 
 import { SPAN } from '../telemetry/names.ts';
 import type { StageRecorder } from '../telemetry/recorder.ts';
 import { decoderTask } from './reference/decoder.ts';
-import { decoderWindowTask } from './reference/decoder-window.ts';
+import { decoderSliceTask } from './reference/decoder-slice.ts';
 import { type EncoderPayload, type EncoderResult, encoderTask } from './reference/encoder.ts';
 import { melWindowTask } from './reference/mel-window.ts';
+import type { TaskContext } from './task-context.ts';
 import { type Moved, moveResult } from './transfer.ts';
 
-type Task = (payload: never, rec: StageRecorder) => unknown;
+type Task = (payload: never, rec: StageRecorder, context: TaskContext) => unknown;
 
 /**
  * The decode as one worker stage: `audio.decode` itself is a main-thread span, whose children show
@@ -36,15 +37,17 @@ export const TASKS = {
   'mel.window': melWindowTask,
   encoder: encoderPassTask,
   decoder: decoderTask,
-  'decoder.window': decoderWindowTask,
+  'decoder.slice': decoderSliceTask,
 } as const satisfies Record<string, Task>;
 
 /** Name of a task the worker pool can run. */
 export type TaskName = keyof typeof TASKS;
 
 /** Looks a task up by a name that came over a message port. */
-export function findTask(name: string): ((payload: unknown, rec: StageRecorder) => unknown) | undefined {
+export function findTask(
+  name: string,
+): ((payload: unknown, rec: StageRecorder, context: TaskContext) => unknown) | undefined {
   return Object.hasOwn(TASKS, name)
-    ? (TASKS[name as TaskName] as (payload: unknown, rec: StageRecorder) => unknown)
+    ? (TASKS[name as TaskName] as (payload: unknown, rec: StageRecorder, context: TaskContext) => unknown)
     : undefined;
 }

@@ -10,6 +10,7 @@ import { CodedError, type CodedErrorData, codedErrorToData } from '../core/error
 import type { InjectedDelays } from '../telemetry/injected-delay.ts';
 import type { Detail } from '../telemetry/names.ts';
 import { nowMs, type StageRecord, StageRecorder } from '../telemetry/recorder.ts';
+import { type PreemptionCell, taskContext } from './task-context.ts';
 import { findTask } from './tasks.ts';
 import { Moved, movable } from './transfer.ts';
 
@@ -21,6 +22,8 @@ export interface TaskMessage {
   enabled: boolean;
   /** The request's `--inject-delay` plan, when it has one. */
   delays?: InjectedDelays;
+  /** The queue's shared cell and this task's order, for tasks that stop when shorter work waits. */
+  preemption?: PreemptionCell;
 }
 
 /** How a task failed: a CodedError as data, or any other error (cloned by the structured clone algorithm). */
@@ -50,7 +53,7 @@ export default function runTask(message: TaskMessage): TaskReply {
       endMs: nowMs(),
     };
   try {
-    const result = task(message.payload, recorder);
+    const result = task(message.payload, recorder, taskContext(message.preemption));
     // A task that returns Moved hands its large arrays over instead of having them cloned.
     if (result instanceof Moved) {
       const reply: TaskReply = { ok: true, result: result.value, records: recorder.records, startMs, endMs: nowMs() };

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Piscina, type PiscinaTask } from 'piscina';
-import { MAX_BYPASSES, ShortestRemainingQueue, uploadTasks } from '../../src/engine/fair-queue.ts';
+import {
+  MAX_BYPASSES,
+  ShortestRemainingQueue,
+  uploadTasks,
+  WINDOW_DECODER_STEPS,
+} from '../../src/engine/fair-queue.ts';
 
 /** A stand-in for piscina's queued task: only its queue options matter to the queue. */
 function task(name: string, remaining?: number): PiscinaTask {
@@ -58,8 +63,8 @@ describe('ShortestRemainingQueue', () => {
     assert.equal(uploadTasks(32_044), 4, '1 s of 16 kHz 16-bit WAV: its decode and one window');
     assert.equal(
       uploadTasks(19_200_044),
-      1 + 3 * 21,
-      '10 minutes: its decode and 21 windows by size (the header tips it over)',
+      1 + 21 * (2 + WINDOW_DECODER_STEPS),
+      '10 minutes: its decode and 21 windows by size (the header tips it over), each a mel task, an encoder pass and its decoder steps',
     );
   });
 });

@@ -20,6 +20,23 @@ export interface CrossCache {
   rows: number;
 }
 
+/** Layer `layer`'s cross-attention keys and values for `input` rows [from, to), into the same rows of `keys` and `values`. */
+export function crossAttentionRows(
+  input: Float32Array,
+  model: DecoderModel,
+  layer: number,
+  rows: { from: number; to: number },
+  keys: Float32Array,
+  values: Float32Array,
+): void {
+  const { cross } = model.layers[layer]!;
+  const span = [rows.from * D_MODEL, rows.to * D_MODEL] as const;
+  const count = rows.to - rows.from;
+  const x = input.subarray(...span);
+  matmulNT(x, cross.key.weight, keys.subarray(...span), count, D_MODEL, D_MODEL, cross.key.bias);
+  matmulNT(x, cross.value.weight, values.subarray(...span), count, D_MODEL, D_MODEL, cross.value.bias);
+}
+
 /** Computes every layer's cross-attention keys and values for encoder window `window`. */
 export function crossAttentionCache(
   encoder: Float32Array,
@@ -32,14 +49,13 @@ export function crossAttentionCache(
   const input = encoder.subarray(from * D_MODEL, (from + rows) * D_MODEL);
   const keys: Float32Array[] = [];
   const values: Float32Array[] = [];
-  for (const layer of model.layers) {
+  model.layers.forEach((_, l) => {
     const k = new Float32Array(rows * D_MODEL);
     const v = new Float32Array(rows * D_MODEL);
-    matmulNT(input, layer.cross.key.weight, k, rows, D_MODEL, D_MODEL, layer.cross.key.bias);
-    matmulNT(input, layer.cross.value.weight, v, rows, D_MODEL, D_MODEL, layer.cross.value.bias);
+    crossAttentionRows(input, model, l, { from: 0, to: rows }, k, v);
     keys.push(k);
     values.push(v);
-  }
+  });
   return { keys, values, rows };
 }
 
@@ -78,20 +94,39 @@ function attend(
   }
 }
 
+/** A window's self-attention keys and values per layer, [capacity][D_MODEL], and how many tokens they hold. */
+export interface SelfCache {
+  keys: Float32Array[];
+  values: Float32Array[];
+  length: number;
+}
+
 /** One window's decoder: its self-attention cache and the cross-attention span it reads. */
 export class DecoderState {
   private readonly model: DecoderModel;
   private readonly cross: CrossCache;
   private readonly selfKeys: Float32Array[];
   private readonly selfValues: Float32Array[];
-  private length = 0;
+  private length: number;
 
-  /** `capacity`: most tokens this window will run (prefix plus generated). */
-  constructor(model: DecoderModel, cross: CrossCache, capacity: number) {
+  /**
+   * `cache`: the most tokens this window will run (prefix plus generated), for an empty cache; or
+   * a cache an earlier state of the same window filled, to go on from where it stopped.
+   */
+  constructor(model: DecoderModel, cross: CrossCache, cache: number | SelfCache) {
     this.model = model;
     this.cross = cross;
-    this.selfKeys = model.layers.map(() => new Float32Array(capacity * D_MODEL));
-    this.selfValues = model.layers.map(() => new Float32Array(capacity * D_MODEL));
+    const capacity = typeof cache === 'number' ? cache : 0;
+    this.selfKeys =
+      typeof cache === 'number' ? model.layers.map(() => new Float32Array(capacity * D_MODEL)) : cache.keys;
+    this.selfValues =
+      typeof cache === 'number' ? model.layers.map(() => new Float32Array(capacity * D_MODEL)) : cache.values;
+    this.length = typeof cache === 'number' ? 0 : cache.length;
+  }
+
+  /** The self-attention cache as it stands, to hand to a later state (its arrays, not copies). */
+  get cache(): SelfCache {
+    return { keys: this.selfKeys, values: this.selfValues, length: this.length };
   }
 
   /** Runs `tokens` through the stack after those already cached; returns the last one's normalised state. */

@@ -63,13 +63,13 @@ export interface DecodeSettings {
   temperature: number;
 }
 
-interface Choice {
+export interface Choice {
   token: number;
   logprob: number;
 }
 
 /** Picks the next text token: greedy at temperature 0, else sampled; tokens already said in this window are skipped. */
-function choose(logits: Float32Array, used: ReadonlySet<number>, temperature: number, rng: Xorshift32): Choice {
+export function choose(logits: Float32Array, used: ReadonlySet<number>, temperature: number, rng: Xorshift32): Choice {
   let max = -Infinity;
   for (let i = 0; i < TEXT_TOKENS; i++) if (logits[i]! > max) max = logits[i]!;
   let sum = 0;
@@ -98,6 +98,14 @@ function choose(logits: Float32Array, used: ReadonlySet<number>, temperature: nu
   return { token, logprob: logits[token]! - logZ };
 }
 
+/** The tokens a window's decoding starts from: the text before (if any), then start, language and task. */
+export const windowPrefix = (prompt: readonly number[], language: string | undefined): number[] => [
+  ...(prompt.length > 0 ? [START_OF_PREV, ...prompt] : []),
+  SOT,
+  languageToken(language ?? 'en'),
+  TRANSCRIBE,
+];
+
 /** Decodes one 30 s window: its prefix in one batch, then one token per step. */
 function decodeWindow(
   model: DecoderModel,
@@ -108,12 +116,7 @@ function decodeWindow(
   rng: Xorshift32,
 ): DecodedSegment[] {
   const needed = plans.reduce((sum, plan) => sum + plan.tokens, 0);
-  const prefix = [
-    ...(prompt.length > 0 ? [START_OF_PREV, ...prompt] : []),
-    SOT,
-    languageToken(payload.language ?? 'en'),
-    TRANSCRIBE,
-  ];
+  const prefix = windowPrefix(prompt, payload.language);
   const state = new DecoderState(model, cross, prefix.length + needed);
   const logits = new Float32Array(TEXT_TOKENS);
   const used = new Set<number>();
@@ -191,7 +194,7 @@ export function windowsWithSpeech(plans: PlannedSegment[], positions: number): n
  * Decodes window by window (`decoder.attention` then `decoder.token_generation` for each 30 s
  * window with speech), then formats (`decoder.post_processing`). Audio without speech still passes
  * through both stages, with nothing to do, so every trace has the same shape. Long audio runs as
- * one `decoder.window` task per window instead (decoder-window.ts), with the same result.
+ * each window in `decoder.slice` tasks instead (decode-windows.ts), with the same result.
  */
 export function decoderTask(payload: DecoderPayload, rec: StageRecorder): DecoderResult {
   const model = decoderModel(payload.weights);

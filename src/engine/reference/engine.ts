@@ -11,12 +11,13 @@ import type { MelPayload, MelResult } from '../../audio/tasks.ts';
 import { ATTR, SPAN } from '../../telemetry/names.ts';
 import { stage } from '../../telemetry/stage.ts';
 import type { Engine, EngineOptions, EngineResult, TranscribeRequest } from '../engine.ts';
+import { decodeByWindow } from './decode-windows.ts';
 import type { DecoderPayload, DecoderResult } from './decoder.ts';
 import type { EncoderResult } from './encoder.ts';
 import { TOKENS_PER_SECOND } from './speech-plan.ts';
 import { VOCAB_SIZE } from './vocabulary.ts';
 import { sharedWeights } from './weights.ts';
-import { decodeByWindow, encodeByWindow, melByWindow, tasksFor, windowCount } from './windowed.ts';
+import { encodeByWindow, melByWindow, tasksFor, windowCount } from './windowed.ts';
 
 export const REFERENCE_MODEL = 'reference-synthetic';
 

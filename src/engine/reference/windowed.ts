@@ -1,7 +1,8 @@
 /**
- * Long audio on the pool one 30 s window at a time: `mel.window`, one encoder pass and
- * `decoder.window` per window, each its own pool task, so a long request holds a worker thread for
- * one window's work and a short request submitted meanwhile waits for at most that much per thread
+ * Long audio on the pool one 30 s window at a time: `mel.window` and one encoder pass per window,
+ * each its own pool task, and the decoder in slices of a window (decode-windows.ts), so a long
+ * request holds a worker thread for one window's mel or encoder pass or one decoder slice, and a
+ * short request submitted meanwhile waits for at most that much per thread
  * (docs/reliability.md, fair scheduling). Each task tells the pool how many tasks its request
  * still has (`order.remaining`), so queued short work starts first. The result equals the
  * one-task path's: windows are independent in the encoder, mel is normalized with the maximum of
@@ -11,28 +12,23 @@ import type { Accelerator } from '../../accelerator/accelerator.ts';
 import { HOP_LENGTH, normalizeLogMel, samplesForFrames } from '../../audio/mel.ts';
 import { SPAN } from '../../telemetry/names.ts';
 import { leafStage } from '../../telemetry/stage.ts';
+import { windowTasks } from '../fair-queue.ts';
 import type { WorkerPool } from '../pool.ts';
 import { transferList } from '../transfer.ts';
-import type { DecoderResult } from './decoder.ts';
-import { foldSeed, seedStart, windowsWithSpeech } from './decoder.ts';
-import type { DecoderWindowPayload, DecoderWindowResult } from './decoder-window.ts';
+import { foldSeed, seedStart } from './decoder.ts';
 import type { EncoderResult } from './encoder.ts';
 import type { MelWindowPayload, MelWindowResult } from './mel-window.ts';
-import { D_MODEL, WINDOW_FRAMES } from './shapes.ts';
-import { planFromVoiced } from './speech-plan.ts';
-import type { DecodedSegment } from './transcript.ts';
-import { promptTokens } from './vocabulary.ts';
+import { WINDOW_FRAMES } from './shapes.ts';
 import type { WeightSet } from './weights.ts';
 
-const SAMPLE_RATE_HZ = 16000;
 const WINDOW_SAMPLES = WINDOW_FRAMES * HOP_LENGTH;
 const RELEASED = new Float32Array(0);
 
 /** 30 s windows of `samples` of 16 kHz audio (mel frames of 160 samples, 3000 a window). */
 export const windowCount = (samples: number): number => Math.ceil(Math.floor(samples / HOP_LENGTH) / WINDOW_FRAMES);
 
-/** Pool tasks a request of `windows` windows runs from its mel on: a mel task, an encoder pass and a decoder task each. */
-export const tasksFor = (windows: number): number => 3 * Math.max(1, windows);
+/** Pool work a request of `windows` windows has from its mel on (see windowTasks). */
+export const tasksFor = windowTasks;
 
 /** A long request's log-mel, its windows as the encoder takes them (bin-major each), and its speech plan's voiced frames. */
 export interface WindowedMel {
@@ -128,58 +124,4 @@ export async function encodeByWindow(
     endMs = Math.max(endMs, result.endMs);
   }
   return { windows, positions, launches, endMs, seed: seed >>> 0 };
-}
-
-export interface WindowedDecode {
-  encoder: WindowedEncoding;
-  voiced: Uint8Array;
-  samples: number;
-  language: string | undefined;
-  prompt: string | undefined;
-  temperature: number;
-  wordTimestamps: boolean;
-  weights: WeightSet;
-}
-
-/** The decoder, one `decoder.window` task per window with speech (one with nothing to do when none has). */
-export async function decodeByWindow(
-  pool: WorkerPool,
-  input: WindowedDecode,
-  signal: AbortSignal,
-): Promise<DecoderResult> {
-  const { encoder } = input;
-  const plans = encoder.positions > 0 ? planFromVoiced(input.voiced, input.samples / SAMPLE_RATE_HZ) : [];
-  const windows = windowsWithSpeech(plans, encoder.positions);
-  const steps = windows.length > 0 ? windows : [undefined];
-  const earlier: DecodedSegment[] = [];
-  let prompt = promptTokens(input.prompt);
-  let rngState = encoder.seed;
-  for (let i = 0; i < steps.length; i++) {
-    const window = steps[i];
-    const rows = window === undefined ? 0 : encoder.windows[window]!.length / D_MODEL;
-    const payload: DecoderWindowPayload = {
-      encoder: window === undefined ? RELEASED : encoder.windows[window]!,
-      rows,
-      speech: window !== undefined,
-      plans: plans.filter((plan) => plan.window === window),
-      prompt,
-      rngState,
-      language: input.language,
-      temperature: input.temperature,
-      weights: input.weights,
-      ...(i === steps.length - 1 ? { finish: { earlier, wordTimestamps: input.wordTimestamps } } : {}),
-    };
-    const result = await pool.run<DecoderWindowResult>('decoder.window', payload, {
-      signal,
-      order: { remaining: steps.length - i },
-      transfer: transferList(payload.encoder),
-    });
-    // Moved to the worker, the window's rows are gone here; the list lets go of the empty view too.
-    if (window !== undefined) encoder.windows[window] = RELEASED;
-    if (result.done) return result.done;
-    earlier.push(...result.segments);
-    prompt = result.prompt;
-    rngState = result.rngState;
-  }
-  throw new Error('the last decoder window returned no transcript');
 }
