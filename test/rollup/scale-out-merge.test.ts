@@ -6,95 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Context, SpanKind } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { SpanKind } from '@opentelemetry/api';
 import type { KeptTrace, SpanSummaryDocument } from '../../src/rollup/document.ts';
 import { mergeSummaries } from '../../src/rollup/merge.ts';
 import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
 import { mulberry32 } from '../support/random.ts';
+import { ByTraceId, summaryDifferences } from '../support/scale-out.ts';
 import { transcription } from './requests.ts';
 import { type SpanSpec, testTracer } from './spans.ts';
-
-/** Hands each span to one of `targets` chosen from its trace id alone, as load_balancing does. */
-class ByTraceId implements SpanProcessor {
-  readonly targets: SpanProcessor[];
-  readonly traces: Set<string>[];
-
-  constructor(targets: SpanProcessor[]) {
-    this.targets = targets;
-    this.traces = targets.map(() => new Set<string>());
-  }
-
-  #pick(traceId: string): SpanProcessor {
-    const index = Number.parseInt(traceId.slice(-8), 16) % this.targets.length;
-    this.traces[index]!.add(traceId);
-    return this.targets[index]!;
-  }
-
-  onStart(span: Span, context: Context): void {
-    this.#pick(span.spanContext().traceId).onStart(span, context);
-  }
-
-  onEnd(span: ReadableSpan): void {
-    this.#pick(span.spanContext().traceId).onEnd(span);
-  }
-
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** Sums (and what is computed from sums): the same numbers added in another order, so equal to rounding. */
-const FLOAT_SUMS = new Set([
-  'total_ms',
-  'mean',
-  'mean_ms',
-  'stddev_ms',
-  'self_total_ms',
-  'self_mean_ms',
-  'start_offset_mean_ms',
-  'sum_ms',
-  'root_ms',
-  'slow_mean_ms',
-  'baseline_mean_ms',
-  'delta_ms',
-  'share',
-]);
-/** Relative difference allowed for those: a few units in the last place of a double. */
-const ROUNDING = 1e-12;
-
-/** Where `got` and `want` differ beyond what the module comment allows: one line per difference. */
-function differences(got: unknown, want: unknown, path: string, key: string, out: string[]): void {
-  if (typeof got === 'number' && typeof want === 'number') {
-    const exact = got === want;
-    const rounded =
-      // Per-bucket self-time sums are keyed by span name (`stages.npu.kernel_execution`).
-      (FLOAT_SUMS.has(key) || path.includes('.stages.')) &&
-      Math.abs(got - want) <= ROUNDING * Math.max(Math.abs(got), Math.abs(want));
-    if (!exact && !rounded) out.push(`${path}: ${got} != ${want}`);
-    return;
-  }
-  if (Array.isArray(got) && Array.isArray(want)) {
-    if (got.length !== want.length) out.push(`${path}: ${got.length} entries != ${want.length}`);
-    for (let i = 0; i < Math.min(got.length, want.length); i++) differences(got[i], want[i], `${path}[${i}]`, key, out);
-    return;
-  }
-  if (typeof got === 'object' && got !== null && typeof want === 'object' && want !== null) {
-    const a = got as Record<string, unknown>;
-    const b = want as Record<string, unknown>;
-    for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      // Compared on their own below.
-      if (name === 'typical' || name === 'exemplars' || name === 'generated_at' || name === 'window') continue;
-      differences(a[name], b[name], `${path}.${name}`, name, out);
-    }
-    return;
-  }
-  if (got !== want) out.push(`${path}: ${JSON.stringify(got)} != ${JSON.stringify(want)}`);
-}
 
 /** A health check as a second kind of request, so there are two roots to attribute. */
 function healthCheck(ms: number): SpanSpec {
@@ -142,9 +61,7 @@ describe('mergeSummaries of instances fed by trace id', () => {
   });
 
   it('gives exactly the counts, sketches, percentiles, paths, tail and slowest traces of one instance', () => {
-    const found: string[] = [];
-    differences(merged, one, 'merged', '', found);
-    assert.deepEqual(found, [], 'no field differs beyond float rounding of its sums');
+    assert.deepEqual(summaryDifferences(merged, one), [], 'no field differs beyond float rounding of its sums');
     assert.equal(merged.requests.length, 2, 'both roots are attributed');
     assert.ok(
       merged.requests.every((entry) => entry.tail.slow_count > 0),
