@@ -6,30 +6,8 @@
  * itself then refuses any other fetch.
  */
 import { createHash } from 'node:crypto';
-import { STYLES } from '../report/styles.ts';
 import { LIVE_SCRIPT } from './page-script.ts';
-
-const LIVE_STYLES = `
-.status { display: inline-block; padding: 1px 10px; border-radius: 10px; font-size: 0.85rem; background: #e5e7eb; }
-.status.live { background: #d1fae5; color: var(--good); }
-.status.reconnecting { background: #fee2e2; color: var(--bad); }
-.numbers { display: flex; flex-wrap: wrap; gap: 12px 32px; margin: 8px 0; }
-.numbers div { display: flex; flex-direction: column; }
-.numbers b { font-size: 1.6rem; font-variant-numeric: tabular-nums; }
-.numbers span { color: var(--muted); font-size: 0.85rem; }
-svg.series { width: 100%; height: auto; display: block; }
-svg.series .grid { stroke: var(--line); }
-svg.series .axis { fill: var(--muted); font-size: 11px; }
-svg.series .rps { fill: var(--accent); }
-svg.series polyline { fill: none; stroke-width: 2; }
-svg.series .p50 { stroke: var(--good); }
-svg.series .p99 { stroke: var(--bad); }
-svg.series .dot.p50 { fill: var(--good); stroke: none; }
-svg.series .dot.p99 { fill: var(--bad); stroke: none; }
-td.wrap { white-space: normal; min-width: 16em; }
-.legend .p50 { color: var(--good); }
-.legend .p99 { color: var(--bad); }
-`;
+import { LIVE_STYLES } from './styles.ts';
 
 const BODY = `<header>
 <h1><span id="service">amanuensis</span> live <span id="status" class="status">connecting</span></h1>
@@ -60,7 +38,7 @@ function sha256(text: string): string {
   return `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 }
 
-const STYLE_TEXT = STYLES + LIVE_STYLES;
+const STYLE_TEXT = LIVE_STYLES;
 
 /** The page's HTML. */
 export const LIVE_PAGE = `<!doctype html>
