@@ -5,6 +5,7 @@
  * root with its tree (docs/collect.md).
  */
 import type { AddressInfo } from 'node:net';
+import { createLiveRoutes } from '../live/routes.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { createSpanMetrics, type SpanMetrics } from '../rollup/metrics.ts';
 import { RollupEngine, type RollupEngineOptions, type SummaryOptions } from '../rollup/rollup-engine.ts';
@@ -126,6 +127,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       max_concurrent_exports: settings.maxConcurrentExports,
     },
   });
+  const live = createLiveRoutes({ summary: () => engine.summary() });
   const http = createHttpReceiver({
     ingest,
     maxBodyBytes: settings.maxBodyBytes,
@@ -133,6 +135,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     summary: () => engine.summary(),
     health: () => ({ ...health() }),
     ...(metrics ? { metrics: metrics.handleMetrics } : {}),
+    live,
   });
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
@@ -153,6 +156,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       if (draining) return;
       draining = true;
       http.drain();
+      live.close();
       await new Promise<void>((resolve) => {
         http.server.close(() => resolve());
         http.server.closeIdleConnections();

@@ -1,12 +1,13 @@
 /**
  * The OTLP/HTTP side of `collect`: `POST /v1/traces` (protobuf or JSON, gzip or not), and the
- * read endpoints `GET /v1/span-summary`, `GET /metrics` and `GET /health`. Exports are read under
+ * read endpoints `GET /v1/span-summary`, `GET /metrics`, `GET /health` and the live view. Exports are read under
  * a size limit (read-body.ts) and a bound on those read at once (beyond it: 503 with Retry-After,
  * which OTLP senders retry). Nothing a client sends takes the receiver down: every failure of one
  * export is its own answer.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { CodedError, ERROR_CODE } from '../core/errors.ts';
+import type { LiveRoutes } from '../live/routes.ts';
 import type { Ingest } from './ingest.ts';
 import { type Encoding, encodingOf, sendFailure, sendSuccess } from './otlp-answer.ts';
 import { contentEncoding, decompress, readRaw } from './read-body.ts';
@@ -29,6 +30,8 @@ export interface HttpReceiverOptions {
   metrics?: (request: IncomingMessage, response: ServerResponse) => void;
   /** Called with every export that was accepted (some or all of its spans), unchanged. */
   accepted?: (raw: RawExport) => void;
+  /** GET /live and GET /v1/events (docs/live.md). */
+  live?: LiveRoutes;
 }
 
 /** Time a client has to send a whole export. */
@@ -84,6 +87,7 @@ export function createHttpReceiver(options: HttpReceiverOptions): { server: Serv
   };
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
+    if (options.live?.handle(request, response)) return;
     const path = (request.url ?? '/').split('?')[0];
     const get = request.method === 'GET' || request.method === 'HEAD';
     if (path === '/v1/traces') {
