@@ -20,6 +20,9 @@ const repoRoot = resolve(import.meta.dirname, '..');
 const resultsDir = join(repoRoot, 'results');
 const prometheusUrl = 'http://localhost:9090';
 const grafanaUrl = 'http://localhost:3000';
+const serviceUrl = 'http://localhost:8080';
+/** `collect`, which the collector sends every span to (docker-compose.yml publishes its 4318 here). */
+const collectUrl = 'http://localhost:4320';
 /** The service's span-duration histogram (docs/stack.md) and the dashboard that draws it. */
 const serviceHistogram = 'amanuensis_span_duration_seconds_bucket';
 const dashboardUid = 'amanuensis-stage-latency';
@@ -284,6 +287,27 @@ async function checkSpanMetrics(): Promise<void> {
   step(`Monitor tab (span kind Internal): ${operations.length} operations, e.g. ${operations.slice(0, 4).join(', ')}`);
 }
 
+interface CountsDoc {
+  dropped_spans: number;
+  spans: Array<{ name: string; count: number }>;
+}
+
+function transcribeCount(summary: CountsDoc): number {
+  return summary.spans.find((entry) => entry.name === 'transcribe')?.count ?? 0;
+}
+
+/** collect, fed by the collector, counts every transcribe span the service counted itself. */
+async function checkCollect(): Promise<void> {
+  const service = (await getJson(`${serviceUrl}/v1/span-summary`)) as CountsDoc;
+  const expected = transcribeCount(service) - service.dropped_spans;
+  // collect rolls a trace up once it has been quiet for its completion wait (10 s by default).
+  const counted = await poll(`collect's summary with ${expected} transcribe spans`, 60_000, async () => {
+    const count = transcribeCount((await getJson(`${collectUrl}/v1/span-summary`)) as CountsDoc);
+    return count >= expected && count > 0 ? count : undefined;
+  });
+  step(`collect: ${counted} transcribe spans, as the service counted them (${transcribeCount(service)})`);
+}
+
 async function run(suite: string): Promise<void> {
   await mkdir(resultsDir, { recursive: true });
   step('docker compose up -d --wait --build');
@@ -321,6 +345,7 @@ async function run(suite: string): Promise<void> {
   step(`slowest transcribe exemplar: ${exemplar.durationMs.toFixed(1)} ms, trace ${exemplar.traceId}`);
   await checkTrace(exemplar.traceId);
   await checkSpanMetrics();
+  await checkCollect();
   await checkExemplars(loadStarted);
   await checkGrafana();
   step(`ok: ${jaegerUrl}/trace/${exemplar.traceId}, ${grafanaUrl}/d/${dashboardUid}`);
@@ -361,7 +386,7 @@ async function main(): Promise<number> {
   } catch (error) {
     process.stderr.write(`stack-check: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
     await compose(['ps'], 60_000);
-    await compose(['logs', '--tail', '40', 'collector', 'jaeger', 'service', 'grafana'], 60_000);
+    await compose(['logs', '--tail', '40', 'collector', 'collect', 'jaeger', 'service', 'grafana'], 60_000);
     return 1;
   } finally {
     if (!options.keep) {
