@@ -37,6 +37,7 @@ export async function runCollect(options: CollectCliOptions): Promise<void> {
     collector = await startCollector({
       host: options.host,
       port: options.port,
+      ...(options.grpcPort === undefined ? {} : { grpcPort: options.grpcPort }),
       completionWaitMs: options.completionWait * 1000,
       maxTraces: options.maxTraces,
       maxSpansPerTrace: options.maxSpansPerTrace,
@@ -69,7 +70,7 @@ export async function runCollect(options: CollectCliOptions): Promise<void> {
   if (!options.quiet) {
     const health = collector.health();
     process.stdout.write(
-      `OTLP/HTTP ${collector.url}/v1/traces; completion wait ${health.bounds.completion_wait_ms} ms, at most ${health.bounds.max_traces} traces and ${health.bounds.max_buffered_spans} spans waiting\n`,
+      `OTLP/HTTP ${collector.url}/v1/traces${collector.grpcUrl ? `, OTLP/gRPC ${collector.grpcUrl}` : ''}; completion wait ${health.bounds.completion_wait_ms} ms, at most ${health.bounds.max_traces} traces and ${health.bounds.max_buffered_spans} spans waiting\n`,
     );
   }
 }

@@ -9,6 +9,7 @@ import { nonNegativeNumber, port, positiveInt } from './arg-parsers.ts';
 export interface CollectCliOptions {
   host: string;
   port: number;
+  grpcPort: number | undefined;
   summaryOut: string | undefined;
   summaryInterval: number;
   completionWait: number;
@@ -39,13 +40,18 @@ function waitSeconds(value: string): number {
 export function collectCommand(): Command {
   return new Command('collect')
     .description(
-      'receive OTLP traces (HTTP POST /v1/traces, protobuf or JSON, gzip or not) from any service and roll them up: GET /v1/span-summary, /metrics, /health',
+      'receive OTLP traces (HTTP POST /v1/traces, protobuf or JSON, gzip or not; gRPC TraceService/Export) from any service and roll them up: GET /v1/span-summary, /metrics, /health',
     )
     .addOption(
       new Option('--host <host>', 'address to bind (use 0.0.0.0 in a container)').default(COLLECT_DEFAULTS.host),
     )
     .addOption(
       new Option('--port <port>', 'OTLP/HTTP port (0 picks a free one)').default(COLLECT_DEFAULTS.port).argParser(port),
+    )
+    .addOption(
+      new Option('--grpc-port <port>', 'OTLP/gRPC port (0 picks a free one; off: no gRPC listener)')
+        .default(4317)
+        .argParser((value) => (value === 'off' ? undefined : port(value))),
     )
     .addOption(
       new Option(

@@ -9,6 +9,7 @@ import { createLiveRoutes } from '../live/routes.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { createSpanMetrics, type SpanMetrics } from '../rollup/metrics.ts';
 import { RollupEngine, type RollupEngineOptions, type SummaryOptions } from '../rollup/rollup-engine.ts';
+import { startGrpcReceiver, stopGrpcReceiver } from './grpc-receiver.ts';
 import { createHttpReceiver } from './http-receiver.ts';
 import { Ingest } from './ingest.ts';
 
@@ -26,12 +27,17 @@ export const COLLECT_DEFAULTS = {
   serviceName: 'collect',
 } as const;
 
+/** In-flight gRPC calls get this long at close before the listener is forced shut. */
+const GRPC_GRACE_MS = 2000;
+
 export interface CollectorOptions
   extends Omit<RollupEngineOptions, 'completionWaitMs' | 'traceWaitMs' | 'resources' | 'droppedSpans'> {
   /** Address to bind. Default 127.0.0.1. */
   host?: string;
   /** OTLP/HTTP port (0 picks a free one). Default 4318. */
   port?: number;
+  /** OTLP/gRPC port (0 picks a free one). Default: no gRPC listener. */
+  grpcPort?: number;
   /** A trace is rolled up once no span of it has arrived for this long. Default 10 000 ms. */
   completionWaitMs?: number;
   /** Largest export, before and after decompression. Default 16 MiB. */
@@ -65,6 +71,8 @@ export interface CollectorHealth {
 export interface Collector {
   /** Base URL of OTLP/HTTP (exports go to `${url}/v1/traces`). */
   url: string;
+  /** Address of OTLP/gRPC (`http://host:port`), when it listens. */
+  grpcUrl?: string;
   /** The rollup document, as GET /v1/span-summary serves it. */
   summary(options?: SummaryOptions): SpanSummaryDocument;
   /** Rolls up every waiting trace now (e.g. when a load run has ended). */
@@ -146,8 +154,24 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   });
   const address = http.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let grpc: Awaited<ReturnType<typeof startGrpcReceiver>> | undefined;
+  if (options.grpcPort !== undefined) {
+    try {
+      grpc = await startGrpcReceiver(settings.host, options.grpcPort, {
+        ingest,
+        maxBodyBytes: settings.maxBodyBytes,
+        draining: () => draining,
+      });
+    } catch (error) {
+      http.server.close();
+      engine.shutdown();
+      await metrics?.shutdown();
+      throw new Error(`gRPC port ${options.grpcPort}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   return {
     url: `http://${host}:${address.port}`,
+    ...(grpc ? { grpcUrl: `http://${host}:${grpc.port}` } : {}),
     summary: (summaryOptions) => engine.summary(summaryOptions),
     completeWaiting: () => engine.completeWaiting(),
     reset: () => engine.reset(),
@@ -157,10 +181,13 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       draining = true;
       http.drain();
       live.close();
-      await new Promise<void>((resolve) => {
-        http.server.close(() => resolve());
-        http.server.closeIdleConnections();
-      });
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          http.server.close(() => resolve());
+          http.server.closeIdleConnections();
+        }),
+        grpc ? stopGrpcReceiver(grpc.server, GRPC_GRACE_MS) : undefined,
+      ]);
       engine.shutdown();
       await metrics?.shutdown();
     },

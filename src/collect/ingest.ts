@@ -59,10 +59,15 @@ export class Ingest {
   json(body: Buffer): SpanBatch {
     let parsed: unknown;
     try {
+      // Whatever JSON.parse throws (a syntax error, too deep a nesting) is the body's fault.
       parsed = JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      throw malformed(error);
+    }
+    try {
       return spansFromJson(parsed, this.#sources);
     } catch (error) {
-      if (error instanceof SyntaxError || error instanceof JsonShapeError) throw malformed(error);
+      if (error instanceof JsonShapeError) throw malformed(error);
       throw error;
     }
   }

@@ -91,17 +91,17 @@ function assertSameRollups(received: SpanSummaryDocument, reference: SpanSummary
   }
 }
 
-describe('collect with the SDK OTLP exporters of another process', () => {
+describe('collect with the SDK OTLP exporters (proto, JSON, gRPC) of another process', () => {
   let collector: Collector;
   before(async () => {
-    collector = await startCollector({ port: 0, completionWaitMs: 300, metrics: false });
+    collector = await startCollector({ port: 0, grpcPort: 0, completionWaitMs: 300, metrics: false });
   });
   after(() => collector.close());
 
-  for (const protocol of ['proto', 'json']) {
+  for (const protocol of ['proto', 'json', 'grpc']) {
     it(`gives the in-process rollups exactly (${protocol}, SimpleSpanProcessor: children arrive first)`, async () => {
       const before = collector.health().spans;
-      const reference = await send(collector.url, protocol);
+      const reference = await send(protocol === 'grpc' ? collector.grpcUrl! : collector.url, protocol);
       await waitUntil('every span received and every trace rolled up', () => collector.health(), {
         until: (health) => health.spans - before === REQUESTS * SPANS_PER_REQUEST && health.waiting_spans === 0,
       });
