@@ -6,21 +6,26 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CliError } from '../core/command-errors.ts';
-import { barProgress, type LoadEvent } from '../loadgen/progress.ts';
+import type { LoadOptions } from '../loadgen/options.ts';
 import type { LoadResults } from '../loadgen/results.ts';
-import { runSuite } from '../loadgen/run-load.ts';
-import { renderReportHtml } from '../report/html.ts';
-import type { LabelledRun } from '../report/input.ts';
-import { renderTerminalReport } from '../report/terminal-profile.ts';
+import { runLoad } from '../loadgen/run-load.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { writeFileAtomic } from '../rollup/writer.ts';
 import { formatDelaySpec } from '../service/inject-delay.ts';
-import { otlpTracesUrl, sdkDisabled, tracesExporters } from '../telemetry/env.ts';
+import { sdkDisabled, tracesExporters } from '../telemetry/env.ts';
 import { LOADGEN_SERVICE_NAME } from '../telemetry/names.ts';
 import { startTelemetry } from '../telemetry/sdk.ts';
 import { startChildService } from './child-service.ts';
-import { httpReachable, tcpReachable } from './probe.ts';
+import { httpReachable } from './probe.ts';
 import type { ProfileOptions } from './profile.ts';
+import {
+  exportEnv,
+  finishProfile,
+  profileLoadOptions,
+  progressPrinter,
+  type RunOutcome,
+  runFolderName,
+} from './profile-output.ts';
 
 const SHUTDOWN_MILLIS = 5000;
 
@@ -60,52 +65,9 @@ export function serveArgs(options: ProfileOptions, offload: ProfileOptions['offl
   ];
 }
 
-/** A run folder name that sorts by time and is safe on every file system. */
-export function runFolderName(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/\.\d+Z$/, 'Z')
-    .replace(/:/g, '-');
-}
-
-/** Decides once whether spans can be exported; says so when no collector answers. */
-async function exportEnv(): Promise<Record<string, string>> {
-  const exporters = tracesExporters();
-  if (sdkDisabled() || !exporters.includes('otlp')) return {};
-  const url = otlpTracesUrl();
-  if (await tcpReachable(url)) return {};
-  process.stderr.write(`no collector at ${url}; traces are not exported -- \`docker compose up jaeger\` to see them\n`);
-  const others = exporters.filter((kind) => kind !== 'otlp').join(',') || 'none';
-  process.env.OTEL_TRACES_EXPORTER = others;
-  return { OTEL_TRACES_EXPORTER: others };
-}
-
-/** A progress bar per scenario on a terminal; a line per finished scenario otherwise. */
-function progressPrinter(label: string): { onProgress: (event: LoadEvent) => void; stop: () => void } {
-  process.stderr.write(`${label}\n`);
-  if (process.stderr.isTTY) {
-    const bar = barProgress(process.stderr);
-    return { onProgress: bar.onEvent, stop: bar.stop };
-  }
-  return {
-    onProgress: (event) => {
-      if (event.type !== 'scenario-end') return;
-      const r = event.result;
-      process.stderr.write(
-        `[${label} ${event.index + 1}/${event.count}] ${r.name}: ${r.succeeded}/${r.requests} ok, ${r.throughput_rtf === null ? 'n/a' : `${r.throughput_rtf.toFixed(1)}x`} realtime\n`,
-      );
-    },
-    stop: () => {},
-  };
-}
-
-interface RunOutcome {
-  run: LabelledRun;
-  failed: number;
-}
-
 async function profileOnce(
   options: ProfileOptions,
+  loadOptions: LoadOptions,
   offload: ProfileOptions['offload'],
   folder: string,
   suffix: string,
@@ -123,13 +85,7 @@ async function profileOnce(
   const progress = progressPrinter(`${offload} offload, ${options.suite} suite`);
   let load: LoadResults;
   try {
-    load = await runSuite(
-      { url: service.url, suite: options.suite, trace: tracesExporters().includes('otlp') && !sdkDisabled() },
-      {
-        onProgress: progress.onProgress,
-        ...(options.apiKey ? { headers: { authorization: `Bearer ${options.apiKey}` } } : {}),
-      },
-    );
+    load = await runLoad({ ...loadOptions, url: service.url }, { onProgress: progress.onProgress });
   } finally {
     progress.stop();
     const code = await service.stop();
@@ -143,9 +99,11 @@ async function profileOnce(
 
 /** Runs the profile; resolves with the exit code (1 when any request failed). */
 export async function runProfile(options: ProfileOptions): Promise<number> {
+  const loadOptions = profileLoadOptions(options);
   const folder = resolve(options.out, runFolderName(new Date()));
   await mkdir(folder, { recursive: true });
   const [env, jaegerReachable] = await Promise.all([exportEnv(), httpReachable(options.jaegerUrl)]);
+  loadOptions.trace = tracesExporters().includes('otlp') && !sdkDisabled();
   const telemetry = await startTelemetry({ serviceName: LOADGEN_SERVICE_NAME, instrumentHttpServer: false });
   const offloads: Array<ProfileOptions['offload']> = options.compareOffload
     ? [options.offload, options.offload === 'fused' ? 'matmul' : 'fused']
@@ -153,16 +111,13 @@ export async function runProfile(options: ProfileOptions): Promise<number> {
   const outcomes: RunOutcome[] = [];
   try {
     for (const [index, offload] of offloads.entries())
-      outcomes.push(await profileOnce(options, offload, folder, index === 0 ? '' : `-${offload}`, env));
+      outcomes.push(await profileOnce(options, loadOptions, offload, folder, index === 0 ? '' : `-${offload}`, env));
   } finally {
     await telemetry.shutdown(SHUTDOWN_MILLIS);
   }
-  const input = { runs: outcomes.map((o) => o.run), jaegerUrl: options.jaegerUrl, jaegerReachable };
-  await writeFileAtomic(join(folder, 'report.html'), renderReportHtml(input));
-  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  process.stdout.write(renderTerminalReport(input, { width: process.stdout.columns ?? 100, color }));
-  process.stdout.write(`\nwrote ${folder}/{span-summary.json,load-results.json,report.html}\n`);
-  const failed = outcomes.reduce((sum, o) => sum + o.failed, 0);
-  if (failed > 0) process.stderr.write(`${failed} requests failed\n`);
-  return failed > 0 ? 1 : 0;
+  return finishProfile(folder, outcomes, {
+    jaegerUrl: options.jaegerUrl,
+    jaegerReachable,
+    files: ['span-summary.json', 'load-results.json'],
+  });
 }

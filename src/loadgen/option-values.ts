@@ -1,6 +1,6 @@
 /**
- * Parsers for single `amanuensis load` option values: counts, numbers, durations, the request
- * path and extra headers. Each mistake is a one-line UsageError naming the option. A header's
+ * Parsers for single `amanuensis load` (and `profile --target`) option values: counts, numbers,
+ * durations, the base URL, the request path and extra headers. Each mistake is a one-line UsageError naming the option. A header's
  * value may be a credential, so no message ever repeats one.
  */
 import { UsageError } from '../core/command-errors.ts';
@@ -38,6 +38,22 @@ export function durationSeconds(option: string, text: string): number {
       `${option} must be a positive number of seconds or a duration such as 30s, 2m or 500ms, got '${text}'`,
     );
   return seconds;
+}
+
+/** An absolute http(s) base URL without query or fragment, trailing slashes dropped. */
+export function baseUrl(option: string, text: string | undefined): string {
+  if (!text) throw new UsageError(`${option} is required (the base URL, e.g. http://127.0.0.1:8080)`);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`${option} must be an absolute http(s) URL, got '${text}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`${option} must use http or https, got '${url.protocol}'`);
+  if (url.search || url.hash)
+    throw new UsageError(`${option} must be a base URL without query or fragment, got '${text}'`);
+  return url.href.replace(/\/+$/, '');
 }
 
 /** The transcription path below the base URL when none is given. */

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../core/command-errors.ts';
 import {
+  baseUrl,
   durationSeconds,
   nonNegativeInteger,
   parseHeaders,
@@ -105,20 +106,6 @@ function list(option: string, text: string, parse: (option: string, item: string
   return items;
 }
 
-function parseUrl(text: string | undefined): string {
-  if (!text) throw new UsageError('--url is required (the base URL, e.g. http://127.0.0.1:8080)');
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`--url must be an absolute http(s) URL, got '${text}'`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`--url must use http or https, got '${url.protocol}'`);
-  if (url.search || url.hash) throw new UsageError(`--url must be a base URL without query or fragment, got '${text}'`);
-  return url.href.replace(/\/+$/, '');
-}
-
 /** Built-in names (comma lists allowed) become one audio spec each; all files together form one. */
 export function parseAudio(values: readonly string[] | undefined): AudioSpec[] {
   const specs: AudioSpec[] = [];
@@ -201,7 +188,7 @@ function customScenarios(raw: RawLoadOptions): ScenarioSpec[] {
 
 /** Validates everything; throws UsageError with a one-line message on the first problem. */
 export function parseLoadOptions(raw: RawLoadOptions): LoadOptions {
-  const url = parseUrl(raw.url);
+  const url = baseUrl('--url', raw.url);
   let suite: SuiteName | undefined;
   let scenarios: ScenarioSpec[];
   if (raw.suite !== undefined) {
