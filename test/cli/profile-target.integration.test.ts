@@ -1,8 +1,8 @@
 /**
  * `amanuensis profile --target URL [--collect]` against a server this process did not start for
- * it: our own `serve`, started by the test, stands in for any external OpenAI-compatible server.
- * Without --collect the run folder has the load results and a report that says what its span
- * panels need; with --collect the server's spans, exported over OTLP, join it.
+ * it: a stand-in answering at once in this process, and our own `serve`, started by the test, for
+ * a server that exports its spans. Without --collect the run folder has the load results and a
+ * report that says what its span panels need; with --collect the server's spans join it.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -15,6 +15,8 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { LoadResults } from '../../src/loadgen/results.ts';
 import type { SpanSummaryDocument } from '../../src/rollup/document.ts';
+import { startFakeTarget } from '../loadgen/fake-target.ts';
+import { parseForm } from '../loadgen/helpers.ts';
 import { BIN, otlpEnv, type RunningService, startService } from '../support/service.ts';
 
 const run = promisify(execFile);
@@ -77,28 +79,39 @@ describe('amanuensis profile --target', () => {
     assertUsage(await profile(['--target', url, '--header', 'no colon']), /--header number 1 must be 'Name: value'/);
   });
 
-  it('runs the suite against a server it did not start and writes load results and a report, no span summary', async () => {
-    const service = await startService();
+  it('runs the suite against a server it did not start, passing --path, --header and --model through, and writes load results and a report, no span summary', async () => {
+    // Not our service: no /health, no span summary, its own path; answers at once, so the suite is quick.
+    const target = await startFakeTarget({ path: '/asr' });
     const folderOut = join(out, 'plain');
     try {
       const exit = await profile([
         '--target',
-        service.url,
+        target.url,
         '--suite',
         'quick',
         '--out',
         folderOut,
+        '--path',
+        '/asr',
         '--header',
         'X-Tenant: lab',
         '--model',
-        'whisper-1',
+        'large-v3',
       ]);
       assert.equal(exit.code, 0, `the run succeeds (stderr: ${exit.stderr})`);
+      const posts = target.arrivals.filter((a) => a.method === 'POST');
+      assert.ok(posts.length > 0, 'the suite reached the target');
+      for (const post of posts) {
+        assert.equal(post.path, '/asr', '--path passed through');
+        assert.equal(post.headers['x-tenant'], 'lab', '--header passed through');
+      }
+      assert.equal((await parseForm(posts[0]!.body, posts[0]!.contentType)).fields.model, 'large-v3', '--model too');
       const folder = await onlyFolder(folderOut);
       assert.deepEqual((await readdir(folder)).sort(), ['load-results.json', 'report.html'], 'no span summary');
       const load = JSON.parse(await readFile(join(folder, 'load-results.json'), 'utf8')) as LoadResults;
-      assert.equal(load.target.replace(/\/$/, ''), service.url, 'the target was measured');
+      assert.equal(load.target.replace(/\/$/, ''), target.url, 'the target was measured');
       assert.equal(load.suite, 'quick', 'with the asked suite');
+      assert.equal(load.scenarios.length, 5, 'every scenario of the quick suite ran');
       assert.ok(
         load.scenarios.every((s) => s.failed === 0 && s.succeeded > 0),
         'every request succeeded',
@@ -107,7 +120,7 @@ describe('amanuensis profile --target', () => {
       assert.match(html, /No span summary: this needs the server&#39;s spans/, 'the report says what it lacks');
       assert.match(exit.stdout, /wrote .*\{load-results\.json,report\.html\}/, 'names what it wrote');
     } finally {
-      await service.stop();
+      await target.close();
     }
   });
 
