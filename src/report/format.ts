@@ -82,8 +82,18 @@ export function formatCount(value: number | null | undefined): string {
   return present(value) ? String(Math.round(value)) : MISSING;
 }
 
-/** A scenario's load: `4 streams` (closed model) or `20 req/s offered` (open model). */
-export function formatLoad(scenario: { streams?: number; rate?: number }): string {
+/**
+ * A scenario's load: `4 streams` (closed model) or `20 req/s offered` (open model), with its cap
+ * on requests in flight and how many requests waited for it: `20 req/s offered, ≤ 4 in flight, 96 late`.
+ */
+export function formatLoad(scenario: {
+  streams?: number;
+  rate?: number;
+  max_in_flight?: number | null;
+  late?: number;
+}): string {
   if (scenario.streams !== undefined) return `${scenario.streams} stream${scenario.streams === 1 ? '' : 's'}`;
-  return scenario.rate !== undefined ? `${scenario.rate} req/s offered` : MISSING;
+  if (scenario.rate === undefined) return MISSING;
+  const cap = scenario.max_in_flight ? `, ≤ ${scenario.max_in_flight} in flight, ${scenario.late ?? 0} late` : '';
+  return `${scenario.rate} req/s offered${cap}`;
 }

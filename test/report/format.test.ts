@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatMs, formatPercentChange, formatRps, formatRtf, formatSigned, MISSING } from '../../src/report/format.ts';
+import {
+  formatLoad,
+  formatMs,
+  formatPercentChange,
+  formatRps,
+  formatRtf,
+  formatSigned,
+  MISSING,
+} from '../../src/report/format.ts';
 import { jsonForScript } from '../../src/report/html-util.ts';
 import { traceUrl } from '../../src/report/input.ts';
 
@@ -19,6 +27,18 @@ describe('number formatting', () => {
 
   it('shows a dash, not NaN, for what was not measured', () => {
     for (const value of [null, undefined, Number.NaN]) assert.equal(formatMs(value), MISSING, `${value}`);
+  });
+});
+
+describe('formatLoad', () => {
+  it('names streams, an offered rate, and a cap on requests in flight with the requests that waited for it', () => {
+    assert.equal(formatLoad({ streams: 1 }), '1 stream', 'one stream');
+    assert.equal(formatLoad({ rate: 20, max_in_flight: null, late: 0 }), '20 req/s offered', 'an unbounded rate');
+    assert.equal(
+      formatLoad({ rate: 50, max_in_flight: 4, late: 96 }),
+      '50 req/s offered, ≤ 4 in flight, 96 late',
+      'a capped rate',
+    );
   });
 });
 
