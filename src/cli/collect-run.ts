@@ -38,6 +38,7 @@ export async function runCollect(options: CollectCliOptions): Promise<void> {
       host: options.host,
       port: options.port,
       ...(options.grpcPort === undefined ? {} : { grpcPort: options.grpcPort }),
+      ...(options.forward === undefined ? {} : { forward: options.forward, forwardQueue: options.forwardQueue }),
       completionWaitMs: options.completionWait * 1000,
       maxTraces: options.maxTraces,
       maxSpansPerTrace: options.maxSpansPerTrace,
@@ -70,7 +71,7 @@ export async function runCollect(options: CollectCliOptions): Promise<void> {
   if (!options.quiet) {
     const health = collector.health();
     process.stdout.write(
-      `OTLP/HTTP ${collector.url}/v1/traces${collector.grpcUrl ? `, OTLP/gRPC ${collector.grpcUrl}` : ''}; completion wait ${health.bounds.completion_wait_ms} ms, at most ${health.bounds.max_traces} traces and ${health.bounds.max_buffered_spans} spans waiting\n`,
+      `OTLP/HTTP ${collector.url}/v1/traces${collector.grpcUrl ? `, OTLP/gRPC ${collector.grpcUrl}` : ''}${health.forward ? `; forwarding to ${health.forward.url}` : ''}; completion wait ${health.bounds.completion_wait_ms} ms, at most ${health.bounds.max_traces} traces and ${health.bounds.max_buffered_spans} spans waiting\n`,
     );
   }
 }

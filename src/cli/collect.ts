@@ -3,6 +3,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { COLLECT_DEFAULTS } from '../collect/collector.ts';
+import { tracesEndpoint } from '../collect/forwarder.ts';
 import { nonNegativeNumber, port, positiveInt } from './arg-parsers.ts';
 
 /** Everything `collect` needs, validated. */
@@ -10,6 +11,8 @@ export interface CollectCliOptions {
   host: string;
   port: number;
   grpcPort: number | undefined;
+  forward: string | undefined;
+  forwardQueue: number;
   summaryOut: string | undefined;
   summaryInterval: number;
   completionWait: number;
@@ -27,6 +30,16 @@ function mebibytes(value: string): number {
   if (!Number.isFinite(n) || n <= 0 || n > 1024)
     throw new InvalidArgumentError('must be a number of MiB from above 0 to 1024');
   return n;
+}
+
+/** commander argument parser for the --forward endpoint. */
+function forwardUrl(value: string): string {
+  try {
+    tracesEndpoint(value);
+  } catch {
+    throw new InvalidArgumentError('must be an http:// or https:// URL');
+  }
+  return value;
 }
 
 /** commander argument parser for a completion wait, seconds from 0 to 3600. */
@@ -52,6 +65,17 @@ export function collectCommand(): Command {
       new Option('--grpc-port <port>', 'OTLP/gRPC port (0 picks a free one; off: no gRPC listener)')
         .default(4317)
         .argParser((value) => (value === 'off' ? undefined : port(value))),
+    )
+    .addOption(
+      new Option(
+        '--forward <url>',
+        'pass every accepted export on, unchanged, to this OTLP/HTTP endpoint (Jaeger, a Collector; /v1/traces when the URL has no path)',
+      ).argParser(forwardUrl),
+    )
+    .addOption(
+      new Option('--forward-queue <n>', 'exports waiting to be forwarded; beyond it they are dropped, counted')
+        .default(512)
+        .argParser(positiveInt),
     )
     .addOption(
       new Option(

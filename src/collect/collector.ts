@@ -9,8 +9,10 @@ import { createLiveRoutes } from '../live/routes.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { createSpanMetrics, type SpanMetrics } from '../rollup/metrics.ts';
 import { RollupEngine, type RollupEngineOptions, type SummaryOptions } from '../rollup/rollup-engine.ts';
+import { collectCounters } from './counters.ts';
+import { Forwarder } from './forwarder.ts';
 import { startGrpcReceiver, stopGrpcReceiver } from './grpc-receiver.ts';
-import { createHttpReceiver } from './http-receiver.ts';
+import { createHttpReceiver, type RawExport } from './http-receiver.ts';
 import { Ingest } from './ingest.ts';
 
 /** Defaults, in docs/collect.md and `collect --help`. */
@@ -29,6 +31,8 @@ export const COLLECT_DEFAULTS = {
 
 /** In-flight gRPC calls get this long at close before the listener is forced shut. */
 const GRPC_GRACE_MS = 2000;
+/** Exports still waiting to be forwarded get this long at close; the rest count as failed. */
+const FORWARD_GRACE_MS = 2000;
 
 export interface CollectorOptions
   extends Omit<RollupEngineOptions, 'completionWaitMs' | 'traceWaitMs' | 'resources' | 'droppedSpans'> {
@@ -46,6 +50,10 @@ export interface CollectorOptions
   maxConcurrentExports?: number;
   /** Serve GET /metrics. Default true. */
   metrics?: boolean;
+  /** Pass every accepted export on, unchanged, to this OTLP/HTTP endpoint (docs/collect.md). */
+  forward?: string;
+  /** Exports waiting to be forwarded at most; more are dropped, counted. Default 512. */
+  forwardQueue?: number;
 }
 
 /** What the receiver has done, for /health and the CLI. */
@@ -57,6 +65,16 @@ export interface CollectorHealth {
   refused_exports: number;
   waiting_spans: number;
   late_spans: number;
+  /** With `forward`: the endpoint, exports waiting, sent, dropped (queue full) and failed. */
+  forward?: {
+    url: string;
+    queued: number;
+    sent: number;
+    dropped_exports: number;
+    dropped_spans: number;
+    failed_exports: number;
+    failed_spans: number;
+  };
   bounds: {
     completion_wait_ms: number;
     max_traces: number;
@@ -88,33 +106,16 @@ export interface Collector {
 export async function startCollector(options: CollectorOptions = {}): Promise<Collector> {
   const settings = { ...COLLECT_DEFAULTS, ...withoutUndefined(options) };
   const engine = new RollupEngine({ ...settings, completionWaitMs: settings.completionWaitMs });
+  const forwarder =
+    options.forward === undefined
+      ? undefined
+      : new Forwarder({ url: options.forward, ...(options.forwardQueue ? { maxQueued: options.forwardQueue } : {}) });
   let metrics: SpanMetrics | undefined;
   const ingest = new Ingest(engine, (...args) => metrics?.recordSpan(...args));
   if (options.metrics !== false) {
     metrics = await createSpanMetrics({
       serviceName: settings.serviceName,
-      counters: [
-        {
-          name: 'amanuensis_collect_spans',
-          description: 'Spans accepted into the rollups',
-          read: () => ingest.counters.spans,
-        },
-        {
-          name: 'amanuensis_collect_rejected_spans',
-          description: 'Spans rejected one by one (partial_success)',
-          read: () => ingest.counters.rejectedSpans,
-        },
-        {
-          name: 'amanuensis_collect_refused_exports',
-          description: 'Exports refused whole (undecodable, too large, unsupported type or encoding, overloaded)',
-          read: () => ingest.counters.refusedExports,
-        },
-        {
-          name: 'amanuensis_collect_late_spans',
-          description: 'Spans that arrived after their trace was rolled up',
-          read: () => engine.aggregator.late,
-        },
-      ],
+      counters: collectCounters(ingest, engine, forwarder),
     });
   }
   let draining = false;
@@ -126,6 +127,19 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     refused_exports: ingest.counters.refusedExports,
     waiting_spans: engine.aggregator.waiting,
     late_spans: engine.aggregator.late,
+    ...(forwarder
+      ? {
+          forward: {
+            url: forwarder.url,
+            queued: forwarder.queued,
+            sent: forwarder.counters.sent,
+            dropped_exports: forwarder.counters.dropped,
+            dropped_spans: forwarder.counters.droppedSpans,
+            failed_exports: forwarder.counters.failed,
+            failed_spans: forwarder.counters.failedSpans,
+          },
+        }
+      : {}),
     bounds: {
       completion_wait_ms: settings.completionWaitMs,
       max_traces: settings.maxTraces,
@@ -143,6 +157,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     summary: () => engine.summary(),
     health: () => ({ ...health() }),
     ...(metrics ? { metrics: metrics.handleMetrics } : {}),
+    ...(forwarder ? { accepted: (raw: RawExport) => forwarder.offer(raw) } : {}),
     live,
   });
   await new Promise<void>((resolve, reject) => {
@@ -161,6 +176,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
         ingest,
         maxBodyBytes: settings.maxBodyBytes,
         draining: () => draining,
+        ...(forwarder ? { accepted: (raw: RawExport) => forwarder.offer(raw) } : {}),
       });
     } catch (error) {
       http.server.close();
@@ -189,7 +205,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
         grpc ? stopGrpcReceiver(grpc.server, GRPC_GRACE_MS) : undefined,
       ]);
       engine.shutdown();
-      await metrics?.shutdown();
+      await Promise.all([metrics?.shutdown(), forwarder?.close(FORWARD_GRACE_MS)]);
     },
   };
 }

@@ -65,7 +65,12 @@ export async function startGrpcReceiver(
       const batch = options.ingest.protobuf(call.request);
       options.ingest.take(batch);
       if (batch.nodes.length > 0)
-        options.accepted?.({ body: call.request, contentType: 'application/x-protobuf', contentEncoding: undefined });
+        options.accepted?.({
+          body: call.request,
+          contentType: 'application/x-protobuf',
+          contentEncoding: undefined,
+          spans: batch.nodes.length,
+        });
       callback(null, Buffer.from(encodeResponse(batch.rejected, batch.reason)));
     } catch (error) {
       options.ingest.refused();

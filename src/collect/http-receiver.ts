@@ -17,6 +17,8 @@ export interface RawExport {
   body: Buffer;
   contentType: string;
   contentEncoding: string | undefined;
+  /** Spans accepted from it, for the forwarder's counts. */
+  spans: number;
 }
 
 export interface HttpReceiverOptions {
@@ -75,6 +77,7 @@ export function createHttpReceiver(options: HttpReceiverOptions): { server: Serv
             body: raw,
             contentType: request.headers['content-type']!,
             contentEncoding: request.headers['content-encoding'],
+            spans: batch.nodes.length,
           });
         sendSuccess(response, encoding, batch.rejected, batch.reason);
       } finally {
