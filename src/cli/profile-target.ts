@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { baseUrl } from '../loadgen/option-values.ts';
+import type { LoadResults } from '../loadgen/results.ts';
 import { runLoad } from '../loadgen/run-load.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { writeFileAtomic } from '../rollup/writer.ts';
@@ -29,19 +30,22 @@ export async function runProfileTarget(options: ProfileOptions): Promise<number>
     ? await (await import('./profile-collect.ts')).startSideCollector(options)
     : undefined;
   try {
+    // --out is checked now, its run folder made once there are results to put in it.
+    await mkdir(resolve(options.out), { recursive: true });
     const folder = resolve(options.out, runFolderName(new Date()));
-    await mkdir(folder, { recursive: true });
     const [, jaegerReachable] = await Promise.all([exportEnv(), httpReachable(options.jaegerUrl)]);
     loadOptions.trace = tracesExporters().includes('otlp') && !sdkDisabled();
     const telemetry = await startTelemetry({ serviceName: LOADGEN_SERVICE_NAME, instrumentHttpServer: false });
     const progress = progressPrinter(`${redactUrl(url)}, ${options.suite} suite`);
-    let load: Awaited<ReturnType<typeof runLoad>>;
+    let load: LoadResults;
     try {
       load = await runLoad(loadOptions, { onProgress: progress.onProgress });
     } finally {
       progress.stop();
       await telemetry.shutdown(SHUTDOWN_MILLIS);
     }
+    // Made only now: a target that cannot be load-tested leaves no empty run folder behind.
+    await mkdir(folder, { recursive: true });
     await writeFileAtomic(join(folder, 'load-results.json'), `${JSON.stringify(load, null, 2)}\n`);
     let summary: SpanSummaryDocument | undefined;
     if (collector) {
