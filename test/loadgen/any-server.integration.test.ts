@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { parseLoadOptions } from '../../src/loadgen/options.ts';
 import type { LoadResults } from '../../src/loadgen/results.ts';
 import { runLoad } from '../../src/loadgen/run-load.ts';
+import { renderLoadText } from '../../src/report/terminal-load.ts';
 import { startFakeTarget } from './fake-target.ts';
 import { load, parseForm } from './helpers.ts';
 
@@ -140,6 +141,13 @@ describe('the open model with --max-in-flight', () => {
       assert.ok(
         scenario!.late! >= 10 && scenario!.late! <= 20,
         `at 20/s of capacity, at least half of 20 requests due at 50/s were late (${scenario!.late})`,
+      );
+      const text = renderLoadText(results);
+      assert.match(text, /\blate\b/, 'the table has a late column');
+      assert.match(
+        text,
+        new RegExp(`late: ${scenario!.late} requests waited for one of the 2 places in flight`),
+        'and says what late means',
       );
       assert.ok(
         scenario!.latency_ms.max! >= 300,
