@@ -56,6 +56,7 @@ export async function startSideCollector(options: ProfileOptions): Promise<SideC
   process.stderr.write(
     `collect: receiving spans at ${collector.url}/v1/traces -- the target exports there with OTEL_EXPORTER_OTLP_ENDPOINT=${collector.url}\n`,
   );
+  process.stderr.write(`live view: ${collector.url}/live\n`);
   return {
     url: collector.url,
     async finish() {

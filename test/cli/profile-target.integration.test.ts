@@ -151,6 +151,11 @@ describe('amanuensis profile --target', () => {
         new RegExp(`OTEL_EXPORTER_OTLP_ENDPOINT=http://127\\.0\\.0\\.1:${port}`),
         'prints where the target should export',
       );
+      assert.match(
+        exit.stderr,
+        new RegExp(`^live view: http://127\\.0\\.0\\.1:${port}/live$`, 'm'),
+        "and collect's live view",
+      );
       const folder = await onlyFolder(folderOut);
       const load = JSON.parse(await readFile(join(folder, 'load-results.json'), 'utf8')) as LoadResults;
       const summary = JSON.parse(await readFile(join(folder, 'span-summary.json'), 'utf8')) as SpanSummaryDocument;
