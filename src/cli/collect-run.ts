@@ -73,5 +73,6 @@ export async function runCollect(options: CollectCliOptions): Promise<void> {
     process.stdout.write(
       `OTLP/HTTP ${collector.url}/v1/traces${collector.grpcUrl ? `, OTLP/gRPC ${collector.grpcUrl}` : ''}${health.forward ? `; forwarding to ${health.forward.url}` : ''}; completion wait ${health.bounds.completion_wait_ms} ms, at most ${health.bounds.max_traces} traces and ${health.bounds.max_buffered_spans} spans waiting\n`,
     );
+    process.stdout.write(`live view: ${collector.url}/live\n`);
   }
 }
