@@ -9,18 +9,12 @@ import { UsageError } from '../core/command-errors.ts';
 import type { LoadResults } from '../loadgen/results.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { validateSummary } from '../rollup/validate.ts';
+import type { ReportRun } from './input.ts';
 
 /** One result file, read and recognised. */
 export type ResultFile =
   | { kind: 'summary'; file: string; document: SpanSummaryDocument }
   | { kind: 'load'; file: string; document: LoadResults };
-
-/** The documents of one run in a run folder (either may be missing), named by the folder. */
-export interface FolderRun {
-  label: string;
-  summary?: SpanSummaryDocument | undefined;
-  load?: LoadResults | undefined;
-}
 
 const NEITHER =
   'is neither a span summary (schema_version 1 with spans and paths) nor load results (schema_version 1 with scenarios)';
@@ -73,9 +67,9 @@ export async function readResultFile(file: string): Promise<ResultFile> {
  * `--compare-offload`. Either file of a pair may be missing (a profile of an external target
  * without `--collect` writes no span summary); a folder with neither is bad usage.
  */
-export async function readRunFolderRuns(dir: string): Promise<FolderRun[]> {
+export async function readRunFolderRuns(dir: string): Promise<ReportRun[]> {
   const names = (await readdir(dir)).filter((name) => FOLDER_FILE.test(name)).sort();
-  const runs = new Map<string, FolderRun>();
+  const runs = new Map<string, ReportRun>();
   const folder = basename(dir.replace(/[\\/]+$/, '')) || dir;
   for (const name of names) {
     const [, prefix, suffix = ''] = FOLDER_FILE.exec(name)!;
@@ -88,7 +82,8 @@ export async function readRunFolderRuns(dir: string): Promise<FolderRun[]> {
     runs.set(suffix, run);
   }
   if (runs.size === 0) throw new UsageError(`${dir}: a folder without span-summary.json or load-results.json`);
-  return [...runs.entries()].sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))).map(([, r]) => r);
+  // The main pair first (no suffix sorts before any), then the others by name.
+  return [...runs.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, run]) => run);
 }
 
 /** Whether `path` is a folder (false for a file; bad usage when it does not exist). */
