@@ -2,6 +2,8 @@
  * The comparison of two or more runs (e.g. `--offload fused` against `--offload matmul`): stage
  * self time, throughput and p99 latency side by side, and the change tables of `compareRuns`.
  */
+
+import type { LoadResults } from '../loadgen/results.ts';
 import { seriesColor } from './colors.ts';
 import { type Change, type Compared, compareRuns, regressionSummary } from './compare.ts';
 import { axis, baseOptions, type Figure } from './figure.ts';
@@ -10,10 +12,13 @@ import { type Cell, escapeHtml, htmlTable, num } from './html-util.ts';
 import type { LabelledRun } from './input.ts';
 import { stageChart } from './self-time.ts';
 
-function grouped(
+/** A run with load results: all the scenario comparisons need. */
+type LoadRun = { label: string; load: LoadResults };
+
+function grouped<R extends { label: string }>(
   labels: string[],
-  runs: LabelledRun[],
-  values: (run: LabelledRun) => (number | null)[],
+  runs: R[],
+  values: (run: R) => (number | null)[],
 ): { labels: string[]; datasets: { label: string; data: (number | null)[]; backgroundColor: string }[] } {
   return {
     labels,
@@ -65,14 +70,14 @@ export function compareStagesFigure(runs: LabelledRun[], id: string): Figure | u
   };
 }
 
-function scenarioNames(runs: LabelledRun[]): string[] {
+function scenarioNames(runs: LoadRun[]): string[] {
   return union(runs.map((r) => r.load.scenarios.map((s) => s.name)));
 }
 
 /** Throughput per scenario, one bar per run. */
-export function compareThroughputFigure(runs: LabelledRun[], id: string): Figure {
+export function compareThroughputFigure(runs: LoadRun[], id: string): Figure {
   const labels = scenarioNames(runs);
-  const value = (run: LabelledRun, name: string): number | null =>
+  const value = (run: LoadRun, name: string): number | null =>
     run.load.scenarios.find((s) => s.name === name)?.throughput_rtf ?? null;
   const rows = labels.map((name) => [name, ...runs.map((run) => num(formatRtf(value(run, name))))]);
   return {
@@ -95,9 +100,9 @@ export function compareThroughputFigure(runs: LabelledRun[], id: string): Figure
 }
 
 /** p99 latency per scenario, one bar per run. */
-export function compareLatencyFigure(runs: LabelledRun[], id: string): Figure {
+export function compareLatencyFigure(runs: LoadRun[], id: string): Figure {
   const labels = scenarioNames(runs);
-  const value = (run: LabelledRun, name: string): number | null =>
+  const value = (run: LoadRun, name: string): number | null =>
     run.load.scenarios.find((s) => s.name === name)?.latency_ms.p99 ?? null;
   const rows = labels.map((name) => [name, ...runs.map((run) => num(formatMs(value(run, name))))]);
   return {

@@ -3,6 +3,7 @@
  * are all inline, and a Content-Security-Policy forbids any request, so the report opens offline
  * and from any folder. Every chart has a caption and its numbers in a table that needs no script.
  */
+import type { LoadResults } from '../loadgen/results.ts';
 import { chartJsSource } from './chartjs.ts';
 import { CLIENT_SCRIPT } from './client-script.ts';
 import type { Figure } from './figure.ts';
@@ -106,17 +107,34 @@ function runSection(run: ReportRun, index: number, input: ReportInput, slots: Sl
   );
 }
 
+/** Runs that all have load results, or undefined when one lacks them. */
+function withLoad(runs: ReportRun[]): { label: string; load: LoadResults }[] | undefined {
+  const loaded = runs.flatMap((run) => (run.load ? [{ label: run.label, load: run.load }] : []));
+  return loaded.length === runs.length ? loaded : undefined;
+}
+
+/** The comparison's charts: scenarios when every run has load results, stages when every run is complete. */
+function comparisonFigures(runs: ReportRun[]): Figure[] {
+  const complete = runs.filter(isComplete);
+  const loaded = withLoad(runs);
+  return present([
+    complete.length === runs.length ? compareStagesFigure(complete, 'chart-compare-stages') : undefined,
+    loaded ? compareThroughputFigure(loaded, 'chart-compare-throughput') : undefined,
+    loaded ? compareLatencyFigure(loaded, 'chart-compare-latency') : undefined,
+  ]);
+}
+
 function comparisonSection(runs: ReportRun[], figures: Figure[]): string {
   const complete = runs.filter(isComplete);
-  const body =
+  const tables =
     complete.length === runs.length
-      ? `<div class="panel">${comparisonTables(complete)}</div>` +
-        `<div class="grid">${figures.map(figureHtml).join('\n')}</div>`
-      : `<div class="panel">${needsNote(COMPARISON_NEEDS)}</div>`;
+      ? `<div class="panel">${comparisonTables(complete)}</div>`
+      : `<div class="panel">${needsNote(`${COMPARISON_NEEDS}${figures.length > 0 ? ' The charts below compare what every run has.' : ''}`)}</div>`;
   return (
     `<section id="comparison" aria-labelledby="comparison-title">` +
     `<h2 id="comparison-title">Comparison: ${runs.map((r) => escapeHtml(r.label)).join(' vs ')}</h2>` +
-    body +
+    tables +
+    `<div class="grid">${figures.map(figureHtml).join('\n')}</div>` +
     `</section>`
   );
 }
@@ -127,15 +145,7 @@ export function renderReportHtml(input: ReportInput): string {
   const generatedAt = input.generatedAt ?? new Date().toISOString();
   const perRun = input.runs.map((run, i) => runSlots(run, i, input));
   const compared = input.runs.length >= 2;
-  const complete = input.runs.filter(isComplete);
-  const compareFigures =
-    compared && complete.length === input.runs.length
-      ? present([
-          compareStagesFigure(complete, 'chart-compare-stages'),
-          compareThroughputFigure(complete, 'chart-compare-throughput'),
-          compareLatencyFigure(complete, 'chart-compare-latency'),
-        ])
-      : [];
+  const compareFigures = compared ? comparisonFigures(input.runs) : [];
   const charts = [...perRun.flat().filter(isFigure), ...compareFigures].map((f) => f.chart);
   const labels = input.runs.map((r) => r.label).join(', ');
   const nav = [

@@ -29,6 +29,6 @@ export function needsPanel(title: string, text: string): string {
   return `<div class="panel"><h3>${escapeHtml(title)}</h3>${needsNote(text)}</div>`;
 }
 
-/** The comparison section, when a run lacks one of the documents it compares. */
+/** The comparison's tables of changes, when a run lacks one of the documents they compare. */
 export const COMPARISON_NEEDS =
-  'No comparison: it compares stages and scenarios, so it needs a span summary and load results for every run.';
+  'No table of changes: it compares stages and scenarios, so it needs a span summary and load results for every run.';

@@ -48,15 +48,22 @@ describe('a report of one document', () => {
     assert.doesNotMatch(html, /No scaling chart/, 'no note about stream counts there are none of');
   });
 
-  it('compares only runs that have both documents, and says so otherwise', () => {
+  it('compares what every run has: scenarios from load results, stages only with every span summary', () => {
     const html = renderReportHtml({ runs: [simpleRun(), loadOnly], jaegerReachable: true });
     assert.match(html, /id="comparison"/, 'the comparison section is there');
     assert.match(
       html,
-      /No comparison: .*needs a span summary and load results for every run/,
-      'saying why it is empty',
+      /No table of changes: .*needs a span summary and load results for every run\. The charts below compare what every run has\./,
+      'saying why there is no table of changes',
     );
-    assert.ok(!chartIds(html).some((id) => id.startsWith('chart-compare')), 'with no comparison charts');
+    assert.deepEqual(
+      chartIds(html).filter((id) => id.startsWith('chart-compare')),
+      ['chart-compare-throughput', 'chart-compare-latency'],
+      'throughput and p99 side by side, no stage comparison',
+    );
+    const apart = renderReportHtml({ runs: [loadOnly, spansOnly], jaegerReachable: true });
+    assert.ok(!chartIds(apart).some((id) => id.startsWith('chart-compare')), 'nothing in common, nothing compared');
+    assert.doesNotMatch(apart, /The charts below/, 'and no charts promised');
   });
 
   it('in the terminal, says the same in place of each missing part', () => {
