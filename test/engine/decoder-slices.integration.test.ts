@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { DEFAULT_NPU_TIMING } from '../../src/accelerator/npu-timing.ts';
 import { melTask } from '../../src/audio/tasks.ts';
 import { createWorkerPool, type WorkerPool } from '../../src/engine/pool.ts';
-import { decodeByWindow } from '../../src/engine/reference/decode-windows.ts';
+import { SpeechDecoder, speechWindows } from '../../src/engine/reference/decode-windows.ts';
 import { decoderTask, foldSeed, seedStart } from '../../src/engine/reference/decoder.ts';
 import { crossStepsFor } from '../../src/engine/reference/decoder-steps.ts';
 import { encoderTask } from '../../src/engine/reference/encoder.ts';
@@ -36,15 +36,11 @@ describe('decoder of long audio in slices', () => {
         return pool.run(task, payload, options);
       },
     };
-    const seed = foldSeed(seedStart(settings.temperature), encoded.output) >>> 0;
-    const input = {
-      ...settings,
-      encoder: { windows: [encoded.output.slice()], positions: encoded.positions, seed },
-      voiced: voicedFrames(pcm),
-      samples: pcm.length,
-      budgetMs: 0,
-    };
-    const decoded = await decodeByWindow(counting, input, new AbortController().signal);
+    const speech = speechWindows(voicedFrames(pcm), pcm.length, encoded.positions);
+    const decoder = new SpeechDecoder(counting, { ...settings, budgetMs: 0 }, speech, new AbortController().signal);
+    decoder.seed = foldSeed(seedStart(settings.temperature), encoded.output) >>> 0;
+    assert.deepEqual(decoder.pending, [0], 'one window with speech');
+    const { transcript: decoded } = await decoder.next(encoded.output.slice());
     assert.ok(expected.tokens > 2, `the audio has tokens to generate (${expected.tokens})`);
     assert.deepEqual(decoded, expected, 'same tokens, text, segments, timestamps and words');
     assert.ok(

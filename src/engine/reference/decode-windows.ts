@@ -8,7 +8,7 @@
 import type { WorkerPool } from '../pool.ts';
 import { transferList } from '../transfer.ts';
 import type { DecoderResult } from './decoder.ts';
-import { nextPrompt, windowsWithSpeech } from './decoder.ts';
+import { countTokens, nextPrompt, windowsWithSpeech } from './decoder.ts';
 import type { DecoderSlicePayload, DecoderSliceResult } from './decoder-slice.ts';
 import { SLICE_BUDGET_MS } from './decoder-slice.ts';
 import { crossStepsFor, PREFIX_TOKENS, progressBuffers, startWindow, stepsLeft } from './decoder-steps.ts';
@@ -19,13 +19,9 @@ import { MAX_PROMPT_TOKENS, promptTokens } from './vocabulary.ts';
 import type { WeightSet } from './weights.ts';
 
 const SAMPLE_RATE_HZ = 16000;
-const RELEASED = new Float32Array(0);
 
+/** What decoding a long request needs besides its encoder rows. */
 export interface WindowedDecode {
-  /** The encoder output window by window; a window's rows are let go once its cross-attention is done. */
-  encoder: { windows: Float32Array[]; positions: number; seed: number };
-  voiced: Uint8Array;
-  samples: number;
   language: string | undefined;
   prompt: string | undefined;
   temperature: number;
@@ -33,6 +29,18 @@ export interface WindowedDecode {
   weights: WeightSet;
   /** A slice's longest run (default SLICE_BUDGET_MS); tests cut windows finer with less. */
   budgetMs?: number;
+}
+
+/** The audio's planned segments and the windows that have any, in order. */
+export interface SpeechWindows {
+  plans: PlannedSegment[];
+  windows: number[];
+}
+
+/** Plans the segments of audio of `samples` (at 16 kHz) from its voiced frames, over `positions` encoder positions. */
+export function speechWindows(voiced: Uint8Array, samples: number, positions: number): SpeechWindows {
+  const plans = positions > 0 ? planFromVoiced(voiced, samples / SAMPLE_RATE_HZ) : [];
+  return { plans, windows: windowsWithSpeech(plans, positions) };
 }
 
 /** Steps of a window not started yet, at most: its cross-attention, the longest prefix, its tokens. */
@@ -61,40 +69,75 @@ async function decodeInSlices(
   }
 }
 
-/** The decoder over every window with speech (one empty slice when none has), in order. */
-export async function decodeByWindow(
-  pool: WorkerPool,
-  input: WindowedDecode,
-  signal: AbortSignal,
-): Promise<DecoderResult> {
-  const { encoder } = input;
-  const plans = encoder.positions > 0 ? planFromVoiced(input.voiced, input.samples / SAMPLE_RATE_HZ) : [];
-  const windows = windowsWithSpeech(plans, encoder.positions);
-  const steps = windows.length > 0 ? windows : [undefined];
-  const plansOf = (window: number | undefined) => plans.filter((plan) => plan.window === window);
-  const earlier: DecodedSegment[] = [];
-  let prompt = promptTokens(input.prompt);
-  let rngState = encoder.seed;
-  for (let i = 0; i < steps.length; i++) {
-    const window = steps[i];
-    const rows = window === undefined ? RELEASED : encoder.windows[window]!;
-    // The slices move the rows to the workers; the list lets go of them here.
-    if (window !== undefined) encoder.windows[window] = RELEASED;
+/** What decoding one window gave: its tokens and segments, and after the last window the transcript. */
+export interface WindowDecoded {
+  tokens: number;
+  segments: number;
+  transcript?: DecoderResult;
+}
+
+/**
+ * The decoder over the windows with speech, one at a time and in order, as their rows become
+ * available (audio without speech: one empty decoding). Carries the prompt and the sampling
+ * generator's state from window to window.
+ */
+export class SpeechDecoder {
+  private readonly pool: WorkerPool;
+  private readonly input: WindowedDecode;
+  private readonly speech: SpeechWindows;
+  private readonly signal: AbortSignal;
+  private readonly earlier: DecodedSegment[] = [];
+  private prompt: number[];
+  private rngState = 0;
+  private index = 0;
+
+  constructor(pool: WorkerPool, input: WindowedDecode, speech: SpeechWindows, signal: AbortSignal) {
+    this.pool = pool;
+    this.input = input;
+    this.speech = speech;
+    this.signal = signal;
+    this.prompt = promptTokens(input.prompt);
+  }
+
+  /** The sampling seed: set before the first window when sampling (it folds the whole encoder output). */
+  set seed(seed: number) {
+    this.rngState = seed;
+  }
+
+  /** The windows still to decode (with no speech at all: one `undefined`, the empty decoding). */
+  get pending(): (number | undefined)[] {
+    const { windows } = this.speech;
+    return (windows.length > 0 ? windows : [undefined]).slice(this.index);
+  }
+
+  /** Decodes the next pending window from its `rows` (empty for the empty decoding). */
+  async next(rows: Float32Array): Promise<WindowDecoded> {
+    const [window, ...later] = this.pending;
+    this.index++;
+    const plans = this.plansOf(window);
+    const { input } = this;
     const payload: DecoderSlicePayload = {
-      progress: window === undefined ? undefined : startWindow(rows, plansOf(window), prompt, input.language, rngState),
+      progress: window === undefined ? undefined : startWindow(rows, plans, this.prompt, input.language, this.rngState),
       language: input.language,
       temperature: input.temperature,
       weights: input.weights,
       budgetMs: input.budgetMs ?? SLICE_BUDGET_MS,
-      ...(i === steps.length - 1 ? { finish: { earlier, wordTimestamps: input.wordTimestamps } } : {}),
+      ...(later.length === 0 ? { finish: { earlier: this.earlier, wordTimestamps: input.wordTimestamps } } : {}),
     };
-    const stepsAfter = steps.slice(i + 1).reduce<number>((sum, later) => sum + stepsOfWindow(plansOf(later)), 0);
-    const result = await decodeInSlices(pool, payload, stepsAfter, signal);
-    if (result.transcript) return result.transcript;
+    const stepsAfter = later.reduce<number>((sum, w) => sum + stepsOfWindow(this.plansOf(w)), 0);
+    const result = await decodeInSlices(this.pool, payload, stepsAfter, this.signal);
     const segments = result.segments ?? [];
-    earlier.push(...segments);
-    prompt = nextPrompt(prompt, segments);
-    rngState = result.rngState ?? rngState;
+    this.earlier.push(...segments);
+    this.prompt = nextPrompt(this.prompt, segments);
+    this.rngState = result.rngState ?? this.rngState;
+    return {
+      tokens: countTokens(segments),
+      segments: segments.filter((segment) => segment.tokens.length > 0).length,
+      ...(result.transcript ? { transcript: result.transcript } : {}),
+    };
   }
-  throw new Error('the last decoder window returned no transcript');
+
+  private plansOf(window: number | undefined): PlannedSegment[] {
+    return this.speech.plans.filter((plan) => plan.window === window);
+  }
 }

@@ -11,17 +11,15 @@ import type { MelPayload, MelResult } from '../../audio/tasks.ts';
 import { ATTR, SPAN } from '../../telemetry/names.ts';
 import { stage } from '../../telemetry/stage.ts';
 import type { Engine, EngineOptions, EngineResult, TranscribeRequest } from '../engine.ts';
-import { decodeByWindow } from './decode-windows.ts';
 import type { DecoderPayload, DecoderResult } from './decoder.ts';
 import type { EncoderResult } from './encoder.ts';
+import { transcribeByWindow } from './long-audio.ts';
 import { TOKENS_PER_SECOND } from './speech-plan.ts';
 import { VOCAB_SIZE } from './vocabulary.ts';
 import { sharedWeights } from './weights.ts';
-import { encodeByWindow, melByWindow, tasksFor, windowCount } from './windowed.ts';
+import { tasksFor, windowCount } from './windowed.ts';
 
 export const REFERENCE_MODEL = 'reference-synthetic';
-
-const RELEASED = new Float32Array(0);
 
 export async function createReferenceEngine(options: EngineOptions): Promise<Engine> {
   const { pool } = options;
@@ -39,44 +37,9 @@ export async function createReferenceEngine(options: EngineOptions): Promise<Eng
     ...(accelerator.device === 'npu-sim' ? { [ATTR.NPU_COLUMNS]: accelerator.timing.columns } : {}),
   };
 
-  /** Audio of more than one window: each stage one pool task per window, the same spans around them. */
-  async function transcribeByWindow(request: TranscribeRequest, signal: AbortSignal): Promise<EngineResult> {
-    const t0 = performance.now();
-    const samples = request.pcm.length;
-    const mel = await stage(SPAN.MEL, 'coarse', async (span) => {
-      const result = await melByWindow(pool, request.pcm, signal);
-      // Nothing reads the samples after mel: letting them go frees 8x the upload for the rest of the request.
-      request.pcm = RELEASED;
-      span?.setAttributes({ [ATTR.MEL_FRAMES]: result.frames, [ATTR.MEL_BINS]: result.bins });
-      return result;
-    });
-    const t1 = performance.now();
-    const encoded = await stage(
-      SPAN.ENCODER,
-      'coarse',
-      async (span) => {
-        const result = await encodeByWindow(accelerator, mel, weights, request.temperature, signal);
-        span?.setAttribute(ATTR.NPU_LAUNCHES, result.launches);
-        return result;
-      },
-      deviceAttributes,
-    );
-    const t2 = performance.now();
-    const decoded = await stage(SPAN.DECODER, 'coarse', async (span) => {
-      const input = { ...request, encoder: encoded, voiced: mel.voiced, samples, weights };
-      const result = await decodeByWindow(pool, input, signal);
-      span?.setAttributes({
-        [ATTR.DECODER_TOKENS]: result.tokens,
-        [ATTR.DECODER_SEGMENTS]: result.transcript.segments.length,
-      });
-      return result;
-    });
-    const t3 = performance.now();
-    return { transcript: decoded.transcript, timing: { mel_ms: t1 - t0, encoder_ms: t2 - t1, decoder_ms: t3 - t2 } };
-  }
-
   async function transcribe(request: TranscribeRequest, signal: AbortSignal): Promise<EngineResult> {
-    if (windowCount(request.pcm.length) > 1) return transcribeByWindow(request, signal);
+    if (windowCount(request.pcm.length) > 1)
+      return transcribeByWindow({ pool, accelerator, weights, deviceAttributes }, request, signal);
     const t0 = performance.now();
     const mel = await stage(SPAN.MEL, 'coarse', async (span) => {
       const payload: MelPayload = { pcm: request.pcm };

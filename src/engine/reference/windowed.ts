@@ -10,6 +10,7 @@
  */
 import type { Accelerator } from '../../accelerator/accelerator.ts';
 import { HOP_LENGTH, normalizeLogMel, samplesForFrames } from '../../audio/mel.ts';
+import { shrinkSamples } from '../../audio/pcm.ts';
 import { SPAN } from '../../telemetry/names.ts';
 import { leafStage } from '../../telemetry/stage.ts';
 import { windowTasks } from '../fair-queue.ts';
@@ -18,7 +19,7 @@ import { transferList } from '../transfer.ts';
 import { foldSeed, seedStart } from './decoder.ts';
 import type { EncoderResult } from './encoder.ts';
 import type { MelWindowPayload, MelWindowResult } from './mel-window.ts';
-import { WINDOW_FRAMES } from './shapes.ts';
+import { encoderPositions, WINDOW_FRAMES } from './shapes.ts';
 import type { WeightSet } from './weights.ts';
 
 const WINDOW_SAMPLES = WINDOW_FRAMES * HOP_LENGTH;
@@ -38,32 +39,47 @@ export interface WindowedMel {
   voiced: Uint8Array;
 }
 
+/** Window `w`'s mel frames, the samples its log-mel reads, and the samples whose voiced frames it reports. */
+function windowRange(w: number, count: number, frames: number, length: number) {
+  const from = w * WINDOW_FRAMES;
+  const frameCount = Math.min(WINDOW_FRAMES, frames - from);
+  const { start, end } = samplesForFrames(from, frameCount, length);
+  const voiced = { start: w * WINDOW_SAMPLES, end: w === count - 1 ? length : (w + 1) * WINDOW_SAMPLES };
+  return { from, frameCount, first: Math.min(start, voiced.start), last: Math.max(end, voiced.end), voiced };
+}
+
+/**
+ * The log-mel window by window, the last window first: once a window's samples are copied into its
+ * task, the samples after what the earlier windows read are let go (`shrinkSamples`, when the PCM
+ * came from the decode), so the PCM shrinks as the mel grows instead of both being held whole.
+ * `pcm` must not be read after.
+ */
 export async function melByWindow(pool: WorkerPool, pcm: Float32Array, signal: AbortSignal): Promise<WindowedMel> {
-  const frames = Math.floor(pcm.length / HOP_LENGTH);
-  const count = windowCount(pcm.length);
-  const windows: Float32Array[] = [];
-  const voiced: Uint8Array[] = [];
+  const { length } = pcm;
+  const frames = Math.floor(length / HOP_LENGTH);
+  const count = windowCount(length);
+  const windows: Float32Array[] = new Array(count);
+  const voiced: Uint8Array[] = new Array(count);
+  let samples = pcm;
   let max = Number.NEGATIVE_INFINITY;
   let bins = 0;
-  for (let w = 0; w < count; w++) {
-    const from = w * WINDOW_FRAMES;
-    const frameCount = Math.min(WINDOW_FRAMES, frames - from);
-    const { start, end } = samplesForFrames(from, frameCount, pcm.length);
-    const voicedRange = { start: w * WINDOW_SAMPLES, end: w === count - 1 ? pcm.length : (w + 1) * WINDOW_SAMPLES };
+  for (let w = count - 1; w >= 0; w--) {
+    const range = windowRange(w, count, frames, length);
     const payload: MelWindowPayload = {
       // A copy, moved to the worker: a view would carry its whole buffer (the entire upload) with it.
-      pcm: pcm.slice(Math.min(start, voicedRange.start), Math.max(end, voicedRange.end)),
-      offset: Math.min(start, voicedRange.start),
-      length: pcm.length,
-      from,
-      count: frameCount,
-      voiced: voicedRange,
+      pcm: samples.slice(range.first, range.last),
+      offset: range.first,
+      length,
+      from: range.from,
+      count: range.frameCount,
+      voiced: range.voiced,
     };
-    const order = { remaining: tasksFor(count) - w };
+    if (w > 0) samples = shrinkSamples(samples, windowRange(w - 1, count, frames, length).last);
+    const order = { remaining: tasksFor(count) - (count - 1 - w) };
     const transfer = transferList(payload.pcm);
     const result = await pool.run<MelWindowResult>('mel.window', payload, { signal, order, transfer });
-    windows.push(result.mel);
-    voiced.push(result.voiced);
+    windows[w] = result.mel;
+    voiced[w] = result.voiced;
     bins = result.bins;
     if (result.max > max) max = result.max;
   }
@@ -79,49 +95,75 @@ export async function melByWindow(pool: WorkerPool, pcm: Float32Array, signal: A
   return { windows, frames, bins, voiced: flags };
 }
 
-/** The encoder output window by window (position-major rows each, as its pass returned it), and the launches and seed over all. */
-export interface WindowedEncoding {
-  windows: Float32Array[];
-  positions: number;
-  launches: number;
-  endMs: number;
-  seed: number;
-}
-
 /**
- * The encoder output of all windows, one accelerator pass each; `seed` folds them for sampling
- * when asked. Each window's rows stay the array its pass returned: copying them into one array for
- * the whole audio would hold them twice until collected.
+ * A long request's encoder passes, one accelerator pass per window, in order, run a stretch of
+ * windows at a time so the decoder can take a window's rows as soon as they exist. Only the rows of
+ * windows the caller keeps stay (`rows`, position-major, as the pass returned them); the rest are
+ * let go at once, since a window without speech is never decoded. `seed` folds every window's
+ * output for sampling when the temperature asks for it.
  */
-export async function encodeByWindow(
-  accelerator: Accelerator,
-  mel: WindowedMel,
-  weights: WeightSet,
-  temperature: number,
-  signal: AbortSignal,
-): Promise<WindowedEncoding> {
-  const count = mel.windows.length;
-  const windows: Float32Array[] = [];
-  let positions = 0;
-  let launches = 0;
-  let endMs = 0;
-  let seed = seedStart(temperature);
-  for (let w = 0; w < count; w++) {
-    const frames = Math.min(WINDOW_FRAMES, mel.frames - w * WINDOW_FRAMES);
-    const order = { remaining: tasksFor(count) - count - w };
-    const result = await accelerator.run<EncoderResult>(
-      { mel: mel.windows[w], frames, bins: mel.bins, weights },
-      signal,
-      order,
-    );
-    windows.push(result.output);
-    // Encoded, the window's mel has no further use: letting it go keeps one copy of the audio's data at a time.
-    mel.windows[w] = RELEASED;
-    // Sampling (temperature > 0) seeds from the whole output; folding window by window is the same fold.
-    if (temperature > 0) seed = foldSeed(seed, result.output);
-    positions += result.positions;
-    launches += result.launches;
-    endMs = Math.max(endMs, result.endMs);
+export class WindowEncoder {
+  readonly rows: Float32Array[] = [];
+  /** Encoder positions of the whole audio, known from the mel frames before any pass. */
+  readonly positions: number;
+  launches = 0;
+  private seedState: number;
+  private next = 0;
+  private readonly mel: WindowedMel;
+  private readonly run: (w: number) => Promise<EncoderResult>;
+
+  constructor(
+    accelerator: Accelerator,
+    mel: WindowedMel,
+    weights: WeightSet,
+    temperature: number,
+    signal: AbortSignal,
+  ) {
+    this.mel = mel;
+    const count = mel.windows.length;
+    const framesOf = (w: number) => Math.min(WINDOW_FRAMES, mel.frames - w * WINDOW_FRAMES);
+    this.positions = mel.windows.reduce((sum, _, w) => sum + encoderPositions(framesOf(w)), 0);
+    this.seedState = seedStart(temperature);
+    const sampling = temperature > 0;
+    this.run = async (w) => {
+      const order = { remaining: tasksFor(count) - count - w };
+      const result = await accelerator.run<EncoderResult>(
+        { mel: mel.windows[w], frames: framesOf(w), bins: mel.bins, weights },
+        signal,
+        order,
+      );
+      // Sampling (temperature > 0) seeds from the whole output; folding window by window is the same fold.
+      if (sampling) this.seedState = foldSeed(this.seedState, result.output);
+      return result;
+    };
   }
-  return { windows, positions, launches, endMs, seed: seed >>> 0 };
+
+  /** Windows encoded so far. */
+  get done(): number {
+    return this.next;
+  }
+
+  /** The sampling seed, once every window is encoded. */
+  get seed(): number {
+    return this.seedState >>> 0;
+  }
+
+  /** Encodes the windows before `end` not encoded yet; keeps the rows of those `keep` names. */
+  async through(end: number, keep: (window: number) => boolean): Promise<void> {
+    for (; this.next < end; this.next++) {
+      const w = this.next;
+      const result = await this.run(w);
+      this.rows[w] = keep(w) ? result.output : RELEASED;
+      // Encoded, the window's mel has no further use: letting it go keeps one copy of the audio's data at a time.
+      this.mel.windows[w] = RELEASED;
+      this.launches += result.launches;
+    }
+  }
+
+  /** Takes window `w`'s rows: the encoder lets go of them. */
+  take(w: number): Float32Array {
+    const rows = this.rows[w]!;
+    this.rows[w] = RELEASED;
+    return rows;
+  }
 }
