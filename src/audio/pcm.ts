@@ -13,13 +13,36 @@ export interface PcmLayout {
 }
 
 /**
+ * `length` samples on a buffer that can shrink in place (a resizable ArrayBuffer of that most),
+ * so a consumer done with the end of the audio gives that memory back without a copy
+ * (`shrinkSamples`). It moves between threads like any buffer.
+ */
+export function shrinkableSamples(length: number): Float32Array {
+  const bytes = length * Float32Array.BYTES_PER_ELEMENT;
+  return new Float32Array(new ArrayBuffer(bytes, { maxByteLength: bytes }));
+}
+
+/**
+ * The first `length` of `samples`, giving back the memory of the rest when `samples` is all of a
+ * buffer from `shrinkableSamples`; otherwise a view (nothing is freed). `samples` must not be read
+ * after: a shrunk buffer leaves it out of bounds.
+ */
+export function shrinkSamples(samples: Float32Array, length: number): Float32Array {
+  const { buffer } = samples;
+  if (!(buffer instanceof ArrayBuffer) || !buffer.resizable || samples.byteOffset !== 0 || length >= samples.length)
+    return samples.subarray(0, length);
+  buffer.resize(length * Float32Array.BYTES_PER_ELEMENT);
+  return new Float32Array(buffer, 0, length);
+}
+
+/**
  * Decodes `layout.frames` frames starting at `byteOffset` of `bytes` into one mono Float32Array.
  * Float samples that are NaN or infinite are refused (400): they would poison every later stage.
  */
 export function decodeToMono(bytes: Uint8Array, byteOffset: number, layout: PcmLayout): Float32Array {
   const { encoding, channels, frames } = layout;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(frames);
+  const out = shrinkableSamples(frames);
   // One loop per encoding: a shared loop calling a per-encoding reader turns megamorphic once the
   // process has seen several encodings, which measured 3-4x slower.
   let at = byteOffset;

@@ -10,6 +10,7 @@
  * between ~256 points per zero crossing, error below -90 dB) and evaluated at each output instant,
  * which handles non-integer ratios such as 44.1 kHz -> 16 kHz exactly in time.
  */
+import { shrinkableSamples } from './pcm.ts';
 
 export const TARGET_RATE_HZ = 16000;
 
@@ -126,7 +127,7 @@ export function resampleTo16k(input: Float32Array, inputRateHz: number, options:
   }
   const scratch = new Float64Array(width);
   const n = input.length;
-  const out = new Float32Array(resampledLength(n, inputRateHz));
+  const out = shrinkableSamples(resampledLength(n, inputRateHz));
   for (let j = 0; j < out.length; j++) {
     const numerator = j * advance;
     const centre = Math.floor(numerator / phases);
