@@ -26,6 +26,8 @@ export interface BufferObject {
   sync(direction: SyncDirection, bytes?: number): void;
   /** bo.read: copies the first `target.length` elements out to host memory (a real copy). */
   read(target: Float32Array): Float32Array;
+  /** Ends the buffer (XRT frees a bo when it goes out of scope): it must not be used after. */
+  free(): void;
 }
 
 /** One consecutive stretch of a multi-layer kernel; `layer` undefined for work outside the layers. */

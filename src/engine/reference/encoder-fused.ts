@@ -100,5 +100,7 @@ export function runFused(
     },
     'medium',
   );
+  melBo.free();
+  outBo.free();
   return { output, launches: 1 };
 }

@@ -74,6 +74,7 @@ export function runMatmul(
     return normalised;
   });
   hostWork.flush();
+  for (const bo of [a, w, c]) bo.free();
   recordTotals(rec, device, totals, MATMUL_KERNEL.name);
   return { output, launches: totals.launches };
 }

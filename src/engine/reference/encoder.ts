@@ -48,8 +48,13 @@ export function encoderTask(payload: EncoderPayload, rec: StageRecorder): Encode
   const device = openDevice(target);
   const model = encoderModel(payload.weights);
   const positions = encoderPositions(frames);
-  const output = new Float32Array(positions * D_MODEL);
   const pass = target.offload === 'fused' ? runFused : runMatmul;
+  // One window (every pass of long audio): its pass's output is the result, without a copy.
+  if (frames <= WINDOW_FRAMES && frames > 0) {
+    const result = pass(device, rec, mel, frames, model);
+    return { output: result.output, positions, launches: result.launches, endMs: device.now() };
+  }
+  const output = new Float32Array(positions * D_MODEL);
   let launches = 0;
   for (let from = 0, row = 0; from < frames; from += WINDOW_FRAMES) {
     const count = Math.min(WINDOW_FRAMES, frames - from);
