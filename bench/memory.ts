@@ -3,9 +3,10 @@
  * process) while `uploads` long 8 kHz u8 WAVs are transcribed at once, over their total size, and
  * RSS after the service has idled. The service is warmed first with two 35 s requests at once, so
  * each worker thread has run every task (weights, tables, encoder activations: fixed costs, not
- * the uploads'). The audio is quiet noise with no speech: everything that scales with the audio
- * (PCM, mel, encoder output) is held the same as for speech, while the decoder, whose memory does
- * not scale with the audio, has no tokens to make and the run takes seconds, not minutes.
+ * the uploads'). The audio is quiet noise with no speech: what scales with the audio (PCM, mel)
+ * is held the same as for speech, and encoder rows, which wait for at most one window's decoding
+ * with speech at temperature 0, are let go at once; the decoder, whose memory does not scale with
+ * the audio, has no tokens to make, and the run takes seconds, not minutes.
  */
 import { readFileSync } from 'node:fs';
 import { encodeWav } from '../src/audio/wav-encode.ts';

@@ -2,9 +2,10 @@
  * Memory proportional to the audio: the service's peak RSS growth (main and worker threads, one
  * process) while four 2-minute 8 kHz u8 uploads run at once stays within a fixed multiple of their
  * size, and a second batch reuses the memory of the first instead of adding to it. Two minutes
- * keeps the test in seconds: everything the pipeline holds per request scales with the audio's
- * length (PCM, mel, encoder output), so the ratio is that of ten minutes. The audio is quiet noise,
- * no speech: the decoder, whose memory does not scale with the audio, has nothing to decode.
+ * keeps the test in seconds: what the pipeline holds per request scales with the audio's length
+ * (PCM, mel), so the ratio is about that of ten minutes, a little higher for the fixed costs of
+ * each task. The audio is quiet noise, no speech: the decoder, whose memory does not scale with the
+ * audio, has nothing to decode.
  */
 
 import assert from 'node:assert/strict';
