@@ -3,6 +3,8 @@
  * scenario plus the error taxonomy, time to first byte, service time and send lag for open-model
  * runs, the client's own event-loop delay, and the server's stage breakdown when available.
  */
+import type { SketchState } from '../rollup/sketch.ts';
+import type { CompletionSeriesState } from './completion-series.ts';
 import { audioLabel } from './options.ts';
 import type { ScenarioRun } from './run-scenario.ts';
 import { micros, type Percentiles, percentiles, type SlowRequest } from './scenario-stats.ts';
@@ -40,6 +42,10 @@ export interface ScenarioResult {
   service_time_ms?: PercentilesOrNull;
   /** Successful requests, send to response headers. */
   ttfb_ms: PercentilesOrNull;
+  /** latency_ms's mergeable sketch: the per-request samples `compare` resamples. Absent in older files. */
+  latency_sketch?: SketchState;
+  /** When requests completed, binned: what `compare` resamples for a throughput interval. Absent in older files. */
+  completions?: CompletionSeriesState;
   /** How late requests left against their intended start (open model only). */
   send_lag_ms?: PercentilesOrNull;
   /** Open model only: the cap on requests in flight (`--max-in-flight`), null when unbounded. */
@@ -105,6 +111,8 @@ export function scenarioResult(run: ScenarioRun, stages: StageBreakdown | null |
     client_event_loop_delay_p99_ms: micros(run.eventLoopDelayP99Ms),
     client_event_loop_delay_max_ms: micros(run.eventLoopDelayMaxMs),
     slowest: [...stats.slowest],
+    latency_sketch: stats.latency.toJSON(),
+    completions: stats.completions.toJSON(),
   };
   if (stages !== undefined) result.server_stages = stages;
   return result;

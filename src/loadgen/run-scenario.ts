@@ -258,6 +258,7 @@ async function measure(
   sender.measuring = true;
   phaseStart.phase = 'measure';
   phaseStart.ms = performance.now();
+  sender.stats.measureStartMs = phaseStart.ms;
   loop.enable();
   await run();
   const wallS = (performance.now() - phaseStart.ms) / 1000;

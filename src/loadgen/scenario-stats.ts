@@ -2,9 +2,11 @@
  * Per-scenario statistics, recorded request by request in O(1) with no per-sample storage:
  * mergeable LogHistogram sketches (1% relative error, microsecond floor) for latency, service
  * time, time to first byte and send lag, counters and the error taxonomy, and the few slowest
- * requests with their trace ids.
+ * requests with their trace ids, and when requests completed (a bounded series, for throughput
+ * intervals).
  */
 import { LogHistogram } from '../rollup/sketch.ts';
+import { CompletionSeries } from './completion-series.ts';
 
 /** How many of the slowest requests a scenario reports. */
 export const SLOWEST_KEPT = 5;
@@ -88,6 +90,10 @@ export class ScenarioStats {
   late = 0;
   readonly errors = new Map<string, number>();
   readonly slowest: SlowRequest[] = [];
+  /** Completions and audio over time since `measureStartMs`. */
+  readonly completions = new CompletionSeries();
+  /** When measuring began (performance.now() ms): the completion series' origin. */
+  measureStartMs = 0;
 
   get completed(): number {
     return this.succeeded + this.failed;
@@ -96,6 +102,7 @@ export class ScenarioStats {
   record(sample: RequestSample): void {
     const latencyMs = sample.endAtMs - sample.intendedAtMs;
     this.sendLag.add(sample.sentAtMs - sample.intendedAtMs);
+    this.completions.record(sample.endAtMs - this.measureStartMs, sample.ok ? sample.audioS : 0);
     if (sample.ok) {
       this.succeeded++;
       if (sample.audioS === null) this.audioUnknown++;
