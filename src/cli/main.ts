@@ -1,10 +1,11 @@
 /**
- * `amanuensis`: one program, six commands (serve, load, profile, report, summary, collect). Each command module
+ * `amanuensis`: one program, seven commands (serve, load, profile, report, summary, collect, compare). Each command module
  * parses and validates its options; this file only assembles them and maps failures to exit codes.
  */
 import { Command, CommanderError } from 'commander';
 import { CliError, UsageError } from '../core/command-errors.ts';
 import { collectCommand } from './collect.ts';
+import { compareCommand } from './compare.ts';
 import { loadCommand } from './load.ts';
 import { profileCommand } from './profile.ts';
 import { reportCommand } from './report.ts';
@@ -30,13 +31,14 @@ function withConventions(command: Command): Command {
 
 function program(): Command {
   const root = new Command('amanuensis')
-    .description('OpenTelemetry-traced Whisper-style transcription: serve, load-test, profile, summarise')
+    .description('OpenTelemetry-traced Whisper-style transcription: serve, load-test, profile, summarise, compare')
     .addCommand(serveCommand())
     .addCommand(loadCommand())
     .addCommand(profileCommand())
     .addCommand(reportCommand())
     .addCommand(summaryCommand())
-    .addCommand(collectCommand());
+    .addCommand(collectCommand())
+    .addCommand(compareCommand());
   return withConventions(root);
 }
 

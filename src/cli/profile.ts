@@ -1,13 +1,14 @@
 /**
  * `amanuensis profile` (what `npm start` runs): options and validation. Running lives in
- * profile-run.ts (our own service) and profile-target.ts (`--target`, an external server),
- * `--compare` in profile-compare.ts.
+ * profile-run.ts (our own service) and profile-target.ts (`--target`, an external server);
+ * `--compare A B` is an alias of `amanuensis compare A B` (compare-run.ts).
  */
 import { Command, Option } from 'commander';
 import { UsageError } from '../core/command-errors.ts';
 import { DEFAULT_PATH } from '../loadgen/option-values.ts';
 import { DEFAULT_MODEL, RESPONSE_FORMATS } from '../loadgen/options.ts';
 import { SUITES, type SuiteName } from '../loadgen/suites.ts';
+import { DEFAULT_MAX_REGRESSION } from '../report/gate-noise.ts';
 import { DEFAULT_JAEGER_URL } from '../report/input.ts';
 import { oneOf, port } from './arg-parsers.ts';
 import { addServiceOptions, type ListenOptionKeys, type ServeOptions } from './serve.ts';
@@ -123,7 +124,12 @@ export function profileCommand(): Command {
       ).default(false),
     )
     .addOption(new Option('--jaeger-url <url>', 'Jaeger UI base for trace links').default(DEFAULT_JAEGER_URL))
-    .addOption(new Option('--compare <dirs...>', 'compare two earlier run folders A B instead of running'));
+    .addOption(
+      new Option(
+        '--compare <dirs...>',
+        'compare two earlier run folders A B instead of running: `amanuensis compare A B` (exit 1 on a significant regression)',
+      ),
+    );
   addTargetOptions(command);
   const before = command.options.length;
   addServiceOptions(command);
@@ -131,8 +137,11 @@ export function profileCommand(): Command {
   return command.action(async (options: ProfileOptions) => {
     if (options.compare) {
       if (options.compare.length !== 2) throw new UsageError('--compare takes exactly two run folders: A B');
-      const { runCompare } = await import('./profile-compare.ts');
-      await runCompare(options.compare[0]!, options.compare[1]!);
+      const { runCompare } = await import('./compare-run.ts');
+      process.exitCode = await runCompare(options.compare[0]!, options.compare[1]!, {
+        maxRegression: DEFAULT_MAX_REGRESSION,
+        json: false,
+      });
       return;
     }
     checkCombination(options, command, serviceKeys);

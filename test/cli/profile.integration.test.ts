@@ -1,6 +1,7 @@
 /**
  * `amanuensis profile` end to end on the quick suite: a run folder with the three outputs, a
- * terminal report, no failed request; and `--compare` over two run folders.
+ * terminal report, no failed request; and `--compare` (the regression gate) over two run folders
+ * of the same build, which must pass.
  */
 
 import assert from 'node:assert/strict';
@@ -62,6 +63,13 @@ describe('amanuensis profile', () => {
     const second = await profile(out);
     const compared = await run(process.execPath, [BIN, 'profile', '--compare', folder, second.folder]);
     assert.match(compared.stdout, /transcribe/, 'the comparison lists stages');
+    const gate = JSON.parse(
+      (await run(process.execPath, [BIN, 'compare', '--json', folder, second.folder])).stdout,
+    ) as {
+      passed: boolean;
+      regressions: string[];
+    };
+    assert.equal(gate.passed, true, `two runs of the same build pass the gate: ${gate.regressions.join('; ')}`);
   });
 
   it('refuses --compare without two folders, and a folder that is not a run', async () => {

@@ -14,7 +14,7 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
 }
 
 describe('amanuensis usage', () => {
-  for (const command of ['serve', 'load', 'profile', 'summary show', 'summary merge']) {
+  for (const command of ['serve', 'load', 'profile', 'summary show', 'summary merge', 'compare']) {
     it(`${command} --help prints its options and exits 0`, () => {
       const result = cli(...command.split(' '), '--help');
       assert.equal(result.status, 0, `exit code: ${result.stderr}`);
