@@ -102,7 +102,7 @@ export class ScenarioStats {
   record(sample: RequestSample): void {
     const latencyMs = sample.endAtMs - sample.intendedAtMs;
     this.sendLag.add(sample.sentAtMs - sample.intendedAtMs);
-    this.completions.record(sample.endAtMs - this.measureStartMs, sample.ok ? sample.audioS : 0);
+    this.completions.record(sample.endAtMs - this.measureStartMs, sample.ok ? (sample.audioS ?? 0) : 0);
     if (sample.ok) {
       this.succeeded++;
       if (sample.audioS === null) this.audioUnknown++;

@@ -10,8 +10,7 @@ import type { RunDocuments } from './input.ts';
 
 export const RUN_FILES = { summary: 'span-summary.json', load: 'load-results.json', report: 'report.html' } as const;
 
-/** A file's JSON; throws an Error naming the file when it is missing, unreadable or not JSON. */
-export async function readJson(file: string): Promise<unknown> {
+async function readJson(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -34,22 +33,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-/** Whether a parsed document is a span summary this code reads. */
-export function isSummaryDocument(value: unknown): value is SpanSummaryDocument {
-  return isRecord(value) && value.schema_version === 1 && Array.isArray(value.spans) && Array.isArray(value.paths);
-}
-
-/** Whether a parsed document is load results this code reads. */
-export function isLoadDocument(value: unknown): value is LoadResults {
-  return isRecord(value) && value.schema_version === 1 && Array.isArray(value.scenarios);
-}
-
 /** Reads and checks a run folder's span summary and load results; throws an Error naming the bad file. */
 export async function readRunFolder(dir: string): Promise<RunDocuments> {
   const summaryFile = join(dir, RUN_FILES.summary);
   const loadFile = join(dir, RUN_FILES.load);
   const [summary, load] = await Promise.all([readJson(summaryFile), readJson(loadFile)]);
-  check(isSummaryDocument(summary), summaryFile, 'a span summary (schema_version 1 with spans and paths)');
-  check(isLoadDocument(load), loadFile, 'load results (schema_version 1 with scenarios)');
+  check(
+    isRecord(summary) && summary.schema_version === 1 && Array.isArray(summary.spans) && Array.isArray(summary.paths),
+    summaryFile,
+    'a span summary (schema_version 1 with spans and paths)',
+  );
+  check(
+    isRecord(load) && load.schema_version === 1 && Array.isArray(load.scenarios),
+    loadFile,
+    'load results (schema_version 1 with scenarios)',
+  );
   return { summary: summary as unknown as SpanSummaryDocument, load: load as unknown as LoadResults };
 }
