@@ -118,9 +118,9 @@ describe('amanuensis compare', () => {
     const other = join(root, 'other.json');
     await writeFile(other, JSON.stringify({ hello: 'world' }));
     for (const [input, message] of [
-      [join(root, 'missing'), /does not exist/],
-      [notJson, /is not JSON/],
-      [other, /neither a span summary nor load results/],
+      [join(root, 'missing'), /no such file or folder/],
+      [notJson, /not JSON/],
+      [other, /is neither a span summary/],
     ] as const) {
       const result = await cli('compare', a, input);
       assert.equal(result.status, 2, `${input}: exit code`);
