@@ -6,8 +6,7 @@
 import { CodedError, ERROR_CODE } from '../core/errors.ts';
 import type { RollupEngine } from '../rollup/rollup-engine.ts';
 import { JsonShapeError, spansFromJson } from './otlp-json.ts';
-import { decodeRequest } from './otlp-proto.ts';
-import { spansFromProto } from './otlp-spans.ts';
+import { spansFromWire } from './otlp-wire.ts';
 import { SourceIds, type SpanBatch } from './span-batch.ts';
 
 /** Where spans' durations go besides the engine (the /metrics histograms). */
@@ -45,14 +44,12 @@ export class Ingest {
   }
 
   /** The spans of a protobuf body; throws MALFORMED_EXPORT. */
-  protobuf(body: Uint8Array): SpanBatch {
-    let request: ReturnType<typeof decodeRequest>;
+  protobuf(body: Buffer): SpanBatch {
     try {
-      request = decodeRequest(body);
+      return spansFromWire(body, this.#sources);
     } catch (error) {
       throw malformed(error);
     }
-    return spansFromProto(request, this.#sources);
   }
 
   /** The spans of a JSON body; throws MALFORMED_EXPORT. */

@@ -1,7 +1,9 @@
 /**
  * The OTLP trace messages from the official definitions (proto/, vendored from
  * open-telemetry/opentelemetry-proto with its LICENSE), loaded once with protobufjs. Decoding is
- * protobufjs's, generated from those files; nothing here reads the wire format by hand.
+ * protobufjs's, generated from those files. The receiver reads requests with otlp-wire.ts instead
+ * (the fields it needs, by the same field numbers, with no object per span); these types encode its
+ * answers, and are the bare decode the benchmark measures the receiver against.
  */
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
@@ -9,37 +11,6 @@ import protobuf from 'protobufjs';
 /** The vendored .proto files: `proto/` beside `src/` (and beside `dist/` in the package). */
 const PROTO_DIR = fileURLToPath(new URL('../../proto/', import.meta.url));
 const SERVICE_FILE = 'opentelemetry/proto/collector/trace/v1/trace_service.proto';
-
-/** A 64-bit integer as protobufjs decodes it (with `long` installed), or a plain number. */
-export type Int64 = number | { low: number; high: number; unsigned: boolean };
-
-/** The fields of a decoded Span the receiver reads (protobufjs fills defaults on the prototype). */
-export interface ProtoSpan {
-  traceId: Uint8Array;
-  spanId: Uint8Array;
-  parentSpanId: Uint8Array;
-  flags: number;
-  name: string;
-  kind: number;
-  startTimeUnixNano: Int64;
-  endTimeUnixNano: Int64;
-  status?: { code: number } | null;
-}
-
-export interface ProtoKeyValue {
-  key: string;
-  value?: { stringValue?: string } | null;
-}
-
-export interface ProtoResourceSpans {
-  resource?: { attributes: ProtoKeyValue[] } | null;
-  scopeSpans: { spans: ProtoSpan[] }[];
-}
-
-/** An ExportTraceServiceRequest as decoded. */
-export interface ProtoExportRequest {
-  resourceSpans: ProtoResourceSpans[];
-}
 
 /** The loaded types: request, response and the google.rpc.Status of error answers. */
 export interface OtlpTypes {
@@ -67,11 +38,6 @@ export function otlpTypes(): OtlpTypes {
     status,
   };
   return types;
-}
-
-/** Decodes a protobuf ExportTraceServiceRequest; throws on a malformed body. */
-export function decodeRequest(body: Uint8Array): ProtoExportRequest {
-  return otlpTypes().request.decode(body) as unknown as ProtoExportRequest;
 }
 
 /** The protobuf ExportTraceServiceResponse: empty on success, else `partial_success`. */

@@ -15,6 +15,9 @@ const STATUS_ERROR = 2;
 const HAS_IS_REMOTE = 0x100;
 const IS_REMOTE = 0x200;
 
+const ZERO_TRACE_ID = '0'.repeat(32);
+const ZERO_SPAN_ID = '0'.repeat(16);
+
 /** Distinct resources remembered; further ones share one id (their spans then link as one source). */
 const MAX_SOURCES = 65_536;
 const SHARED_SOURCE = -1;
@@ -69,8 +72,8 @@ export interface SpanFields {
 
 /** Why `span` cannot be placed, or '' when it can. */
 function invalid(span: SpanFields, parent: string): string {
-  if (span.traceId.length !== 32 || /^0+$/.test(span.traceId)) return 'invalid trace id';
-  if (span.spanId.length !== 16 || span.spanId === '0000000000000000') return 'invalid span id';
+  if (span.traceId.length !== 32 || span.traceId === ZERO_TRACE_ID) return 'invalid trace id';
+  if (span.spanId.length !== 16 || span.spanId === ZERO_SPAN_ID) return 'invalid span id';
   if (parent !== '' && parent.length !== 16) return 'invalid parent span id';
   if (!(span.startMs >= 0 && span.startMs < Infinity)) return 'invalid start time';
   if (!(span.durationMs >= 0 && span.durationMs < Infinity)) return 'end time before start time';
@@ -92,7 +95,7 @@ export class SpanBatch {
 
   /** Validates `span` and adds its node, from resource `source`; a span that cannot be placed is rejected. */
   accept(span: SpanFields, source: number): void {
-    const parent = span.parentSpanId === '0000000000000000' ? '' : span.parentSpanId;
+    const parent = span.parentSpanId === ZERO_SPAN_ID ? '' : span.parentSpanId;
     const problem = invalid(span, parent);
     if (problem !== '') {
       this.reject(problem);
