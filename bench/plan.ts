@@ -16,6 +16,8 @@ export interface BenchPlan {
   mel: { repeats: number; innerRepeats: number; durationS: number };
   accuracy: { values: number };
   heap: { repeats: number; spans: number };
+  /** `collect`: exports of 512 spans per round, rounds, and seconds of overload (memory bound). */
+  collect: { exports: number; rounds: number; overloadS: number };
   loadgen: { repeats: number; durationS: number; connections: number };
   service: { columns: number; rounds: number; requestsPerStream: number; suite: SuiteName };
   /**
@@ -41,6 +43,7 @@ export function benchPlan(quick: boolean): BenchPlan {
       mel: { repeats: 3, innerRepeats: 5, durationS: 30 },
       accuracy: { values: 1_000_000 },
       heap: { repeats: 3, spans: 1_000_000 },
+      collect: { exports: 200, rounds: 3, overloadS: 20 },
       loadgen: { repeats: 3, durationS: 1, connections: 16 },
       service: { columns: 8, rounds: 3, requestsPerStream: 2, suite: 'quick' },
       tracing: {
@@ -60,6 +63,7 @@ export function benchPlan(quick: boolean): BenchPlan {
     mel: { repeats: 5, innerRepeats: 15, durationS: 30 },
     accuracy: { values: 1_000_000 },
     heap: { repeats: 3, spans: 1_000_000 },
+    collect: { exports: 400, rounds: 5, overloadS: 60 },
     loadgen: { repeats: 3, durationS: 3, connections: 16 },
     service: { columns: 8, rounds: 3, requestsPerStream: 4, suite: 'standard' },
     tracing: {

@@ -4,6 +4,7 @@
  * micro-benchmarks come first, while no child process competes for the CPU.
  */
 import { measureAttribution } from './attribution.ts';
+import { measureCollectIngest, measureOverload, type OverloadResult, startCollectProcess } from './collect.ts';
 import { measureLoadgenVsAutocannon } from './loadgen.ts';
 import { measureMel } from './mel.ts';
 import { measureMemory } from './memory.ts';
@@ -123,6 +124,53 @@ const rollup: Step = {
         goal: { op: '<=', target: 2e6 },
         anchor: `heap after warm-up and full GCs, before vs after ${plan.heap.spans} spans over 20 names`,
         samples: heap.map((h) => h.heapGrowthBytes),
+      },
+    ];
+  },
+};
+
+/** The memory bound `collect` keeps under overload (docs/collect.md, Bounds), in MB of RSS. */
+const COLLECT_RSS_BOUND_MB = 1024;
+
+const collect: Step = {
+  name: 'collect ingest and memory bound',
+  async run({ plan }) {
+    const ingest = await measureCollectIngest({ exports: plan.collect.exports, rounds: plan.collect.rounds });
+    const receiver = await startCollectProcess();
+    let overload: OverloadResult;
+    try {
+      overload = await measureOverload(receiver, { seconds: plan.collect.overloadS, connections: 48 });
+    } finally {
+      await receiver.close();
+    }
+    return [
+      {
+        key: 'collect.ingest_ratio_to_decode',
+        unit: 'ratio',
+        goal: { op: '>=', target: 0.5 },
+        anchor:
+          'spans per CPU second of a bare protobufjs decode (official OTLP definitions) of the same exports of 512 spans; the receiver in its own process, OTLP/HTTP protobuf over 8 connections, every trace rolled up',
+        samples: ingest.ratios,
+        details: {
+          exports_per_round: plan.collect.exports,
+          ingest_spans_per_cpu_s: Math.round(ingest.ingestSpansPerCpuS),
+          ingest_spans_per_wall_s: Math.round(ingest.ingestSpansPerWallS),
+          decode_spans_per_cpu_s: Math.round(ingest.decodeSpansPerCpuS),
+        },
+      },
+      {
+        key: 'collect.overload_peak_rss_mb',
+        unit: 'MB',
+        goal: { op: '<=', target: COLLECT_RSS_BOUND_MB },
+        anchor: `the receiver's RSS at its highest (sampled every 250 ms) while 48 connections send new traces as fast as it takes or refuses them, ${plan.collect.overloadS} s, default bounds`,
+        samples: [round(overload.peakRssBytes / 1e6, 1)],
+        details: {
+          base_rss_mb: round(overload.baseRssBytes / 1e6, 1),
+          offered_spans_per_s: Math.round(overload.offeredSpansPerS),
+          accepted_spans_per_s: Math.round(overload.acceptedSpansPerS),
+          refused_exports: overload.refusedExports,
+          peak_waiting_spans: overload.peakWaitingSpans,
+        },
       },
     ];
   },
@@ -363,6 +411,7 @@ export const STEPS: readonly Step[] = [
   overhead,
   mel,
   rollup,
+  collect,
   loadgen,
   service,
   shortUnderLong,
