@@ -4,7 +4,6 @@
  */
 import { formatPercentChange, MISSING, msNumber, rtfNumber } from './format.ts';
 import type { GateFigure, GateResult } from './gate.ts';
-import { DRIFT, Z } from './gate-noise.ts';
 import { paint, table, truncate } from './text.ts';
 
 function percent(fraction: number | null | undefined): string {
@@ -49,14 +48,14 @@ function intervalCell(figure: GateFigure): string {
   return j ? `${percent(j.low)}..${percent(j.high)}` : MISSING;
 }
 
-function rows(figures: GateFigure[], nameWidth: number, color: boolean, stage: boolean): string[][] {
+function rows(figures: GateFigure[], nameWidth: number, color: boolean): string[][] {
   return figures.map((f) => [
     truncate(f.name, nameWidth),
     f.metric,
     value(f, f.before),
     value(f, f.after),
     percent(f.change),
-    ...(stage ? [f.shift !== undefined ? percent(f.judged?.change) : ''] : []),
+    f.shift !== undefined ? percent(f.judged?.change) : '',
     intervalCell(f),
     verdictCell(f, color),
   ]);
@@ -79,7 +78,7 @@ export function renderGate(result: GateResult, options: GateTextOptions): string
   const heading = result.passed
     ? paint(`pass: no significant regression beyond ${max}`, 'green', color)
     : paint(`FAIL: ${regressions.length} significant regression(s) beyond ${max}`, 'red', color);
-  const method = `(intervals: ${Z} standard errors of each run's per-request spread and this machine's run-to-run drift, ${(DRIFT.scenario.throughput ?? 0) * 100}% for throughput; stages judged against the run's shift, the weighted median change of the other stages' work: docs/compare.md)`;
+  const method = `(95% intervals: each run's own per-request spread plus this machine's run-to-run drift, measured from A/A pairs; "vs run" is the change net of how the other scenarios or stages moved, which the verdict judges: docs/compare.md)`;
   const parts = [`${paint(`${a} → ${b}`, 'bold', color)}: ${heading}`, paint(method, 'dim', color)];
   for (const note of result.notes) parts.push(paint(`note: ${note}`, 'yellow', color));
   for (const f of regressions) parts.push(paint(`  regression: ${describeRegression(f)}`, 'red', color));
@@ -87,8 +86,8 @@ export function renderGate(result: GateResult, options: GateTextOptions): string
     parts.push(
       '',
       table(
-        ['scenario', 'figure', 'A', 'B', 'change', '95% interval', 'verdict'],
-        rows(result.scenarios, nameWidth, color, false),
+        ['scenario', 'figure', 'A', 'B', 'change', 'vs run', '95% interval', 'verdict'],
+        rows(result.scenarios, nameWidth, color),
         color,
         true,
       ),
@@ -99,7 +98,7 @@ export function renderGate(result: GateResult, options: GateTextOptions): string
       '',
       table(
         ['stage', 'figure', 'A', 'B', 'change', 'vs run', '95% interval', 'verdict'],
-        rows(result.stages, nameWidth, color, true),
+        rows(result.stages, nameWidth, color),
         color,
         true,
       ),
