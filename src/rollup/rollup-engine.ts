@@ -74,8 +74,10 @@ export interface SummaryOptions {
   window?: 'cumulative' | 'interval';
 }
 
-/** How often quiet traces are looked for. */
+/** How often quiet traces are looked for: every second, or a quarter of a shorter wait, but not
+ *  more often than every 10 ms (a wait of 0 would otherwise spin a 1 ms timer). */
 const TICK_MS = 1000;
+const MIN_TICK_MS = 10;
 
 function serviceNameFromEnv(): string {
   return process.env.OTEL_SERVICE_NAME || 'unknown_service';
@@ -137,7 +139,7 @@ export class RollupEngine {
     this.#closed = new RollupWindow(now, options.sketch);
     this.#resources = new ResourceWindows(options.resources ?? []);
     this.#startWarmup(now);
-    const tickMs = Math.max(1, Math.min(TICK_MS, Math.ceil(this.#quietMs / 4)));
+    const tickMs = Math.max(MIN_TICK_MS, Math.min(TICK_MS, Math.ceil(this.#quietMs / 4)));
     this.#every(tickMs, (self) => self.tick(Date.now()));
     if (options.intervalMs !== undefined && options.intervalMs > 0)
       this.#every(options.intervalMs, (self) => self.rotate());
