@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 
+/** `compare`'s parsed options (`profile --compare` passes the defaults). */
 export interface CompareOptions {
   /** A fraction, from `--max-regression 10%`. */
   maxRegression: number;

@@ -61,6 +61,7 @@ function rows(figures: GateFigure[], nameWidth: number, color: boolean): string[
   ]);
 }
 
+/** How `renderGate` prints: the two sides' names, colour, the terminal's width. */
 export interface GateTextOptions {
   labels: [string, string];
   color: boolean;

@@ -22,6 +22,7 @@ export interface GateInput {
   load?: LoadResults;
 }
 
+/** A figure's verdict; only `regression` fails the gate. */
 export type GateVerdict = 'regression' | 'better' | 'within noise' | 'in one run only' | 'not measured';
 
 /** One figure of one scenario or stage, A against B. */
@@ -48,6 +49,7 @@ export interface GateFigure {
   verdict: GateVerdict;
 }
 
+/** The gate's answer: the verdict and every figure it judged. */
 export interface GateResult {
   maxRegression: number;
   /** False when at least one figure is a regression. */
@@ -61,6 +63,7 @@ export interface GateResult {
   notes: string[];
 }
 
+/** How strict the gate is, and how many bootstrap replicates it draws. */
 export interface GateOptions {
   /** Fraction; default 0.1. */
   maxRegression?: number;
