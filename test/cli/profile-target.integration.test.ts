@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import type { LoadResults } from '../../src/loadgen/results.ts';
 import type { SpanSummaryDocument } from '../../src/rollup/document.ts';
 import { startFakeTarget } from '../loadgen/fake-target.ts';
-import { parseForm } from '../loadgen/helpers.ts';
+import { parseForm } from '../loadgen/form.ts';
 import { BIN, otlpEnv, type RunningService, startService } from '../support/service.ts';
 
 const run = promisify(execFile);

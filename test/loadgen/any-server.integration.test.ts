@@ -14,7 +14,8 @@ import type { LoadResults } from '../../src/loadgen/results.ts';
 import { runLoad } from '../../src/loadgen/run-load.ts';
 import { renderLoadText } from '../../src/report/terminal-load.ts';
 import { startFakeTarget } from './fake-target.ts';
-import { load, parseForm } from './helpers.ts';
+import { parseForm } from './form.ts';
+import { load } from './helpers.ts';
 
 describe('amanuensis load against any server', () => {
   let dir: string;

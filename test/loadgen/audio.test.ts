@@ -8,7 +8,7 @@ import { UsageError } from '../../src/core/command-errors.ts';
 import { AudioLibrary } from '../../src/loadgen/audio.ts';
 import { audioFormat } from '../../src/loadgen/audio-format.ts';
 import { UPLOAD_FILE_NAME } from '../../src/loadgen/multipart.ts';
-import { parseForm as parse } from './helpers.ts';
+import { parseForm as parse } from './form.ts';
 
 describe('AudioLibrary', () => {
   it('builds an OpenAI transcription form: a WAV file part with a neutral name, model and response_format=json', async () => {

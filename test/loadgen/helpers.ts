@@ -1,12 +1,9 @@
 /**
  * Shared pieces of the load generator tests: a ready upload body without the built-in clip
- * generator, closed and open scenario specs, a multipart form parser, and `amanuensis load` run
- * as a child process.
+ * generator, closed and open scenario specs, and `amanuensis load` run as a child process.
  */
 import { spawn } from 'node:child_process';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { Busboy } from '@fastify/busboy';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import type { PreparedAudio } from '../../src/loadgen/audio.ts';
 import { buildTranscriptionBody } from '../../src/loadgen/multipart.ts';
@@ -52,31 +49,4 @@ export function load(args: string[], env: Record<string, string> = {}): Promise<
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-/** An upload as the server sees it: the form fields and the file part. */
-export interface ParsedForm {
-  fields: Record<string, string>;
-  fileName: string;
-  mimeType: string;
-  file: Buffer;
-}
-
-/** Parses a multipart/form-data body the way a server would. */
-export function parseForm(body: Buffer, contentType: string): Promise<ParsedForm> {
-  return new Promise((resolve, reject) => {
-    const parsed: ParsedForm = { fields: {}, fileName: '', mimeType: '', file: Buffer.alloc(0) };
-    const busboy = Busboy({ headers: { 'content-type': contentType } });
-    busboy.on('field', (name: string, value: string) => (parsed.fields[name] = value));
-    busboy.on('file', (_name: string, stream: Readable, fileName: string, _encoding: string, mimeType: string) => {
-      parsed.fileName = fileName;
-      parsed.mimeType = mimeType;
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => (parsed.file = Buffer.concat(chunks)));
-    });
-    busboy.on('finish', () => resolve(parsed));
-    busboy.on('error', reject);
-    Readable.from([body]).pipe(busboy);
-  });
 }
