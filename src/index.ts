@@ -1,7 +1,7 @@
 /**
  * The library: percentile rollups of span durations for any OpenTelemetry JS application, the
  * span summary document and its merge, the stage helpers, and the reports (report.html, the
- * terminal report, the comparison of two runs).
+ * terminal report, the comparison of two runs, the regression gate).
  *
  * ```ts
  * import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -31,6 +31,16 @@ export {
   type RunComparison,
   renderComparison,
 } from './report/compare.ts';
+export {
+  type GateFigure,
+  type GateInput,
+  type GateOptions,
+  type GateResult,
+  type GateVerdict,
+  gateRuns,
+} from './report/gate.ts';
+export { readGateInput } from './report/gate-input.ts';
+export { type GateTextOptions, gateJson, renderGate } from './report/gate-text.ts';
 export { renderReportHtml } from './report/html.ts';
 export type { LabelledRun, ReportInput, ReportRun, RunDocuments } from './report/input.ts';
 export { readRunFolder } from './report/run-folder.ts';

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { gateRuns as libraryGate, readGateInput, renderGate } from '../../src/index.ts';
 import { gateRuns } from '../../src/report/gate.ts';
 import { DEFAULT_MAX_REGRESSION } from '../../src/report/gate-noise.ts';
 import { regressionsOf } from '../../src/report/gate-text.ts';
@@ -109,5 +113,25 @@ describe('gateRuns', () => {
   it('gives the same verdicts for the same files', () => {
     const b = gateRun({ jitter: 3 });
     assert.deepEqual(gateRuns(baseline, b), gateRuns(baseline, b), 'deterministic');
+  });
+
+  it('is the library gate docs/compare.md shows: read two run folders, judge, print', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'amanuensis-gate-'));
+    for (const [name, run] of [
+      ['A', baseline],
+      ['B', gateRun({ jitter: 2, ...planted })],
+    ] as const) {
+      const dir = join(root, name);
+      await mkdir(dir);
+      await writeFile(join(dir, 'span-summary.json'), JSON.stringify(run.summary));
+      await writeFile(join(dir, 'load-results.json'), JSON.stringify(run.load));
+    }
+    const result = libraryGate(await readGateInput(join(root, 'A')), await readGateInput(join(root, 'B')));
+    assert.equal(result.passed, false, 'the planted delay fails');
+    assert.match(
+      renderGate(result, { labels: ['A', 'B'], color: false }),
+      /regression: stage decoder\.token_generation/,
+      'named',
+    );
   });
 });
