@@ -6,28 +6,14 @@
  * test-artifacts/live.png for a person to look at.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { makeClip } from '../../src/audio/clips.ts';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
+import { launchChromium, openWatched, screenshot, skipWithoutChromium } from '../support/chromium.ts';
 import { type RunningService, startService, transcribe } from '../support/service.ts';
 import { waitUntil } from '../support/wait.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
 const WAV = encodeWav(makeClip('1s'), 16_000);
 
 /** What the page shows, from the attributes its script keeps on <html> and its tables. */
@@ -61,15 +47,12 @@ async function requests(url: string, count: number): Promise<void> {
   }
 }
 
-describe('/live in Chromium', { skip, timeout: 90_000 }, () => {
+describe('/live in Chromium', { skip: skipWithoutChromium, timeout: 90_000 }, () => {
   let browser: Browser;
   let service: RunningService | undefined;
 
   before(async () => {
-    [browser, service] = await Promise.all([
-      chromium.launch({ executablePath: CHROMIUM, args: ARGS }),
-      startService(['--quiet']),
-    ]);
+    [browser, service] = await Promise.all([launchChromium(), startService(['--quiet'])]);
   });
 
   after(async () => {
@@ -86,14 +69,7 @@ describe('/live in Chromium', { skip, timeout: 90_000 }, () => {
       requested.push(target);
       return target === `${url}/live` || target === `${url}/v1/events` ? route.continue() : route.abort();
     });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning')
-        errors.push(`${message.type()}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-    await page.goto(`${url}/live`, { waitUntil: 'load' });
+    const { page, errors } = await openWatched(context, `${url}/live`);
 
     const first = await waitUntil('the first snapshot', () => shown(page), {
       until: (s) => s.connection === 'live' && s.snapshots > 0,
@@ -106,8 +82,7 @@ describe('/live in Chromium', { skip, timeout: 90_000 }, () => {
     assert.ok(loaded.snapshots > first.snapshots, 'later snapshots arrived');
     assert.ok(loaded.stageRows >= 5, `the stages are listed (${loaded.stageRows} rows)`);
     assert.ok(loaded.resourceRows >= 2, `the resources are listed (${loaded.resourceRows} rows)`);
-    await mkdir(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'live.png'), fullPage: true });
+    await screenshot(page, 'live.png');
     assert.deepEqual(errors, [], 'no console errors or warnings and no page errors');
     assert.deepEqual(
       [...new Set(requested)].sort(),

@@ -5,31 +5,18 @@
  */
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { slowestKept } from '../../src/report/attribution.ts';
 import { renderReportHtml } from '../../src/report/html.ts';
 import { tailFigure } from '../../src/report/html-tail.ts';
 import type { LabelledRun } from '../../src/report/input.ts';
+import { launchChromium, openWatched, screenshot, skipWithoutChromium } from '../support/chromium.ts';
 import { realisticRun } from './realistic.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
 
 interface ChartState {
   id: string;
@@ -55,7 +42,7 @@ function chartStates(page: Page): Promise<ChartState[]> {
   return page.evaluate(CHART_STATES) as Promise<ChartState[]>;
 }
 
-describe('report.html in Chromium', { skip, timeout: 120_000 }, () => {
+describe('report.html in Chromium', { skip: skipWithoutChromium, timeout: 120_000 }, () => {
   let browser: Browser;
   let folder: string;
   let reportUrl: string;
@@ -68,7 +55,7 @@ describe('report.html in Chromium', { skip, timeout: 120_000 }, () => {
     const file = join(folder, 'report.html');
     await writeFile(file, html);
     reportUrl = pathToFileURL(file).href;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -84,14 +71,7 @@ describe('report.html in Chromium', { skip, timeout: 120_000 }, () => {
       blocked.push(route.request().url());
       return route.abort();
     });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning')
-        errors.push(`${message.type()}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-    await page.goto(reportUrl, { waitUntil: 'load' });
+    const { page, errors } = await openWatched(context, reportUrl);
 
     const states = await chartStates(page);
     // Per run: stages, latency, throughput, scaling, typical; the tail and the slowest request when the summary keeps them.
@@ -114,8 +94,7 @@ describe('report.html in Chromium', { skip, timeout: 120_000 }, () => {
     const first = page.locator('canvas').first();
     await first.scrollIntoViewIfNeeded();
     await first.hover();
-    await mkdir(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+    await screenshot(page, 'report.png');
     assert.deepEqual(blocked, [], 'the report requests nothing from the network');
     assert.deepEqual(errors, [], 'no console errors or warnings and no page errors');
     await context.close();
@@ -128,14 +107,7 @@ describe('report.html in Chromium', { skip, timeout: 120_000 }, () => {
     const file = join(folder, 'load-only.html');
     await writeFile(file, renderReportHtml({ runs: [{ label: 'external', load: external }], jaegerReachable: false }));
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning')
-        errors.push(`${message.type()}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const { page, errors } = await openWatched(context, pathToFileURL(file).href);
 
     const states = await chartStates(page);
     assert.deepEqual(
@@ -151,7 +123,7 @@ describe('report.html in Chromium', { skip, timeout: 120_000 }, () => {
     for (const text of await notes.allInnerTexts())
       assert.match(text, /^No span summary: .*amanuensis collect/, `a visible note: ${text}`);
     assert.ok(await notes.first().isVisible(), 'the first note is visible');
-    await page.screenshot({ path: join(ARTIFACTS, 'report-load-only.png'), fullPage: true });
+    await screenshot(page, 'report-load-only.png');
     assert.deepEqual(errors, [], 'no console errors or warnings and no page errors');
     await context.close();
   });

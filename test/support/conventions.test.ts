@@ -16,6 +16,7 @@ const PROCESS_STARTERS = [
   'test/support/service.ts',
   'test/support/otlp-receiver.ts',
   'test/support/prometheus.ts',
+  'test/support/chromium.ts',
   'test/loadgen/helpers.ts',
   'src/cli/child-service.ts',
   'playwright-core',
