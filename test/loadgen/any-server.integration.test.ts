@@ -13,6 +13,7 @@ import { parseLoadOptions } from '../../src/loadgen/options.ts';
 import type { LoadResults } from '../../src/loadgen/results.ts';
 import { runLoad } from '../../src/loadgen/run-load.ts';
 import { renderLoadText } from '../../src/report/terminal-load.ts';
+import { cliArgs } from '../support/cli-args.ts';
 import { startFakeTarget } from './fake-target.ts';
 import { parseForm } from './form.ts';
 import { load } from './helpers.ts';
@@ -36,30 +37,20 @@ describe('amanuensis load against any server', () => {
     });
     try {
       const out = join(dir, 'answered.json');
-      const exit = await load([
-        '--url',
-        target.url,
-        '--path',
-        '/api/asr',
-        '--header',
-        `Authorization: Bearer ${secret}`,
-        '--header',
-        'X-Tenant: acme',
-        '--model',
-        'large-v3',
-        '--response-format',
-        'verbose_json',
-        '--audio',
-        join(dir, 'speech.mp3'),
-        '--streams',
-        '1',
-        '--requests',
-        '3',
-        '--warmup',
-        '0',
-        '--out',
-        out,
-      ]);
+      const exit = await load(
+        cliArgs({
+          url: target.url,
+          path: '/api/asr',
+          header: [`Authorization: Bearer ${secret}`, 'X-Tenant: acme'],
+          model: 'large-v3',
+          responseFormat: 'verbose_json',
+          audio: join(dir, 'speech.mp3'),
+          streams: 1,
+          requests: 3,
+          warmup: 0,
+          out,
+        }),
+      );
       assert.equal(exit.code, 0, `the run completes (stderr: ${exit.stderr})`);
       const posts = target.arrivals.filter((a) => a.method === 'POST');
       assert.equal(posts.length, 4, 'the preflight request and the three measured ones');
@@ -92,20 +83,9 @@ describe('amanuensis load against any server', () => {
     const target = await startFakeTarget();
     try {
       const out = join(dir, 'unknown.json');
-      const exit = await load([
-        '--url',
-        target.url,
-        '--audio',
-        join(dir, 'speech.mp3'),
-        '--streams',
-        '1',
-        '--requests',
-        '2',
-        '--warmup',
-        '0',
-        '--out',
-        out,
-      ]);
+      const exit = await load(
+        cliArgs({ url: target.url, audio: join(dir, 'speech.mp3'), streams: 1, requests: 2, warmup: 0, out }),
+      );
       assert.equal(exit.code, 0, `the run completes (stderr: ${exit.stderr})`);
       const [scenario] = (JSON.parse(await readFile(out, 'utf8')) as LoadResults).scenarios;
       assert.equal(scenario!.succeeded, 2, 'both requests succeeded');

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { cliArgs } from '../support/cli-args.ts';
 import { type FakeTarget, startFakeTarget } from './fake-target.ts';
 import { type Exit, load } from './helpers.ts';
 
@@ -72,20 +73,9 @@ describe('amanuensis load (CLI)', () => {
 
   it('exits 0 when every threshold holds and 1 when one fails, writing the results either way', async () => {
     const passing = join(dir, 'pass.json');
-    const ok = await load([
-      '--url',
-      target.url,
-      '--streams',
-      '2',
-      '--requests',
-      '6',
-      '--threshold',
-      'p99<60000',
-      '--threshold',
-      'success>=0.99',
-      '--out',
-      passing,
-    ]);
+    const ok = await load(
+      cliArgs({ url: target.url, streams: 2, requests: 6, threshold: ['p99<60000', 'success>=0.99'], out: passing }),
+    );
     assert.equal(ok.code, 0, `thresholds hold (stderr: ${ok.stderr})`);
     const results = JSON.parse(await readFile(passing, 'utf8')) as {
       scenarios: { requests: number; succeeded: number }[];

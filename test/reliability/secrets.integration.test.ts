@@ -12,8 +12,14 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { load } from '../loadgen/helpers.ts';
+import { cliArgs } from '../support/cli-args.ts';
 import { otlpEnv, startService } from '../support/service.ts';
 import { captureOutput, clipWav, startRawSink, tempFolder } from './helpers.ts';
+
+/** Span export to `url`, uncompressed so a planted key would show in the raw bytes. */
+function rawExport(url: string, protocol: 'http/protobuf' | 'http/json'): Record<string, string> {
+  return { ...otlpEnv(url, protocol), OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_COMPRESSION: 'none' };
+}
 
 describe('secrets', () => {
   it('keeps a key given by flag, variable, --header or query string out of exports, logs, summaries and results', async () => {
@@ -24,11 +30,10 @@ describe('secrets', () => {
     const loadSink = await startRawSink();
     const folder = await tempFolder('secrets');
     const summaryFile = join(folder, 'span-summary.json');
-    const service = await startService(['--api-key', key, '--summary-out', summaryFile, '--summary-interval', '0.2'], {
-      ...otlpEnv(serviceSink.url, 'http/json'),
-      OTEL_TRACES_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
-    });
+    const service = await startService(
+      ['--api-key', key, '--summary-out', summaryFile, '--summary-interval', '0.2'],
+      rawExport(serviceSink.url, 'http/json'),
+    );
     const serviceOutput = captureOutput(service.child);
     try {
       const form = new FormData();
@@ -42,77 +47,25 @@ describe('secrets', () => {
       assert.equal(queried.status, 200, 'a request with the key in its header and another in its query is served');
       await queried.arrayBuffer();
 
+      const run = { streams: 1, requests: 2, warmup: 0, audio: '1s' };
       const byFlag = await load(
-        [
-          '--url',
-          service.url,
-          '--api-key',
-          key,
-          '--streams',
-          '1',
-          '--requests',
-          '2',
-          '--warmup',
-          '0',
-          '--audio',
-          '1s',
-          '--out',
-          join(folder, 'flag.json'),
-        ],
-        {
-          ...otlpEnv(loadSink.url, 'http/protobuf'),
-          OTEL_TRACES_EXPORTER: 'otlp',
-          OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
-        },
+        cliArgs({ url: service.url, apiKey: key, ...run, out: join(folder, 'flag.json') }),
+        rawExport(loadSink.url, 'http/protobuf'),
       );
       assert.equal(byFlag.code, 0, `load with --api-key runs (stderr: ${byFlag.stderr})`);
-      const byVariable = await load(
-        [
-          '--url',
-          service.url,
-          '--streams',
-          '1',
-          '--requests',
-          '2',
-          '--warmup',
-          '0',
-          '--audio',
-          '1s',
-          '--out',
-          join(folder, 'variable.json'),
-        ],
-        {
-          ...otlpEnv(loadSink.url, 'http/json'),
-          OTEL_TRACES_EXPORTER: 'otlp',
-          OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
-          AMANUENSIS_API_KEY: key,
-        },
-      );
+      const byVariable = await load(cliArgs({ url: service.url, ...run, out: join(folder, 'variable.json') }), {
+        ...rawExport(loadSink.url, 'http/json'),
+        AMANUENSIS_API_KEY: key,
+      });
       assert.equal(byVariable.code, 0, `load with AMANUENSIS_API_KEY runs (stderr: ${byVariable.stderr})`);
       const byHeader = await load(
-        [
-          '--url',
-          service.url,
-          '--header',
-          `Authorization: Bearer ${key}`,
-          '--header',
-          `X-Api-Key: ${key}`,
-          '--streams',
-          '1',
-          '--requests',
-          '2',
-          '--warmup',
-          '0',
-          '--audio',
-          '1s',
-          '--out',
-          join(folder, 'header.json'),
-        ],
-        {
-          ...otlpEnv(loadSink.url, 'http/json'),
-          OTEL_TRACES_EXPORTER: 'otlp',
-          OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
-        },
+        cliArgs({
+          url: service.url,
+          header: [`Authorization: Bearer ${key}`, `X-Api-Key: ${key}`],
+          ...run,
+          out: join(folder, 'header.json'),
+        }),
+        rawExport(loadSink.url, 'http/json'),
       );
       assert.equal(byHeader.code, 0, `load with --header runs (stderr: ${byHeader.stderr})`);
       assert.equal(await service.stop(), 0, 'clean exit (flushes spans, writes the final summary)');
