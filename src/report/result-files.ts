@@ -3,13 +3,14 @@
  * their content (the schema), never by their name, so a renamed or downloaded file works; and run
  * folders as `profile` writes them. Every failure is bad usage naming the file.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { UsageError } from '../core/command-errors.ts';
 import type { LoadResults } from '../loadgen/results.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { validateSummary } from '../rollup/validate.ts';
 import type { ReportRun } from './input.ts';
+import { type JsonRefusals, readJsonFile } from './run-folder.ts';
 
 /** One result file, read and recognised. */
 export type ResultFile =
@@ -34,24 +35,16 @@ export function resultKind(value: unknown): ResultFile['kind'] | undefined {
   return undefined;
 }
 
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${file}: not JSON (${(error as Error).message})`);
-  }
-}
+/** A command's wording: bad usage naming the file. */
+const USAGE_REFUSALS: JsonRefusals = {
+  missing: (file) => new UsageError(`${file}: no such file or folder`),
+  unreadable: (file, reason) => new UsageError(`${file}: ${reason}`),
+  notJson: (file, reason) => new UsageError(`${file}: not JSON (${reason})`),
+};
 
 /** Reads one file and recognises it; a file that is neither document is bad usage. */
 export async function readResultFile(file: string): Promise<ResultFile> {
-  const value = await readJson(file);
+  const value = await readJsonFile(file, USAGE_REFUSALS);
   const kind = resultKind(value);
   if (kind === 'load') return { kind, file, document: value as LoadResults };
   if (kind !== 'summary') throw new UsageError(`${file} ${NEITHER}`);
@@ -92,6 +85,6 @@ export async function isFolder(path: string): Promise<boolean> {
     return (await stat(path)).isDirectory();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${path}: ${code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`);
+    throw code === 'ENOENT' ? USAGE_REFUSALS.missing(path) : USAGE_REFUSALS.unreadable(path, (error as Error).message);
   }
 }

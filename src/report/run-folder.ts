@@ -10,18 +10,33 @@ import type { RunDocuments } from './input.ts';
 
 export const RUN_FILES = { summary: 'span-summary.json', load: 'load-results.json', report: 'report.html' } as const;
 
-async function readJson(file: string): Promise<unknown> {
+/** The errors a JSON file is refused with; `reason` is the system's or the parser's message. */
+export interface JsonRefusals {
+  missing(file: string): Error;
+  unreadable(file: string, reason: string): Error;
+  notJson(file: string, reason: string): Error;
+}
+
+/** The library's wording: plain errors, for a caller that words its own failures. */
+const LIBRARY_REFUSALS: JsonRefusals = {
+  missing: (file) => new Error(`${file} does not exist`),
+  unreadable: (file, reason) => new Error(`cannot read ${file}: ${reason}`),
+  notJson: (file, reason) => new Error(`${file} is not JSON: ${reason}`),
+};
+
+/** Reads and parses a JSON file; a file that is missing, unreadable or not JSON is refused as `refuse` words it. */
+export async function readJsonFile(file: string, refuse: JsonRefusals = LIBRARY_REFUSALS): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${file} does not exist` : `cannot read ${file}: ${(error as Error).message}`);
+    throw code === 'ENOENT' ? refuse.missing(file) : refuse.unreadable(file, (error as Error).message);
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file} is not JSON: ${(error as Error).message}`);
+    throw refuse.notJson(file, (error as Error).message);
   }
 }
 
@@ -37,7 +52,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export async function readRunFolder(dir: string): Promise<RunDocuments> {
   const summaryFile = join(dir, RUN_FILES.summary);
   const loadFile = join(dir, RUN_FILES.load);
-  const [summary, load] = await Promise.all([readJson(summaryFile), readJson(loadFile)]);
+  const [summary, load] = await Promise.all([readJsonFile(summaryFile), readJsonFile(loadFile)]);
   check(
     isRecord(summary) && summary.schema_version === 1 && Array.isArray(summary.spans) && Array.isArray(summary.paths),
     summaryFile,
