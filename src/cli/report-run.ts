@@ -6,17 +6,16 @@ import { join, resolve } from 'node:path';
 import { renderReportHtml } from '../report/html.ts';
 import { reportRuns } from '../report/report-runs.ts';
 import { isFolder } from '../report/result-files.ts';
+import { RUN_FILES } from '../report/run-folder.ts';
 import { renderTerminalReport } from '../report/terminal-profile.ts';
 import { writeFileAtomic } from '../rollup/writer.ts';
 import { checkOutputFile } from './output-path.ts';
 import { httpReachable } from './probe.ts';
 import type { ReportOptions } from './report.ts';
 
-const REPORT_FILE = 'report.html';
-
 /** `report.html` in the first input when it is a folder, else in the current directory. */
 async function defaultOutput(first: string): Promise<string> {
-  return (await isFolder(first)) ? join(first, REPORT_FILE) : resolve(REPORT_FILE);
+  return (await isFolder(first)) ? join(first, RUN_FILES.report) : resolve(RUN_FILES.report);
 }
 
 /** Renders the report of `paths`; every problem with an input is bad usage (exit 2). */
