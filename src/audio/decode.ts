@@ -3,6 +3,7 @@
  * downmix by averaging, and anti-aliased resampling (resample.ts).
  */
 
+import { shrinkSamples } from './pcm.ts';
 import { resampleTo16k } from './resample.ts';
 import { parseWav } from './wav.ts';
 
@@ -26,8 +27,11 @@ export interface DecodeOptions {
 /** Decodes a WAV upload. Throws a CodedError for bad audio; see errors.ts for the codes. */
 export function decodeAudio(bytes: Uint8Array, options: DecodeOptions): DecodedAudio {
   const wav = parseWav(bytes, { maxDurationS: options.maxDurationS });
+  const pcm = resampleTo16k(wav.samples, wav.sampleRateHz);
+  // Resampled, the source-rate samples (half the PCM's size at 8 kHz) go now, not at the next collection.
+  if (pcm !== wav.samples) shrinkSamples(wav.samples, 0);
   return {
-    pcm: resampleTo16k(wav.samples, wav.sampleRateHz),
+    pcm,
     durationS: wav.durationS,
     sourceSampleRateHz: wav.sampleRateHz,
     channels: wav.channels,

@@ -5,6 +5,7 @@
  * stays one window's size whatever the upload's length.
  */
 import { type LogMelWindow, logMelFrames } from '../../audio/mel.ts';
+import { shrinkSamples } from '../../audio/pcm.ts';
 import type { StageRecorder } from '../../telemetry/recorder.ts';
 import { type Moved, moveResult } from '../transfer.ts';
 import { voicedFrames } from './speech-plan.ts';
@@ -31,5 +32,7 @@ export function melWindowTask(payload: MelWindowPayload, rec: StageRecorder): Mo
   const { pcm, offset, length, from, count, voiced } = payload;
   const window = logMelFrames({ pcm, offset, length }, from, count, { recorder: rec });
   const result = { ...window, voiced: voicedFrames(pcm.subarray(voiced.start - offset, voiced.end - offset)) };
+  // Read, the samples go now rather than at this thread's next collection (when they are shrinkable).
+  shrinkSamples(pcm, 0);
   return moveResult(result, result.mel, result.voiced);
 }

@@ -10,7 +10,7 @@
  */
 import type { Accelerator } from '../../accelerator/accelerator.ts';
 import { HOP_LENGTH, normalizeLogMel, samplesForFrames } from '../../audio/mel.ts';
-import { shrinkSamples } from '../../audio/pcm.ts';
+import { shrinkableSamples, shrinkSamples } from '../../audio/pcm.ts';
 import { SPAN } from '../../telemetry/names.ts';
 import { leafStage } from '../../telemetry/stage.ts';
 import { windowTasks } from '../fair-queue.ts';
@@ -37,6 +37,13 @@ export interface WindowedMel {
   frames: number;
   bins: number;
   voiced: Uint8Array;
+}
+
+/** `samples` in a buffer of their own that the task frees as soon as it has read them. */
+function copyOf(samples: Float32Array): Float32Array {
+  const copy = shrinkableSamples(samples.length);
+  copy.set(samples);
+  return copy;
 }
 
 /** Window `w`'s mel frames, the samples its log-mel reads, and the samples whose voiced frames it reports. */
@@ -67,7 +74,7 @@ export async function melByWindow(pool: WorkerPool, pcm: Float32Array, signal: A
     const range = windowRange(w, count, frames, length);
     const payload: MelWindowPayload = {
       // A copy, moved to the worker: a view would carry its whole buffer (the entire upload) with it.
-      pcm: samples.slice(range.first, range.last),
+      pcm: copyOf(samples.subarray(range.first, range.last)),
       offset: range.first,
       length,
       from: range.from,
