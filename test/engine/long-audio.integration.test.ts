@@ -84,9 +84,10 @@ describe('reference engine over long audio, encoder and decoder taking turns', (
     );
     assert.equal(tokens[0]! + tokens[1]!, expected.tokens, "the decoder spans' tokens add up to the transcript's");
     const ms = (span: (typeof stages)[number]) => span.duration[0] * 1e3 + span.duration[1] / 1e6;
+    const decoderMs = result.timing.decoder_ms ?? 0;
     assert.ok(
-      Math.abs((result.timing.decoder_ms ?? 0) - ms(firstDecoder!) - ms(lastDecoder!)) < 5,
-      'decoder time is the sum of its spans',
+      decoderMs >= ms(firstDecoder!) + ms(lastDecoder!) - 1 && decoderMs <= ms(root),
+      `decoder time (${decoderMs.toFixed(1)} ms) covers both decoder spans, within the request`,
     );
   });
 });
