@@ -37,7 +37,7 @@ export async function runCollect(options: CollectCliOptions): Promise<void> {
     collector = await startCollector({
       host: options.host,
       port: options.port,
-      ...(options.grpcPort === undefined ? {} : { grpcPort: options.grpcPort }),
+      ...(options.grpcPort === 'off' ? {} : { grpcPort: options.grpcPort }),
       ...(options.forward === undefined ? {} : { forward: options.forward, forwardQueue: options.forwardQueue }),
       completionWaitMs: options.completionWait * 1000,
       maxTraces: options.maxTraces,

@@ -10,7 +10,8 @@ import { nonNegativeNumber, port, positiveInt } from './arg-parsers.ts';
 export interface CollectCliOptions {
   host: string;
   port: number;
-  grpcPort: number | undefined;
+  /** 'off': no gRPC listener. */
+  grpcPort: number | 'off';
   forward: string | undefined;
   forwardQueue: number;
   summaryOut: string | undefined;
@@ -64,7 +65,8 @@ export function collectCommand(): Command {
     .addOption(
       new Option('--grpc-port <port>', 'OTLP/gRPC port (0 picks a free one; off: no gRPC listener)')
         .default(4317)
-        .argParser((value) => (value === 'off' ? undefined : port(value))),
+        // commander turns a parser's undefined into '', so 'off' stays a value of its own.
+        .argParser((value): number | 'off' => (value === 'off' ? 'off' : port(value))),
     )
     .addOption(
       new Option(

@@ -73,6 +73,8 @@ describe('amanuensis collect', () => {
           'collect',
           '--port',
           '0',
+          '--grpc-port',
+          'off',
           '--summary-out',
           out,
           '--summary-interval',
@@ -83,7 +85,12 @@ describe('amanuensis collect', () => {
         ],
         { stdio: ['ignore', 'pipe', 'inherit'] },
       );
-      const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+      const exitedEarly = once(child, 'exit').then(([code]) => {
+        throw new Error(`collect exited (${code}) before listening`);
+      });
+      const [line] = (await Promise.race([once(createInterface({ input: child.stdout! }), 'line'), exitedEarly])) as [
+        string,
+      ];
       const url = /listening on (\S+)/.exec(line)?.[1];
       assert.ok(url, `the listening line names the URL: ${line}`);
       const response = await fetch(`${url}/v1/traces`, {
