@@ -106,15 +106,16 @@ export async function packAndInstall(packages: readonly string[]): Promise<App> 
   }
 }
 
-const LISTENING = /^amanuensis listening on (\S+)$/;
+const LISTENING = /^amanuensis (?:collect )?listening on (\S+)$/;
 
-/** `amanuensis serve --port 0 <args>` from the application's node_modules/.bin, once it listens. */
-export async function startServe(
+/** `amanuensis serve|collect --port 0 <args>` from the application's node_modules/.bin, once it listens. */
+export async function startCommand(
   app: App,
   env: NodeJS.ProcessEnv,
+  command: 'serve' | 'collect',
   args: readonly string[] = [],
 ): Promise<{ url: string; stop(): Promise<number | null> }> {
-  const child: ChildProcess = spawn('amanuensis', ['serve', '--port', '0', ...args], {
+  const child: ChildProcess = spawn('amanuensis', [command, '--port', '0', ...args], {
     cwd: app.dir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -124,7 +125,7 @@ export async function startServe(
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const url = await new Promise<string>((resolve, reject) => {
     child.once('error', reject);
-    void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr.trim()}`)));
+    void exited.then((code) => reject(new Error(`${command} exited (${code}) before listening: ${stderr.trim()}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const match = LISTENING.exec(line);
       if (match) resolve(match[1]!);

@@ -13,7 +13,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Receiver, startReceiver } from '../support/otlp-receiver.ts';
-import { type App, packAndInstall, REPO, run, startServe } from './app.ts';
+import { waitUntil } from '../support/wait.ts';
+import { type App, packAndInstall, REPO, run, startCommand } from './app.ts';
 import { importedPackages, readmeLibraryExample } from './readme-example.ts';
 
 // After the README's lines: one span, then the shutdown the README's last comment describes.
@@ -146,7 +147,12 @@ describe('the packed package installed into a new application', () => {
   it('serves and load-tests from the installed copy, and the library renders that run as report.html', async () => {
     const env = app.env({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
     await mkdir(join(app.dir, 'run'));
-    const service = await startServe(app, env, ['--summary-out', 'run/span-summary.json', '--summary-interval', '0']);
+    const service = await startCommand(app, env, 'serve', [
+      '--summary-out',
+      'run/span-summary.json',
+      '--summary-interval',
+      '0',
+    ]);
     let load: Awaited<ReturnType<typeof run>>;
     try {
       const args = [
@@ -190,6 +196,38 @@ describe('the packed package installed into a new application', () => {
     assert.match(report.stdout, /<canvas/, 'charts in the page');
   });
 
+  it("rolls up the installed service's protobuf exports with the installed collect (its .proto files shipped)", async () => {
+    const collect = await startCommand(app, app.env(), 'collect', ['--grpc-port', 'off', '--completion-wait', '0.5']);
+    try {
+      const service = await startCommand(app, app.env({ OTEL_EXPORTER_OTLP_ENDPOINT: collect.url }), 'serve');
+      let served: [string, number][] = [];
+      try {
+        const args = ['load', '--url', service.url, '--streams', '1', '--requests', '2', '--warmup', '0'];
+        const load = await run('amanuensis', args, {
+          cwd: app.dir,
+          env: app.env({ OTEL_TRACES_EXPORTER: 'none' }),
+          timeoutMs: 60_000,
+        });
+        assert.equal(load.code, 0, `load exits 0: ${load.stderr}`);
+        served = await requestCounts(service.url);
+        assert.ok((served[0]?.[1] ?? 0) >= 2, `the service served the load: ${JSON.stringify(served)}`);
+      } finally {
+        assert.equal(await service.stop(), 0, 'serve drains and exits 0 on SIGTERM');
+      }
+      const collected = await waitUntil(
+        'collect to roll up every request the service served',
+        async () => {
+          const counts = await requestCounts(collect.url);
+          return JSON.stringify(counts) === JSON.stringify(served) && counts;
+        },
+        { timeoutMs: 20_000 },
+      );
+      assert.deepEqual(collected, served, 'the same requests, by root, in collect as in the service itself');
+    } finally {
+      assert.equal(await collect.stop(), 0, 'collect exits 0 on SIGTERM');
+    }
+  });
+
   const older = olderNode(OLDER_NODE);
   it('tells an older Node in one line which Node it needs, and exits 1', {
     skip: older ? false : `no Node older than ${FLOOR} at ${OLDER_NODE}`,
@@ -216,7 +254,10 @@ describe('the packed package installed into a new application', () => {
       libraries ? 'the install script built the addon' : 'no addon without the libraries',
     );
     if (libraries) {
-      const service = await startServe(app, app.env({ OTEL_TRACES_EXPORTER: 'none' }), ['--engine', 'pocketsphinx']);
+      const service = await startCommand(app, app.env({ OTEL_TRACES_EXPORTER: 'none' }), 'serve', [
+        '--engine',
+        'pocketsphinx',
+      ]);
       assert.equal(await service.stop(), 0, 'the installed copy loads its own addon and serves');
     } else {
       const again = await run(process.execPath, [join(INSTALLED(app), 'bin', 'install-addon.js')], {
@@ -239,3 +280,11 @@ describe('the packed package installed into a new application', () => {
     }
   });
 });
+
+/** Requests per root in the span summary a server serves. */
+async function requestCounts(url: string): Promise<[string, number][]> {
+  const summary = (await (await fetch(`${url}/v1/span-summary`)).json()) as {
+    requests: { root: string; count: number }[];
+  };
+  return summary.requests.map((r) => [r.root, r.count]);
+}
