@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { cliArgs } from '../support/cli-args.ts';
 import { type Receiver, startReceiver } from '../support/otlp-receiver.ts';
 import { waitUntil } from '../support/wait.ts';
 import { type App, packAndInstall, REPO, run, startCommand } from './app.ts';
@@ -155,21 +156,15 @@ describe('the packed package installed into a new application', () => {
     ]);
     let load: Awaited<ReturnType<typeof run>>;
     try {
-      const args = [
-        'load',
-        '--url',
-        service.url,
-        '--streams',
-        '1',
-        '--requests',
-        '2',
-        '--warmup',
-        '0',
-        '--out',
-        'run/load-results.json',
-        '--progress',
-        'none',
-      ];
+      const flags = {
+        url: service.url,
+        streams: 1,
+        requests: 2,
+        warmup: 0,
+        out: 'run/load-results.json',
+        progress: 'none',
+      };
+      const args = ['load', ...cliArgs(flags)];
       load = await run('amanuensis', args, { cwd: app.dir, env, timeoutMs: 60_000 });
     } finally {
       assert.equal(await service.stop(), 0, 'serve drains and exits 0 on SIGTERM');
@@ -202,7 +197,7 @@ describe('the packed package installed into a new application', () => {
       const service = await startCommand(app, app.env({ OTEL_EXPORTER_OTLP_ENDPOINT: collect.url }), 'serve');
       let served: [string, number][] = [];
       try {
-        const args = ['load', '--url', service.url, '--streams', '1', '--requests', '2', '--warmup', '0'];
+        const args = ['load', ...cliArgs({ url: service.url, streams: 1, requests: 2, warmup: 0 })];
         const load = await run('amanuensis', args, {
           cwd: app.dir,
           env: app.env({ OTEL_TRACES_EXPORTER: 'none' }),
