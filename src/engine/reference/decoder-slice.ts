@@ -56,7 +56,8 @@ function runSteps(decoder: WindowDecoder, payload: DecoderSlicePayload, context:
     });
     stepped = true;
   }
-  if (!decoder.tokensDone && !(stepped && over()))
+  // `over` may turn false again (the shorter task left the pool): the cross-attention must be done.
+  if (decoder.crossDone && !decoder.tokensDone && !(stepped && over()))
     rec.run(SPAN.DECODER_TOKEN_GENERATION, 'medium', (attributes) => {
       let tokens = 0;
       do tokens += decoder.tokenStep();
