@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { COLLECT_DEFAULTS } from '../collect/collector.ts';
 import { tracesEndpoint } from '../collect/forwarder.ts';
 import { nonNegativeNumber, port, positiveInt } from './arg-parsers.ts';
+import { addSummaryFileOptions } from './summary-file.ts';
 
 /** Everything `collect` needs, validated. */
 export interface CollectCliOptions {
@@ -52,7 +53,7 @@ function waitSeconds(value: string): number {
 
 /** The `collect` command. */
 export function collectCommand(): Command {
-  return new Command('collect')
+  const receiving = new Command('collect')
     .description(
       'receive OTLP traces (HTTP POST /v1/traces, protobuf or JSON, gzip or not; gRPC TraceService/Export) from any service and roll them up: GET /v1/span-summary, /metrics, /health',
     )
@@ -78,18 +79,8 @@ export function collectCommand(): Command {
       new Option('--forward-queue <n>', 'exports waiting to be forwarded; beyond it they are dropped, counted')
         .default(512)
         .argParser(positiveInt),
-    )
-    .addOption(
-      new Option(
-        '--summary-out <file>',
-        'write the span summary JSON here, periodically and at shutdown (an existing folder reached without symbolic links; no ..)',
-      ),
-    )
-    .addOption(
-      new Option('--summary-interval <seconds>', 'seconds between summary writes (0: only at shutdown)')
-        .default(10)
-        .argParser(nonNegativeNumber),
-    )
+    );
+  return addSummaryFileOptions(receiving)
     .addOption(
       new Option(
         '--completion-wait <seconds>',

@@ -10,16 +10,17 @@ import type { WorkerPool } from '../engine/pool.ts';
 import { createLiveRoutes } from '../live/routes.ts';
 import { createSpanMetrics, type SpanMetrics } from '../rollup/metrics.ts';
 import { RollupSpanProcessor } from '../rollup/processor.ts';
-import { type SummaryWriter, startSummaryWriter } from '../rollup/writer.ts';
+import type { SummaryWriter } from '../rollup/writer.ts';
 import { DelayPlan } from '../service/inject-delay.ts';
 import type { Service } from '../service/server.ts';
 import { sdkDisabled } from '../telemetry/env.ts';
 import { SERVICE_NAME, UNTRACED_PATHS } from '../telemetry/names.ts';
 import { serviceResource, startTelemetry, type TelemetryHandle } from '../telemetry/sdk.ts';
 import { boundedShutdown } from '../telemetry/shutdown.ts';
-import { checkOutputFile } from './output-path.ts';
 import type { ServeOptions } from './serve.ts';
 import { pendingResources, serviceResourceNames } from './serve-resources.ts';
+import { cannotListen, exitIfShutdownHangs, onStopSignals } from './stop-signals.ts';
+import { closeSummaryFile, startSummaryFile, summaryFilePath } from './summary-file.ts';
 
 /**
  * The shutdown budget: SIGTERM must end the process within 10 s (container runtimes kill after
@@ -46,29 +47,16 @@ interface Running {
   quiet: boolean;
 }
 
-async function summaryPath(path: string | undefined): Promise<string | undefined> {
-  return path === undefined ? undefined : checkOutputFile(path, '--summary-out');
-}
-
 /** Drains, writes the final summary, closes the pool and flushes spans, then exits 0. */
 async function shutdown(running: Running, signal: string): Promise<void> {
-  const hardExit = setTimeout(() => {
-    process.stderr.write(`${signal}: shutdown did not finish in ${HARD_EXIT_MILLIS} ms; exiting\n`);
-    process.exit(1);
-  }, HARD_EXIT_MILLIS);
-  hardExit.unref();
+  exitIfShutdownHangs(signal, HARD_EXIT_MILLIS);
   // drain() closes the listener before it returns its promise: the line then means "not accepting".
   const draining = running.service.drain(DRAIN_MILLIS);
   if (!running.quiet) process.stdout.write(`${signal}: draining\n`);
   const finished = await draining;
   if (!finished)
     process.stderr.write(`${signal}: in-flight requests outlasted ${DRAIN_MILLIS} ms; answered them 503\n`);
-  if (running.writer) {
-    await boundedShutdown(
-      () => running.writer!.close().catch((error: Error) => process.stderr.write(`span summary: ${error.message}\n`)),
-      SMALL_STEP_MILLIS,
-    );
-  }
+  await closeSummaryFile(running.writer, SMALL_STEP_MILLIS);
   await boundedShutdown(() => Promise.all([running.pool.close(), running.engine.close()]), SMALL_STEP_MILLIS);
   await Promise.all([
     running.telemetry.shutdown(FLUSH_MILLIS),
@@ -79,7 +67,7 @@ async function shutdown(running: Running, signal: string): Promise<void> {
 
 /** Starts the service and resolves once it is listening; shuts down on SIGTERM/SIGINT. */
 export async function runServe(options: ServeOptions): Promise<void> {
-  const summaryOut = await summaryPath(options.summaryOut);
+  const summaryOut = await summaryFilePath(options.summaryOut);
   const serviceName = process.env.OTEL_SERVICE_NAME || SERVICE_NAME;
   let telemetryRef: TelemetryHandle | undefined;
   const resources = pendingResources(serviceResourceNames(options));
@@ -185,28 +173,11 @@ export async function runServe(options: ServeOptions): Promise<void> {
   } catch (error) {
     await Promise.all([pool.close(), engine.close()]);
     await stopTelemetry();
-    throw new CliError(
-      `cannot listen on ${options.host}:${options.port}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw cannotListen(options.host, options.port, error);
   }
-  const writer = summaryOut
-    ? startSummaryWriter({
-        path: summaryOut,
-        summary: () => rollup.summary(),
-        intervalMs: options.summaryInterval * 1000,
-      })
-    : undefined;
+  const writer = startSummaryFile(summaryOut, () => rollup.summary(), options.summaryInterval);
   const running: Running = { service, pool, engine, telemetry, metrics, writer, quiet: options.quiet };
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    // A second signal (Ctrl-C twice) means: stop waiting.
-    if (stopping) process.exit(1);
-    stopping = true;
-    void shutdown(running, signal);
-  };
-  // Before the listening line: whoever reads it may signal at once.
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  onStopSignals((signal) => void shutdown(running, signal));
   process.stdout.write(`amanuensis listening on ${url}\n`);
   if (!options.quiet) {
     process.stdout.write(

@@ -7,6 +7,7 @@ import { ENGINES, type EngineName } from '../engine/engine.ts';
 import type { DelaySpec } from '../service/inject-delay.ts';
 import { DEFAULT_DETAIL, DELAYABLE_SPANS, DETAILS, type Detail } from '../telemetry/names.ts';
 import { nonNegativeNumber, oneOf, port, positiveInt } from './arg-parsers.ts';
+import { addSummaryFileOptions } from './summary-file.ts';
 
 /** commander argument parser for a number above zero (a zero limit would refuse everything). */
 function positiveNumber(value: string): number {
@@ -140,21 +141,11 @@ export function addServiceOptions(command: Command): Command {
 
 /** Adds the listener and output options only `serve` has (`profile` binds a free loopback port and writes its own run folder). */
 function addListenOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--host <host>', 'address to bind (use 0.0.0.0 in a container)').default('127.0.0.1'))
-    .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(8080).argParser(port))
-    .addOption(
-      new Option(
-        '--summary-out <file>',
-        'write the span summary JSON here, periodically and at shutdown (an existing folder reached without symbolic links; no ..)',
-      ),
-    )
-    .addOption(
-      new Option('--summary-interval <seconds>', 'seconds between summary writes (0: only at shutdown)')
-        .default(10)
-        .argParser(nonNegativeNumber),
-    )
-    .addOption(new Option('--quiet', 'print only the listening line').default(false));
+  return addSummaryFileOptions(
+    command
+      .addOption(new Option('--host <host>', 'address to bind (use 0.0.0.0 in a container)').default('127.0.0.1'))
+      .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(8080).argParser(port)),
+  ).addOption(new Option('--quiet', 'print only the listening line').default(false));
 }
 
 /** The `serve` command. */
