@@ -8,6 +8,7 @@ import { type LoadOptions, parseLoadOptions } from '../loadgen/options.ts';
 import { barProgress, type LoadEvent } from '../loadgen/progress.ts';
 import { renderReportHtml } from '../report/html.ts';
 import type { ReportRun } from '../report/input.ts';
+import { RUN_FILES } from '../report/run-folder.ts';
 import { renderTerminalReport } from '../report/terminal-profile.ts';
 import { writeFileAtomic } from '../rollup/writer.ts';
 import { otlpTracesUrl, sdkDisabled, tracesExporters } from '../telemetry/env.ts';
@@ -92,10 +93,10 @@ export async function finishProfile(
     jaegerUrl: report.jaegerUrl,
     jaegerReachable: report.jaegerReachable,
   };
-  await writeFileAtomic(join(folder, 'report.html'), renderReportHtml(input));
+  await writeFileAtomic(join(folder, RUN_FILES.report), renderReportHtml(input));
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   process.stdout.write(renderTerminalReport(input, { width: process.stdout.columns ?? 100, color }));
-  process.stdout.write(`\nwrote ${folder}/{${[...report.files, 'report.html'].join(',')}}\n`);
+  process.stdout.write(`\nwrote ${folder}/{${[...report.files, RUN_FILES.report].join(',')}}\n`);
   const failed = outcomes.reduce((sum, o) => sum + o.failed, 0);
   if (failed > 0) process.stderr.write(`${failed} requests failed\n`);
   return failed > 0 ? 1 : 0;

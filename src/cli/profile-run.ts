@@ -9,6 +9,7 @@ import { CliError } from '../core/command-errors.ts';
 import type { LoadOptions } from '../loadgen/options.ts';
 import type { LoadResults } from '../loadgen/results.ts';
 import { runLoad } from '../loadgen/run-load.ts';
+import { RUN_FILES } from '../report/run-folder.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { writeFileAtomic } from '../rollup/writer.ts';
 import { formatDelaySpec } from '../service/inject-delay.ts';
@@ -118,6 +119,6 @@ export async function runProfile(options: ProfileOptions): Promise<number> {
   return finishProfile(folder, outcomes, {
     jaegerUrl: options.jaegerUrl,
     jaegerReachable,
-    files: ['span-summary.json', 'load-results.json'],
+    files: [RUN_FILES.summary, RUN_FILES.load],
   });
 }

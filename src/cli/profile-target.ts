@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { baseUrl } from '../loadgen/option-values.ts';
 import type { LoadResults } from '../loadgen/results.ts';
 import { runLoad } from '../loadgen/run-load.ts';
+import { RUN_FILES } from '../report/run-folder.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { writeFileAtomic } from '../rollup/writer.ts';
 import { sdkDisabled, tracesExporters } from '../telemetry/env.ts';
@@ -46,17 +47,17 @@ export async function runProfileTarget(options: ProfileOptions): Promise<number>
     }
     // Made only now: a target that cannot be load-tested leaves no empty run folder behind.
     await mkdir(folder, { recursive: true });
-    await writeFileAtomic(join(folder, 'load-results.json'), `${JSON.stringify(load, null, 2)}\n`);
+    await writeFileAtomic(join(folder, RUN_FILES.load), `${JSON.stringify(load, null, 2)}\n`);
     let summary: SpanSummaryDocument | undefined;
     if (collector) {
       summary = await collector.finish();
-      if (summary) await writeFileAtomic(join(folder, 'span-summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+      if (summary) await writeFileAtomic(join(folder, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
     }
     const failed = load.scenarios.reduce((sum, s) => sum + s.failed, 0);
     return await finishProfile(folder, [{ run: { label: 'target', load, ...(summary ? { summary } : {}) }, failed }], {
       jaegerUrl: options.jaegerUrl,
       jaegerReachable,
-      files: summary ? ['span-summary.json', 'load-results.json'] : ['load-results.json'],
+      files: summary ? [RUN_FILES.summary, RUN_FILES.load] : [RUN_FILES.load],
     });
   } finally {
     await collector?.close();
