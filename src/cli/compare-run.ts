@@ -1,11 +1,12 @@
 /**
  * Runs `amanuensis compare A B` (and its alias `profile --compare A B`): reads both sides, judges
  * B against A, prints the text or the JSON, and returns the exit code (0 pass, 1 a significant
- * regression). A side that cannot be read is one line and exit code 2.
+ * regression). A side or a `--noise` file that cannot be read is one line and exit code 2.
  */
 import { CliError } from '../core/command-errors.ts';
 import { type GateInput, gateRuns } from '../report/gate.ts';
 import { readGateInput } from '../report/gate-input.ts';
+import { readNoiseFile } from '../report/gate-noise-file.ts';
 import { gateJson, renderGate } from '../report/gate-text.ts';
 import type { CompareOptions } from './compare.ts';
 
@@ -17,7 +18,9 @@ export async function runCompare(a: string, b: string, options: CompareOptions):
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error), 2);
   }
-  const result = gateRuns(sides[0], sides[1], { maxRegression: options.maxRegression });
+  const noise =
+    options.noise === undefined ? undefined : { drift: await readNoiseFile(options.noise), source: options.noise };
+  const result = gateRuns(sides[0], sides[1], { maxRegression: options.maxRegression, noise });
   if (options.json) {
     process.stdout.write(`${JSON.stringify(gateJson(result, [a, b]), null, 2)}\n`);
   } else {

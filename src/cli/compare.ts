@@ -9,6 +9,8 @@ export interface CompareOptions {
   /** A fraction, from `--max-regression 10%`. */
   maxRegression: number;
   json: boolean;
+  /** A noise file (scripts/calibrate-compare.ts --write) to use instead of the built-in drift constants. */
+  noise?: string;
 }
 
 /** commander argument parser for `10%` or `10` (percent), above 0. */
@@ -34,6 +36,12 @@ export function compareCommand(): Command {
       )
         .default(0.1, '10%')
         .argParser(percentArgument),
+    )
+    .addOption(
+      new Option(
+        '--noise <file>',
+        "this machine's drift constants, measured from A/A runs by scripts/calibrate-compare.ts --write (default: the built-in ones)",
+      ),
     )
     .addOption(new Option('--json', 'print the verdict and every figure as JSON').default(false))
     .action(async (a: string, b: string, options: CompareOptions) => {

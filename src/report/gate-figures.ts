@@ -11,7 +11,7 @@ import type { SpanEntry, SpanSummaryDocument } from '../rollup/document.ts';
 import { LogHistogram, type SketchState } from '../rollup/sketch.ts';
 import { isWait } from './colors.ts';
 import type { GateFigure } from './gate.ts';
-import { DRIFT, type GateMetric, MIN_DELTA_MS, MIN_REQUEST_SHARE } from './gate-noise.ts';
+import { DRIFT, type Drift, type GateMetric, MIN_DELTA_MS, MIN_REQUEST_SHARE } from './gate-noise.ts';
 import { bootstrapQuantile, logSpread, type Random, throughputSpread } from './gate-resample.ts';
 import { runShift, stageMoves } from './gate-shift.ts';
 import { nameHierarchy, spanTree } from './tree.ts';
@@ -100,7 +100,13 @@ const SCENARIO_METRICS: GateMetric[] = ['throughput', 'p50', 'p99'];
 const STAGE_METRICS: GateMetric[] = ['self time', 'p50', 'p99'];
 
 /** Throughput, p50 and p99 of every scenario of either run. */
-export function scenarioFigures(a: LoadResults, b: LoadResults, iterations: number, random: Random): Pending[] {
+export function scenarioFigures(
+  a: LoadResults,
+  b: LoadResults,
+  iterations: number,
+  random: Random,
+  drift: Drift = DRIFT,
+): Pending[] {
   const names = [...new Set([...a.scenarios, ...b.scenarios].map((s) => s.name))];
   const pending = names.flatMap((name) => {
     const sa = a.scenarios.find((s) => s.name === name);
@@ -118,7 +124,7 @@ export function scenarioFigures(a: LoadResults, b: LoadResults, iterations: numb
           after: mb.value,
           perRequest: ma.spread !== null && mb.spread !== null,
         },
-        change: logChange(ma, mb, DRIFT.scenario[metric] ?? 0),
+        change: logChange(ma, mb, drift.scenario[metric] ?? 0),
         higherIsBetter: metric === 'throughput',
         shift: 0,
         minDelta: metric === 'throughput' ? 0 : MIN_DELTA_MS,
@@ -140,6 +146,7 @@ export function stageFigures(
   b: SpanSummaryDocument,
   iterations: number,
   random: Random,
+  drift: Drift = DRIFT,
 ): Pending[] {
   const rootA = spanTree(a)?.entry;
   const rootB = spanTree(b)?.entry;
@@ -174,7 +181,7 @@ export function stageFigures(
           after: mb.value,
           perRequest: ma.spread !== null && mb.spread !== null,
         },
-        change: logChange(ma, mb, DRIFT[isWait(name) ? 'wait' : 'stage'][metric] ?? 0),
+        change: logChange(ma, mb, drift[isWait(name) ? 'wait' : 'stage'][metric] ?? 0),
         higherIsBetter: false,
         shift,
         minDelta: minDelta[metric],
@@ -223,6 +230,7 @@ export function scenarioStageFigures(
   b: LoadResults,
   root: string,
   leaves: ReadonlySet<string>,
+  drift: Drift = DRIFT,
 ): Pending[] {
   return a.scenarios.flatMap((sa) => {
     const sb = b.scenarios.find((s) => s.name === sa.name);
@@ -248,7 +256,7 @@ export function scenarioStageFigures(
           after: tb.get(name) ?? null,
           perRequest: true,
         },
-        change: logChange(ma, mb, DRIFT[isWait(name) ? 'wait in scenario' : 'stage in scenario']['self time'] ?? 0),
+        change: logChange(ma, mb, drift[isWait(name) ? 'wait in scenario' : 'stage in scenario']['self time'] ?? 0),
         higherIsBetter: false,
         shift: runShift(moves, name),
         minDelta,

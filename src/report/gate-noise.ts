@@ -11,11 +11,16 @@ export type GateMetric = 'throughput' | 'p50' | 'p99' | 'self time';
 /** Scenarios are judged as measured; stages after taking out the run's common shift. */
 export type GateScope = 'scenario' | 'stage';
 
+/** The families of figures that each have their own drift. */
+export type DriftFamily = GateScope | 'wait' | 'stage in scenario' | 'wait in scenario';
+
+/** A noise model: the drift per family and figure. */
+export type Drift = Readonly<Record<DriftFamily, Readonly<Partial<Record<GateMetric, number>>>>>;
+
 /** Standard deviation of the unexplained log-ratio per scope and figure; waits (`*wait` spans)
- *  amplify a busier host more than work does and have their own. */
-export const DRIFT: Readonly<
-  Record<GateScope | 'wait' | 'stage in scenario' | 'wait in scenario', Readonly<Partial<Record<GateMetric, number>>>>
-> = {
+ *  amplify a busier host more than work does and have their own. The default noise model;
+ *  `compare --noise FILE` replaces it with a machine's own (gate-noise-file.ts). */
+export const DRIFT: Drift = {
   scenario: { throughput: 0.85, p50: 0.8, p99: 0.9 },
   stage: { 'self time': 0.06, p50: 0.3, p99: 1.5 },
   wait: { 'self time': 0.15, p50: 0.3, p99: 1.5 },

@@ -79,7 +79,7 @@ export function renderGate(result: GateResult, options: GateTextOptions): string
   const heading = result.passed
     ? paint(`pass: no significant regression beyond ${max}`, 'green', color)
     : paint(`FAIL: ${regressions.length} significant regression(s) beyond ${max}`, 'red', color);
-  const method = `(95% intervals: each run's own per-request spread plus this machine's run-to-run drift, measured from A/A pairs; "vs run" is the change net of how the other scenarios or stages moved, which the verdict judges: docs/compare.md)`;
+  const method = `(95% intervals: each run's own per-request spread plus this machine's run-to-run drift, measured from A/A pairs (noise model: ${result.noise}); "vs run" is the change net of how the other scenarios or stages moved, which the verdict judges: docs/compare.md)`;
   const parts = [`${paint(`${a} → ${b}`, 'bold', color)}: ${heading}`, paint(method, 'dim', color)];
   for (const note of result.notes) parts.push(paint(`note: ${note}`, 'yellow', color));
   for (const f of regressions) parts.push(paint(`  regression: ${describeRegression(f)}`, 'red', color));
@@ -151,6 +151,7 @@ export function gateJson(result: GateResult, labels: [string, string]): object {
     a: labels[0],
     b: labels[1],
     max_regression: result.maxRegression,
+    noise: result.noise,
     passed: result.passed,
     regressions: regressionsOf(result).map(describeRegression),
     notes: result.notes,

@@ -12,7 +12,7 @@
 import type { LoadResults } from '../loadgen/results.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { leafStages, type Pending, scenarioFigures, scenarioStageFigures, stageFigures } from './gate-figures.ts';
-import { DEFAULT_MAX_REGRESSION, type GateMetric, type GateScope, Z } from './gate-noise.ts';
+import { DEFAULT_MAX_REGRESSION, DRIFT, type Drift, type GateMetric, type GateScope, Z } from './gate-noise.ts';
 import { repeatableRandom } from './gate-resample.ts';
 import { spanTree } from './tree.ts';
 
@@ -61,6 +61,8 @@ export interface GateResult {
   scenarioStages: GateFigure[];
   /** What weakened the verdict (older files without per-request samples). */
   notes: string[];
+  /** Which noise model the intervals used: `built-in`, or the noise file's path. */
+  noise: string;
 }
 
 /** How strict the gate is, and how many bootstrap replicates it draws. */
@@ -69,6 +71,8 @@ export interface GateOptions {
   maxRegression?: number;
   /** Bootstrap replicates per figure and run; default 2000. */
   iterations?: number;
+  /** A machine's own drift constants (a `--noise` file) instead of the built-in ones, and where they came from. */
+  noise?: { drift: Drift; source: string };
 }
 
 function judge(p: Pending, maxRegression: number): GateFigure {
@@ -127,13 +131,18 @@ export function gateRuns(a: GateInput, b: GateInput, options: GateOptions = {}):
   const maxRegression = options.maxRegression ?? DEFAULT_MAX_REGRESSION;
   const iterations = options.iterations ?? 2000;
   const random = repeatableRandom(0x2545f491);
+  const drift = options.noise?.drift ?? DRIFT;
   const withShift = (p: Pending): GateFigure => ({ ...judge(p, maxRegression), shift: Math.expm1(p.shift) });
-  const scenarios = a.load && b.load ? scenarioFigures(a.load, b.load, iterations, random).map(withShift) : [];
-  const stages = a.summary && b.summary ? stageFigures(a.summary, b.summary, iterations, random).map(withShift) : [];
+  const scenarios = a.load && b.load ? scenarioFigures(a.load, b.load, iterations, random, drift).map(withShift) : [];
+  const stages =
+    a.summary && b.summary ? stageFigures(a.summary, b.summary, iterations, random, drift).map(withShift) : [];
   const summaries = [a.summary, b.summary].filter((s) => s !== undefined);
   const root = summaries.map((s) => spanTree(s)?.name).find((name) => name !== undefined);
   const scenarioStages =
-    a.load && b.load && root ? scenarioStageFigures(a.load, b.load, root, leafStages(summaries)).map(withShift) : [];
+    a.load && b.load && root
+      ? scenarioStageFigures(a.load, b.load, root, leafStages(summaries), drift).map(withShift)
+      : [];
   const passed = ![...scenarios, ...stages, ...scenarioStages].some((f) => f.verdict === 'regression');
-  return { maxRegression, passed, scenarios, stages, scenarioStages, notes: notesOf(a, b) };
+  const noise = options.noise?.source ?? 'built-in';
+  return { maxRegression, passed, scenarios, stages, scenarioStages, notes: notesOf(a, b), noise };
 }

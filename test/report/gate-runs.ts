@@ -9,6 +9,8 @@ import { context, SpanKind, trace } from '@opentelemetry/api';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { type LoadResults, scenarioResult } from '../../src/loadgen/results.ts';
 import { ScenarioStats } from '../../src/loadgen/scenario-stats.ts';
+import { DRIFT } from '../../src/report/gate-noise.ts';
+import { NOISE_SCHEMA_VERSION, type NoiseDocument } from '../../src/report/gate-noise-file.ts';
 import type { RunDocuments } from '../../src/report/input.ts';
 import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
 import { SPAN } from '../../src/telemetry/names.ts';
@@ -125,4 +127,16 @@ export function gateRun(shape: RunShape): RunDocuments {
 export function withoutSamples(run: RunDocuments): RunDocuments {
   const scenarios = run.load.scenarios.map(({ latency_sketch: _sketch, completions: _series, ...rest }) => rest);
   return { summary: run.summary, load: { ...run.load, scenarios } };
+}
+
+/** A noise document for a quiet machine (scenarios drifting about ±15 % between runs), the rest built-in. */
+export function quietNoise(): NoiseDocument {
+  return {
+    schema_version: NOISE_SCHEMA_VERSION,
+    machine: 'quiet-ci',
+    notes: ['made up for the tests'],
+    margin: 1.25,
+    pairs: [['aa/1', 'aa/2']],
+    drift: { ...DRIFT, scenario: { throughput: 0.15, p50: 0.15, p99: 0.2 } },
+  };
 }
