@@ -36,7 +36,7 @@ describe('noiseDrift', () => {
     for (const [doc, message] of [
       [{ hello: 'world' }, /not a noise document/],
       [broken((d) => (d.schema_version = 2)), /not a noise document/],
-      [broken((d) => delete d.drift), /has no drift/],
+      [broken((d) => delete d.drift), /not a noise document/],
       [broken((d) => delete d.drift!['wait in scenario']), /misses the drift of the family "wait in scenario"/],
       [broken((d) => delete d.drift!.scenario!.p99), /"scenario" needs a drift for p99/],
       [broken((d) => (d.drift!.stage!['self time'] = -1)), /"stage" needs a drift for self time/],
