@@ -40,6 +40,7 @@ export {
   gateRuns,
 } from './report/gate.ts';
 export { readGateInput } from './report/gate-input.ts';
+export { type NoiseDocument, readNoiseFile } from './report/gate-noise-file.ts';
 export { type GateTextOptions, gateJson, renderGate } from './report/gate-text.ts';
 export { renderReportHtml } from './report/html.ts';
 export type { LabelledRun, ReportInput, ReportRun, RunDocuments } from './report/input.ts';
