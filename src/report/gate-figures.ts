@@ -5,6 +5,8 @@
  * scenario's server stages). Each comes with its sampling spread, its calibrated drift and the
  * run's shift that the verdict takes out.
  */
+
+import type { Random } from '../core/random.ts';
 import { isCompletionSeries } from '../loadgen/completion-series.ts';
 import type { LoadResults, ScenarioResult } from '../loadgen/results.ts';
 import type { SpanEntry, SpanSummaryDocument } from '../rollup/document.ts';
@@ -12,7 +14,7 @@ import { LogHistogram, type SketchState } from '../rollup/sketch.ts';
 import { isWait } from './colors.ts';
 import type { GateFigure } from './gate.ts';
 import { DRIFT, type Drift, type GateMetric, MIN_DELTA_MS, MIN_REQUEST_SHARE } from './gate-noise.ts';
-import { bootstrapQuantile, logSpread, type Random, throughputSpread } from './gate-resample.ts';
+import { bootstrapQuantile, logSpread, throughputSpread } from './gate-resample.ts';
 import { runShift, stageMoves } from './gate-shift.ts';
 import { nameHierarchy, spanTree } from './tree.ts';
 

@@ -4,23 +4,10 @@
  * bootstrap takes its random source as an argument, so the same two files always give the same
  * interval.
  */
+
+import type { Random } from '../core/random.ts';
 import type { CompletionSeriesState } from '../loadgen/completion-series.ts';
 import type { SketchState } from '../rollup/sketch.ts';
-
-/** A uniform [0, 1) source. */
-export type Random = () => number;
-
-/** A small, fast, repeatable generator (mulberry32): deterministic verdicts, not cryptography. */
-export function repeatableRandom(start: number): Random {
-  let state = start >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(random: Random): number {
   const u = 1 - random();

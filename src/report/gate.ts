@@ -9,11 +9,11 @@
  * figure's own. A regression is a figure whose whole interval lies beyond `maxRegression`, that
  * grew at all, and whose change moves the request visibly. docs/compare.md has the method.
  */
+import { mulberry32 } from '../core/random.ts';
 import type { LoadResults } from '../loadgen/results.ts';
 import type { SpanSummaryDocument } from '../rollup/document.ts';
 import { leafStages, type Pending, scenarioFigures, scenarioStageFigures, stageFigures } from './gate-figures.ts';
 import { DEFAULT_MAX_REGRESSION, DRIFT, type Drift, type GateMetric, type GateScope, Z } from './gate-noise.ts';
-import { repeatableRandom } from './gate-resample.ts';
 import { spanTree } from './tree.ts';
 
 /** One side of a comparison: a run folder has both documents, a single result file one of them. */
@@ -130,7 +130,7 @@ function notesOf(a: GateInput, b: GateInput): string[] {
 export function gateRuns(a: GateInput, b: GateInput, options: GateOptions = {}): GateResult {
   const maxRegression = options.maxRegression ?? DEFAULT_MAX_REGRESSION;
   const iterations = options.iterations ?? 2000;
-  const random = repeatableRandom(0x2545f491);
+  const random = mulberry32(0x2545f491);
   const drift = options.noise?.drift ?? DRIFT;
   const withShift = (p: Pending): GateFigure => ({ ...judge(p, maxRegression), shift: Math.expm1(p.shift) });
   const scenarios = a.load && b.load ? scenarioFigures(a.load, b.load, iterations, random, drift).map(withShift) : [];

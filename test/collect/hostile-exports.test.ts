@@ -10,7 +10,7 @@ import { Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { type Collector, startCollector } from '../../src/collect/collector.ts';
 import { otlpTypes } from '../../src/collect/otlp-proto.ts';
-import { mulberry32 } from '../support/random.ts';
+import { mulberry32 } from '../../src/core/random.ts';
 
 const LIMIT = 256 * 1024;
 const NOW_NS = BigInt(Date.now()) * 1_000_000n;

@@ -4,7 +4,7 @@ import protobuf from 'protobufjs';
 import { otlpTypes } from '../../src/collect/otlp-proto.ts';
 import { spansFromWire } from '../../src/collect/otlp-wire.ts';
 import { SourceIds } from '../../src/collect/span-batch.ts';
-import { mulberry32 } from '../support/random.ts';
+import { mulberry32 } from '../../src/core/random.ts';
 
 const ROOT_NS = 1_760_000_000_123_456_789n;
 

@@ -9,10 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { type Collector, startCollector } from '../../src/collect/collector.ts';
+import { mulberry32 } from '../../src/core/random.ts';
 import { mergeSummaries } from '../../src/rollup/merge.ts';
 import { transcription } from '../rollup/requests.ts';
 import { testTracer } from '../rollup/spans.ts';
-import { mulberry32 } from '../support/random.ts';
 import { ByTraceId, summaryDifferences } from '../support/scale-out.ts';
 import { waitUntil } from '../support/wait.ts';
 

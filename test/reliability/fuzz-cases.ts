@@ -12,8 +12,8 @@ import { encodeWav } from '../../src/audio/wav-encode.ts';
  */
 export const FUZZ_SERVE_ARGS: readonly string[] = ['--max-duration-s', '5'];
 
+import { mulberry32 } from '../../src/core/random.ts';
 import { concat } from '../audio/wav-builder.ts';
-import { mulberry32 } from '../support/random.ts';
 
 export interface FuzzCase {
   index: number;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mulberry32 } from '../../src/core/random.ts';
 import { CompletionSeries } from '../../src/loadgen/completion-series.ts';
-import { bootstrapQuantile, logSpread, repeatableRandom, throughputSpread } from '../../src/report/gate-resample.ts';
+import { bootstrapQuantile, logSpread, throughputSpread } from '../../src/report/gate-resample.ts';
 import { LogHistogram } from '../../src/rollup/sketch.ts';
-import { mulberry32 } from '../support/random.ts';
 
 function sketchOf(values: number[]): ReturnType<LogHistogram['toJSON']> {
   const h = new LogHistogram();
@@ -19,10 +19,10 @@ function lognormal(n: number, start: number, sigma = 0.3): number[] {
   });
 }
 
-describe('repeatableRandom', () => {
+describe('mulberry32', () => {
   it('gives the same sequence from the same start, in [0, 1)', () => {
-    const a = repeatableRandom(7);
-    const b = repeatableRandom(7);
+    const a = mulberry32(7);
+    const b = mulberry32(7);
     const xs = Array.from({ length: 100 }, () => a());
     assert.deepEqual(
       xs,
@@ -39,7 +39,7 @@ describe('repeatableRandom', () => {
 describe('bootstrapQuantile', () => {
   it('centres on the sample quantile, exactly for raw values', () => {
     const state = sketchOf([5, 1, 4, 2, 3]);
-    const replicates = bootstrapQuantile(state, 0.5, 2000, repeatableRandom(1));
+    const replicates = bootstrapQuantile(state, 0.5, 2000, mulberry32(1));
     const sorted = [...replicates].sort((x, y) => x - y);
     assert.equal(sorted[1000], 3, 'median of the medians is the median');
   });
@@ -47,19 +47,19 @@ describe('bootstrapQuantile', () => {
   it('agrees with resampling the values one by one', () => {
     const values = lognormal(50, 3);
     const state = sketchOf(values);
-    const random = repeatableRandom(2);
+    const random = mulberry32(2);
     const direct = Array.from({ length: 4000 }, () => {
       const draw = Array.from({ length: values.length }, () => values[Math.floor(random() * values.length)]!);
       return draw.sort((x, y) => x - y)[Math.ceil(0.5 * values.length) - 1]!;
     });
-    const beta = bootstrapQuantile(state, 0.5, 4000, repeatableRandom(3));
+    const beta = bootstrapQuantile(state, 0.5, 4000, mulberry32(3));
     const ratio = logSpread(beta) / logSpread(direct);
     assert.ok(ratio > 0.85 && ratio < 1.15, `spread of the order-statistic shortcut / direct resampling = ${ratio}`);
   });
 
   it('narrows as 1 / sqrt(n) once the samples are in buckets, while the spread is wider than a bucket', () => {
-    const small = logSpread(bootstrapQuantile(sketchOf(lognormal(100, 4, 1)), 0.5, 3000, repeatableRandom(5)));
-    const large = logSpread(bootstrapQuantile(sketchOf(lognormal(900, 6, 1)), 0.5, 3000, repeatableRandom(7)));
+    const small = logSpread(bootstrapQuantile(sketchOf(lognormal(100, 4, 1)), 0.5, 3000, mulberry32(5)));
+    const large = logSpread(bootstrapQuantile(sketchOf(lognormal(900, 6, 1)), 0.5, 3000, mulberry32(7)));
     const ratio = small / large;
     assert.ok(ratio > 2.2 && ratio < 4, `9 times the samples: spread ratio ${ratio}, about 3`);
   });

@@ -7,6 +7,7 @@
  */
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { mulberry32 } from '../../src/core/random.ts';
 import { type LoadResults, scenarioResult } from '../../src/loadgen/results.ts';
 import { ScenarioStats } from '../../src/loadgen/scenario-stats.ts';
 import { DRIFT } from '../../src/report/gate-noise.ts';
@@ -14,7 +15,6 @@ import { NOISE_SCHEMA_VERSION, type NoiseDocument } from '../../src/report/gate-
 import type { RunDocuments } from '../../src/report/input.ts';
 import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
 import { SPAN } from '../../src/telemetry/names.ts';
-import { mulberry32 } from '../support/random.ts';
 
 export interface RunShape {
   /** Which jitter the requests get: two runs of one build differ in it. */

@@ -7,6 +7,7 @@
  */
 import { context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { mulberry32 } from '../../src/core/random.ts';
 import { type LoadResults, scalingEfficiency, scenarioResult } from '../../src/loadgen/results.ts';
 import { ScenarioStats } from '../../src/loadgen/scenario-stats.ts';
 import { stageBreakdown } from '../../src/loadgen/stage-diff.ts';
@@ -15,7 +16,6 @@ import type { LabelledRun } from '../../src/report/input.ts';
 import type { ResourceEntry } from '../../src/rollup/document.ts';
 import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
 import { SPAN } from '../../src/telemetry/names.ts';
-import { mulberry32 } from '../support/random.ts';
 
 type Offload = 'fused' | 'matmul';
 interface Stage {

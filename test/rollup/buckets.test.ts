@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mulberry32 } from '../../src/core/random.ts';
 import { type BucketLayout, bucketLayout, bucketOf } from '../../src/rollup/buckets.ts';
-import { mulberry32 } from '../support/random.ts';
 
 /** The definition bucketOf must match. */
 function formula(layout: BucketLayout, v: number): number {

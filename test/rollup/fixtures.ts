@@ -1,6 +1,6 @@
 /** Deterministic data for rollup tests and benchmarks. */
 
-import { mulberry32 } from '../support/random.ts';
+import { mulberry32 } from '../../src/core/random.ts';
 
 export { mulberry32 };
 

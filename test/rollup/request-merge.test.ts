@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mulberry32 } from '../../src/core/random.ts';
 import type { RequestEntry, SpanSummaryDocument } from '../../src/rollup/document.ts';
 import { mergeSummaries } from '../../src/rollup/merge.ts';
 import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
 import { subtractSummary } from '../../src/rollup/subtract.ts';
 import { parseSummary } from '../../src/rollup/validate.ts';
-import { mulberry32 } from '../support/random.ts';
 import { Router, transcription } from './requests.ts';
 import { testTracer } from './spans.ts';
 

@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SpanKind } from '@opentelemetry/api';
+import { mulberry32 } from '../../src/core/random.ts';
 import type { KeptTrace, SpanSummaryDocument } from '../../src/rollup/document.ts';
 import { mergeSummaries } from '../../src/rollup/merge.ts';
 import { RollupSpanProcessor } from '../../src/rollup/processor.ts';
-import { mulberry32 } from '../support/random.ts';
 import { ByTraceId, summaryDifferences } from '../support/scale-out.ts';
 import { transcription } from './requests.ts';
 import { type SpanSpec, testTracer } from './spans.ts';

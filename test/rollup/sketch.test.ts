@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mulberry32 } from '../../src/core/random.ts';
 import { EXACT_CAPACITY, LogHistogram, type SketchState } from '../../src/rollup/sketch.ts';
-import { mulberry32 } from '../support/random.ts';
 import { exactQuantile, heavyTailed } from './fixtures.ts';
 
 const QUANTILES = [0.5, 0.9, 0.95, 0.99, 0.999];
