@@ -5,7 +5,7 @@
  * taken too), and field names are lowerCamelCase (snake_case is taken too). Anything that is not
  * the expected shape rejects the span it is in, or the whole body when the body is not an object.
  */
-import { durationMsOf, msOf, SOURCE_KEYS, type SourceIds, SpanBatch, type SpanFields } from './span-batch.ts';
+import { blankSpanFields, durationMsOf, msOf, SOURCE_KEYS, type SourceIds, SpanBatch } from './span-batch.ts';
 
 /** A body that is not an ExportTraceServiceRequest at all: the receiver answers 400. */
 export class JsonShapeError extends Error {
@@ -82,17 +82,7 @@ function sourceKey(resource: unknown): string {
 export function spansFromJson(body: unknown, sources: SourceIds): SpanBatch {
   if (!isObject(body)) throw new JsonShapeError('the body is not a JSON object');
   const batch = new SpanBatch();
-  const fields: SpanFields = {
-    traceId: '',
-    spanId: '',
-    parentSpanId: '',
-    flags: 0,
-    name: '',
-    kind: 0,
-    startMs: 0,
-    durationMs: 0,
-    statusCode: 0,
-  };
+  const fields = blankSpanFields();
   for (const resourceSpans of list(field(body, 'resourceSpans', 'resource_spans'))) {
     if (!isObject(resourceSpans)) continue;
     const source = sources.id(sourceKey(resourceSpans.resource));

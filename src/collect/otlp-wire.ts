@@ -8,7 +8,15 @@
  * copy; times are split into seconds and nanoseconds exactly. Malformed input throws.
  */
 import protobuf from 'protobufjs';
-import { durationMsOf, msOf, SOURCE_KEYS, type SourceIds, SpanBatch, type SpanFields } from './span-batch.ts';
+import {
+  blankSpanFields,
+  durationMsOf,
+  msOf,
+  SOURCE_KEYS,
+  type SourceIds,
+  SpanBatch,
+  type SpanFields,
+} from './span-batch.ts';
 
 type Reader = protobuf.Reader;
 
@@ -169,17 +177,7 @@ function span(reader: Reader, limit: number, body: Buffer, fields: SpanFields, t
 export function spansFromWire(body: Buffer, sources: SourceIds): SpanBatch {
   const batch = new SpanBatch();
   const reader = protobuf.Reader.create(body);
-  const fields: SpanFields = {
-    traceId: '',
-    spanId: '',
-    parentSpanId: '',
-    flags: 0,
-    name: '',
-    kind: 0,
-    startMs: 0,
-    durationMs: 0,
-    statusCode: 0,
-  };
+  const fields = blankSpanFields();
   const times = new Float64Array(4);
   const total = body.length;
   while (reader.pos < total) {

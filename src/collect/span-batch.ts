@@ -70,6 +70,21 @@ export interface SpanFields {
   statusCode: number;
 }
 
+/** A blank SpanFields, which a decoder fills span after span (one object per body, not per span). */
+export function blankSpanFields(): SpanFields {
+  return {
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    flags: 0,
+    name: '',
+    kind: 0,
+    startMs: 0,
+    durationMs: 0,
+    statusCode: 0,
+  };
+}
+
 /** Why `span` cannot be placed, or '' when it can. */
 function invalid(span: SpanFields, parent: string): string {
   if (span.traceId.length !== 32 || span.traceId === ZERO_TRACE_ID) return 'invalid trace id';
