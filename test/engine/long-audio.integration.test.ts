@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_NPU_TIMING } from '../../src/accelerator/npu-timing.ts';
-import { melTask } from '../../src/audio/tasks.ts';
 import type { Engine, TranscribeRequest } from '../../src/engine/engine.ts';
 import { createEngine } from '../../src/engine/index.ts';
 import { createWorkerPool, type WorkerPool } from '../../src/engine/pool.ts';
-import { decoderTask } from '../../src/engine/reference/decoder.ts';
-import { encoderTask } from '../../src/engine/reference/encoder.ts';
-import { sharedWeights } from '../../src/engine/reference/weights.ts';
 import { ATTR, SPAN } from '../../src/telemetry/names.ts';
-import { StageRecorder } from '../../src/telemetry/recorder.ts';
 import { installTestTracing } from '../support/tracing.ts';
 import { silence, speechLike } from './audio.ts';
+import { oneTaskDecode } from './one-task.ts';
 import { childrenOf, withRoot } from './span-tree.ts';
 
 const RATE_HZ = 16000;
@@ -48,14 +43,7 @@ describe('reference engine over long audio, encoder and decoder taking turns', (
       temperature: 0,
       wordTimestamps: true,
     };
-    const rec = new StageRecorder('coarse', false);
-    const weights = sharedWeights();
-    const target = { device: 'npu-sim', offload: 'fused', column: 0, timing: DEFAULT_NPU_TIMING } as const;
-    const encoded = encoderTask({ ...melTask({ pcm }, rec), weights, target }, rec);
-    const expected = decoderTask(
-      { ...request, pcm, encoder: encoded.output, positions: encoded.positions, weights },
-      rec,
-    );
+    const expected = oneTaskDecode({ ...request, pcm });
 
     tracing.reset();
     const { result, root } = await withRoot(tracing.exporter, SPAN.TRANSCRIBE, () =>

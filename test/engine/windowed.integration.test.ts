@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_NPU_TIMING } from '../../src/accelerator/npu-timing.ts';
-import { melTask } from '../../src/audio/tasks.ts';
 import type { Engine, TranscribeRequest } from '../../src/engine/engine.ts';
 import { createEngine } from '../../src/engine/index.ts';
 import { createWorkerPool, type WorkerPool } from '../../src/engine/pool.ts';
-import { decoderTask } from '../../src/engine/reference/decoder.ts';
-import { encoderTask } from '../../src/engine/reference/encoder.ts';
-import { sharedWeights } from '../../src/engine/reference/weights.ts';
 import { windowCount } from '../../src/engine/reference/windowed.ts';
-import { StageRecorder } from '../../src/telemetry/recorder.ts';
 import { speechLike } from './audio.ts';
+import { oneTaskDecode } from './one-task.ts';
 
 let pool: WorkerPool;
 let engine: Engine;
@@ -23,16 +18,6 @@ after(async () => {
   await engine.close();
   await pool.close();
 });
-
-/** The request's transcript by the one-task path: the whole audio in one mel, one encoder and one decoder task. */
-function oneTask(request: TranscribeRequest) {
-  const rec = new StageRecorder('coarse', false);
-  const mel = melTask({ pcm: request.pcm }, rec);
-  const weights = sharedWeights();
-  const target = { device: 'npu-sim', offload: 'fused', column: 0, timing: DEFAULT_NPU_TIMING } as const;
-  const encoded = encoderTask({ ...mel, weights, target }, rec);
-  return decoderTask({ ...request, encoder: encoded.output, positions: encoded.positions, weights }, rec);
-}
 
 describe('reference engine over long audio, one pool task per 30 s window', () => {
   // 35 s and an odd tail: a full window, a short last one, and samples past the last mel frame.
@@ -54,7 +39,7 @@ describe('reference engine over long audio, one pool task per 30 s window', () =
   // Sampling (temperature > 0) carries the generator's state from window to window, greedy decoding does not need it.
   it("returns the one-task path's transcript, sampling at temperature 0.4", async () => {
     const request = { ...base, temperature: 0.4 };
-    const expected = oneTask(request);
+    const expected = oneTaskDecode(request);
     const { transcript } = await engine.transcribe(request, new AbortController().signal);
     assert.ok(
       expected.transcript.segments.some((s) => s.seek > 0),
