@@ -1,38 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { type Collector, startCollector } from '../../src/collect/collector.ts';
 import type { SpanSummaryDocument } from '../../src/rollup/document.ts';
+import { SENDER_SPANS_PER_REQUEST, sendFromProcess } from '../support/otlp-sender.ts';
 import { waitUntil } from '../support/wait.ts';
 
 const REQUESTS = 40;
-const SPANS_PER_REQUEST = 6;
-
-/** Runs the sender process against `url`; resolves with its in-process summary. */
-async function send(url: string, protocol: string): Promise<SpanSummaryDocument> {
-  const child = spawn(
-    process.execPath,
-    [
-      new URL('../support/otlp-sender-process.ts', import.meta.url).pathname,
-      '--url',
-      url,
-      '--protocol',
-      protocol,
-      '--requests',
-      String(REQUESTS),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const [code] = (await once(child, 'exit')) as [number];
-  assert.equal(code, 0, `the sender exits 0 (${protocol})`);
-  return JSON.parse(out) as SpanSummaryDocument;
-}
-
 const STATISTICS = [
   'count',
   'errors',
@@ -101,9 +74,13 @@ describe('collect with the SDK OTLP exporters (proto, JSON, gRPC) of another pro
   for (const protocol of ['proto', 'json', 'grpc']) {
     it(`gives the in-process rollups exactly (${protocol}, SimpleSpanProcessor: children arrive first)`, async () => {
       const before = collector.health().spans;
-      const reference = await send(protocol === 'grpc' ? collector.grpcUrl! : collector.url, protocol);
+      const reference = await sendFromProcess(
+        protocol === 'grpc' ? collector.grpcUrl! : collector.url,
+        protocol,
+        REQUESTS,
+      );
       await waitUntil('every span received and every trace rolled up', () => collector.health(), {
-        until: (health) => health.spans - before === REQUESTS * SPANS_PER_REQUEST && health.waiting_spans === 0,
+        until: (health) => health.spans - before === REQUESTS * SENDER_SPANS_PER_REQUEST && health.waiting_spans === 0,
       });
       const health = collector.health();
       assert.equal(health.rejected_spans, 0, 'no span rejected');
