@@ -3,9 +3,9 @@
  * downmix by averaging, and anti-aliased resampling (resample.ts).
  */
 
-import { shrinkSamples } from './pcm.ts';
-import { resampleTo16k } from './resample.ts';
-import { parseWav } from './wav.ts';
+import { decodeFramesInto, decodeToMono } from './pcm.ts';
+import { resampleStreamTo16k, TARGET_RATE_HZ } from './resample.ts';
+import { readAudioLayout } from './wav.ts';
 
 /** The decoded upload, as `audio.decode` hands it to the engine. */
 export interface DecodedAudio {
@@ -26,15 +26,15 @@ export interface DecodeOptions {
 
 /** Decodes a WAV upload. Throws a CodedError for bad audio; see errors.ts for the codes. */
 export function decodeAudio(bytes: Uint8Array, options: DecodeOptions): DecodedAudio {
-  const wav = parseWav(bytes, { maxDurationS: options.maxDurationS });
-  const pcm = resampleTo16k(wav.samples, wav.sampleRateHz);
-  // Resampled, the source-rate samples (half the PCM's size at 8 kHz) go now, not at the next collection.
-  if (pcm !== wav.samples) shrinkSamples(wav.samples, 0);
-  return {
-    pcm,
-    durationS: wav.durationS,
-    sourceSampleRateHz: wav.sampleRateHz,
-    channels: wav.channels,
-    encoding: wav.encoding,
-  };
+  const wav = readAudioLayout(bytes, { maxDurationS: options.maxDurationS });
+  const { encoding, channels, blockAlign, dataOffset, frames, sampleRateHz } = wav;
+  // Other rates are decoded a stretch at a time as the resampler reads them: the source-rate
+  // samples of the whole upload (half the PCM's size at 8 kHz) are never held.
+  const pcm =
+    sampleRateHz === TARGET_RATE_HZ
+      ? decodeToMono(bytes, dataOffset, { encoding, channels, frames })
+      : resampleStreamTo16k(frames, sampleRateHz, (start, into) =>
+          decodeFramesInto(bytes, dataOffset + start * blockAlign, { encoding, channels, frames: into.length }, into),
+        );
+  return { pcm, durationS: wav.durationS, sourceSampleRateHz: sampleRateHz, channels, encoding };
 }

@@ -40,9 +40,15 @@ export function shrinkSamples(samples: Float32Array, length: number): Float32Arr
  * Float samples that are NaN or infinite are refused (400): they would poison every later stage.
  */
 export function decodeToMono(bytes: Uint8Array, byteOffset: number, layout: PcmLayout): Float32Array {
+  const out = shrinkableSamples(layout.frames);
+  decodeFramesInto(bytes, byteOffset, layout, out);
+  return out;
+}
+
+/** `decodeToMono` into `out` (at least `layout.frames` long), for a caller decoding a stretch at a time. */
+export function decodeFramesInto(bytes: Uint8Array, byteOffset: number, layout: PcmLayout, out: Float32Array): void {
   const { encoding, channels, frames } = layout;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = shrinkableSamples(frames);
   // One loop per encoding: a shared loop calling a per-encoding reader turns megamorphic once the
   // process has seen several encodings, which measured 3-4x slower.
   let at = byteOffset;
@@ -100,5 +106,4 @@ export function decodeToMono(bytes: Uint8Array, byteOffset: number, layout: PcmL
       break;
     }
   }
-  return out;
 }

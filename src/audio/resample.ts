@@ -106,14 +106,24 @@ export interface ResampleOptions {
   method?: 'auto' | 'direct';
 }
 
-/**
- * Resamples mono `input` at `inputRateHz` (a positive integer) to 16 kHz. At 16 kHz it returns
- * `input` itself (no copy). Samples outside the input count as zero.
- */
-export function resampleTo16k(input: Float32Array, inputRateHz: number, options: ResampleOptions = {}): Float32Array {
+/** What every output sample needs: the kernel, and the phase arithmetic of the ratio. */
+interface Plan {
+  kernel: Kernel;
+  width: number;
+  phases: number;
+  advance: number;
+  /** One tap set per phase, when the ratio has few phases; otherwise taps are made per output. */
+  bank: Float64Array | undefined;
+  scratch: Float64Array;
+}
+
+function checkRate(inputRateHz: number): void {
   if (!Number.isInteger(inputRateHz) || inputRateHz <= 0)
     throw new RangeError(`input rate must be a positive integer, got ${inputRateHz}`);
-  if (inputRateHz === TARGET_RATE_HZ) return input;
+}
+
+function planFor(inputRateHz: number, options: ResampleOptions): Plan {
+  checkRate(inputRateHz);
   const kernel = kernelFor(inputRateHz);
   const width = 2 * kernel.halfWidth;
   // Output j sits at input position j * M / L exactly, in phase (j * M) mod L.
@@ -125,10 +135,29 @@ export function resampleTo16k(input: Float32Array, inputRateHz: number, options:
     bank = new Float64Array(phases * width);
     for (let p = 0; p < phases; p++) tapsAt(kernel, p / phases, bank.subarray(p * width, (p + 1) * width));
   }
-  const scratch = new Float64Array(width);
-  const n = input.length;
-  const out = shrinkableSamples(resampledLength(n, inputRateHz));
-  for (let j = 0; j < out.length; j++) {
+  return { kernel, width, phases, advance, bank, scratch: new Float64Array(width) };
+}
+
+/** Input index of the first tap of output `j`. */
+function firstTap(plan: Plan, j: number): number {
+  return Math.floor((j * plan.advance) / plan.phases) - plan.kernel.halfWidth + 1;
+}
+
+/**
+ * Writes outputs `from` .. `to` - 1 of `out`. `input` holds the input samples from index
+ * `inputStart` on, at least those these outputs' taps reach within the `n` samples of the input.
+ */
+function resampleRange(
+  plan: Plan,
+  input: Float32Array,
+  inputStart: number,
+  n: number,
+  out: Float32Array,
+  from: number,
+  to: number,
+): void {
+  const { kernel, width, phases, advance, bank, scratch } = plan;
+  for (let j = from; j < to; j++) {
     const numerator = j * advance;
     const centre = Math.floor(numerator / phases);
     const phase = numerator - centre * phases;
@@ -144,11 +173,51 @@ export function resampleTo16k(input: Float32Array, inputRateHz: number, options:
     }
     // Input index of tap t is first + t; clip to the input.
     const first = centre - kernel.halfWidth + 1;
-    const from = first < 0 ? -first : 0;
-    const to = Math.min(width, n - first);
+    const offset = first - inputStart;
+    const lo = first < 0 ? -first : 0;
+    const hi = Math.min(width, n - first);
     let acc = 0;
-    for (let t = from; t < to; t++) acc += taps[base + t]! * input[first + t]!;
+    for (let t = lo; t < hi; t++) acc += taps[base + t]! * input[offset + t]!;
     out[j] = acc;
+  }
+}
+
+/**
+ * Resamples mono `input` at `inputRateHz` (a positive integer) to 16 kHz. At 16 kHz it returns
+ * `input` itself (no copy). Samples outside the input count as zero.
+ */
+export function resampleTo16k(input: Float32Array, inputRateHz: number, options: ResampleOptions = {}): Float32Array {
+  checkRate(inputRateHz);
+  if (inputRateHz === TARGET_RATE_HZ) return input;
+  const plan = planFor(inputRateHz, options);
+  const out = shrinkableSamples(resampledLength(input.length, inputRateHz));
+  resampleRange(plan, input, 0, input.length, out, 0, out.length);
+  return out;
+}
+
+/** Outputs made per stretch of input read by `resampleStreamTo16k`. */
+const STRETCH_OUTPUTS = 1 << 16;
+
+/**
+ * The same result as `resampleTo16k` on `length` samples at `inputRateHz` (not 16 kHz), reading
+ * the input a stretch at a time: `read(start, into)` fills `into` with the input samples from
+ * index `start` on. The whole input is never held, only one stretch of it.
+ */
+export function resampleStreamTo16k(
+  length: number,
+  inputRateHz: number,
+  read: (start: number, into: Float32Array) => void,
+  options: ResampleOptions = {},
+): Float32Array {
+  const plan = planFor(inputRateHz, options);
+  const out = shrinkableSamples(resampledLength(length, inputRateHz));
+  const stretch = new Float32Array(Math.ceil((STRETCH_OUTPUTS * plan.advance) / plan.phases) + plan.width + 1);
+  for (let from = 0; from < out.length; from += STRETCH_OUTPUTS) {
+    const to = Math.min(out.length, from + STRETCH_OUTPUTS);
+    const start = Math.max(0, firstTap(plan, from));
+    const end = Math.min(length, firstTap(plan, to - 1) + plan.width);
+    if (end > start) read(start, stretch.subarray(0, end - start));
+    resampleRange(plan, stretch, start, length, out, from, to);
   }
   return out;
 }

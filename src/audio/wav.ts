@@ -130,12 +130,18 @@ export interface ParseWavOptions {
   maxDurationS?: number;
 }
 
-/** Parses a WAV file into mono float32 samples. Throws a CodedError for anything wrong. */
-export function parseWav(bytes: Uint8Array, options: ParseWavOptions = {}): WavAudio {
+/** `readWavLayout`, refusing audio with no frames or longer than `options.maxDurationS`. */
+export function readAudioLayout(bytes: Uint8Array, options: ParseWavOptions = {}): WavLayout {
   const layout = readWavLayout(bytes);
   if (layout.frames === 0) throw emptyAudio();
   if (options.maxDurationS !== undefined && layout.durationS > options.maxDurationS)
     throw audioTooLong(layout.durationS, options.maxDurationS);
+  return layout;
+}
+
+/** Parses a WAV file into mono float32 samples. Throws a CodedError for anything wrong. */
+export function parseWav(bytes: Uint8Array, options: ParseWavOptions = {}): WavAudio {
+  const layout = readAudioLayout(bytes, options);
   const samples = decodeToMono(bytes, layout.dataOffset, {
     encoding: layout.encoding,
     channels: layout.channels,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resampledLength, resampleTo16k } from '../../src/audio/resample.ts';
+import { resampledLength, resampleStreamTo16k, resampleTo16k } from '../../src/audio/resample.ts';
 
 function tone(seconds: number, rateHz: number, hz: number, amplitude = 0.5): Float32Array {
   return Float32Array.from(
@@ -89,5 +89,22 @@ describe('resampleTo16k', () => {
   it('rejects a rate that is not a positive integer', () => {
     assert.throws(() => resampleTo16k(new Float32Array(4), 0), RangeError, 'zero');
     assert.throws(() => resampleTo16k(new Float32Array(4), 44100.5), RangeError, 'fractional');
+  });
+});
+
+describe('resampleStreamTo16k', () => {
+  it('gives the same samples as resampleTo16k while reading the input a stretch at a time', () => {
+    for (const rate of [8000, 11025, 44100, 7919]) {
+      for (const n of [1, 5, 40000, 150001]) {
+        const input = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * Math.cos(i * 0.011));
+        let longest = 0;
+        const out = resampleStreamTo16k(n, rate, (start, into) => {
+          longest = Math.max(longest, into.length);
+          into.set(input.subarray(start, start + into.length));
+        });
+        assert.deepEqual(out, resampleTo16k(input, rate), `${n} samples at ${rate} Hz`);
+        assert.ok(n < 100000 || longest < n / 2, `${n} samples at ${rate} Hz: read ${longest} at once`);
+      }
+    }
   });
 });
