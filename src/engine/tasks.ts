@@ -21,8 +21,15 @@ type Task = (payload: never, rec: StageRecorder, context: TaskContext) => unknow
  * the pool's waits beside it. Its PCM, 8x the upload, moves to the main thread rather than being cloned.
  */
 const convertAudioTask = (payload: DecodeAudioPayload, rec: StageRecorder): Moved<DecodedAudio> => {
-  const decoded = rec.run(SPAN.AUDIO_CONVERT, 'medium', () => decodeAudioTask(payload, rec));
-  return moveResult(decoded, decoded.pcm);
+  try {
+    const decoded = rec.run(SPAN.AUDIO_CONVERT, 'medium', () => decodeAudioTask(payload, rec));
+    return moveResult(decoded, decoded.pcm);
+  } finally {
+    // This thread's copy of the upload goes now, not at its next collection: a buffer transferred
+    // to nothing is detached and its memory given back.
+    const { buffer } = payload.bytes;
+    if (buffer instanceof ArrayBuffer && !buffer.detached) buffer.transfer(0);
+  }
 };
 
 /** An encoder pass; its output (3 MB a 30 s window) moves to the main thread rather than being cloned. */
