@@ -21,7 +21,7 @@ const SECONDS = 120;
  * go window by window as its mel (4x) is made, the mel until encoded, and only the encoder rows of
  * windows with speech (none here); with the garbage of the worker threads not yet collected, the
  * service measures 15x to 22x at two minutes (docs/reliability.md; 34x to 47x before). The 10x
- * goal is the bench row's, at ten minutes, met with little to spare (9.6x to 10.0x).
+ * goal is the bench row's, at ten minutes, met (8.8x to 9.4x).
  */
 const MAX_RATIO = 16;
 /** Growth that does not scale with the uploads: V8's young generation in each thread and malloc's slack. */
