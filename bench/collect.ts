@@ -158,6 +158,18 @@ export async function startCollectProcess(options: Record<string, unknown> = {})
   };
 }
 
+/** POSTs one protobuf export to `url`'s /v1/traces, reads the answer whole, and returns its status. */
+async function postExport(url: string, body: Buffer, dispatcher: Agent): Promise<number> {
+  const response = await request(`${url}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-protobuf' },
+    body,
+    dispatcher,
+  });
+  await response.body.arrayBuffer();
+  return response.statusCode;
+}
+
 /** Spans per CPU second of the receiver and per wall second: every payload POSTed over
  *  `connections` keep-alive connections, then every trace rolled up. */
 export async function measureIngest(
@@ -172,14 +184,8 @@ export async function measureIngest(
   const worker = async (): Promise<void> => {
     while (next < payloads.length) {
       const body = payloads[next++]!;
-      const response = await request(`${receiver.url}/v1/traces`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-protobuf' },
-        body,
-        dispatcher,
-      });
-      await response.body.arrayBuffer();
-      if (response.statusCode !== 200) throw new Error(`collect answered ${response.statusCode}`);
+      const status = await postExport(receiver.url, body, dispatcher);
+      if (status !== 200) throw new Error(`collect answered ${status}`);
     }
   };
   await Promise.all(Array.from({ length: connections }, worker));
@@ -299,14 +305,7 @@ export async function measureOverload(
       const body = renumber(payloads[index]!, offsets[index]!, ++round);
       sent++;
       try {
-        const response = await request(`${receiver.url}/v1/traces`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-protobuf' },
-          body,
-          dispatcher,
-        });
-        await response.body.arrayBuffer();
-        if (response.statusCode === 200) accepted++;
+        if ((await postExport(receiver.url, body, dispatcher)) === 200) accepted++;
         else refused++;
       } catch {
         // The receiver closes a connection whose export it refused unread.
