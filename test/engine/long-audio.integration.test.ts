@@ -1,28 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Engine, TranscribeRequest } from '../../src/engine/engine.ts';
-import { createEngine } from '../../src/engine/index.ts';
-import { createWorkerPool, type WorkerPool } from '../../src/engine/pool.ts';
+import { after, describe, it } from 'node:test';
+import type { TranscribeRequest } from '../../src/engine/engine.ts';
 import { ATTR, SPAN } from '../../src/telemetry/names.ts';
 import { installTestTracing } from '../support/tracing.ts';
 import { silence, speechLike } from './audio.ts';
 import { oneTaskDecode } from './one-task.ts';
+import { useReferenceEngine } from './reference-engine.ts';
 import { childrenOf, withRoot } from './span-tree.ts';
 
 const RATE_HZ = 16000;
 const tracing = installTestTracing({ detail: 'medium' });
-let pool: WorkerPool;
-let engine: Engine;
-
-before(async () => {
-  pool = createWorkerPool();
-  engine = await createEngine('reference', { pool, device: 'npu-sim', offload: 'fused' });
-});
-after(async () => {
-  await engine.close();
-  await pool.close();
-  await tracing.shutdown();
-});
+const engine = useReferenceEngine();
+after(() => tracing.shutdown());
 
 /** 65 s: speech at 1 to 4 s (window 0) and at 61 to 64 s (window 2), none in window 1. */
 function speechInFirstAndLast(): Float32Array {
@@ -47,7 +36,7 @@ describe('reference engine over long audio, encoder and decoder taking turns', (
 
     tracing.reset();
     const { result, root } = await withRoot(tracing.exporter, SPAN.TRANSCRIBE, () =>
-      engine.transcribe(request, new AbortController().signal),
+      engine().transcribe(request, new AbortController().signal),
     );
     assert.deepEqual(result.transcript, expected.transcript, 'same text, segments, timestamps and words');
     assert.deepEqual(

@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Engine, TranscribeRequest, Transcript } from '../../src/engine/engine.ts';
-import { createEngine } from '../../src/engine/index.ts';
-import { createWorkerPool, type WorkerPool } from '../../src/engine/pool.ts';
+import { after, describe, it } from 'node:test';
+import type { TranscribeRequest, Transcript } from '../../src/engine/engine.ts';
 import { SPAN } from '../../src/telemetry/names.ts';
 import { installTestTracing } from '../support/tracing.ts';
 import { silence, speechLike } from './audio.ts';
+import { useReferenceEngine } from './reference-engine.ts';
 import { childrenOf, descendantsOf, withRoot } from './span-tree.ts';
 
 const tracing = installTestTracing({ detail: 'medium' });
-let pool: WorkerPool;
-let engine: Engine;
-
-before(async () => {
-  pool = createWorkerPool();
-  engine = await createEngine('reference', { pool, device: 'npu-sim', offload: 'fused' });
-});
-after(async () => {
-  await engine.close();
-  await pool.close();
-  await tracing.shutdown();
-});
+const engine = useReferenceEngine();
+after(() => tracing.shutdown());
 
 function request(pcm: Float32Array, options: Partial<TranscribeRequest> = {}): TranscribeRequest {
   return {
@@ -34,13 +23,13 @@ function request(pcm: Float32Array, options: Partial<TranscribeRequest> = {}): T
   };
 }
 
-const transcribe = (r: TranscribeRequest) => engine.transcribe(r, new AbortController().signal);
+const transcribe = (r: TranscribeRequest) => engine().transcribe(r, new AbortController().signal);
 
 describe('reference engine', () => {
   it('names itself and its device', () => {
-    assert.equal(engine.name, 'reference', 'name');
-    assert.equal(engine.model, 'reference-synthetic', 'model says the text is synthetic');
-    const facts = engine.describe();
+    assert.equal(engine().name, 'reference', 'name');
+    assert.equal(engine().model, 'reference-synthetic', 'model says the text is synthetic');
+    const facts = engine().describe();
     assert.equal(facts.device, 'npu-sim', 'device');
     assert.equal(facts.offload, 'fused', 'offload');
     assert.equal(facts.columns, 8, 'columns');
@@ -152,6 +141,6 @@ describe('reference engine', () => {
   it('stops when the request is aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('client gone'));
-    await assert.rejects(engine.transcribe(request(speechLike(1)), controller.signal), 'rejected');
+    await assert.rejects(engine().transcribe(request(speechLike(1)), controller.signal), 'rejected');
   });
 });

@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Engine, TranscribeRequest } from '../../src/engine/engine.ts';
-import { createEngine } from '../../src/engine/index.ts';
-import { createWorkerPool, type WorkerPool } from '../../src/engine/pool.ts';
+import { describe, it } from 'node:test';
+import type { TranscribeRequest } from '../../src/engine/engine.ts';
 import { windowCount } from '../../src/engine/reference/windowed.ts';
 import { speechLike } from './audio.ts';
 import { oneTaskDecode } from './one-task.ts';
+import { useReferenceEngine } from './reference-engine.ts';
 
-let pool: WorkerPool;
-let engine: Engine;
-
-before(async () => {
-  pool = createWorkerPool();
-  engine = await createEngine('reference', { pool, device: 'npu-sim', offload: 'fused' });
-});
-after(async () => {
-  await engine.close();
-  await pool.close();
-});
+const engine = useReferenceEngine();
 
 describe('reference engine over long audio, one pool task per 30 s window', () => {
   // 35 s and an odd tail: a full window, a short last one, and samples past the last mel frame.
@@ -40,7 +29,7 @@ describe('reference engine over long audio, one pool task per 30 s window', () =
   it("returns the one-task path's transcript, sampling at temperature 0.4", async () => {
     const request = { ...base, temperature: 0.4 };
     const expected = oneTaskDecode(request);
-    const { transcript } = await engine.transcribe(request, new AbortController().signal);
+    const { transcript } = await engine().transcribe(request, new AbortController().signal);
     assert.ok(
       expected.transcript.segments.some((s) => s.seek > 0),
       'the audio has speech in its second window',
